@@ -1,0 +1,15 @@
+//! k8s-lab: a terminal learning lab for Kubernetes Services.
+//!
+//! Layout:
+//! - [`runtime`] — the embedded cluster: object store, controllers, data plane (real loopback
+//!   sockets), DNS, built-in images and pod shells. It never imports the UI.
+//! - [`kubectl`] — kubectl's verbs, argument parsing, printers and error wording.
+//! - [`shell`] — the learner's command line: quoting, pipes, `$(…)`, variables and builtins.
+//! - [`lessons`] — lessons as data: loading, checks, progress.
+//! - [`ui`] — the ratatui application.
+
+pub mod kubectl;
+pub mod lessons;
+pub mod runtime;
+pub mod shell;
+pub mod ui;

@@ -1,0 +1,371 @@
+//! The API server's write path: defaulting, validation, allocation (ClusterIPs, node ports),
+//! `kubectl apply`'s three-way merge, graceful pod deletion and events.
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{MicroTime, Time};
+use serde_json::Value;
+
+use super::error::{ApiError, FieldError};
+use super::kinds::Kind;
+use super::object::Object;
+use super::store::Key;
+use super::{defaults, validate, Cluster};
+
+/// The annotation where `kubectl apply` keeps what was last applied.
+pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
+
+/// What `kubectl apply` did to one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+impl ApplyOutcome {
+    pub fn verb(self) -> &'static str {
+        match self {
+            ApplyOutcome::Created => "created",
+            ApplyOutcome::Configured => "configured",
+            ApplyOutcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// The node-port range of a default API server.
+pub const NODE_PORT_RANGE: std::ops::RangeInclusive<i32> = 30000..=32767;
+
+impl Cluster {
+    /// Create an object (`kubectl create`). The namespace defaults to `default`.
+    pub fn create(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        self.prepare_new(&mut obj)?;
+        self.store().create(obj, self.clock().now())
+    }
+
+    fn prepare_new(&self, obj: &mut Object) -> Result<(), ApiError> {
+        let kind = obj.kind();
+        let meta = obj.meta_mut();
+        if kind.namespaced() {
+            if meta.namespace.as_deref().unwrap_or("").is_empty() {
+                meta.namespace = Some("default".into());
+            }
+        } else {
+            meta.namespace = None;
+        }
+        if meta.name.as_deref().unwrap_or("").is_empty() {
+            if let Some(prefix) = meta.generate_name.clone() {
+                meta.name = Some(format!("{prefix}{}", super::names::random_suffix(5)));
+            }
+        }
+        meta.resource_version = None;
+        meta.uid = None;
+        if kind.namespaced() {
+            let ns = obj.namespace().to_string();
+            if kind != Kind::Event && self.get(Kind::Namespace, "", &ns).is_none() {
+                return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns });
+            }
+        }
+        defaults::apply_defaults(obj);
+        validate::validate(obj)?;
+        if let Object::Service(svc) = obj {
+            self.allocate_service(svc, None)?;
+        }
+        Ok(())
+    }
+
+    /// Replace an object (`kubectl replace`, controllers, `kubectl edit`).
+    pub fn update(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        let key = Key::of(&obj);
+        let old = self.store().get(&key).ok_or(ApiError::NotFound { kind: key.kind, name: key.name.clone() })?;
+        defaults::apply_defaults(&mut obj);
+        validate::validate(&obj)?;
+        if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
+            self.allocate_service(new, Some(old_svc))?;
+        }
+        self.store().replace(obj)
+    }
+
+    /// `kubectl apply`: create, or three-way merge the manifest into the live object.
+    pub fn apply(&self, obj: Object) -> Result<(Arc<Object>, ApplyOutcome), ApiError> {
+        let mut obj = obj;
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        let mut applied = obj.to_json();
+        strip_last_applied(&mut applied);
+        let annotation = serde_json::to_string(&applied).unwrap_or_default();
+        let key = Key::of(&obj);
+        let Some(live) = self.store().get(&key) else {
+            obj.meta_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), annotation + "\n");
+            return self.create(obj).map(|o| (o, ApplyOutcome::Created));
+        };
+        let last: Value = live
+            .meta()
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(LAST_APPLIED))
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or(Value::Null);
+        let mut merged = live.to_json();
+        three_way_merge(&mut merged, &last, &applied);
+        merged["metadata"]["annotations"][LAST_APPLIED] = Value::String(annotation + "\n");
+        let mut new_obj = Object::from_json(key.kind, merged).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        new_obj.meta_mut().resource_version = None;
+        let before_rv = live.meta().resource_version.clone();
+        let after = self.update(new_obj)?;
+        let outcome = if after.meta().resource_version == before_rv { ApplyOutcome::Unchanged } else { ApplyOutcome::Configured };
+        Ok((after, outcome))
+    }
+
+    /// Delete an object. Pods on a node terminate gracefully (the kubelet removes them); the
+    /// garbage collector takes care of dependents.
+    pub fn delete(&self, kind: Kind, namespace: &str, name: &str) -> Result<Arc<Object>, ApiError> {
+        let key = Key::new(kind, namespace, name);
+        let obj = self.store().get(&key).ok_or(ApiError::NotFound { kind, name: name.to_string() })?;
+        if let Object::Pod(pod) = obj.as_ref() {
+            let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+            if scheduled {
+                if obj.meta().deletion_timestamp.is_some() {
+                    return Ok(obj);
+                }
+                let grace = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+                let now = self.clock().now();
+                return self.store().update(&key, |o| {
+                    let m = o.meta_mut();
+                    m.deletion_timestamp = Some(Time(now + chrono::Duration::seconds(grace)));
+                    m.deletion_grace_period_seconds = Some(grace);
+                });
+            }
+        }
+        self.store().remove(&key)
+    }
+
+    /// Record an event about `regarding`, folding repeats into a count like the event recorder.
+    pub fn record_event(&self, regarding: &Object, type_: &str, reason: &str, message: &str, component: &str) {
+        let ns = match regarding.namespace() {
+            "" => "default".to_string(),
+            ns => ns.to_string(),
+        };
+        let uid = regarding.meta().uid.clone();
+        let now = self.clock().now();
+        let existing = self.list(Kind::Event, Some(&ns)).into_iter().find(|e| {
+            let Object::Event(ev) = e.as_ref() else { return false };
+            ev.involved_object.uid == uid && ev.reason.as_deref() == Some(reason) && ev.message.as_deref() == Some(message)
+        });
+        if let Some(e) = existing {
+            let _ = self.store().update(&Key::of(&e), |o| {
+                if let Object::Event(ev) = o {
+                    ev.count = Some(ev.count.unwrap_or(1) + 1);
+                    ev.last_timestamp = Some(Time(now));
+                }
+            });
+            return;
+        }
+        let info = regarding.kind().info();
+        let mut ev = Event {
+            involved_object: ObjectReference {
+                api_version: Some(info.api_version()),
+                kind: Some(info.name.to_string()),
+                name: Some(regarding.name().to_string()),
+                namespace: if regarding.kind().namespaced() { Some(ns.clone()) } else { None },
+                uid,
+                resource_version: regarding.meta().resource_version.clone(),
+                ..Default::default()
+            },
+            reason: Some(reason.into()),
+            message: Some(message.into()),
+            type_: Some(type_.into()),
+            count: Some(1),
+            first_timestamp: Some(Time(now)),
+            last_timestamp: Some(Time(now)),
+            event_time: None::<MicroTime>,
+            reporting_component: Some(component.into()),
+            reporting_instance: Some(String::new()),
+            source: Some(EventSource { component: Some(component.into()), host: None }),
+            ..Default::default()
+        };
+        let suffix: String = (0..16).map(|_| format!("{:x}", rand::random_range(0..16u8))).collect();
+        ev.metadata.name = Some(format!("{}.{}", regarding.name(), suffix));
+        ev.metadata.namespace = Some(ns);
+        let _ = self.store().create(Object::Event(ev), now);
+    }
+
+    /// Allocate ClusterIP and node ports for a new or changed Service, checking conflicts.
+    fn allocate_service(&self, svc: &mut Service, old: Option<&Service>) -> Result<(), ApiError> {
+        let name = svc.metadata.name.clone().unwrap_or_default();
+        let my_uid = old.and_then(|o| o.metadata.uid.clone());
+        let others: Vec<Arc<Object>> = self
+            .list(Kind::Service, None)
+            .into_iter()
+            .filter(|o| my_uid.is_none() || o.meta().uid != my_uid)
+            .collect();
+        let spec = svc.spec.get_or_insert_with(Default::default);
+        let ty = spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+        let old_spec = old.and_then(|o| o.spec.as_ref());
+        let mut causes = Vec::new();
+
+        // ClusterIP: kept on update, given or allocated on create.
+        if ty != "ExternalName" {
+            let old_ip = old_spec.and_then(|s| s.cluster_ip.clone());
+            match (&spec.cluster_ip, &old_ip) {
+                (Some(new), Some(old)) if !new.is_empty() && new != old => {
+                    causes.push(FieldError::invalid("spec.clusterIPs[0]", format!("[]string{{{new:?}}}"), "may not change once set"));
+                }
+                (_, Some(old)) => spec.cluster_ip = Some(old.clone()),
+                _ => {}
+            }
+            let used: HashSet<String> =
+                others.iter().filter_map(|o| o.as_service()?.spec.as_ref()?.cluster_ip.clone()).collect();
+            match spec.cluster_ip.clone().filter(|s| !s.is_empty()) {
+                Some(ip) if ip == "None" => {}
+                Some(ip) if old_ip.is_none() => match ip.parse::<Ipv4Addr>() {
+                    Ok(addr) if super::net::addresses::in_service_cidr(addr) => {
+                        if used.contains(&ip) {
+                            causes.push(FieldError::invalid("spec.clusterIPs", format!("[]string{{{ip:?}}}"), &format!("failed to allocate IP {ip}: provided IP is already allocated")));
+                        }
+                    }
+                    _ => causes.push(FieldError::invalid(
+                        "spec.clusterIPs",
+                        format!("[]string{{{ip:?}}}"),
+                        &format!("failed to allocate IP {ip}: the provided IP ({ip}) is not in the valid range. The range of valid IPs is 10.96.0.0/12"),
+                    )),
+                },
+                Some(_) => {}
+                None => spec.cluster_ip = Some(super::net::addresses::allocate_cluster_ip(&used).to_string()),
+            }
+            if let Some(ip) = &spec.cluster_ip {
+                spec.cluster_ips = Some(vec![ip.clone()]);
+                if ip != "None" {
+                    spec.ip_families.get_or_insert_with(|| vec!["IPv4".into()]);
+                }
+                spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
+            }
+        } else {
+            spec.cluster_ip = None;
+            spec.cluster_ips = None;
+        }
+
+        // Node ports.
+        let wants_node_ports =
+            ty == "NodePort" || (ty == "LoadBalancer" && spec.allocate_load_balancer_node_ports != Some(false));
+        let mut used_ports: HashSet<i32> = others
+            .iter()
+            .filter_map(|o| o.as_service()?.spec.as_ref()?.ports.clone())
+            .flatten()
+            .filter_map(|p| p.node_port)
+            .collect();
+        let old_ports = old_spec.and_then(|s| s.ports.clone()).unwrap_or_default();
+        for (i, p) in spec.ports.iter_mut().flatten().enumerate() {
+            if !wants_node_ports {
+                if ty == "ClusterIP" || ty == "ExternalName" {
+                    p.node_port = None;
+                }
+                continue;
+            }
+            if p.node_port.unwrap_or(0) == 0 {
+                // Keep what this port had before (kubectl apply does not repeat it).
+                p.node_port = old_ports
+                    .iter()
+                    .find(|o| o.port == p.port && o.protocol == p.protocol)
+                    .and_then(|o| o.node_port)
+                    .filter(|n| !used_ports.contains(n));
+            }
+            match p.node_port {
+                Some(n) if !NODE_PORT_RANGE.contains(&n) => causes.push(FieldError::invalid(
+                    format!("spec.ports[{i}].nodePort"),
+                    n,
+                    "provided port is not in the valid range. The range of valid ports is 30000-32767",
+                )),
+                Some(n) if used_ports.contains(&n) => {
+                    causes.push(FieldError::invalid(format!("spec.ports[{i}].nodePort"), n, "provided port is already allocated"))
+                }
+                Some(n) => {
+                    used_ports.insert(n);
+                }
+                None => {
+                    let free: Vec<i32> = NODE_PORT_RANGE.filter(|n| !used_ports.contains(n)).collect();
+                    if free.is_empty() {
+                        causes.push(FieldError { field: format!("spec.ports[{i}].nodePort"), detail: "Internal error: range is full".into() });
+                    } else {
+                        let n = free[rand::random_range(0..free.len())];
+                        used_ports.insert(n);
+                        p.node_port = Some(n);
+                    }
+                }
+            }
+        }
+        if ty != "LoadBalancer" {
+            if let Some(st) = svc.status.as_mut() {
+                st.load_balancer = Some(Default::default());
+            }
+        }
+        if causes.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Invalid { kind: Kind::Service, name, causes })
+        }
+    }
+}
+
+fn strip_last_applied(v: &mut Value) {
+    if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        if let Some(ann) = meta.get_mut("annotations").and_then(|a| a.as_object_mut()) {
+            ann.remove(LAST_APPLIED);
+            if ann.is_empty() {
+                meta.remove("annotations");
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        o.remove("status");
+    }
+}
+
+/// Merge `new` into `live`: fields in `new` win, fields that were in `last` (the previous
+/// apply) but are gone from `new` are removed, fields nobody applied (status, allocated values,
+/// controller annotations) are kept. Lists are replaced whole.
+pub fn three_way_merge(live: &mut Value, last: &Value, new: &Value) {
+    match (live, new) {
+        (Value::Object(live_map), Value::Object(new_map)) => {
+            if let Value::Object(last_map) = last {
+                for k in last_map.keys() {
+                    if !new_map.contains_key(k) {
+                        live_map.remove(k);
+                    }
+                }
+            }
+            for (k, nv) in new_map {
+                let lv = last.get(k).unwrap_or(&Value::Null);
+                match live_map.get_mut(k) {
+                    Some(existing) if existing.is_object() && nv.is_object() => three_way_merge(existing, lv, nv),
+                    _ => {
+                        live_map.insert(k.clone(), nv.clone());
+                    }
+                }
+            }
+        }
+        (live, new) => *live = new.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merge_removes_what_was_unapplied_and_keeps_what_others_set() {
+        let mut live = json!({"spec": {"replicas": 3, "paused": true, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}});
+        let last = json!({"spec": {"replicas": 3, "paused": true}});
+        let new = json!({"spec": {"replicas": 5}});
+        three_way_merge(&mut live, &last, &new);
+        assert_eq!(live, json!({"spec": {"replicas": 5, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}}));
+    }
+}

@@ -1,0 +1,77 @@
+//! API errors, shaped like the API server's `Status` so kubectl can print them in its own words.
+
+use super::kinds::Kind;
+
+/// One field problem in an `Invalid` error: `spec.ports[0].port: Invalid value: 70000: must be …`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    /// Already rendered: `Invalid value: 30008: provided port is already allocated`,
+    /// `Required value`, `Unsupported value: "Foo": supported values: …`.
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn invalid(field: impl Into<String>, value: impl std::fmt::Display, why: &str) -> Self {
+        FieldError { field: field.into(), detail: format!("Invalid value: {value}: {why}") }
+    }
+    pub fn required(field: impl Into<String>) -> Self {
+        FieldError { field: field.into(), detail: "Required value".into() }
+    }
+}
+
+/// An error from the embedded API server.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("{} \"{name}\" not found", kind.info().qualified_plural())]
+    NotFound { kind: Kind, name: String },
+    #[error("{} \"{name}\" already exists", kind.info().qualified_plural())]
+    AlreadyExists { kind: Kind, name: String },
+    #[error("{}", render_invalid(*kind, name, causes))]
+    Invalid { kind: Kind, name: String, causes: Vec<FieldError> },
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+fn render_invalid(kind: Kind, name: &str, causes: &[FieldError]) -> String {
+    let list: Vec<String> = causes.iter().map(|c| format!("{}: {}", c.field, c.detail)).collect();
+    let joined = if list.len() == 1 { list[0].clone() } else { format!("[{}]", list.join(", ")) };
+    format!("The {} \"{}\" is invalid: {}", kind.info().name, name, joined)
+}
+
+impl ApiError {
+    /// The `reason` of the API `Status`, as kubectl shows it in `Error from server (Reason)`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            ApiError::NotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Invalid { .. } => "Invalid",
+            ApiError::BadRequest(_) => "BadRequest",
+            ApiError::Conflict(_) => "Conflict",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_like_the_api_server() {
+        let e = ApiError::NotFound { kind: Kind::Service, name: "backend".into() };
+        assert_eq!(e.to_string(), "services \"backend\" not found");
+        let e = ApiError::NotFound { kind: Kind::Deployment, name: "x".into() };
+        assert_eq!(e.to_string(), "deployments.apps \"x\" not found");
+        let e = ApiError::Invalid {
+            kind: Kind::Service,
+            name: "dup".into(),
+            causes: vec![FieldError::invalid("spec.ports[0].nodePort", 30008, "provided port is already allocated")],
+        };
+        assert_eq!(
+            e.to_string(),
+            "The Service \"dup\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated"
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! The embedded cluster: API objects in a store, controllers that reconcile them, pods that are
+//! real HTTP servers on loopback, Services that are real TCP proxies, and DNS.
+//!
+//! [`Cluster`] is a cheap-clone handle (an `Arc` inside, like mini-redis's `Db`): kubectl, the
+//! shell, the lessons and the UI all hold one. Nothing here knows about the terminal: the core
+//! notifies through watch events and the UI pulls snapshots.
+
+pub mod api;
+pub mod clock;
+pub mod controllers;
+pub mod defaults;
+pub mod error;
+pub mod images;
+pub mod kinds;
+pub mod manifest;
+pub mod names;
+pub mod net;
+pub mod object;
+pub mod pod_shell;
+pub mod seed;
+pub mod selectors;
+pub mod store;
+pub mod validate;
+
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::broadcast;
+use tokio::task::AbortHandle;
+
+pub use api::ApplyOutcome;
+pub use clock::Clock;
+pub use error::ApiError;
+pub use kinds::Kind;
+pub use object::Object;
+pub use store::{EventType, Key, Store, WatchEvent};
+
+/// How a lab cluster is shaped and paced. Lessons set these.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Number of nodes (`minikube`, `minikube-m02`, … or `node-1` …).
+    pub nodes: usize,
+    /// Node name prefix; the first node is called exactly this.
+    pub node_name: String,
+    /// How long a LoadBalancer stays `<pending>` before it gets an address (lab time).
+    pub lb_delay: Duration,
+    /// Addresses handed to LoadBalancer Services, in order.
+    pub lb_pool: Vec<Ipv4Addr>,
+    /// Lab seconds per real second.
+    pub clock_speed: f64,
+    /// How long a container takes to start after its pod is scheduled (lab time).
+    pub container_start: Duration,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            nodes: 3,
+            node_name: "minikube".into(),
+            lb_delay: Duration::from_secs(4),
+            lb_pool: (1..=50).map(|i| Ipv4Addr::new(127, 0, 1, i)).collect(),
+            clock_speed: 1.0,
+            container_start: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A running lab cluster.
+#[derive(Clone)]
+pub struct Cluster {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    clock: Clock,
+    config: ClusterConfig,
+    net: net::Net,
+    tasks: Mutex<Vec<AbortHandle>>,
+}
+
+impl Cluster {
+    /// Build the cluster, create its built-in objects and start its controllers.
+    /// Must be called inside a tokio runtime.
+    pub async fn start(config: ClusterConfig) -> anyhow::Result<Cluster> {
+        let cluster = Cluster {
+            inner: Arc::new(Inner {
+                store: Store::new(),
+                clock: Clock::new(config.clock_speed),
+                net: net::Net::new(),
+                config,
+                tasks: Mutex::new(Vec::new()),
+            }),
+        };
+        controllers::start(&cluster);
+        seed::seed(&cluster)?;
+        Ok(cluster)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn config(&self) -> &ClusterConfig {
+        &self.inner.config
+    }
+
+    pub fn net(&self) -> &net::Net {
+        &self.inner.net
+    }
+
+    pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<Arc<Object>> {
+        self.inner.store.get(&Key::new(kind, namespace, name))
+    }
+
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
+        self.inner.store.list(kind, namespace)
+    }
+
+    pub fn watch(&self) -> broadcast::Receiver<WatchEvent> {
+        self.inner.store.watch()
+    }
+
+    /// Keep a background task's handle so [`Cluster::shutdown`] can stop it.
+    pub fn spawn<F>(&self, fut: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let handle = tokio::spawn(fut);
+        self.inner.tasks.lock().unwrap().push(handle.abort_handle());
+    }
+
+    /// Stop every controller, pod and listener.
+    pub fn shutdown(&self) {
+        for t in self.inner.tasks.lock().unwrap().drain(..) {
+            t.abort();
+        }
+        self.inner.net.shutdown();
+    }
+
+    /// Wait (on lab time, at most `timeout`) until `cond` holds. True if it did.
+    pub async fn wait_until(&self, timeout: Duration, mut cond: impl FnMut(&Cluster) -> bool) -> bool {
+        let mut rx = self.watch();
+        if cond(self) {
+            return true;
+        }
+        let this = self.clone();
+        self.clock()
+            .timeout(timeout, async move {
+                loop {
+                    match rx.recv().await {
+                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                            if cond(&this) {
+                                return true;
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return false,
+                    }
+                }
+            })
+            .await
+            .unwrap_or(false)
+    }
+}

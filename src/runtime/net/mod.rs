@@ -1,0 +1,227 @@
+//! The data plane's plumbing: the route table from virtual cluster addresses to real loopback
+//! sockets, the one place that opens outgoing connections, and the stream of traffic events.
+//!
+//! Every outgoing TCP connection of the lab goes through [`Net::connect`] → [`connect_loopback`],
+//! which refuses anything that is not a loopback address. Cluster addresses (10.x) are never
+//! dialled: they are looked up here and replaced by the loopback listener that stands for them.
+
+pub mod addresses;
+pub mod proxy;
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::RwLock;
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+use tokio::sync::broadcast;
+
+/// Who opens a connection: decides what is reachable (the host sees only node and load-balancer
+/// addresses, like a laptop outside a real cluster).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The learner's machine (the lab shell, or a real `curl` in another terminal).
+    Host,
+    /// A pod, e.g. `kubectl exec` or the frontend's nginx.
+    Pod { namespace: String, name: String, ip: Ipv4Addr },
+    /// A node's own shell (`minikube ssh`).
+    Node { name: String, ip: Ipv4Addr },
+}
+
+impl Origin {
+    pub fn label(&self) -> String {
+        match self {
+            Origin::Host => "host".into(),
+            Origin::Pod { name, .. } => format!("pod/{name}"),
+            Origin::Node { name, .. } => format!("node/{name}"),
+        }
+    }
+}
+
+/// Where a virtual address leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// A real loopback listener.
+    Listener(SocketAddr),
+    /// Refuse the connection (a Service with no endpoints: kube-proxy's REJECT rule).
+    Reject,
+}
+
+/// One request or connection seen by the data plane, for the traffic view and pod logs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficEvent {
+    /// `host`, `pod/frontend-…`, `node/minikube`.
+    pub from: String,
+    /// `default/hello:80` when the connection went through a Service.
+    pub service: Option<String>,
+    /// The pod that served it.
+    pub pod: Option<String>,
+    pub bytes: u64,
+    /// HTTP status, when the server is an HTTP image.
+    pub status: Option<u16>,
+    pub latency: Duration,
+    /// A short description: `GET /` or `connection refused`.
+    pub summary: String,
+}
+
+/// The lab's network: routes and traffic events. Owned by the cluster.
+pub struct Net {
+    routes: RwLock<HashMap<SocketAddrV4, Route>>,
+    traffic: broadcast::Sender<TrafficEvent>,
+    /// The last hop a proxied connection took, keyed by the proxy's client address, so that the
+    /// pod that answers can say which Service brought the request.
+    hops: RwLock<HashMap<SocketAddr, String>>,
+}
+
+impl Default for Net {
+    fn default() -> Self {
+        Net::new()
+    }
+}
+
+impl Net {
+    pub fn new() -> Net {
+        let (traffic, _) = broadcast::channel(4096);
+        Net { routes: RwLock::new(HashMap::new()), traffic, hops: RwLock::new(HashMap::new()) }
+    }
+
+    pub fn set_route(&self, virt: SocketAddrV4, route: Route) {
+        self.routes.write().unwrap().insert(virt, route);
+    }
+
+    pub fn remove_route(&self, virt: SocketAddrV4) {
+        self.routes.write().unwrap().remove(&virt);
+    }
+
+    pub fn route(&self, virt: SocketAddrV4) -> Option<Route> {
+        self.routes.read().unwrap().get(&virt).copied()
+    }
+
+    pub fn traffic(&self) -> broadcast::Receiver<TrafficEvent> {
+        self.traffic.subscribe()
+    }
+
+    pub fn emit(&self, ev: TrafficEvent) {
+        let _ = self.traffic.send(ev);
+    }
+
+    pub(crate) fn note_hop(&self, local: SocketAddr, service: String) {
+        self.hops.write().unwrap().insert(local, service);
+    }
+
+    pub(crate) fn take_hop(&self, peer: SocketAddr) -> Option<String> {
+        self.hops.write().unwrap().remove(&peer)
+    }
+
+    pub(crate) fn shutdown(&self) {
+        self.routes.write().unwrap().clear();
+    }
+
+    /// Open a TCP connection from `origin` to a cluster or host address, the way the packet
+    /// would travel: virtual addresses are translated, unreachable ones hang (the caller's
+    /// timeout fires, as with a real black hole) and foreign ones are refused outright.
+    pub async fn connect(&self, origin: &Origin, addr: SocketAddr) -> io::Result<TcpStream> {
+        let v4 = match addr {
+            SocketAddr::V4(v4) => v4,
+            SocketAddr::V6(v6) if v6.ip().is_loopback() => return connect_loopback(addr).await,
+            SocketAddr::V6(_) => return Err(refuse_foreign(addr)),
+        };
+        let ip = *v4.ip();
+        // A pod's own localhost is its network namespace: its containers' ports.
+        if let (Origin::Pod { ip: pod_ip, .. }, true) = (origin, ip.is_loopback() && ip == Ipv4Addr::LOCALHOST) {
+            return match self.route(SocketAddrV4::new(*pod_ip, v4.port())) {
+                Some(Route::Listener(real)) => connect_loopback(real).await,
+                _ => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused")),
+            };
+        }
+        let virtual_addr = addresses::in_service_cidr(ip) || addresses::in_pod_cidr(ip);
+        if virtual_addr && *origin == Origin::Host {
+            // Not routable from outside the cluster: the SYN goes nowhere.
+            return std::future::pending().await;
+        }
+        match self.route(v4) {
+            Some(Route::Listener(real)) => connect_loopback(real).await,
+            Some(Route::Reject) => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused")),
+            None if addresses::in_pod_cidr(ip) => {
+                Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"))
+            }
+            // A ClusterIP port nobody serves is dropped by kube-proxy's rules.
+            None if addresses::in_service_cidr(ip) => std::future::pending().await,
+            None if ip.is_loopback() => connect_loopback(addr).await,
+            None => Err(refuse_foreign(addr)),
+        }
+    }
+}
+
+fn refuse_foreign(addr: SocketAddr) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        format!("k8s-lab never connects outside this machine ({addr} is not a lab address)"),
+    )
+}
+
+/// The only function in the lab that dials a TCP connection. It refuses every non-loopback
+/// address, whatever the caller asked for.
+pub async fn connect_loopback(addr: SocketAddr) -> io::Result<TcpStream> {
+    if !is_loopback(addr.ip()) {
+        return Err(refuse_foreign(addr));
+    }
+    let stream = TcpStream::connect(addr).await?;
+    let _ = stream.set_nodelay(true);
+    Ok(stream)
+}
+
+pub fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback(),
+    }
+}
+
+/// Bind a TCP listener, refusing any non-loopback address.
+pub async fn bind_loopback(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
+    if !is_loopback(addr.ip()) {
+        return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("k8s-lab binds loopback addresses only, not {addr}")));
+    }
+    let sock = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    sock.set_reuseaddr(true)?;
+    sock.bind(addr)?;
+    sock.listen(1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn foreign_addresses_are_refused_without_dialling() {
+        let net = Net::new();
+        let err = net.connect(&Origin::Host, "192.168.1.1:80".parse().unwrap()).await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        let err = connect_loopback("8.8.8.8:53".parse().unwrap()).await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        assert!(bind_loopback("0.0.0.0:0".parse().unwrap()).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn virtual_addresses_are_mapped_before_connect() {
+        let net = Net::new();
+        let listener = bind_loopback("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let real = listener.local_addr().unwrap();
+        let virt: SocketAddrV4 = "10.244.1.7:80".parse().unwrap();
+        net.set_route(virt, Route::Listener(real));
+        let pod = Origin::Pod { namespace: "default".into(), name: "p".into(), ip: Ipv4Addr::new(10, 244, 2, 3) };
+        let stream = net.connect(&pod, SocketAddr::V4(virt)).await.unwrap();
+        assert_eq!(stream.peer_addr().unwrap(), real);
+        // An unknown pod port is refused, as a pod's kernel would.
+        let err = net.connect(&pod, "10.244.1.7:81".parse().unwrap()).await.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
+        // From the host, pod IPs are not routable at all.
+        let r = tokio::time::timeout(Duration::from_millis(50), net.connect(&Origin::Host, SocketAddr::V4(virt))).await;
+        assert!(r.is_err(), "host must not reach a pod IP");
+    }
+}

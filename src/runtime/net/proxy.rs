@@ -1,0 +1,1 @@
+//! kube-proxy: a real loopback listener for every Service port.

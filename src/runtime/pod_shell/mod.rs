@@ -1,0 +1,1 @@
+//! What runs inside a pod for `kubectl exec` and `kubectl run -it`.

@@ -1,0 +1,272 @@
+//! The object store: typed objects keyed by kind, namespace and name, with the bookkeeping the
+//! API server does (uid, resourceVersion, creationTimestamp) and a watch stream.
+//!
+//! One lock guards the map; every write sends a [`WatchEvent`] while the lock is held, so watchers
+//! see changes in resourceVersion order. Readers get `Arc<Object>` snapshots and never block
+//! writers for long. Validation and defaulting are not done here but in the API layer
+//! ([`super::api`]); controllers write through [`Store::update`], a read-modify-write under the
+//! lock that cannot lose a concurrent change.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use tokio::sync::broadcast;
+
+use super::error::ApiError;
+use super::kinds::Kind;
+use super::object::Object;
+
+/// Where an object lives. Cluster-scoped objects have an empty namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl Key {
+    pub fn new(kind: Kind, namespace: &str, name: &str) -> Key {
+        let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
+        Key { kind, namespace, name: name.to_string() }
+    }
+
+    pub fn of(obj: &Object) -> Key {
+        Key::new(obj.kind(), obj.namespace(), obj.name())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// One change in the store.
+#[derive(Debug, Clone)]
+pub struct WatchEvent {
+    pub event: EventType,
+    pub object: Arc<Object>,
+}
+
+pub struct Store {
+    state: RwLock<State>,
+    tx: broadcast::Sender<WatchEvent>,
+}
+
+struct State {
+    objects: BTreeMap<Key, Arc<Object>>,
+    resource_version: u64,
+}
+
+/// Capacity of the watch channel; a receiver that falls further behind gets `Lagged` and must
+/// re-list (controllers do a full resync).
+const WATCH_CAPACITY: usize = 65536;
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let (tx, _) = broadcast::channel(WATCH_CAPACITY);
+        Store { state: RwLock::new(State { objects: BTreeMap::new(), resource_version: 0 }), tx }
+    }
+
+    pub fn watch(&self) -> broadcast::Receiver<WatchEvent> {
+        self.tx.subscribe()
+    }
+
+    pub fn get(&self, key: &Key) -> Option<Arc<Object>> {
+        self.state.read().unwrap().objects.get(key).cloned()
+    }
+
+    /// Objects of `kind`, in one namespace or all of them, sorted by namespace and name.
+    pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
+        let st = self.state.read().unwrap();
+        let start = Key { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        st.objects
+            .range(start..)
+            .take_while(|(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns || !kind.namespaced()))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.state.read().unwrap().resource_version
+    }
+
+    /// Store a new object: assigns uid, resourceVersion and creationTimestamp.
+    pub fn create(&self, mut obj: Object, now: DateTime<Utc>) -> Result<Arc<Object>, ApiError> {
+        let mut st = self.state.write().unwrap();
+        let key = Key::of(&obj);
+        if st.objects.contains_key(&key) {
+            return Err(ApiError::AlreadyExists { kind: key.kind, name: key.name });
+        }
+        st.resource_version += 1;
+        let rv = st.resource_version;
+        let meta = obj.meta_mut();
+        meta.uid = Some(new_uid());
+        meta.resource_version = Some(rv.to_string());
+        meta.creation_timestamp = Some(Time(now));
+        if meta.generation.is_none() && has_generation(key.kind) {
+            meta.generation = Some(1);
+        }
+        let obj = Arc::new(obj);
+        st.objects.insert(key, obj.clone());
+        let _ = self.tx.send(WatchEvent { event: EventType::Added, object: obj.clone() });
+        Ok(obj)
+    }
+
+    /// Replace an object wholesale, keeping its identity (uid, creationTimestamp). If `obj`
+    /// carries a resourceVersion it must match the stored one (optimistic concurrency).
+    pub fn replace(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        let mut st = self.state.write().unwrap();
+        let key = Key::of(&obj);
+        let Some(old) = st.objects.get(&key).cloned() else {
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name });
+        };
+        if let Some(rv) = &obj.meta().resource_version {
+            if Some(rv) != old.meta().resource_version.as_ref() {
+                return Err(ApiError::Conflict(format!(
+                    "Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+                    key.kind.info().qualified_plural(),
+                    key.name
+                )));
+            }
+        }
+        carry_identity(&old, &mut obj);
+        Ok(self.commit(&mut st, key, obj, &old).unwrap_or(old))
+    }
+
+    /// Read-modify-write under the lock. Returns the new object, or the unchanged one if `f` made
+    /// no change (then nothing is written and no event is sent).
+    pub fn update(&self, key: &Key, f: impl FnOnce(&mut Object)) -> Result<Arc<Object>, ApiError> {
+        let mut st = self.state.write().unwrap();
+        let Some(old) = st.objects.get(key).cloned() else {
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+        };
+        let mut obj = (*old).clone();
+        f(&mut obj);
+        carry_identity(&old, &mut obj);
+        Ok(self.commit(&mut st, key.clone(), obj, &old).unwrap_or(old))
+    }
+
+    fn commit(&self, st: &mut State, key: Key, mut obj: Object, old: &Arc<Object>) -> Option<Arc<Object>> {
+        obj.meta_mut().resource_version = old.meta().resource_version.clone();
+        if obj == **old {
+            return None;
+        }
+        if has_generation(key.kind) && spec_of(&obj) != spec_of(old) {
+            obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
+        }
+        st.resource_version += 1;
+        obj.meta_mut().resource_version = Some(st.resource_version.to_string());
+        let obj = Arc::new(obj);
+        st.objects.insert(key, obj.clone());
+        let _ = self.tx.send(WatchEvent { event: EventType::Modified, object: obj.clone() });
+        Some(obj)
+    }
+
+    /// Remove an object now (graceful deletion, if any, is the caller's business).
+    pub fn remove(&self, key: &Key) -> Result<Arc<Object>, ApiError> {
+        let mut st = self.state.write().unwrap();
+        let Some(old) = st.objects.remove(key) else {
+            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+        };
+        st.resource_version += 1;
+        let _ = self.tx.send(WatchEvent { event: EventType::Deleted, object: old.clone() });
+        Ok(old)
+    }
+}
+
+fn carry_identity(old: &Object, obj: &mut Object) {
+    let (o, n) = (old.meta(), obj.meta_mut());
+    n.uid = o.uid.clone();
+    n.creation_timestamp = o.creation_timestamp.clone();
+    n.generation = o.generation;
+    if n.deletion_timestamp.is_none() {
+        n.deletion_timestamp = o.deletion_timestamp.clone();
+    }
+}
+
+fn has_generation(kind: Kind) -> bool {
+    matches!(kind, Kind::Deployment | Kind::ReplicaSet | Kind::Pod | Kind::Service)
+}
+
+fn spec_of(obj: &Object) -> serde_json::Value {
+    obj.to_json().get("spec").cloned().unwrap_or_default()
+}
+
+/// A random RFC 4122 version-4 UUID string.
+pub fn new_uid() -> String {
+    let b: [u8; 16] = rand::random();
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let variant = ((b[8] & 0x3f) | 0x80) as u32;
+    format!("{}-{}-4{}-{:02x}{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], variant, &hex[18..20], &hex[20..32])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::api::core::v1::Service;
+
+    fn svc(ns: &str, name: &str) -> Object {
+        let mut s = Service::default();
+        s.metadata.name = Some(name.into());
+        s.metadata.namespace = Some(ns.into());
+        Object::Service(s)
+    }
+
+    #[test]
+    fn create_assigns_identity_and_rejects_duplicates() {
+        let store = Store::new();
+        let a = store.create(svc("default", "a"), Utc::now()).unwrap();
+        assert!(a.meta().uid.as_ref().unwrap().len() == 36);
+        assert_eq!(a.meta().resource_version.as_deref(), Some("1"));
+        let e = store.create(svc("default", "a"), Utc::now()).unwrap_err();
+        assert_eq!(e.to_string(), "services \"a\" already exists");
+    }
+
+    #[test]
+    fn list_is_scoped_by_namespace_and_kind() {
+        let store = Store::new();
+        store.create(svc("default", "b"), Utc::now()).unwrap();
+        store.create(svc("default", "a"), Utc::now()).unwrap();
+        store.create(svc("kube-system", "dns"), Utc::now()).unwrap();
+        let names: Vec<_> = store.list(Kind::Service, Some("default")).iter().map(|o| o.name().to_string()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(store.list(Kind::Service, None).len(), 3);
+        assert!(store.list(Kind::Pod, None).is_empty());
+    }
+
+    #[test]
+    fn update_without_change_writes_nothing() {
+        let store = Store::new();
+        store.create(svc("default", "a"), Utc::now()).unwrap();
+        let mut rx = store.watch();
+        let key = Key::new(Kind::Service, "default", "a");
+        store.update(&key, |_| {}).unwrap();
+        assert!(rx.try_recv().is_err());
+        let after = store
+            .update(&key, |o| {
+                o.meta_mut().labels = Some([("app".to_string(), "x".to_string())].into());
+            })
+            .unwrap();
+        assert_eq!(after.meta().resource_version.as_deref(), Some("2"));
+        assert_eq!(rx.try_recv().unwrap().event, EventType::Modified);
+    }
+
+    #[test]
+    fn replace_with_stale_version_conflicts() {
+        let store = Store::new();
+        store.create(svc("default", "a"), Utc::now()).unwrap();
+        let mut stale = svc("default", "a");
+        stale.meta_mut().resource_version = Some("99".into());
+        assert!(matches!(store.replace(stale), Err(ApiError::Conflict(_))));
+    }
+}
