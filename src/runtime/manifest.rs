@@ -196,7 +196,7 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(err.to_string().contains("strict decoding error: unknown field \"spec.selectr\""));
+        assert!(err.to_string().contains("strict decoding error: unknown field \"spec.ports[0].targetPrt\", unknown field \"spec.selectr\""));
     }
 
     #[test]
