@@ -7,9 +7,11 @@
 //! - [`shell`] — the learner's command line: quoting, pipes, `$(…)`, variables and builtins.
 //! - [`lessons`] — lessons as data: loading, checks, progress.
 //! - [`ui`] — the ratatui application.
+//! - [`workspace`] — the learner's files and the lesson's bundled URLs.
 
 pub mod kubectl;
 pub mod lessons;
 pub mod runtime;
 pub mod shell;
 pub mod ui;
+pub mod workspace;

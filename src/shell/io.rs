@@ -1,0 +1,132 @@
+//! Where command output goes: the terminal pane, stdout of `k8s-lab shell`, a pipe's buffer or a
+//! test. stdout and stderr go through one sink so they stay in the order they were written.
+
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::mpsc;
+
+/// Which stream a chunk belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+/// One piece of output. Text chunks carry their own newlines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chunk {
+    Text(Stream, String),
+    /// `clear`: wipe the terminal pane.
+    Clear,
+}
+
+/// A cheap-clone output sink.
+#[derive(Clone)]
+pub struct Output {
+    sink: Arc<dyn Fn(Chunk) + Send + Sync>,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Output")
+    }
+}
+
+impl Output {
+    pub fn new(f: impl Fn(Chunk) + Send + Sync + 'static) -> Output {
+        Output { sink: Arc::new(f) }
+    }
+
+    /// Write to stdout.
+    pub fn out(&self, s: &str) {
+        if !s.is_empty() {
+            (self.sink)(Chunk::Text(Stream::Out, s.to_string()))
+        }
+    }
+
+    /// Write to stderr.
+    pub fn err(&self, s: &str) {
+        if !s.is_empty() {
+            (self.sink)(Chunk::Text(Stream::Err, s.to_string()))
+        }
+    }
+
+    /// Write one line (a newline is added) to stdout.
+    pub fn line(&self, s: &str) {
+        self.out(&format!("{s}\n"))
+    }
+
+    /// Write one line to stderr.
+    pub fn err_line(&self, s: &str) {
+        self.err(&format!("{s}\n"))
+    }
+
+    pub fn clear(&self) {
+        (self.sink)(Chunk::Clear)
+    }
+
+    /// A sink that collects everything; read it with [`Buffer::text`].
+    pub fn buffer() -> (Output, Buffer) {
+        let buf = Buffer::default();
+        let b = buf.clone();
+        (Output::new(move |c| b.0.lock().unwrap().push(c)), buf)
+    }
+
+    /// A sink that forwards chunks to a channel (the TUI, the stdin shell).
+    pub fn channel() -> (Output, mpsc::UnboundedReceiver<Chunk>) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Output::new(move |c| drop(tx.send(c))), rx)
+    }
+}
+
+/// Collected output.
+#[derive(Clone, Default, Debug)]
+pub struct Buffer(Arc<Mutex<Vec<Chunk>>>);
+
+impl Buffer {
+    /// stdout and stderr interleaved, as a terminal shows them.
+    pub fn text(&self) -> String {
+        self.collect(|_| true)
+    }
+
+    /// Only stdout (what a pipe or `$(…)` captures).
+    pub fn stdout(&self) -> String {
+        self.collect(|s| s == Stream::Out)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.collect(|s| s == Stream::Err)
+    }
+
+    pub fn chunks(&self) -> Vec<Chunk> {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn collect(&self, want: impl Fn(Stream) -> bool) -> String {
+        let mut s = String::new();
+        for c in self.0.lock().unwrap().iter() {
+            if let Chunk::Text(st, t) = c {
+                if want(*st) {
+                    s.push_str(t);
+                }
+            }
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffer_keeps_order_and_splits_streams() {
+        let (out, buf) = Output::buffer();
+        out.line("a");
+        out.err_line("b");
+        out.line("c");
+        assert_eq!(buf.text(), "a\nb\nc\n");
+        assert_eq!(buf.stdout(), "a\nc\n");
+        assert_eq!(buf.stderr(), "b\n");
+    }
+}

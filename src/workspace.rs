@@ -1,0 +1,123 @@
+//! The learner's files: a folder per lesson where `kubectl apply -f ./x.yaml`, `/tmp/nginx.key`
+//! and `--from-file=default.conf` are found, and the URL aliases that let a seed's
+//! `https://k8s.io/examples/…` address resolve to a file the lesson bundles (the lab is offline).
+//!
+//! Every path a command names is resolved here, and nothing resolves outside the workspace root.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    root: PathBuf,
+    /// URL → file contents (bundled with the lesson).
+    url_aliases: BTreeMap<String, String>,
+}
+
+impl Workspace {
+    pub fn new(root: impl Into<PathBuf>) -> Workspace {
+        Workspace { root: root.into(), url_aliases: BTreeMap::new() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Serve `url` with `contents`.
+    pub fn add_url(&mut self, url: impl Into<String>, contents: impl Into<String>) {
+        self.url_aliases.insert(url.into(), contents.into());
+    }
+
+    pub fn is_url(name: &str) -> bool {
+        name.starts_with("http://") || name.starts_with("https://")
+    }
+
+    /// The contents behind a URL, if the lesson bundles it.
+    pub fn fetch_url(&self, url: &str) -> Option<&str> {
+        self.url_aliases.get(url).map(String::as_str)
+    }
+
+    /// Map a path as the learner typed it to a real path inside the workspace. Absolute paths
+    /// (`/tmp/nginx.key`) are taken relative to the workspace root; `..` may not climb out.
+    pub fn resolve(&self, typed: &str) -> Option<PathBuf> {
+        let mut out = self.root.clone();
+        let mut depth = 0usize;
+        for c in Path::new(typed).components() {
+            match c {
+                Component::Normal(p) => {
+                    out.push(p);
+                    depth += 1;
+                }
+                Component::ParentDir => {
+                    if depth == 0 {
+                        return None;
+                    }
+                    out.pop();
+                    depth -= 1;
+                }
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        Some(out)
+    }
+
+    pub fn read(&self, typed: &str) -> io::Result<String> {
+        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        std::fs::read_to_string(p)
+    }
+
+    pub fn read_bytes(&self, typed: &str) -> io::Result<Vec<u8>> {
+        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        std::fs::read(p)
+    }
+
+    /// Write a file atomically (temp file + rename), creating folders as needed.
+    pub fn write(&self, typed: &str, data: &[u8]) -> io::Result<()> {
+        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        write_atomic(&p, data)
+    }
+}
+
+/// Write `data` to `path` so that a crash leaves either the old or the new file, never a mix.
+pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.tmp{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(data)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_root() {
+        let ws = Workspace::new("/w");
+        assert_eq!(ws.resolve("/tmp/nginx.key").unwrap(), PathBuf::from("/w/tmp/nginx.key"));
+        assert_eq!(ws.resolve("./run-my-nginx.yaml").unwrap(), PathBuf::from("/w/run-my-nginx.yaml"));
+        assert_eq!(ws.resolve("a/../b").unwrap(), PathBuf::from("/w/b"));
+        assert!(ws.resolve("../etc/passwd").is_none());
+        assert!(ws.resolve("/../../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn atomic_write_replaces_the_file() {
+        let dir = std::env::temp_dir().join(format!("k8s-lab-ws-{}", std::process::id()));
+        let ws = Workspace::new(&dir);
+        ws.write("/tmp/a.txt", b"one").unwrap();
+        ws.write("/tmp/a.txt", b"two").unwrap();
+        assert_eq!(ws.read("/tmp/a.txt").unwrap(), "two");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
