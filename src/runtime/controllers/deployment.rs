@@ -363,3 +363,141 @@ fn scale_rs(cluster: &Cluster, dep_obj: &Object, rs: &Object, to: i32) {
         cluster.record_event(dep_obj, "Normal", "ScalingReplicaSet", &msg, "deployment-controller");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::runtime::manifest::decode_manifests;
+    use crate::runtime::{Cluster, ClusterConfig, Kind, Object};
+
+    fn deployment(image: &str, replicas: i32) -> Object {
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: c\n        image: {image}\n"
+        );
+        decode_manifests(&text, "t").remove(0).unwrap()
+    }
+
+    fn status(c: &Cluster) -> (i32, i32, i32) {
+        let d = c.get(Kind::Deployment, "default", "web").unwrap();
+        let s = d.as_deployment().unwrap().status.clone().unwrap_or_default();
+        (
+            s.replicas.unwrap_or(0),
+            s.updated_replicas.unwrap_or(0),
+            s.available_replicas.unwrap_or(0),
+        )
+    }
+
+    async fn cluster(block: u8) -> Cluster {
+        Cluster::start(ClusterConfig {
+            node_block: block,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn template_change_rolls_out_a_new_replicaset() {
+        let c = cluster(40).await;
+        c.apply(deployment("nginx:1.26", 4)).unwrap();
+        assert!(c.wait_until(Duration::from_secs(60), |c| status(c) == (4, 4, 4)).await);
+        let first_rs: Vec<String> = c
+            .list(Kind::ReplicaSet, Some("default"))
+            .iter()
+            .map(|r| r.name().to_string())
+            .collect();
+
+        c.apply(deployment("nginx:1.27", 4)).unwrap();
+        let done = c
+            .wait_until(Duration::from_secs(120), |c| {
+                let rs = c.list(Kind::ReplicaSet, Some("default"));
+                let old_empty = rs.iter().filter(|r| first_rs.contains(&r.name().to_string())).all(|r| {
+                    r.as_replicaset()
+                        .unwrap()
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.replicas == 0)
+                });
+                rs.len() == 2 && old_empty && status(c) == (4, 4, 4)
+            })
+            .await;
+        assert!(done, "the new ReplicaSet took over: {:?}", status(&c));
+        let d = c.get(Kind::Deployment, "default", "web").unwrap();
+        assert_eq!(
+            d.meta().annotations.as_ref().unwrap()["deployment.kubernetes.io/revision"],
+            "2"
+        );
+        // Every pod left runs the new image.
+        let images: Vec<String> = c
+            .list(Kind::Pod, Some("default"))
+            .iter()
+            .filter(|p| p.meta().deletion_timestamp.is_none())
+            .map(|p| {
+                p.as_pod().unwrap().spec.as_ref().unwrap().containers[0]
+                    .image
+                    .clone()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(images, vec!["nginx:1.27"; 4]);
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn scaling_down_deletes_pods_and_events_say_so() {
+        let c = cluster(41).await;
+        c.apply(deployment("nginx", 3)).unwrap();
+        assert!(c.wait_until(Duration::from_secs(60), |c| status(c) == (3, 3, 3)).await);
+        c.apply(deployment("nginx", 1)).unwrap();
+        let scaled = c
+            .wait_until(Duration::from_secs(60), |c| {
+                status(c) == (1, 1, 1) && c.list(Kind::Pod, Some("default")).len() == 1
+            })
+            .await;
+        assert!(scaled);
+        let messages: Vec<String> = c
+            .list(Kind::Event, Some("default"))
+            .iter()
+            .filter_map(|e| e.as_event()?.message.clone())
+            .filter(|m| m.starts_with("Scaled"))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("Scaled up replica set web-") && m.ends_with("from 0 to 3")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("Scaled down replica set web-") && m.ends_with("from 3 to 1")),
+            "{messages:?}"
+        );
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn endpoints_follow_readiness_and_selectors() {
+        let c = cluster(42).await;
+        c.apply(deployment("nginx", 2)).unwrap();
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
+        c.apply(decode_manifests(svc, "t").remove(0).unwrap()).unwrap();
+        let ready = |c: &Cluster| -> (usize, usize) {
+            let e = c.get(Kind::Endpoints, "default", "web");
+            let subsets = e.and_then(|e| e.as_endpoints()?.subsets.clone()).unwrap_or_default();
+            let r = subsets.iter().map(|s| s.addresses.as_ref().map_or(0, Vec::len)).sum();
+            let n = subsets
+                .iter()
+                .map(|s| s.not_ready_addresses.as_ref().map_or(0, Vec::len))
+                .sum();
+            (r, n)
+        };
+        assert!(c.wait_until(Duration::from_secs(60), |c| ready(c) == (2, 0)).await);
+        // A selector that matches nothing leaves an Endpoints object without addresses.
+        let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: helo}\n  ports:\n  - port: 80\n";
+        c.apply(decode_manifests(bad, "t").remove(0).unwrap()).unwrap();
+        assert!(c.wait_until(Duration::from_secs(10), |c| ready(c) == (0, 0)).await);
+        c.shutdown();
+    }
+}
