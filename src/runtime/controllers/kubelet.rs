@@ -35,7 +35,7 @@ pub const CONTROLLER: Controller = Controller {
     resync,
 };
 
-/// How long a server program takes to exit after SIGTERM (lab time).
+/// How long a server program takes to exit after SIGTERM (lab time), when nothing says otherwise.
 const STOP_DELAY: Duration = Duration::from_millis(800);
 
 /// A container that is running.
@@ -151,16 +151,28 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         }
         let had = slots.insert(slot_key.clone(), Slot::Terminating { uid: uid.clone() });
         drop(slots);
-        let running = matches!(had, Some(Slot::Running(_)));
+        let grace = obj
+            .meta()
+            .deletion_grace_period_seconds
+            .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(30)
+            .max(0) as u64;
+        let delay = match &had {
+            Some(Slot::Running(p)) => p
+                .containers
+                .iter()
+                .map(|c| c.program.stop_delay(Duration::from_secs(grace)))
+                .max()
+                .unwrap_or(STOP_DELAY),
+            _ => Duration::ZERO,
+        };
         if let Some(s) = had {
-            stop_slot_later(cluster, s);
+            stop_slot_later(cluster, s, delay);
         }
         let cl = cluster.clone();
         let key = key.clone();
         cluster.spawn(async move {
-            if running {
-                cl.clock().sleep(STOP_DELAY).await;
-            }
+            cl.clock().sleep(delay).await;
             if cl.store().get(&key).and_then(|o| o.meta().uid.clone()).as_deref() == Some(uid.as_str()) {
                 let _ = cl.store().remove(&key);
             }
@@ -204,14 +216,14 @@ fn stop_slot(cluster: &Cluster, slot: Slot) {
 }
 
 /// Stop after the program's shutdown delay (it keeps serving meanwhile, as nginx drains).
-fn stop_slot_later(cluster: &Cluster, slot: Slot) {
+fn stop_slot_later(cluster: &Cluster, slot: Slot, delay: Duration) {
     if let Slot::Starting { task, .. } = &slot {
         task.abort();
         return;
     }
     let cl = cluster.clone();
     cluster.spawn(async move {
-        cl.clock().sleep(STOP_DELAY).await;
+        cl.clock().sleep(delay).await;
         stop_slot(&cl, slot);
     });
 }

@@ -16,6 +16,7 @@ pub mod tools;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -114,6 +115,11 @@ pub trait Program: Send + Sync + 'static {
     /// Access-log line for a request (nginx's combined format by default).
     fn access_log(&self, ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -> Option<String> {
         Some(server::combined_log_line(ctx, req, resp))
+    }
+    /// How long the program takes to exit after SIGTERM, given the pod's grace period. Servers
+    /// exit at once; a shell as PID 1 ignores SIGTERM and is killed when the grace period ends.
+    fn stop_delay(&self, _grace: Duration) -> Duration {
+        Duration::from_millis(800)
     }
     /// The shell prompt of an interactive session (`kubectl run -it`).
     fn prompt(&self) -> &'static str {
