@@ -466,3 +466,81 @@ async fn lesson5_checks_pass_after_each_solution() {
     }
     cluster.shutdown();
 }
+
+/// Lesson 5 against the real controllers and data plane: do what each step's solution does
+/// through the cluster API, then every check of the step — `http` included — must pass within
+/// a few seconds. The clock runs 10× so the load balancer's 5 s delay takes half a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson5_end_to_end_on_the_real_cluster() {
+    let lesson = find("lesson5").unwrap();
+    let mut cfg = lesson.cluster_config();
+    cfg.clock_speed = 10.0;
+    let cluster = Cluster::start(cfg).await.unwrap();
+    let base = "https://k8s.io/examples/service/access/";
+    let mut history: Vec<String> = Vec::new();
+    for step in lesson.steps() {
+        match step.id.0.as_str() {
+            "backend" => apply_url(&cluster, &lesson, &format!("{base}backend-deployment.yaml")),
+            "hello-service" => apply_url(&cluster, &lesson, &format!("{base}backend-service.yaml")),
+            "frontend" => {
+                apply_url(
+                    &cluster,
+                    &lesson,
+                    &format!("{base}frontend-deployment.yaml"),
+                );
+                apply_url(&cluster, &lesson, &format!("{base}frontend-service.yaml"));
+            }
+            "cleanup" => {
+                assert!(
+                    cluster.delete(Kind::Service, "default", "backend").is_err(),
+                    "there is no Service called backend"
+                );
+                for (kind, name) in [
+                    (Kind::Service, "frontend"),
+                    (Kind::Service, "hello"),
+                    (Kind::Deployment, "frontend"),
+                    (Kind::Deployment, "backend"),
+                ] {
+                    cluster.delete(kind, "default", name).unwrap();
+                }
+            }
+            _ => {}
+        }
+        history.extend(step.solution.iter().cloned());
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = evaluate_step(step, &cluster, &history).await;
+            if r.passed() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "step {} never passed: {:?}",
+                step.id,
+                r.first_failure()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if step.id.0 == "curl-frontend" {
+            // The answer really came from the backend, through the frontend: a check that wants
+            // something else fails and quotes what it got. The pod check goes frontend → hello.
+            let wrong = format::parse(
+                "t.yaml",
+                "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  checks:\n  - http: {url: 'http://{{svc:frontend:external_ip}}', status: 200, body_contains: Goodbye}\n  - http: {from: 'pod:frontend', url: 'http://hello', status: 200, body_contains: '\"message\"'}\n",
+            )
+            .unwrap();
+            let r = evaluate_step(&wrong.steps[0], &cluster, &history).await;
+            assert!(!r.results[0].passed);
+            assert!(
+                r.results[0]
+                    .reason
+                    .en
+                    .contains("it was: {\"message\":\"Hello\"}"),
+                "{:?}",
+                r.results[0]
+            );
+            assert!(r.results[1].passed, "{:?}", r.results[1]);
+        }
+    }
+    cluster.shutdown();
+}
