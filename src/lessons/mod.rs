@@ -206,6 +206,17 @@ impl Lesson {
         result
     }
 
+    /// A step's markdown in `lang` with its placeholders filled from the cluster; values not
+    /// there yet show as `<pending>`.
+    pub fn step_text(&self, step: &Step, lang: Lang, cluster: &crate::runtime::Cluster) -> String {
+        placeholders::render_or(step.text.get(lang), cluster, "<pending>")
+    }
+
+    /// The hints of a step that `shown` tiers reveal, in `lang`.
+    pub fn hints<'a>(&self, step: &'a Step, lang: Lang, shown: usize) -> Vec<&'a str> {
+        step.hints.iter().take(shown).map(|h| h.get(lang)).collect()
+    }
+
     /// Things an author should fix that do not stop the lesson from loading.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
@@ -404,6 +415,19 @@ fn build(
                 &format!("id: {}", s.id),
                 format!("step {} has no title", s.id),
             ));
+        }
+    }
+    for s in &file.steps {
+        let texts = [&s.text, &s.goal]
+            .into_iter()
+            .chain(&s.hints)
+            .flat_map(|t| [&t.ko, &t.en])
+            .chain(&s.solution);
+        for t in texts {
+            if let Err(msg) = placeholders::validate(t) {
+                let needle = placeholders::first_invalid(t).unwrap_or_default();
+                return Err(err_at(&needle, format!("step {}: {msg}", s.id)));
+            }
         }
     }
     if file.title.is_empty() {

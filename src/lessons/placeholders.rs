@@ -154,6 +154,14 @@ pub fn validate(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The first placeholder in `text` that does not parse, as written (`{{svc:x:nope}}`).
+pub fn first_invalid(text: &str) -> Option<String> {
+    pieces(text).into_iter().find_map(|p| match p {
+        Piece::Hole(inner) if parse(inner).is_err() => Some(inner.to_string()),
+        _ => None,
+    })
+}
+
 /// True if `text` contains at least one placeholder.
 pub fn has_placeholders(text: &str) -> bool {
     pieces(text).iter().any(|p| matches!(p, Piece::Hole(_)))

@@ -22,7 +22,13 @@ pub const HOME_ENV: &str = "K8S_LAB_HOME";
 /// Where the lab keeps its data: `$K8S_LAB_HOME` if set, else the platform's data dir
 /// (`~/.local/share/k8s-lab` on Linux), else `./.k8s-lab`.
 pub fn data_dir() -> PathBuf {
-    if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+    data_dir_from(std::env::var_os(HOME_ENV))
+}
+
+/// [`data_dir`] with the value of `K8S_LAB_HOME` passed in (so tests need not touch the
+/// process environment).
+pub fn data_dir_from(home: Option<std::ffi::OsString>) -> PathBuf {
+    if let Some(home) = home.filter(|h| !h.is_empty()) {
         return PathBuf::from(home);
     }
     directories::ProjectDirs::from("", "", "k8s-lab")
@@ -198,6 +204,26 @@ mod tests {
         assert!(!path.exists());
         assert!(path.with_extension("json.broken").exists());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn k8s_lab_home_moves_the_data_dir() {
+        assert_eq!(
+            data_dir_from(Some("/tmp/lab-home".into())),
+            PathBuf::from("/tmp/lab-home")
+        );
+        let default = data_dir_from(None);
+        assert_ne!(default, PathBuf::from("/tmp/lab-home"));
+        assert!(
+            default.ends_with("k8s-lab") || default.ends_with(".k8s-lab"),
+            "{}",
+            default.display()
+        );
+        assert_eq!(
+            data_dir_from(Some("".into())),
+            default,
+            "an empty value is ignored"
+        );
     }
 
     #[test]

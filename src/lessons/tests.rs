@@ -276,16 +276,16 @@ fn workspace_keeps_what_the_learner_changed() {
 }
 
 #[test]
-fn data_dir_honours_k8s_lab_home() {
-    // Only this test touches the variable.
-    let dir = temp_dir("home");
-    std::env::set_var(progress::HOME_ENV, &dir);
+fn default_paths_are_under_the_data_dir() {
     let l = find("lesson5").unwrap();
-    assert_eq!(data_dir(), dir);
-    assert_eq!(l.default_workspace_root(), dir.join("workspaces/lesson5"));
-    assert_eq!(l.default_progress_path(), dir.join("progress/lesson5.json"));
-    std::env::remove_var(progress::HOME_ENV);
-    assert_ne!(data_dir(), dir);
+    assert_eq!(
+        l.default_workspace_root(),
+        data_dir().join("workspaces/lesson5")
+    );
+    assert_eq!(
+        l.default_progress_path(),
+        data_dir().join("progress/lesson5.json")
+    );
 }
 
 /// Apply a bundled URL the way `kubectl apply -f URL` does.
@@ -543,4 +543,47 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
         }
     }
     cluster.shutdown();
+}
+
+#[test]
+fn placeholders_in_step_text_are_checked_at_load() {
+    let text = "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  text:\n    en: |\n      Open http://{{svc:web:externalip}} now.\n";
+    let e = build(
+        "t.yaml",
+        text,
+        Origin::Bundled("t.yaml".into()),
+        &BundledSource,
+    )
+    .unwrap_err();
+    assert_eq!((e.line, e.column), (Some(10), Some(21)), "{e}");
+    assert!(
+        e.message
+            .starts_with("step s: placeholder {{svc:web:externalip}}: unknown field"),
+        "{e}"
+    );
+    let ok = text.replace("externalip", "external_ip");
+    let lesson = build(
+        "t.yaml",
+        &ok,
+        Origin::Bundled("t.yaml".into()),
+        &BundledSource,
+    )
+    .unwrap();
+    assert_eq!(
+        lesson.hints(&lesson.steps()[0], Lang::En, 5),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn lesson5_hints_open_one_tier_at_a_time() {
+    let l = find("lesson5").unwrap();
+    let step = &l.steps()[0];
+    assert_eq!(l.hints(step, Lang::En, 0).len(), 0);
+    assert_eq!(l.hints(step, Lang::Ko, 1).len(), 1);
+    assert!(l.hints(step, Lang::En, 2)[1].contains("kubectl rollout status deployment/backend"));
+    assert!(l
+        .steps()
+        .iter()
+        .all(|s| s.hints.len() == 2 && !s.checks.is_empty()));
 }
