@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     let root =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-            .join("lessons");
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("lessons");
     // A directory here makes cargo rescan the whole tree for changes.
     println!("cargo:rerun-if-changed=lessons");
     let mut files = Vec::new();
@@ -18,15 +17,13 @@ fn main() {
         collect(&root, &root, &mut files);
     }
     files.sort();
-    let mut code =
-        String::from("/// Every file under `lessons/`: (path relative to `lessons/`, contents).\n");
+    let mut code = String::from("/// Every file under `lessons/`: (path relative to `lessons/`, contents).\n");
     code.push_str("pub static FILES: &[(&str, &[u8])] = &[\n");
     for (rel, abs) in &files {
         code.push_str(&format!("    ({rel:?}, include_bytes!({abs:?})),\n"));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("bundled_lessons.rs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("bundled_lessons.rs");
     fs::write(out, code).expect("write bundled_lessons.rs");
 }
 

@@ -9,10 +9,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled_lessons.rs"));
 
 /// The bytes of a bundled file, by its path relative to `lessons/` (`lesson5/backend-service.yaml`).
 pub fn file(path: &str) -> Option<&'static [u8]> {
-    FILES
-        .binary_search_by(|(p, _)| (*p).cmp(path))
-        .ok()
-        .map(|i| FILES[i].1)
+    FILES.binary_search_by(|(p, _)| (*p).cmp(path)).ok().map(|i| FILES[i].1)
 }
 
 /// Bundled files under a folder (relative to `lessons/`), with paths relative to that folder.
@@ -46,9 +43,7 @@ mod tests {
         assert!(lesson_files().iter().any(|(p, _)| *p == "lesson5.yaml"));
         let svc = std::str::from_utf8(file("lesson5/backend-service.yaml").unwrap()).unwrap();
         assert!(svc.contains("name: hello"));
-        assert!(files_under("lesson5")
-            .iter()
-            .any(|(p, _)| *p == "frontend-nginx.conf"));
+        assert!(files_under("lesson5").iter().any(|(p, _)| *p == "frontend-nginx.conf"));
         assert!(file("nope.yaml").is_none());
     }
 }

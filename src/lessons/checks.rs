@@ -43,10 +43,7 @@ impl CheckResult {
         }
     }
     fn fail_with(reason: I18n) -> CheckResult {
-        CheckResult {
-            passed: false,
-            reason,
-        }
+        CheckResult { passed: false, reason }
     }
 }
 
@@ -167,16 +164,10 @@ pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> C
             &r.service,
             r.count,
         ),
-        Check::DeploymentReady(r) => deployment_ready(
-            cluster,
-            r.namespace.as_deref().unwrap_or("default"),
-            &r.name,
-        ),
-        Check::LoadbalancerAddress(r) => loadbalancer_address(
-            cluster,
-            r.namespace.as_deref().unwrap_or("default"),
-            &r.service,
-        ),
+        Check::DeploymentReady(r) => deployment_ready(cluster, r.namespace.as_deref().unwrap_or("default"), &r.name),
+        Check::LoadbalancerAddress(r) => {
+            loadbalancer_address(cluster, r.namespace.as_deref().unwrap_or("default"), &r.service)
+        }
         Check::Http(h) => {
             let url = match placeholders::render(h.url.as_str(), cluster) {
                 Ok(u) => u,
@@ -198,8 +189,14 @@ pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> C
             match history.iter().rev().find(|line| re.is_match(line)) {
                 Some(line) => CheckResult::pass(format!("실행한 명령: {line}"), format!("you ran: {line}")),
                 None => CheckResult::fail(
-                    format!("아직 이 단계의 명령을 실행하지 않았습니다 (/{}/ 와 맞는 명령이 기록에 없음)", re.as_str()),
-                    format!("you have not run this step's command yet (no command in the history matches /{}/)", re.as_str()),
+                    format!(
+                        "아직 이 단계의 명령을 실행하지 않았습니다 (/{}/ 와 맞는 명령이 기록에 없음)",
+                        re.as_str()
+                    ),
+                    format!(
+                        "you have not run this step's command yet (no command in the history matches /{}/)",
+                        re.as_str()
+                    ),
                 ),
             }
         }
@@ -207,8 +204,7 @@ pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> C
 }
 
 fn ns_note_ko(ns: Option<&str>) -> String {
-    ns.map(|n| format!(" (네임스페이스 {n})"))
-        .unwrap_or_default()
+    ns.map(|n| format!(" (네임스페이스 {n})")).unwrap_or_default()
 }
 
 fn ns_note_en(ns: Option<&str>) -> String {
@@ -247,8 +243,7 @@ fn ready_endpoints(cluster: &Cluster, ns: &str, name: &str, want: usize) -> Chec
             format!("the Service {name} has {have} ready endpoints"),
         );
     }
-    let head_ko =
-        format!("Service {name}의 준비된 엔드포인트는 {have}개입니다 ({want}개여야 합니다)");
+    let head_ko = format!("Service {name}의 준비된 엔드포인트는 {have}개입니다 ({want}개여야 합니다)");
     let head_en = format!("the Service {name} has {have} ready endpoints, expected {want}");
     let selector = svc_obj
         .as_service()
@@ -272,10 +267,7 @@ fn ready_endpoints(cluster: &Cluster, ns: &str, name: &str, want: usize) -> Chec
         .iter()
         .filter(|p| sel.matches(p.labels()) && p.meta().deletion_timestamp.is_none())
         .collect();
-    let ready = matching
-        .iter()
-        .filter(|p| p.as_pod().is_some_and(pod_ready))
-        .count();
+    let ready = matching.iter().filter(|p| p.as_pod().is_some_and(pod_ready)).count();
     if matching.is_empty() {
         CheckResult::fail(
             format!("{head_ko}: 셀렉터 {sel_text}와(과) 맞는 파드가 없습니다"),
@@ -318,10 +310,7 @@ fn deployment_ready(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
     };
     let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let st = d.status.clone().unwrap_or_default();
-    let (ready, updated) = (
-        st.ready_replicas.unwrap_or(0),
-        st.updated_replicas.unwrap_or(0),
-    );
+    let (ready, updated) = (st.ready_replicas.unwrap_or(0), st.updated_replicas.unwrap_or(0));
     let observed = st.observed_generation.unwrap_or(0) >= obj.meta().generation.unwrap_or(0);
     if ready >= want && updated >= want && observed {
         CheckResult::pass(
@@ -551,11 +540,10 @@ mod tests {
     use super::*;
     use crate::lessons::format::parse;
     use crate::runtime::store::Key;
-    use crate::runtime::ClusterConfig;
     use k8s_openapi::api::apps::v1::DeploymentStatus;
     use k8s_openapi::api::core::v1::{
-        EndpointAddress, EndpointSubset, LoadBalancerIngress, LoadBalancerStatus, PodCondition,
-        PodStatus, Service, ServicePort, ServiceSpec, ServiceStatus,
+        EndpointAddress, EndpointSubset, LoadBalancerIngress, LoadBalancerStatus, PodCondition, PodStatus, Service,
+        ServicePort, ServiceSpec, ServiceStatus,
     };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -583,12 +571,7 @@ mod tests {
         ObjectMeta {
             name: Some(name.into()),
             namespace: Some("default".into()),
-            labels: Some(
-                labels
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
+            labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
             ..Default::default()
         }
     }
@@ -597,12 +580,7 @@ mod tests {
         Object::Service(Service {
             metadata: meta(name, &[]),
             spec: Some(ServiceSpec {
-                selector: Some(
-                    selector
-                        .iter()
-                        .map(|(k, v)| (k.to_string(), v.to_string()))
-                        .collect(),
-                ),
+                selector: Some(selector.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
                 ports: Some(vec![ServicePort {
                     port: 80,
                     ..Default::default()
@@ -659,13 +637,13 @@ mod tests {
         }
     }
 
-    async fn lab() -> Cluster {
-        Cluster::start(ClusterConfig::default()).await.unwrap()
+    async fn lab(block: u8) -> Cluster {
+        Cluster::start(crate::lessons::test_config(block)).await.unwrap()
     }
 
     #[tokio::test(start_paused = true)]
     async fn object_exists_and_absent() {
-        let cluster = lab().await;
+        let cluster = lab(61).await;
         let exists = one("- object_exists: {kind: svc, name: hello}");
         let absent = one("- object_absent: {kind: Service, name: hello}");
         let r = evaluate(&exists, &cluster, &[]).await;
@@ -686,7 +664,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn ready_endpoints_explains_a_selector_that_matches_nothing() {
-        let cluster = lab().await;
+        let cluster = lab(62).await;
         let check = one("- ready_endpoints: {service: hello, count: 3}");
         assert_eq!(
             evaluate(&check, &cluster, &[]).await.reason.en,
@@ -702,7 +680,10 @@ mod tests {
         }
         let r = evaluate(&check, &cluster, &[]).await;
         assert!(!r.passed);
-        assert_eq!(r.reason.en, "the Service hello has 0 ready endpoints, expected 3: its selector app=helo matches no pod");
+        assert_eq!(
+            r.reason.en,
+            "the Service hello has 0 ready endpoints, expected 3: its selector app=helo matches no pod"
+        );
         assert!(r.reason.ko.contains("app=helo"));
 
         cluster
@@ -719,7 +700,10 @@ mod tests {
             .unwrap();
         set_endpoints(&cluster, "hello", 2);
         let r = evaluate(&check, &cluster, &[]).await;
-        assert_eq!(r.reason.en, "the Service hello has 2 ready endpoints, expected 3: 3 pods match its selector app=hello, 2 of them Ready");
+        assert_eq!(
+            r.reason.en,
+            "the Service hello has 2 ready endpoints, expected 3: 3 pods match its selector app=hello, 2 of them Ready"
+        );
 
         set_endpoints(&cluster, "hello", 3);
         let r = evaluate(&check, &cluster, &[]).await;
@@ -730,7 +714,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn deployment_ready_counts_ready_replicas() {
-        let cluster = lab().await;
+        let cluster = lab(63).await;
         let check = one("- deployment_ready: {name: backend}");
         assert!(!evaluate(&check, &cluster, &[]).await.passed);
         let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: hello}}\n  template:\n    metadata: {labels: {app: hello}}\n    spec: {containers: [{name: hello, image: 'gcr.io/google-samples/hello-go-gke:1.0'}]}\n";
@@ -765,7 +749,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn loadbalancer_address_waits_for_ingress() {
-        let cluster = lab().await;
+        let cluster = lab(64).await;
         let check = one("- loadbalancer_address: {service: frontend}");
         cluster
             .create(service("frontend", &[("tier", "frontend")], "ClusterIP"))
@@ -809,7 +793,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn field_equals_reads_jsonpath_and_placeholders() {
-        let cluster = lab().await;
+        let cluster = lab(65).await;
         cluster
             .create(service("frontend", &[("tier", "frontend")], "LoadBalancer"))
             .unwrap();
@@ -817,9 +801,7 @@ mod tests {
         assert!(evaluate(&ok, &cluster, &[]).await.passed);
         let port = one("- field_equals: {kind: svc, name: frontend, jsonpath: '{.spec.ports[0].port}', value: 80}");
         assert!(evaluate(&port, &cluster, &[]).await.passed);
-        let wrong = one(
-            "- field_equals: {kind: svc, name: frontend, jsonpath: .spec.type, value: NodePort}",
-        );
+        let wrong = one("- field_equals: {kind: svc, name: frontend, jsonpath: .spec.type, value: NodePort}");
         assert_eq!(
             evaluate(&wrong, &cluster, &[]).await.reason.en,
             "Service frontend has .spec.type = LoadBalancer, expected NodePort"
@@ -831,9 +813,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn command_ran_searches_history() {
-        let cluster = lab().await;
-        let check =
-            one("- command_ran: {pattern: '^kubectl get (svc|services?) frontend .*--watch'}");
+        let cluster = lab(66).await;
+        let check = one("- command_ran: {pattern: '^kubectl get (svc|services?) frontend .*--watch'}");
         let r = evaluate(&check, &cluster, &["kubectl get pods".into()]).await;
         assert!(!r.passed);
         assert!(r.reason.en.contains("no command in the history matches"));
@@ -846,9 +827,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn http_explains_where_it_could_not_start() {
-        let cluster = lab().await;
-        let from_pod =
-            one("- http: {from: 'pod:frontend', url: 'http://hello', body_contains: Hello}");
+        let cluster = lab(67).await;
+        let from_pod = one("- http: {from: 'pod:frontend', url: 'http://hello', body_contains: Hello}");
         assert_eq!(
             evaluate(&from_pod, &cluster, &[]).await.reason.en,
             "there is no pod whose name starts with frontend"
@@ -872,9 +852,7 @@ mod tests {
 
     #[test]
     fn curl_output_is_split_into_status_and_body() {
-        let a = parse_curl_output(
-            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"message\":\"Hello\"}",
-        );
+        let a = parse_curl_output("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"message\":\"Hello\"}");
         assert_eq!(
             a,
             HttpAnswer {
@@ -897,7 +875,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_step_passes_when_all_checks_pass() {
-        let cluster = lab().await;
+        let cluster = lab(68).await;
         let text = "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  checks:\n  - object_exists: {kind: svc, name: kubernetes}\n  - command_ran: {pattern: curl}\n";
         let step = parse("t.yaml", text).unwrap().steps.remove(0);
         let r = evaluate_step(&step, &cluster, &[]).await;
@@ -905,9 +883,7 @@ mod tests {
         assert_eq!(r.results.len(), 2);
         assert!(r.results[0].passed);
         assert!(r.first_failure().unwrap().en.contains("not run"));
-        assert!(evaluate_step(&step, &cluster, &["curl x".into()])
-            .await
-            .passed());
+        assert!(evaluate_step(&step, &cluster, &["curl x".into()]).await.passed());
         cluster.shutdown();
     }
 }

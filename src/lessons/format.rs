@@ -177,11 +177,7 @@ impl RelPath {
         for part in s.split(['/', '\\']) {
             match part {
                 "" | "." => {}
-                ".." => {
-                    return Err(format!(
-                        "path {s:?} leaves the lesson folder ('..' is not allowed)"
-                    ))
-                }
+                ".." => return Err(format!("path {s:?} leaves the lesson folder ('..' is not allowed)")),
                 p => parts.push(p),
             }
         }
@@ -260,10 +256,7 @@ pub struct PoolEntry(pub Vec<Ipv4Addr>);
 impl PoolEntry {
     pub fn parse(s: &str) -> Result<PoolEntry, String> {
         let addr = |a: &str| -> Result<Ipv4Addr, String> {
-            let ip: Ipv4Addr = a
-                .trim()
-                .parse()
-                .map_err(|_| format!("{a:?} is not an IPv4 address"))?;
+            let ip: Ipv4Addr = a.trim().parse().map_err(|_| format!("{a:?} is not an IPv4 address"))?;
             if !ip.is_loopback() {
                 return Err(format!(
                     "load balancer address {ip} is not a loopback address (127.0.0.0/8): the lab only listens on loopback"
@@ -276,9 +269,7 @@ impl PoolEntry {
             Some((a, b)) => {
                 let (a, b) = (u32::from(addr(a)?), u32::from(addr(b)?));
                 if b < a || b - a > 4096 {
-                    return Err(format!(
-                        "range {s:?} is empty or too large (at most 4096 addresses)"
-                    ));
+                    return Err(format!("range {s:?} is empty or too large (at most 4096 addresses)"));
                 }
                 Ok(PoolEntry((a..=b).map(Ipv4Addr::from).collect()))
             }
@@ -312,9 +303,7 @@ fn default_container_start() -> f64 {
 fn node_count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     let n = usize::deserialize(d)?;
     if !(1..=10).contains(&n) {
-        return Err(de::Error::custom(format!(
-            "nodes must be between 1 and 10, not {n}"
-        )));
+        return Err(de::Error::custom(format!("nodes must be between 1 and 10, not {n}")));
     }
     Ok(n)
 }
@@ -539,8 +528,7 @@ impl JsonPath {
                 "invalid jsonpath {s:?}: start it with '.', e.g. {{.spec.type}}"
             ));
         };
-        let path = serde_json_path::JsonPath::parse(&expr)
-            .map_err(|e| format!("invalid jsonpath {s:?}: {e}"))?;
+        let path = serde_json_path::JsonPath::parse(&expr).map_err(|e| format!("invalid jsonpath {s:?}: {e}"))?;
         Ok(JsonPath {
             text: s.to_string(),
             path,
@@ -624,8 +612,7 @@ pub fn parse(file: &str, text: &str) -> Result<LessonFile, FormatError> {
 mod tests {
     use super::*;
 
-    const MINIMAL: &str =
-        "format_version: 1\nid: demo\nslug: demo\ntitle: {ko: 데모, en: Demo}\nsteps: []\n";
+    const MINIMAL: &str = "format_version: 1\nid: demo\nslug: demo\ntitle: {ko: 데모, en: Demo}\nsteps: []\n";
 
     #[test]
     fn minimal_file_gets_defaults() {
@@ -665,13 +652,9 @@ mod tests {
     #[test]
     fn paths_must_stay_in_the_folder() {
         assert_eq!(RelPath::parse("./a//b.yaml").unwrap().0, "a/b.yaml");
-        assert!(RelPath::parse("../x")
-            .unwrap_err()
-            .contains("leaves the lesson folder"));
+        assert!(RelPath::parse("../x").unwrap_err().contains("leaves the lesson folder"));
         assert!(RelPath::parse("a/../../x").is_err());
-        assert!(RelPath::parse("/etc/passwd")
-            .unwrap_err()
-            .contains("relative"));
+        assert!(RelPath::parse("/etc/passwd").unwrap_err().contains("relative"));
         assert!(RelPath::parse("C:\\x").is_err());
     }
 
@@ -709,15 +692,8 @@ mod tests {
 
     #[test]
     fn other_versions_are_refused() {
-        let e = parse(
-            "demo.yaml",
-            &MINIMAL.replace("format_version: 1", "format_version: 2"),
-        )
-        .unwrap_err();
-        assert!(
-            e.message.contains("format_version 2 is not supported"),
-            "{e}"
-        );
+        let e = parse("demo.yaml", &MINIMAL.replace("format_version: 1", "format_version: 2")).unwrap_err();
+        assert!(e.message.contains("format_version 2 is not supported"), "{e}");
         assert_eq!(e.line, Some(1));
     }
 }

@@ -130,12 +130,7 @@ impl Lesson {
             ..ClusterConfig::default()
         };
         if !c.loadbalancer.pool.is_empty() {
-            cfg.lb_pool = c
-                .loadbalancer
-                .pool
-                .iter()
-                .flat_map(|p| p.0.iter().copied())
-                .collect();
+            cfg.lb_pool = c.loadbalancer.pool.iter().flat_map(|p| p.0.iter().copied()).collect();
         }
         cfg
     }
@@ -237,9 +232,7 @@ impl Lesson {
                 lang_gap(format!("{at}: hints[{i}]"), h, &mut w);
             }
             if s.checks.is_empty() {
-                w.push(format!(
-                    "{at}: has no checks, so it is done as soon as it is opened"
-                ));
+                w.push(format!("{at}: has no checks, so it is done as soon as it is opened"));
             }
             if s.solution.is_empty() {
                 w.push(format!("{at}: has no solution"));
@@ -280,15 +273,9 @@ impl FileSource for BundledSource {
     fn list(&self, dir: &str) -> io::Result<Vec<(String, Vec<u8>)>> {
         let files = bundle::files_under(dir);
         if files.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                "no such bundled folder",
-            ));
+            return Err(io::Error::new(io::ErrorKind::NotFound, "no such bundled folder"));
         }
-        Ok(files
-            .into_iter()
-            .map(|(p, b)| (p.to_string(), b.to_vec()))
-            .collect())
+        Ok(files.into_iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect())
     }
 }
 
@@ -312,13 +299,7 @@ impl DirSource {
 
     /// Every file under `dir` (recursively), with paths relative to `root`; symlinks that lead
     /// out of the lesson folder are refused.
-    fn walk(
-        &self,
-        base_real: &Path,
-        root: &Path,
-        dir: &Path,
-        out: &mut Vec<(String, Vec<u8>)>,
-    ) -> io::Result<()> {
+    fn walk(&self, base_real: &Path, root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {
         for entry in std::fs::read_dir(dir)? {
             let path = entry?.path();
             let real = path.canonicalize()?;
@@ -362,25 +343,20 @@ impl FileSource for DirSource {
 fn position(text: &str, i: usize) -> (Option<usize>, Option<usize>) {
     let before = &text[..i];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.chars().count(), |nl| {
-        before[nl + 1..].chars().count()
-    }) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.chars().count(), |nl| before[nl + 1..].chars().count())
+        + 1;
     (Some(line), Some(col))
 }
 
 /// Line and column of the first place `needle` occurs in `text`.
 fn locate(text: &str, needle: &str) -> (Option<usize>, Option<usize>) {
-    text.find(needle)
-        .map_or((None, None), |i| position(text, i))
+    text.find(needle).map_or((None, None), |i| position(text, i))
 }
 
 /// Decode and check a lesson whose text is `text`, reading its files through `source`.
-fn build(
-    name: &str,
-    text: &str,
-    origin: Origin,
-    source: &dyn FileSource,
-) -> Result<Lesson, FormatError> {
+fn build(name: &str, text: &str, origin: Origin, source: &dyn FileSource) -> Result<Lesson, FormatError> {
     let file = format::parse(name, text)?;
     let err_at = |needle: &str, message: String| {
         let (line, column) = locate(text, needle);
@@ -400,10 +376,7 @@ fn build(
             let needle = format!("id: {}", s.id);
             let mut e = err_at(
                 &needle,
-                format!(
-                    "step id {:?} is used twice; step ids must be unique",
-                    s.id.0
-                ),
+                format!("step id {:?} is used twice; step ids must be unique", s.id.0),
             );
             if let Some((i, _)) = text.match_indices(&needle).nth(1) {
                 (e.line, e.column) = position(text, i);
@@ -411,10 +384,7 @@ fn build(
             return Err(e);
         }
         if s.title.is_empty() {
-            return Err(err_at(
-                &format!("id: {}", s.id),
-                format!("step {} has no title", s.id),
-            ));
+            return Err(err_at(&format!("id: {}", s.id), format!("step {} has no title", s.id)));
         }
     }
     for s in &file.steps {
@@ -446,23 +416,13 @@ fn build(
     let mut urls = BTreeMap::new();
     for (url, rel) in &file.urls {
         if !crate::workspace::Workspace::is_url(url) {
-            return Err(err_at(
-                url,
-                format!("urls: {url:?} is not an http:// or https:// URL"),
-            ));
+            return Err(err_at(url, format!("urls: {url:?} is not an http:// or https:// URL")));
         }
-        let data = source.read(rel.as_str()).map_err(|e| {
-            err_at(
-                rel.as_str(),
-                format!("urls: cannot read {:?}: {e}", rel.as_str()),
-            )
-        })?;
-        let contents = String::from_utf8(data).map_err(|_| {
-            err_at(
-                rel.as_str(),
-                format!("urls: {:?} is not UTF-8 text", rel.as_str()),
-            )
-        })?;
+        let data = source
+            .read(rel.as_str())
+            .map_err(|e| err_at(rel.as_str(), format!("urls: cannot read {:?}: {e}", rel.as_str())))?;
+        let contents = String::from_utf8(data)
+            .map_err(|_| err_at(rel.as_str(), format!("urls: {:?} is not UTF-8 text", rel.as_str())))?;
         urls.insert(url.clone(), contents);
     }
     Ok(Lesson {
@@ -480,13 +440,7 @@ pub fn bundled() -> Vec<Lesson> {
         .into_iter()
         .filter_map(|(name, bytes)| {
             let text = std::str::from_utf8(bytes).ok()?;
-            build(
-                name,
-                text,
-                Origin::Bundled(name.to_string()),
-                &BundledSource,
-            )
-            .ok()
+            build(name, text, Origin::Bundled(name.to_string()), &BundledSource).ok()
         })
         .collect()
 }
@@ -520,9 +474,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Result<Lesson, LessonError>>, LessonEr
     let mut paths: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
-        .filter(|p| {
-            p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
-        })
+        .filter(|p| p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
         .collect();
     paths.sort();
     Ok(paths.iter().map(|p| load_path(p)).collect())
@@ -536,10 +488,8 @@ pub fn find(query: &str) -> Result<Lesson, LessonError> {
 /// Like [`find`], also searching the lesson folders given with `--lessons DIR` (they come
 /// before the bundled lessons, so an instructor can replace one).
 pub fn find_in(query: &str, dirs: &[PathBuf]) -> Result<Lesson, LessonError> {
-    let looks_like_path = query.ends_with(".yaml")
-        || query.ends_with(".yml")
-        || query.contains('/')
-        || query.contains('\\');
+    let looks_like_path =
+        query.ends_with(".yaml") || query.ends_with(".yml") || query.contains('/') || query.contains('\\');
     if looks_like_path || Path::new(query).is_file() {
         return load_path(Path::new(query));
     }
@@ -563,6 +513,19 @@ pub fn find_in(query: &str, dirs: &[PathBuf]) -> Result<Lesson, LessonError> {
         query: query.to_string(),
         known,
     })
+}
+
+/// A cluster config for tests on an address block of its own (nodes at 127.0.`block`.x, load
+/// balancers at 127.0.`block+100`.x), so tests running at once do not fight over listeners.
+#[cfg(test)]
+pub(crate) fn test_config(block: u8) -> ClusterConfig {
+    ClusterConfig {
+        node_block: block,
+        lb_pool: (1..=20)
+            .map(|i| std::net::Ipv4Addr::new(127, 0, block + 100, i))
+            .collect(),
+        ..ClusterConfig::default()
+    }
 }
 
 #[cfg(test)]

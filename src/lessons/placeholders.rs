@@ -38,11 +38,7 @@ const SHORTCUTS: &[(Option<Kind>, &str, &str)] = &[
     (None, "name", ".metadata.name"),
     (None, "namespace", ".metadata.namespace"),
     (Some(Kind::Service), "cluster_ip", ".spec.clusterIP"),
-    (
-        Some(Kind::Service),
-        "external_ip",
-        ".status.loadBalancer.ingress[0].ip",
-    ),
+    (Some(Kind::Service), "external_ip", ".status.loadBalancer.ingress[0].ip"),
     (Some(Kind::Service), "node_port", ".spec.ports[0].nodePort"),
     (Some(Kind::Service), "port", ".spec.ports[0].port"),
     (Some(Kind::Service), "type", ".spec.type"),
@@ -101,8 +97,9 @@ pub fn parse(inner: &str) -> Result<Placeholder, String> {
             "placeholder {{{{{inner}}}}} needs three parts: {{{{SOURCE:NAME:FIELD}}}}"
         ));
     };
-    let kind = Kind::resolve(src.trim())
-        .ok_or_else(|| format!("placeholder {{{{{inner}}}}}: unknown source {src:?} (use a resource type: svc, pod, node, …)"))?;
+    let kind = Kind::resolve(src.trim()).ok_or_else(|| {
+        format!("placeholder {{{{{inner}}}}}: unknown source {src:?} (use a resource type: svc, pod, node, …)")
+    })?;
     let name = name.trim();
     if name.is_empty() {
         return Err(format!("placeholder {{{{{inner}}}}} names no object"));
@@ -168,12 +165,7 @@ pub fn has_placeholders(text: &str) -> bool {
 }
 
 /// Find the object a placeholder or check names. See the module docs for the name forms.
-pub fn find_object(
-    cluster: &Cluster,
-    kind: Kind,
-    namespace: Option<&str>,
-    name: &str,
-) -> Option<Arc<Object>> {
+pub fn find_object(cluster: &Cluster, kind: Kind, namespace: Option<&str>, name: &str) -> Option<Arc<Object>> {
     let ns = namespace.unwrap_or("default");
     if let Some(o) = cluster.get(kind, ns, name) {
         return Some(o);
@@ -188,10 +180,7 @@ pub fn find_object(
     let live = |o: &&Arc<Object>| o.meta().deletion_timestamp.is_none();
     let candidates: Vec<&Arc<Object>> = if name.contains('=') {
         let sel = Selector::parse(name).ok()?;
-        list.iter()
-            .filter(|o| sel.matches(o.labels()))
-            .filter(live)
-            .collect()
+        list.iter().filter(|o| sel.matches(o.labels())).filter(live).collect()
     } else {
         list.iter()
             .filter(|o| o.name().starts_with(name))
@@ -239,11 +228,7 @@ pub fn resolve(p: &Placeholder, cluster: &Cluster) -> Result<String, I18n> {
         } else {
             (
                 format!("{kind_name} {}의 {} 값이 아직 없습니다", obj.name(), p.path),
-                format!(
-                    "the {kind_name} {} has no value at {} yet",
-                    obj.name(),
-                    p.path
-                ),
+                format!("the {kind_name} {} has no value at {} yet", obj.name(), p.path),
             )
         };
         return Err(I18n::new(ko, en));
@@ -288,8 +273,7 @@ pub fn render_or(text: &str, cluster: &Cluster, missing: &str) -> String {
     for p in pieces(text) {
         match p {
             Piece::Text(t) => out.push_str(t),
-            Piece::Hole(inner) => match parse(inner).ok().and_then(|ph| resolve(&ph, cluster).ok())
-            {
+            Piece::Hole(inner) => match parse(inner).ok().and_then(|ph| resolve(&ph, cluster).ok()) {
                 Some(v) => out.push_str(&v),
                 None => out.push_str(missing),
             },
@@ -302,19 +286,14 @@ pub fn render_or(text: &str, cluster: &Cluster, missing: &str) -> String {
 mod tests {
     use super::*;
     use crate::runtime::store::Key;
-    use crate::runtime::ClusterConfig;
-    use k8s_openapi::api::core::v1::{
-        LoadBalancerIngress, LoadBalancerStatus, Service, ServiceStatus,
-    };
+    use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, Service, ServiceStatus};
 
     #[test]
     fn go_templates_are_not_placeholders() {
         let cmd = "kubectl get svc x -o go-template='{{(index .spec.ports 0).nodePort}}{{\"\\n\"}}{{range .items}}{{.metadata.name}}{{end}}'";
         assert!(!has_placeholders(cmd));
         assert!(validate(cmd).is_ok());
-        assert!(has_placeholders(
-            "curl http://{{svc:frontend:external_ip}}/"
-        ));
+        assert!(has_placeholders("curl http://{{svc:frontend:external_ip}}/"));
     }
 
     #[test]
@@ -322,28 +301,20 @@ mod tests {
         let p = parse("svc:frontend:external_ip").unwrap();
         assert_eq!(
             (p.kind, p.name.as_str(), p.path.as_str()),
-            (
-                Kind::Service,
-                "frontend",
-                ".status.loadBalancer.ingress[0].ip"
-            )
+            (Kind::Service, "frontend", ".status.loadBalancer.ingress[0].ip")
         );
         let p = parse("service:kube-system/kube-dns:.spec.clusterIP").unwrap();
         assert_eq!(p.namespace.as_deref(), Some("kube-system"));
         assert_eq!(p.name, "kube-dns");
-        assert!(parse("svcs:frontend:ip")
-            .unwrap_err()
-            .contains("unknown source"));
-        assert!(parse("svc:frontend:ip")
-            .unwrap_err()
-            .contains("unknown field \"ip\""));
+        assert!(parse("svcs:frontend:ip").unwrap_err().contains("unknown source"));
+        assert!(parse("svc:frontend:ip").unwrap_err().contains("unknown field \"ip\""));
         assert!(parse("svc:frontend").unwrap_err().contains("three parts"));
         assert!(validate("a {{svc:frontend:nope}} b").is_err());
     }
 
     #[tokio::test(start_paused = true)]
     async fn renders_live_values() {
-        let cluster = Cluster::start(ClusterConfig::default()).await.unwrap();
+        let cluster = Cluster::start(crate::lessons::test_config(70)).await.unwrap();
         let mut svc = Service::default();
         svc.metadata.name = Some("frontend".into());
         svc.spec = Some(k8s_openapi::api::core::v1::ServiceSpec {
@@ -357,10 +328,7 @@ mod tests {
         let text = "curl http://{{svc:frontend:external_ip}}/";
         let err = render(text, &cluster).unwrap_err();
         assert!(err.en.contains("no external address yet"), "{err:?}");
-        assert_eq!(
-            render_or(text, &cluster, "<pending>"),
-            "curl http://<pending>/"
-        );
+        assert_eq!(render_or(text, &cluster, "<pending>"), "curl http://<pending>/");
         cluster
             .store()
             .update(&Key::new(Kind::Service, "default", "frontend"), |o| {
@@ -378,10 +346,26 @@ mod tests {
             })
             .unwrap();
         assert_eq!(render(text, &cluster).unwrap(), "curl http://127.0.1.1/");
+        assert_eq!(render("{{svc:kubernetes:cluster_ip}}", &cluster).unwrap(), "10.96.0.1");
         assert_eq!(
-            render("{{svc:kubernetes:cluster_ip}}", &cluster).unwrap(),
-            "10.96.0.1"
+            render("{{svc:kube-system/kube-dns:cluster_ip}}", &cluster).unwrap(),
+            "10.96.0.10"
         );
+        assert_eq!(
+            render("{{node:minikube:ip}} {{node:1:name}}", &cluster).unwrap(),
+            "127.0.70.1 minikube-m02"
+        );
+        let dns_tcp = "{{svc:kube-system/kube-dns:.spec.ports[?(@.name==\"dns-tcp\")].protocol}}";
+        assert_eq!(render(dns_tcp, &cluster).unwrap(), "TCP");
+        assert_eq!(
+            render("{{pod:k8s-app=kube-dns:namespace}}", &cluster).unwrap_err().en,
+            "there is no Pod k8s-app=kube-dns yet"
+        );
+        let coredns = |c: &Cluster| !c.list(Kind::Pod, Some("kube-system")).is_empty();
+        assert!(cluster.wait_until(std::time::Duration::from_secs(60), coredns).await);
+        assert!(render("{{pod:kube-system/k8s-app=kube-dns:name}}", &cluster)
+            .unwrap()
+            .starts_with("coredns-"));
         assert!(render("{{svc:nope:name}}", &cluster)
             .unwrap_err()
             .en

@@ -176,11 +176,7 @@ mod tests {
         let first = lesson.steps()[0].id.0.clone();
         assert_eq!(p.reveal_hint(&first, 2), 1);
         assert_eq!(p.reveal_hint(&first, 2), 2);
-        assert_eq!(
-            p.reveal_hint(&first, 2),
-            2,
-            "no more tiers than the step has"
-        );
+        assert_eq!(p.reveal_hint(&first, 2), 2, "no more tiers than the step has");
         assert!(p.complete(&lesson, &first));
         assert!(!p.complete(&lesson, &first));
         assert_eq!(p.current_index(&lesson), 1);
@@ -219,11 +215,7 @@ mod tests {
             "{}",
             default.display()
         );
-        assert_eq!(
-            data_dir_from(Some("".into())),
-            default,
-            "an empty value is ignored"
-        );
+        assert_eq!(data_dir_from(Some("".into())), default, "an empty value is ignored");
     }
 
     #[test]

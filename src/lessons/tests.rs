@@ -81,19 +81,11 @@ fn lesson5_cluster_and_files() {
     assert_eq!(l.urls().len(), 5);
     let backend = &l.urls()["https://k8s.io/examples/service/access/backend-deployment.yaml"];
     // The upstream example, byte for byte (labels, image, named port).
-    assert!(
-        backend.contains("app.kubernetes.io/name: hello\n      tier: backend\n      track: stable")
-    );
+    assert!(backend.contains("app.kubernetes.io/name: hello\n      tier: backend\n      track: stable"));
     assert!(backend.contains("image: \"gcr.io/google-samples/hello-go-gke:1.0\""));
     assert!(backend.contains("- name: http\n              containerPort: 80"));
-    assert!(
-        l.urls()["https://k8s.io/examples/service/access/frontend-service.yaml"]
-            .contains("type: LoadBalancer")
-    );
-    assert!(
-        l.urls()["https://k8s.io/examples/service/access/frontend-nginx.conf"]
-            .contains("server hello;")
-    );
+    assert!(l.urls()["https://k8s.io/examples/service/access/frontend-service.yaml"].contains("type: LoadBalancer"));
+    assert!(l.urls()["https://k8s.io/examples/service/access/frontend-nginx.conf"].contains("server hello;"));
     let names: Vec<&str> = l.files().keys().map(String::as_str).collect();
     assert_eq!(
         names,
@@ -123,14 +115,8 @@ fn invalid_fixtures_say_what_and_where() {
 
     let e = load_err("bad_check_kind.yaml");
     assert_eq!(e.line, Some(10), "{e}");
-    assert!(
-        e.message.contains("unknown variant `service_exists`"),
-        "{e}"
-    );
-    assert!(
-        e.message.contains("object_exists"),
-        "lists the kinds that exist: {e}"
-    );
+    assert!(e.message.contains("unknown variant `service_exists`"), "{e}");
+    assert!(e.message.contains("object_exists"), "lists the kinds that exist: {e}");
 
     let e = load_err("path_escape.yaml");
     assert_eq!(e.line, Some(6), "{e}");
@@ -138,10 +124,7 @@ fn invalid_fixtures_say_what_and_where() {
 
     let e = load_err("non_loopback_pool.yaml");
     assert_eq!(e.line, Some(8), "{e}");
-    assert!(
-        e.message.contains("192.168.1.10 is not a loopback address"),
-        "{e}"
-    );
+    assert!(e.message.contains("192.168.1.10 is not a loopback address"), "{e}");
 
     let e = load_err("duplicate_step.yaml");
     assert_eq!((e.line, e.column), (Some(8), Some(5)), "{e}");
@@ -167,34 +150,19 @@ fn loads_from_a_path_and_from_lesson_dirs() {
     assert_eq!(l.id(), "my-lesson");
     assert_eq!(l.origin(), &Origin::Path(path.clone()));
     let cfg = l.cluster_config();
-    assert_eq!(
-        (cfg.nodes, cfg.node_name.as_str(), cfg.clock_speed),
-        (1, "node", 10.0)
-    );
+    assert_eq!((cfg.nodes, cfg.node_name.as_str(), cfg.clock_speed), (1, "node", 10.0));
     assert_eq!(cfg.lb_delay, Duration::from_millis(500));
     assert_eq!(cfg.container_start, Duration::ZERO);
     assert_eq!(
-        cfg.lb_pool
-            .iter()
-            .map(|ip| ip.to_string())
-            .collect::<Vec<_>>(),
+        cfg.lb_pool.iter().map(|ip| ip.to_string()).collect::<Vec<_>>(),
         ["127.0.1.100", "127.0.1.101", "127.0.1.102"]
     );
     assert_eq!(l.setup(), ["kubectl create deployment web --image=nginx"]);
-    assert_eq!(
-        l.files().keys().collect::<Vec<_>>(),
-        ["app.yaml", "sub/note.txt"]
-    );
-    assert!(l
-        .warnings()
-        .iter()
-        .any(|w| w == "description has no ko text"));
+    assert_eq!(l.files().keys().collect::<Vec<_>>(), ["app.yaml", "sub/note.txt"]);
+    assert!(l.warnings().iter().any(|w| w == "description has no ko text"));
 
     let dirs = [fixture("good")];
-    assert_eq!(
-        find_in("my-first-service", &dirs).unwrap().id(),
-        "my-lesson"
-    );
+    assert_eq!(find_in("my-first-service", &dirs).unwrap().id(), "my-lesson");
     assert_eq!(
         find_in("lesson5", &dirs).unwrap().id(),
         "lesson5",
@@ -207,10 +175,7 @@ fn loads_from_a_path_and_from_lesson_dirs() {
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(
-        find("./no-such-lesson.yaml"),
-        Err(LessonError::Io { .. })
-    ));
+    assert!(matches!(find("./no-such-lesson.yaml"), Err(LessonError::Io { .. })));
 }
 
 #[cfg(unix)]
@@ -264,28 +229,16 @@ fn workspace_keeps_what_the_learner_changed() {
 
     let ws = l.prepare_workspace(&root).unwrap();
     assert_eq!(ws.read("backend-service.yaml").unwrap(), "# mine\n");
-    assert!(ws
-        .read("frontend-service.yaml")
-        .unwrap()
-        .contains("type: LoadBalancer"));
-    assert!(ws
-        .read("frontend-nginx.conf")
-        .unwrap()
-        .contains("proxy_pass"));
+    assert!(ws.read("frontend-service.yaml").unwrap().contains("type: LoadBalancer"));
+    assert!(ws.read("frontend-nginx.conf").unwrap().contains("proxy_pass"));
     std::fs::remove_dir_all(root).unwrap();
 }
 
 #[test]
 fn default_paths_are_under_the_data_dir() {
     let l = find("lesson5").unwrap();
-    assert_eq!(
-        l.default_workspace_root(),
-        data_dir().join("workspaces/lesson5")
-    );
-    assert_eq!(
-        l.default_progress_path(),
-        data_dir().join("progress/lesson5.json")
-    );
+    assert_eq!(l.default_workspace_root(), data_dir().join("workspaces/lesson5"));
+    assert_eq!(l.default_progress_path(), data_dir().join("progress/lesson5.json"));
 }
 
 /// Apply a bundled URL the way `kubectl apply -f URL` does.
@@ -301,9 +254,7 @@ fn apply_url(cluster: &Cluster, lesson: &Lesson, url: &str) {
 fn roll_out(cluster: &Cluster, deployment: &str) {
     use k8s_openapi::api::apps::v1::DeploymentStatus;
     use k8s_openapi::api::core::v1::{Pod, PodCondition, PodStatus};
-    let d = cluster
-        .get(Kind::Deployment, "default", deployment)
-        .unwrap();
+    let d = cluster.get(Kind::Deployment, "default", deployment).unwrap();
     let spec = d.as_deployment().unwrap().spec.clone().unwrap();
     let replicas = spec.replicas.unwrap_or(1);
     let labels = spec.template.metadata.clone().unwrap_or_default().labels;
@@ -374,7 +325,9 @@ fn fill_endpoints(cluster: &Cluster, service: &str, n: usize) {
 #[tokio::test(start_paused = true)]
 async fn lesson5_checks_pass_after_each_solution() {
     let lesson = find("lesson5").unwrap();
-    let cluster = Cluster::start(lesson.cluster_config()).await.unwrap();
+    let mut cfg = lesson.cluster_config();
+    (cfg.node_block, cfg.lb_pool) = (71, test_config(71).lb_pool);
+    let cluster = Cluster::start(cfg).await.unwrap();
     let mut history: Vec<String> = Vec::new();
     let base = "https://k8s.io/examples/service/access/";
     for step in lesson.steps() {
@@ -392,11 +345,7 @@ async fn lesson5_checks_pass_after_each_solution() {
             }
             all
         };
-        assert!(
-            !before_all,
-            "step {} passes before its solution ran",
-            step.id
-        );
+        assert!(!before_all, "step {} passes before its solution ran", step.id);
         match step.id.0.as_str() {
             "backend" => {
                 apply_url(&cluster, &lesson, &format!("{base}backend-deployment.yaml"));
@@ -407,18 +356,12 @@ async fn lesson5_checks_pass_after_each_solution() {
                 fill_endpoints(&cluster, "hello", 3);
             }
             "frontend" => {
-                apply_url(
-                    &cluster,
-                    &lesson,
-                    &format!("{base}frontend-deployment.yaml"),
-                );
+                apply_url(&cluster, &lesson, &format!("{base}frontend-deployment.yaml"));
                 apply_url(&cluster, &lesson, &format!("{base}frontend-service.yaml"));
                 roll_out(&cluster, "frontend");
             }
             "external-ip" => {
-                use k8s_openapi::api::core::v1::{
-                    LoadBalancerIngress, LoadBalancerStatus, ServiceStatus,
-                };
+                use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
                 let ip = cluster.config().lb_pool[0].to_string();
                 cluster
                     .store()
@@ -436,12 +379,9 @@ async fn lesson5_checks_pass_after_each_solution() {
                         }
                     })
                     .unwrap();
-                let text = placeholders::render_or(
-                    &lesson.step("curl-frontend").unwrap().text.en,
-                    &cluster,
-                    "<pending>",
-                );
-                assert!(text.contains("external address is `127.0.1.1`"), "{text}");
+                let text =
+                    placeholders::render_or(&lesson.step("curl-frontend").unwrap().text.en, &cluster, "<pending>");
+                assert!(text.contains("external address is `127.0.171.1`"), "{text}");
             }
             "cleanup" => {
                 for (kind, name) in [
@@ -450,10 +390,7 @@ async fn lesson5_checks_pass_after_each_solution() {
                     (Kind::Deployment, "frontend"),
                     (Kind::Deployment, "backend"),
                 ] {
-                    cluster
-                        .store()
-                        .remove(&Key::new(kind, "default", name))
-                        .unwrap();
+                    cluster.store().remove(&Key::new(kind, "default", name)).unwrap();
                 }
             }
             _ => {}
@@ -475,6 +412,7 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
     let lesson = find("lesson5").unwrap();
     let mut cfg = lesson.cluster_config();
     cfg.clock_speed = 10.0;
+    (cfg.node_block, cfg.lb_pool) = (72, test_config(72).lb_pool);
     let cluster = Cluster::start(cfg).await.unwrap();
     let base = "https://k8s.io/examples/service/access/";
     let mut history: Vec<String> = Vec::new();
@@ -483,11 +421,7 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
             "backend" => apply_url(&cluster, &lesson, &format!("{base}backend-deployment.yaml")),
             "hello-service" => apply_url(&cluster, &lesson, &format!("{base}backend-service.yaml")),
             "frontend" => {
-                apply_url(
-                    &cluster,
-                    &lesson,
-                    &format!("{base}frontend-deployment.yaml"),
-                );
+                apply_url(&cluster, &lesson, &format!("{base}frontend-deployment.yaml"));
                 apply_url(&cluster, &lesson, &format!("{base}frontend-service.yaml"));
             }
             "cleanup" => {
@@ -532,10 +466,7 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
             let r = evaluate_step(&wrong.steps[0], &cluster, &history).await;
             assert!(!r.results[0].passed);
             assert!(
-                r.results[0]
-                    .reason
-                    .en
-                    .contains("it was: {\"message\":\"Hello\"}"),
+                r.results[0].reason.en.contains("it was: {\"message\":\"Hello\"}"),
                 "{:?}",
                 r.results[0]
             );
@@ -548,13 +479,7 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
 #[test]
 fn placeholders_in_step_text_are_checked_at_load() {
     let text = "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  text:\n    en: |\n      Open http://{{svc:web:externalip}} now.\n";
-    let e = build(
-        "t.yaml",
-        text,
-        Origin::Bundled("t.yaml".into()),
-        &BundledSource,
-    )
-    .unwrap_err();
+    let e = build("t.yaml", text, Origin::Bundled("t.yaml".into()), &BundledSource).unwrap_err();
     assert_eq!((e.line, e.column), (Some(10), Some(21)), "{e}");
     assert!(
         e.message
@@ -562,17 +487,8 @@ fn placeholders_in_step_text_are_checked_at_load() {
         "{e}"
     );
     let ok = text.replace("externalip", "external_ip");
-    let lesson = build(
-        "t.yaml",
-        &ok,
-        Origin::Bundled("t.yaml".into()),
-        &BundledSource,
-    )
-    .unwrap();
-    assert_eq!(
-        lesson.hints(&lesson.steps()[0], Lang::En, 5),
-        Vec::<&str>::new()
-    );
+    let lesson = build("t.yaml", &ok, Origin::Bundled("t.yaml".into()), &BundledSource).unwrap();
+    assert_eq!(lesson.hints(&lesson.steps()[0], Lang::En, 5), Vec::<&str>::new());
 }
 
 #[test]
@@ -582,8 +498,5 @@ fn lesson5_hints_open_one_tier_at_a_time() {
     assert_eq!(l.hints(step, Lang::En, 0).len(), 0);
     assert_eq!(l.hints(step, Lang::Ko, 1).len(), 1);
     assert!(l.hints(step, Lang::En, 2)[1].contains("kubectl rollout status deployment/backend"));
-    assert!(l
-        .steps()
-        .iter()
-        .all(|s| s.hints.len() == 2 && !s.checks.is_empty()));
+    assert!(l.steps().iter().all(|s| s.hints.len() == 2 && !s.checks.is_empty()));
 }
