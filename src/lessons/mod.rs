@@ -60,6 +60,10 @@ pub enum LessonError {
     NotFound { query: String, known: Vec<String> },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
+    #[error("the lab cluster did not start: {0}")]
+    Cluster(String),
+    #[error(transparent)]
+    Setup(#[from] SetupError),
 }
 
 /// Why `setup` failed.
@@ -180,6 +184,26 @@ impl Lesson {
             ws.add_url(url.clone(), contents.clone());
         }
         Ok(ws)
+    }
+
+    /// Everything `k8s-lab start`/`k8s-lab shell --lesson` does before the learner types: start
+    /// the cluster with `config` (usually [`Lesson::cluster_config`]; tests move it to an address
+    /// block of their own), prepare the workspace at `root`, open a shell session on both and
+    /// run `setup`, whose output goes to `out`.
+    pub async fn open_session(&self, config: ClusterConfig, root: &Path, out: &Output) -> Result<Session, LessonError> {
+        let workspace = self.prepare_workspace(root).map_err(|source| LessonError::Io {
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let cluster = crate::runtime::Cluster::start(config)
+            .await
+            .map_err(|e| LessonError::Cluster(e.to_string()))?;
+        let mut session = Session::new(cluster, workspace);
+        if let Err(e) = self.run_setup(&mut session, out).await {
+            session.cluster.shutdown();
+            return Err(e.into());
+        }
+        Ok(session)
     }
 
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines
@@ -478,6 +502,12 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Result<Lesson, LessonError>>, LessonEr
         .collect();
     paths.sort();
     Ok(paths.iter().map(|p| load_path(p)).collect())
+}
+
+/// `k8s-lab lint FILE`: load a lesson file and list what its author should improve. An error
+/// means the file does not load at all.
+pub fn lint(path: &Path) -> Result<Vec<String>, LessonError> {
+    Ok(load_path(path)?.warnings())
 }
 
 /// Find a lesson by bundled id or slug, or load it from a path (`./my-lesson.yaml`).

@@ -500,3 +500,40 @@ fn lesson5_hints_open_one_tier_at_a_time() {
     assert!(l.hints(step, Lang::En, 2)[1].contains("kubectl rollout status deployment/backend"));
     assert!(l.steps().iter().all(|s| s.hints.len() == 2 && !s.checks.is_empty()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn open_session_starts_the_lesson_cluster_in_its_workspace() {
+    let l = find(fixture("good/my-lesson.yaml").to_str().unwrap()).unwrap();
+    let root = temp_dir("open");
+    let mut cfg = l.cluster_config();
+    (cfg.node_block, cfg.lb_pool) = (73, test_config(73).lb_pool);
+    let (out, _buf) = crate::shell::io::Output::buffer();
+    let session = l.open_session(cfg, &root, &out).await.unwrap();
+    assert_eq!(
+        session.cluster.list(Kind::Node, None).len(),
+        1,
+        "the lesson asks for one node"
+    );
+    assert_eq!(session.cluster.list(Kind::Node, None)[0].name(), "node");
+    assert_eq!(session.cluster.config().lb_delay, Duration::from_millis(500));
+    assert_eq!(session.workspace.root(), root.as_path());
+    assert_eq!(session.workspace.read("sub/note.txt").unwrap(), "hello\n");
+    assert!(session
+        .workspace
+        .fetch_url("https://example.com/app.yaml")
+        .unwrap()
+        .contains("name: web"));
+    assert!(session.history.is_empty(), "setup lines are not the learner's history");
+    session.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn lint_lists_warnings_or_the_error() {
+    let w = lint(&fixture("good/my-lesson.yaml")).unwrap();
+    assert_eq!(w, ["description has no ko text"]);
+    assert!(matches!(
+        lint(&fixture("unknown_key.yaml")),
+        Err(LessonError::Format(_))
+    ));
+}
