@@ -299,19 +299,17 @@ fn ready_endpoints(cluster: &Cluster, ns: &str, name: &str, want: usize) -> Chec
 }
 
 fn deployment_ready(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
-    let Some(obj) = cluster.get(Kind::Deployment, ns, name) else {
+    let obj = cluster.get(Kind::Deployment, ns, name);
+    let Some(d) = obj.as_deref().and_then(Object::as_deployment) else {
         return CheckResult::fail(
             format!("Deployment {name}이(가) 아직 없습니다"),
             format!("there is no Deployment named {name} yet"),
         );
     };
-    let Some(d) = obj.as_deployment() else {
-        unreachable!("the store keys objects by kind")
-    };
     let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let st = d.status.clone().unwrap_or_default();
     let (ready, updated) = (st.ready_replicas.unwrap_or(0), st.updated_replicas.unwrap_or(0));
-    let observed = st.observed_generation.unwrap_or(0) >= obj.meta().generation.unwrap_or(0);
+    let observed = st.observed_generation.unwrap_or(0) >= d.metadata.generation.unwrap_or(0);
     if ready >= want && updated >= want && observed {
         CheckResult::pass(
             format!("Deployment {name}의 파드 {want}개가 모두 준비되었습니다"),
@@ -326,14 +324,12 @@ fn deployment_ready(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
 }
 
 fn loadbalancer_address(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
-    let Some(obj) = cluster.get(Kind::Service, ns, name) else {
+    let obj = cluster.get(Kind::Service, ns, name);
+    let Some(svc) = obj.as_deref().and_then(Object::as_service) else {
         return CheckResult::fail(
             format!("Service {name}이(가) 아직 없습니다"),
             format!("there is no Service named {name} yet"),
         );
-    };
-    let Some(svc) = obj.as_service() else {
-        unreachable!("the store keys objects by kind")
     };
     let ty = svc
         .spec

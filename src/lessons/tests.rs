@@ -537,3 +537,47 @@ fn lint_lists_warnings_or_the_error() {
         Err(LessonError::Format(_))
     ));
 }
+
+/// Lesson 5 as a learner does it: every solution line through the lab shell, then the step's
+/// checks must pass (waiting a little for the controllers), on a 10× clock. Exit codes are
+/// those of a real shell: `timeout` ends the watch with 124, and the seed's
+/// `delete services frontend backend` fails on `backend`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the lab shell and kubectl (rollout status, get --watch) from the shell and kubectl branches"]
+async fn lesson5_solutions_through_the_shell() {
+    let lesson = find("lesson5").unwrap();
+    let mut cfg = lesson.cluster_config();
+    cfg.clock_speed = 10.0;
+    (cfg.node_block, cfg.lb_pool) = (74, test_config(74).lb_pool);
+    let root = temp_dir("shell");
+    let (out, buf) = crate::shell::io::Output::buffer();
+    let mut session = lesson.open_session(cfg, &root, &out).await.unwrap();
+    for step in lesson.steps() {
+        for line in &step.solution {
+            let code = session.run_line(line, &out).await;
+            let expected = match line.as_str() {
+                "timeout 10 kubectl get service frontend --watch" => 124,
+                "kubectl delete services frontend backend" => 1,
+                _ => 0,
+            };
+            assert_eq!(code, expected, "`{line}`:\n{}", buf.text());
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = evaluate_step(step, &session.cluster, &session.history).await;
+            if r.passed() {
+                break;
+            }
+            let why = r.first_failure().map(|w| w.en.clone()).unwrap_or_default();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "step {} never passed: {why}\n{}",
+                step.id,
+                buf.text()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    session.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}
