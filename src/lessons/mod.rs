@@ -5,6 +5,7 @@
 //! - [`placeholders`] — `{{svc:frontend:external_ip}}`: live values in text and checks.
 //! - [`checks`] — is a step done, and if not, why (in Korean and English).
 //! - [`progress`] — current step, done steps, hints used; saved atomically.
+//! - [`run`] — one learner in one lesson: re-check, mark done, move, open hints.
 //! - [`bundle`] — the lessons compiled into the binary.
 //!
 //! Lessons are data, never code: `setup` lines go through the lab's own shell, which only knows
@@ -16,6 +17,7 @@ pub mod checks;
 pub mod format;
 pub mod placeholders;
 pub mod progress;
+pub mod run;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -25,6 +27,7 @@ use std::time::Duration;
 pub use checks::{evaluate, evaluate_step, CheckResult, StepResult};
 pub use format::{Check, FormatError, I18n, Lang, LessonFile, Step};
 pub use progress::{data_dir, Progress};
+pub use run::LessonRun;
 
 use crate::runtime::ClusterConfig;
 use crate::shell::io::Output;
