@@ -846,6 +846,14 @@ mod tests {
         cluster.shutdown();
     }
 
+    /// The UI runs checks on spawned tasks: the futures must be `Send`.
+    #[allow(dead_code)]
+    fn futures_are_send(check: &Check, step: &Step, cluster: &Cluster, history: &[String]) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(evaluate(check, cluster, history));
+        is_send(evaluate_step(step, cluster, history));
+    }
+
     #[test]
     fn curl_output_is_split_into_status_and_body() {
         let a = parse_curl_output("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"message\":\"Hello\"}");

@@ -203,6 +203,12 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    #[allow(dead_code)]
+    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, history: &[String]) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(run.refresh(cluster, history));
+    }
+
     #[test]
     fn moving_stops_at_the_ends() {
         let mut run = LessonRun::open(find("lesson5").unwrap(), None).unwrap();
