@@ -6,9 +6,14 @@
 //! and return kubectl's exit code.
 
 pub mod age;
+pub mod apply;
 pub mod args;
+pub mod create;
+pub mod delete;
 pub mod errors;
+pub mod expose;
 pub mod get;
+pub mod mutate;
 pub mod printers;
 pub mod resources;
 pub mod table;

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{get, Ctx};
+use super::{apply, create, delete, expose, get, mutate, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -56,14 +56,105 @@ const GET_FLAGS: &[FlagSpec] = &[
     val("chunk-size", None),
 ];
 
+const APPLY_FLAGS: &[FlagSpec] = &[
+    val("filename", Some('f')),
+    val("output", Some('o')),
+    switch("recursive", Some('R')),
+    val("validate", None),
+    val("dry-run", None),
+    val("field-manager", None),
+    switch("server-side", None),
+    switch("force-conflicts", None),
+    switch("save-config", None),
+];
+
+const CREATE_FLAGS: &[FlagSpec] = &[
+    val("filename", Some('f')),
+    val("output", Some('o')),
+    val("image", None),
+    val("replicas", Some('r')),
+    val("port", None),
+    val("cert", None),
+    val("key", None),
+    val("from-file", None),
+    val("from-literal", None),
+    val("type", None),
+    val("validate", None),
+    val("dry-run", None),
+    switch("save-config", None),
+];
+
+const EXPOSE_FLAGS: &[FlagSpec] = &[
+    val("port", None),
+    val("target-port", None),
+    val("name", None),
+    val("type", None),
+    val("protocol", None),
+    val("selector", None),
+    val("labels", Some('l')),
+    val("external-ip", None),
+    val("session-affinity", None),
+    val("load-balancer-ip", None),
+    val("filename", Some('f')),
+];
+
+const SCALE_FLAGS: &[FlagSpec] = &[
+    val("replicas", None),
+    val("selector", Some('l')),
+    switch("all", None),
+    val("current-replicas", None),
+    val("timeout", None),
+];
+
+const LABEL_FLAGS: &[FlagSpec] = &[
+    switch("overwrite", None),
+    val("selector", Some('l')),
+    switch("all", None),
+    switch("list", None),
+    val("resource-version", None),
+];
+
+const PATCH_FLAGS: &[FlagSpec] = &[
+    val("patch", Some('p')),
+    val("type", None),
+    val("output", Some('o')),
+];
+
+const DELETE_FLAGS: &[FlagSpec] = &[
+    val("filename", Some('f')),
+    val("selector", Some('l')),
+    switch("all", None),
+    switch("all-namespaces", Some('A')),
+    switch("force", None),
+    switch("now", None),
+    val("grace-period", None),
+    val("wait", None),
+    val("timeout", None),
+    switch("ignore-not-found", None),
+    val("cascade", None),
+];
+
+const WAIT_FLAGS: &[FlagSpec] = &[
+    val("for", None),
+    val("timeout", None),
+    val("selector", Some('l')),
+    switch("all", None),
+    switch("all-namespaces", Some('A')),
+];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
-pub const VERBS: &[Verb] = &[Verb {
-    name: "get",
-    aliases: &[],
-    short: "Display one or many resources",
-    flags: GET_FLAGS,
-    run: entry!(get::run),
-}];
+#[rustfmt::skip]
+pub const VERBS: &[Verb] = &[
+    Verb { name: "create", aliases: &[], short: "Create a resource from a file or from stdin", flags: CREATE_FLAGS, run: entry!(create::run) },
+    Verb { name: "expose", aliases: &[], short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service", flags: EXPOSE_FLAGS, run: entry!(expose::run) },
+    Verb { name: "get", aliases: &[], short: "Display one or many resources", flags: GET_FLAGS, run: entry!(get::run) },
+    Verb { name: "delete", aliases: &[], short: "Delete resources by file names, stdin, resources and names, or by resources and label selector", flags: DELETE_FLAGS, run: entry!(delete::delete) },
+    Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
+    Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
+    Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
+    Verb { name: "wait", aliases: &[], short: "Experimental: Wait for a specific condition on one or many resources", flags: WAIT_FLAGS, run: entry!(delete::wait) },
+    Verb { name: "label", aliases: &[], short: "Update the labels on a resource", flags: LABEL_FLAGS, run: entry!(mutate::label) },
+];
 
 /// Every command real kubectl has, in its help order (cobra suggests from these).
 const KUBECTL_COMMANDS: &[&str] = &[
