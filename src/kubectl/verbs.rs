@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, expose, get, mutate, Ctx};
+use super::{apply, create, delete, describe, expose, get, mutate, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -142,6 +142,14 @@ const WAIT_FLAGS: &[FlagSpec] = &[
     switch("all-namespaces", Some('A')),
 ];
 
+const DESCRIBE_FLAGS: &[FlagSpec] = &[
+    val("selector", Some('l')),
+    switch("all-namespaces", Some('A')),
+    val("filename", Some('f')),
+    val("show-events", None),
+    val("chunk-size", None),
+];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
@@ -150,6 +158,7 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "get", aliases: &[], short: "Display one or many resources", flags: GET_FLAGS, run: entry!(get::run) },
     Verb { name: "delete", aliases: &[], short: "Delete resources by file names, stdin, resources and names, or by resources and label selector", flags: DELETE_FLAGS, run: entry!(delete::delete) },
     Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
+    Verb { name: "describe", aliases: &[], short: "Show details of a specific resource or group of resources", flags: DESCRIBE_FLAGS, run: entry!(describe::run) },
     Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
     Verb { name: "wait", aliases: &[], short: "Experimental: Wait for a specific condition on one or many resources", flags: WAIT_FLAGS, run: entry!(delete::wait) },
