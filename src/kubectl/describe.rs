@@ -97,7 +97,7 @@ fn events(w: &mut String, cluster: &Cluster, obj: &Object, now: DateTime<Utc>) {
     }
     evs.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
     // `w.Flush()` in DescribeEvents: the events table aligns on its own.
-    w.push_str("\u{0}");
+    w.push('\u{0}');
     w.push_str(
         "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
     );
@@ -1139,7 +1139,7 @@ fn describe_node(cluster: &Cluster, obj: &Object, n: &Node, now: DateTime<Utc>) 
         })
         .collect();
     let _ = writeln!(w, "Non-terminated Pods:\t({} in total)", pods.len());
-    w.push_str("\u{0}");
+    w.push('\u{0}');
     w.push_str("  Namespace\tName\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n  ---------\t----\t------------\t----------\t---------------\t-------------\t---\n");
     for p in &pods {
         let _ = writeln!(
@@ -1150,7 +1150,7 @@ fn describe_node(cluster: &Cluster, obj: &Object, n: &Node, now: DateTime<Utc>) 
             since(p.meta().creation_timestamp.as_ref(), now)
         );
     }
-    w.push_str("\u{0}");
+    w.push('\u{0}');
     events(&mut w, cluster, obj, now);
     w
 }

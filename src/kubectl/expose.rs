@@ -11,20 +11,18 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
-use crate::runtime::{ApiError, Kind, Object};
+use crate::runtime::{ApiError, Object};
 use crate::shell::io::Output;
 
+/// What `expose` learns from an object: selector, labels and (port, protocol) pairs.
+type Introspected = (
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+    Vec<(i32, String)>,
+);
+
 /// Selector, labels and (port, protocol) list of an exposable object.
-fn introspect(
-    obj: &Object,
-) -> Result<
-    (
-        BTreeMap<String, String>,
-        BTreeMap<String, String>,
-        Vec<(i32, String)>,
-    ),
-    String,
-> {
+fn introspect(obj: &Object) -> Result<Introspected, String> {
     let labels = obj.labels().clone();
     let pod_ports = |spec: Option<&k8s_openapi::api::core::v1::PodSpec>| -> Vec<(i32, String)> {
         spec.map(|s| {
@@ -204,6 +202,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 mod tests {
     use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::runtime::Kind;
 
     #[tokio::test(start_paused = true)]
     async fn expose_deployment_takes_selector_labels_and_ports() {

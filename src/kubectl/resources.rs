@@ -51,9 +51,9 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, String> {
             let kind = Kind::resolve(t)
                 .ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))?;
             if name.is_empty() {
-                return Err(format!(
-                    "arguments in resource/name form must have a single resource and name"
-                ));
+                return Err(
+                    "arguments in resource/name form must have a single resource and name".into(),
+                );
             }
             out.push(Target::Named(kind, name.to_string()));
         }

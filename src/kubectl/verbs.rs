@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, describe, expose, get, mutate, Ctx};
+use super::{apply, create, delete, describe, exec, expose, get, mutate, rollout, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -150,15 +150,44 @@ const DESCRIBE_FLAGS: &[FlagSpec] = &[
     val("chunk-size", None),
 ];
 
+const RUN_FLAGS: &[FlagSpec] = &[
+    val("image", None),
+    val("port", None),
+    val("labels", Some('l')),
+    switch("stdin", Some('i')),
+    switch("tty", Some('t')),
+    switch("rm", None),
+    val("restart", None),
+    switch("command", None),
+    val("env", None),
+];
+
+const ROLLOUT_FLAGS: &[FlagSpec] = &[
+    val("timeout", None),
+    val("watch", Some('w')),
+    val("revision", None),
+];
+
+const EXEC_FLAGS: &[FlagSpec] = &[
+    switch("stdin", Some('i')),
+    switch("tty", Some('t')),
+    val("container", Some('c')),
+    switch("quiet", Some('q')),
+    val("filename", Some('f')),
+];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
     Verb { name: "create", aliases: &[], short: "Create a resource from a file or from stdin", flags: CREATE_FLAGS, run: entry!(create::run) },
     Verb { name: "expose", aliases: &[], short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service", flags: EXPOSE_FLAGS, run: entry!(expose::run) },
+    Verb { name: "run", aliases: &[], short: "Run a particular image on the cluster", flags: RUN_FLAGS, run: entry!(exec::run) },
     Verb { name: "get", aliases: &[], short: "Display one or many resources", flags: GET_FLAGS, run: entry!(get::run) },
     Verb { name: "delete", aliases: &[], short: "Delete resources by file names, stdin, resources and names, or by resources and label selector", flags: DELETE_FLAGS, run: entry!(delete::delete) },
+    Verb { name: "rollout", aliases: &[], short: "Manage the rollout of a resource", flags: ROLLOUT_FLAGS, run: entry!(rollout::run) },
     Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
     Verb { name: "describe", aliases: &[], short: "Show details of a specific resource or group of resources", flags: DESCRIBE_FLAGS, run: entry!(describe::run) },
+    Verb { name: "exec", aliases: &[], short: "Execute a command in a container", flags: EXEC_FLAGS, run: entry!(exec::exec) },
     Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
     Verb { name: "wait", aliases: &[], short: "Experimental: Wait for a specific condition on one or many resources", flags: WAIT_FLAGS, run: entry!(delete::wait) },
