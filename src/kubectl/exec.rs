@@ -15,7 +15,7 @@ use crate::shell::io::Output;
 
 /// Resolve `POD`, `pod/POD`, `deployment/NAME` … to a pod name (kubectl picks the first pod of
 /// a controller, sorted by name).
-fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, String> {
+pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, String> {
     let Some((t, name)) = typed.split_once('/') else {
         return Ok(typed.to_string());
     };

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, describe, exec, expose, get, mutate, rollout, Ctx};
+use super::{apply, create, delete, describe, exec, expose, get, logs, mutate, rollout, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -176,6 +176,17 @@ const EXEC_FLAGS: &[FlagSpec] = &[
     val("filename", Some('f')),
 ];
 
+const LOGS_FLAGS: &[FlagSpec] = &[
+    switch("follow", Some('f')),
+    val("container", Some('c')),
+    val("tail", None),
+    switch("timestamps", None),
+    switch("previous", Some('p')),
+    val("since", None),
+    switch("all-containers", None),
+    val("selector", Some('l')),
+];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
@@ -187,6 +198,7 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "rollout", aliases: &[], short: "Manage the rollout of a resource", flags: ROLLOUT_FLAGS, run: entry!(rollout::run) },
     Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
     Verb { name: "describe", aliases: &[], short: "Show details of a specific resource or group of resources", flags: DESCRIBE_FLAGS, run: entry!(describe::run) },
+    Verb { name: "logs", aliases: &["log"], short: "Print the logs for a container in a pod", flags: LOGS_FLAGS, run: entry!(logs::run) },
     Verb { name: "exec", aliases: &[], short: "Execute a command in a container", flags: EXEC_FLAGS, run: entry!(exec::exec) },
     Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
