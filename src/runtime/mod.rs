@@ -77,7 +77,9 @@ pub struct Cluster {
 
 impl std::fmt::Debug for Cluster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cluster").field("nodes", &self.inner.config.nodes).finish_non_exhaustive()
+        f.debug_struct("Cluster")
+            .field("nodes", &self.inner.config.nodes)
+            .finish_non_exhaustive()
     }
 }
 

@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodStatus,
+    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+    PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use tokio::task::AbortHandle;
@@ -27,7 +28,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "kubelet", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "kubelet",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 /// How long a server program takes to exit after SIGTERM (lab time).
 const STOP_DELAY: Duration = Duration::from_millis(800);
@@ -88,7 +94,13 @@ pub struct State {
 impl Cluster {
     /// The running pod `namespace/name`, if its containers are up.
     pub fn running_pod(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
-        match self.kubelet().slots.lock().unwrap().get(&(namespace.to_string(), name.to_string())) {
+        match self
+            .kubelet()
+            .slots
+            .lock()
+            .unwrap()
+            .get(&(namespace.to_string(), name.to_string()))
+        {
             Some(Slot::Running(p)) => Some(p.clone()),
             _ => None,
         }
@@ -128,7 +140,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(obj) = obj else { return };
     let Some(pod) = obj.as_pod() else { return };
     let uid = uid.unwrap_or_default();
-    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { return };
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        return;
+    };
 
     if obj.meta().deletion_timestamp.is_some() {
         let mut slots = state.slots.lock().unwrap();
@@ -151,7 +165,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                 let _ = cl.store().remove(&key);
             }
             let mut slots = cl.kubelet().slots.lock().unwrap();
-            if slots.get(&(key.namespace.clone(), key.name.clone())).is_some_and(|s| s.uid() == uid) {
+            if slots
+                .get(&(key.namespace.clone(), key.name.clone()))
+                .is_some_and(|s| s.uid() == uid)
+            {
                 slots.remove(&(key.namespace.clone(), key.name.clone()));
             }
         });
@@ -203,7 +220,16 @@ fn node_ip_and_index(cluster: &Cluster, node: &str) -> (String, u8) {
     let n = cluster.get(Kind::Node, "", node);
     let ip = n
         .as_ref()
-        .and_then(|n| n.as_node()?.status.as_ref()?.addresses.as_ref()?.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone()))
+        .and_then(|n| {
+            n.as_node()?
+                .status
+                .as_ref()?
+                .addresses
+                .as_ref()?
+                .iter()
+                .find(|a| a.type_ == "InternalIP")
+                .map(|a| a.address.clone())
+        })
         .unwrap_or_default();
     let idx = n
         .as_ref()
@@ -236,7 +262,10 @@ fn waiting_status(pod: &Pod, reason: &str, message: Option<String>) -> Vec<Conta
             restart_count: 0,
             started: Some(false),
             state: Some(ContainerState {
-                waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some(reason.into()),
+                    message: message.clone(),
+                }),
                 ..Default::default()
             }),
             ..Default::default()
@@ -262,7 +291,12 @@ fn set_creating(cluster: &Cluster, key: &Key, node: &str) {
         ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
         let mut cready = ready.clone();
         cready.type_ = "ContainersReady".into();
-        let scheduled = st.conditions.iter().flatten().find(|c| c.type_ == "PodScheduled").cloned();
+        let scheduled = st
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == "PodScheduled")
+            .cloned();
         st.conditions = Some(vec![
             condition("PodReadyToStartContainers", false, now),
             condition("Initialized", true, now),
@@ -303,7 +337,13 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                     let msg = format!("Container image \"{image}\" already present on machine");
                     cluster.record_event(&obj, "Normal", "Pulled", &msg, "kubelet");
                 } else {
-                    cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+                    cluster.record_event(
+                        &obj,
+                        "Normal",
+                        "Pulling",
+                        &format!("Pulling image \"{image}\""),
+                        "kubelet",
+                    );
                     let secs = 0.5 + (crate::runtime::names::fnv32a(image.as_bytes()) % 2000) as f64 / 1000.0;
                     let size = 10_000_000 + crate::runtime::names::fnv32a(image.as_bytes()) % 90_000_000;
                     let msg = format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.");
@@ -321,12 +361,19 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let (_, idx) = node_ip_and_index(&cluster, &node);
     let ip = {
         let mut used = cluster.kubelet().used_ips.lock().unwrap();
-        let ip = (2..=254u8).map(|m| Ipv4Addr::new(10, 244, idx, m)).find(|ip| !used.contains(ip)).unwrap_or(Ipv4Addr::new(10, 244, idx, 255));
+        let ip = (2..=254u8)
+            .map(|m| Ipv4Addr::new(10, 244, idx, m))
+            .find(|ip| !used.contains(ip))
+            .unwrap_or(Ipv4Addr::new(10, 244, idx, 255));
         used.insert(ip);
         ip
     };
 
-    let env_base = service_env(&cluster, &key.namespace, pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true));
+    let env_base = service_env(
+        &cluster,
+        &key.namespace,
+        pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true),
+    );
     let mut running = Vec::new();
     let mut routes = Vec::new();
     let mut tasks = Vec::new();
@@ -334,7 +381,10 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let mut statuses = Vec::new();
     for (c, image, program) in programs {
         let mut env = BTreeMap::new();
-        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        env.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
         env.insert("HOSTNAME".to_string(), key.name.clone());
         env.extend(env_base.clone());
         for e in c.env.iter().flatten() {
@@ -376,11 +426,29 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                     let h = cluster.spawn_handle(serve(listener, program.clone(), ctx.clone(), port, logs.clone()));
                     tasks.push(h);
                 }
-                Err(e) => cluster.record_event(&obj, "Warning", "Failed", &format!("Error: failed to listen on port {port}: {e}"), "kubelet"),
+                Err(e) => cluster.record_event(
+                    &obj,
+                    "Warning",
+                    "Failed",
+                    &format!("Error: failed to listen on port {port}: {e}"),
+                    "kubelet",
+                ),
             }
         }
-        cluster.record_event(&obj, "Normal", "Created", &format!("Created container: {}", c.name), "kubelet");
-        cluster.record_event(&obj, "Normal", "Started", &format!("Started container {}", c.name), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Created",
+            &format!("Created container: {}", c.name),
+            "kubelet",
+        );
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Started",
+            &format!("Started container {}", c.name),
+            "kubelet",
+        );
         let (repo, tag) = images::parse_image(&image);
         let full = if repo.contains('/') && repo.split('/').next().is_some_and(|h| h.contains('.')) {
             repo.clone()
@@ -391,20 +459,47 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         };
         statuses.push(ContainerStatus {
             name: c.name.clone(),
-            image: if repo.contains('/') { format!("{full}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") },
+            image: if repo.contains('/') {
+                format!("{full}:{tag}")
+            } else {
+                format!("docker.io/library/{repo}:{tag}")
+            },
             image_id: format!("{full}@sha256:{}", pseudo_hex(&image, 64)),
-            container_id: Some(format!("containerd://{}", pseudo_hex(&format!("{}{}", key.name, c.name), 64))),
+            container_id: Some(format!(
+                "containerd://{}",
+                pseudo_hex(&format!("{}{}", key.name, c.name), 64)
+            )),
             ready: true,
             restart_count: 0,
             started: Some(true),
-            state: Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(Time(now)) }), ..Default::default() }),
+            state: Some(ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(Time(now)),
+                }),
+                ..Default::default()
+            }),
             ..Default::default()
         });
-        running.push(RunningContainer { name: c.name.clone(), image, program, ctx, logs });
+        running.push(RunningContainer {
+            name: c.name.clone(),
+            image,
+            program,
+            ctx,
+            logs,
+        });
     }
 
     let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let rp = Arc::new(RunningPod { uid: uid.clone(), namespace: key.namespace.clone(), name: key.name.clone(), ip, node, containers: running, routes, tasks });
+    let rp = Arc::new(RunningPod {
+        uid: uid.clone(),
+        namespace: key.namespace.clone(),
+        name: key.name.clone(),
+        ip,
+        node,
+        containers: running,
+        routes,
+        tasks,
+    });
     {
         let mut slots = cluster.kubelet().slots.lock().unwrap();
         let slot_key = (key.namespace.clone(), key.name.clone());
@@ -439,20 +534,54 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
 
 async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: String, image: String) {
     let (repo, tag) = images::parse_image(&image);
-    let full = if repo.contains('/') { format!("{repo}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") };
+    let full = if repo.contains('/') {
+        format!("{repo}:{tag}")
+    } else {
+        format!("docker.io/library/{repo}:{tag}")
+    };
     let detail = format!(
         "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
     );
     let mut backoff = Duration::from_secs(10);
     loop {
-        cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
-        cluster.record_event(&obj, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {detail}"), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Pulling",
+            &format!("Pulling image \"{image}\""),
+            "kubelet",
+        );
+        cluster.record_event(
+            &obj,
+            "Warning",
+            "Failed",
+            &format!("Failed to pull image \"{image}\": {detail}"),
+            "kubelet",
+        );
         cluster.record_event(&obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
-        set_waiting(&cluster, &key, &container, "ErrImagePull", Some(format!("rpc error: code = Unknown desc = {detail}")));
+        set_waiting(
+            &cluster,
+            &key,
+            &container,
+            "ErrImagePull",
+            Some(format!("rpc error: code = Unknown desc = {detail}")),
+        );
         cluster.clock().sleep(Duration::from_secs(2)).await;
-        cluster.record_event(&obj, "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "BackOff",
+            &format!("Back-off pulling image \"{image}\""),
+            "kubelet",
+        );
         cluster.record_event(&obj, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet");
-        set_waiting(&cluster, &key, &container, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+        set_waiting(
+            &cluster,
+            &key,
+            &container,
+            "ImagePullBackOff",
+            Some(format!("Back-off pulling image \"{image}\"")),
+        );
         cluster.clock().sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(300));
     }
@@ -461,10 +590,17 @@ async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: 
 fn set_waiting(cluster: &Cluster, key: &Key, container: &str, reason: &str, message: Option<String>) {
     let _ = cluster.store().update(key, |o| {
         let Object::Pod(p) = o else { return };
-        for cs in p.status.iter_mut().flat_map(|s| s.container_statuses.iter_mut().flatten()) {
+        for cs in p
+            .status
+            .iter_mut()
+            .flat_map(|s| s.container_statuses.iter_mut().flatten())
+        {
             if cs.name == container {
                 cs.state = Some(ContainerState {
-                    waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                    waiting: Some(ContainerStateWaiting {
+                        reason: Some(reason.into()),
+                        message: message.clone(),
+                    }),
                     ..Default::default()
                 });
             }
@@ -481,22 +617,38 @@ pub fn service_env(cluster: &Cluster, namespace: &str, links: bool) -> BTreeMap<
         services.push(k);
     }
     if links {
-        services.extend(cluster.list(Kind::Service, Some(namespace)).into_iter().filter(|s| !(namespace == "default" && s.name() == "kubernetes")));
+        services.extend(
+            cluster
+                .list(Kind::Service, Some(namespace))
+                .into_iter()
+                .filter(|s| !(namespace == "default" && s.name() == "kubernetes")),
+        );
     }
     let mut env = BTreeMap::new();
     for s in services {
-        let Some(spec) = s.as_service().and_then(|s| s.spec.as_ref()) else { continue };
-        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else { continue };
+        let Some(spec) = s.as_service().and_then(|s| s.spec.as_ref()) else {
+            continue;
+        };
+        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else {
+            continue;
+        };
         let ports = spec.ports.clone().unwrap_or_default();
         let Some(first) = ports.first() else { continue };
         let prefix = s.name().to_ascii_uppercase().replace('-', "_");
         env.insert(format!("{prefix}_SERVICE_HOST"), ip.to_string());
         env.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
-        let first_proto = first.protocol.clone().unwrap_or_else(|| "TCP".into()).to_ascii_lowercase();
+        let first_proto = first
+            .protocol
+            .clone()
+            .unwrap_or_else(|| "TCP".into())
+            .to_ascii_lowercase();
         env.insert(format!("{prefix}_PORT"), format!("{first_proto}://{ip}:{}", first.port));
         for p in &ports {
             if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
-                env.insert(format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")), p.port.to_string());
+                env.insert(
+                    format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")),
+                    p.port.to_string(),
+                );
             }
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
             let base = format!("{prefix}_PORT_{}_{}", p.port, proto.to_ascii_uppercase());

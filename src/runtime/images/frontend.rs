@@ -38,11 +38,16 @@ impl Program for HelloFrontend {
                 body: req.body.clone(),
             };
             let origin = ctx.origin();
-            let result = ctx.cluster.clock().timeout(PROXY_CONNECT_TIMEOUT, fetch(&ctx.cluster, &origin, &upstream)).await;
+            let result = ctx
+                .cluster
+                .clock()
+                .timeout(PROXY_CONNECT_TIMEOUT, fetch(&ctx.cluster, &origin, &upstream))
+                .await;
             match result {
                 Ok(Ok(resp)) => {
                     let mut r = resp.response;
-                    r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("server") && !k.eq_ignore_ascii_case("date"));
+                    r.headers
+                        .retain(|(k, _)| !k.eq_ignore_ascii_case("server") && !k.eq_ignore_ascii_case("date"));
                     with_server_header(r)
                 }
                 Ok(Err(_)) => with_server_header(HttpResponse::new(502, "text/html", error_page(502, "Bad Gateway"))),

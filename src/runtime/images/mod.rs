@@ -43,7 +43,10 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -57,7 +60,11 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> HttpResponse {
-        HttpResponse { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     pub fn text(status: u16, body: impl Into<Bytes>) -> HttpResponse {
@@ -80,7 +87,11 @@ pub struct PodCtx {
 
 impl PodCtx {
     pub fn origin(&self) -> Origin {
-        Origin::Pod { namespace: self.namespace.clone(), name: self.pod_name.clone(), ip: self.pod_ip }
+        Origin::Pod {
+            namespace: self.namespace.clone(),
+            name: self.pod_name.clone(),
+            ip: self.pod_ip,
+        }
     }
 }
 
@@ -139,8 +150,14 @@ mod tests {
     #[test]
     fn image_references_are_normalised() {
         assert_eq!(parse_image("nginx"), ("nginx".into(), "latest".into()));
-        assert_eq!(parse_image("docker.io/library/nginx:1.27"), ("nginx".into(), "1.27".into()));
-        assert_eq!(parse_image("localhost:5000/app"), ("localhost:5000/app".into(), "latest".into()));
+        assert_eq!(
+            parse_image("docker.io/library/nginx:1.27"),
+            ("nginx".into(), "1.27".into())
+        );
+        assert_eq!(
+            parse_image("localhost:5000/app"),
+            ("localhost:5000/app".into(), "latest".into())
+        );
         assert!(lookup("gcr.io/google-samples/hello-go-gke:1.0").is_some());
         assert!(lookup("gcr.io/google-samples/hello-go-gke:2.0").is_none());
         assert!(lookup("nginx:1.27").is_some());

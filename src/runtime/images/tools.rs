@@ -14,7 +14,9 @@ pub struct Tools {
 
 impl Tools {
     pub fn busyboxplus() -> Tools {
-        Tools { prompt: "[ root@curl:/ ]$ " }
+        Tools {
+            prompt: "[ root@curl:/ ]$ ",
+        }
     }
     pub fn plain() -> Tools {
         Tools { prompt: "/ # " }
@@ -44,7 +46,12 @@ impl Program for CoreDns {
     }
 
     fn startup_log(&self, _ctx: &PodCtx) -> Vec<String> {
-        vec![".:53".into(), "[INFO] plugin/reload: Running configuration SHA512 = lab".into(), "CoreDNS-1.12.0".into(), "linux/amd64, go1.23.3, 51e11f1".into()]
+        vec![
+            ".:53".into(),
+            "[INFO] plugin/reload: Running configuration SHA512 = lab".into(),
+            "CoreDNS-1.12.0".into(),
+            "linux/amd64, go1.23.3, 51e11f1".into(),
+        ]
     }
 
     fn handle(&self, _ctx: Arc<PodCtx>, req: HttpRequest) -> BoxFuture<'static, HttpResponse> {

@@ -15,7 +15,11 @@ pub const CLUSTER_DOMAIN: &str = "cluster.local";
 
 /// The search path of a pod in `namespace`.
 pub fn search_path(namespace: &str) -> Vec<String> {
-    vec![format!("{namespace}.svc.{CLUSTER_DOMAIN}"), format!("svc.{CLUSTER_DOMAIN}"), CLUSTER_DOMAIN.to_string()]
+    vec![
+        format!("{namespace}.svc.{CLUSTER_DOMAIN}"),
+        format!("svc.{CLUSTER_DOMAIN}"),
+        CLUSTER_DOMAIN.to_string(),
+    ]
 }
 
 /// Names to try for `name`, in order, as a resolver with `ndots:5` does.
@@ -38,12 +42,18 @@ pub fn candidates(name: &str, namespace: &str) -> Vec<String> {
 /// A-records for a fully qualified name (without the trailing dot).
 pub fn lookup_a(cluster: &Cluster, fqdn: &str) -> Vec<Ipv4Addr> {
     let fqdn = fqdn.trim_end_matches('.').to_ascii_lowercase();
-    let Some(rest) = fqdn.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else { return vec![] };
+    let Some(rest) = fqdn.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else {
+        return vec![];
+    };
     let parts: Vec<&str> = rest.split('.').collect();
     match parts.as_slice() {
         [svc, ns, "svc"] => {
-            let Some(obj) = cluster.get(Kind::Service, ns, svc) else { return vec![] };
-            let Some(spec) = obj.as_service().and_then(|s| s.spec.as_ref()) else { return vec![] };
+            let Some(obj) = cluster.get(Kind::Service, ns, svc) else {
+                return vec![];
+            };
+            let Some(spec) = obj.as_service().and_then(|s| s.spec.as_ref()) else {
+                return vec![];
+            };
             match spec.cluster_ip.as_deref() {
                 Some("None") => headless_ips(cluster, ns, svc),
                 Some(ip) => ip.parse().into_iter().collect(),
@@ -56,7 +66,9 @@ pub fn lookup_a(cluster: &Cluster, fqdn: &str) -> Vec<Ipv4Addr> {
 }
 
 fn headless_ips(cluster: &Cluster, ns: &str, svc: &str) -> Vec<Ipv4Addr> {
-    let Some(ep) = cluster.get(Kind::Endpoints, ns, svc) else { return vec![] };
+    let Some(ep) = cluster.get(Kind::Endpoints, ns, svc) else {
+        return vec![];
+    };
     let mut ips: Vec<Ipv4Addr> = ep
         .as_endpoints()
         .and_then(|e| e.subsets.clone())
@@ -80,7 +92,9 @@ pub fn resolve(cluster: &Cluster, origin: &Origin, name: &str) -> Option<(String
     if name.eq_ignore_ascii_case("localhost") {
         return Some((name.to_string(), vec![Ipv4Addr::LOCALHOST]));
     }
-    let Origin::Pod { namespace, .. } = origin else { return None };
+    let Origin::Pod { namespace, .. } = origin else {
+        return None;
+    };
     candidates(name, namespace).into_iter().find_map(|c| {
         let ips = lookup_a(cluster, &c);
         (!ips.is_empty()).then_some((c, ips))
@@ -95,15 +109,27 @@ mod tests {
     fn short_names_go_through_the_search_path_first() {
         assert_eq!(
             candidates("hello", "default"),
-            ["hello.default.svc.cluster.local", "hello.svc.cluster.local", "hello.cluster.local", "hello"]
+            [
+                "hello.default.svc.cluster.local",
+                "hello.svc.cluster.local",
+                "hello.cluster.local",
+                "hello"
+            ]
         );
-        assert_eq!(candidates("hello.default.svc.cluster.local.", "x"), ["hello.default.svc.cluster.local"]);
+        assert_eq!(
+            candidates("hello.default.svc.cluster.local.", "x"),
+            ["hello.default.svc.cluster.local"]
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn services_resolve_from_pods_only() {
         let cluster = Cluster::start(Default::default()).await.unwrap();
-        let pod = Origin::Pod { namespace: "default".into(), name: "p".into(), ip: Ipv4Addr::new(10, 244, 0, 2) };
+        let pod = Origin::Pod {
+            namespace: "default".into(),
+            name: "p".into(),
+            ip: Ipv4Addr::new(10, 244, 0, 2),
+        };
         let (name, ips) = resolve(&cluster, &pod, "kubernetes").unwrap();
         assert_eq!(name, "kubernetes.default.svc.cluster.local");
         assert_eq!(ips, vec![Ipv4Addr::new(10, 96, 0, 1)]);

@@ -34,21 +34,36 @@ pub async fn exec(
         out.err_line(&format!("Error from server (NotFound): pods \"{pod}\" not found"));
         return 1;
     };
-    let spec_containers: Vec<String> =
-        obj.as_pod().and_then(|p| p.spec.as_ref()).map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    let spec_containers: Vec<String> = obj
+        .as_pod()
+        .and_then(|p| p.spec.as_ref())
+        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
     if let Some(c) = container {
         if !spec_containers.iter().any(|n| n == c) {
-            out.err_line(&format!("Error from server (BadRequest): container {c} is not valid for pod {pod}"));
+            out.err_line(&format!(
+                "Error from server (BadRequest): container {c} is not valid for pod {pod}"
+            ));
             return 1;
         }
     }
     let Some(running) = cluster.running_pod(namespace, pod) else {
-        let phase = obj.as_pod().and_then(|p| p.status.as_ref()?.phase.clone()).unwrap_or_else(|| "Pending".into());
+        let phase = obj
+            .as_pod()
+            .and_then(|p| p.status.as_ref()?.phase.clone())
+            .unwrap_or_else(|| "Pending".into());
         if phase == "Pending" {
-            let name = container.map(str::to_string).or_else(|| spec_containers.first().cloned()).unwrap_or_default();
-            out.err_line(&format!("error: unable to upgrade connection: container not found (\"{name}\")"));
+            let name = container
+                .map(str::to_string)
+                .or_else(|| spec_containers.first().cloned())
+                .unwrap_or_default();
+            out.err_line(&format!(
+                "error: unable to upgrade connection: container not found (\"{name}\")"
+            ));
         } else {
-            out.err_line(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+            out.err_line(&format!(
+                "error: cannot exec into a container in a completed pod; current phase is {phase}"
+            ));
         }
         return 1;
     };
@@ -73,7 +88,11 @@ pub async fn run_in_pod(
     out: &Output,
 ) -> i32 {
     let Some(c) = pod.container(container) else { return 1 };
-    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    let origin = Origin::Pod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        ip: pod.ip,
+    };
     let args = &argv[1..];
     match argv[0].rsplit('/').next().unwrap_or("") {
         "curl" => curl::run(cluster, &origin, args, out).await,
@@ -137,7 +156,10 @@ pub async fn run_in_pod(
                 };
                 let mut code = 0;
                 for part in script.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-                    let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect();
+                    let words: Vec<String> = part
+                        .split_whitespace()
+                        .map(|w| w.trim_matches(['"', '\'']).to_string())
+                        .collect();
                     code = Box::pin(run_in_pod(cluster, pod, container, &words, stdin, out)).await;
                 }
                 code
@@ -190,7 +212,11 @@ fn nslookup(cluster: &Cluster, pod: &RunningPod, args: &[String], out: &Output) 
     out.line(&format!("Server:    {server}"));
     out.line(&format!("Address 1: {server} kube-dns.kube-system.svc.cluster.local"));
     out.line("");
-    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    let origin = Origin::Pod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        ip: pod.ip,
+    };
     match dns::resolve(cluster, &origin, name) {
         Some((fqdn, ips)) => {
             out.line(&format!("Name:      {name}"));
@@ -222,7 +248,7 @@ async fn wget(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output)
     let code = curl::run(cluster, origin, &curl_args.split_off(0), &buf_out).await;
     out.out(&buf.stdout());
     if code != 0 {
-        out.err_line(&format!("wget: can't connect to remote host: Connection refused"));
+        out.err_line("wget: can't connect to remote host: Connection refused");
         return 1;
     }
     0
