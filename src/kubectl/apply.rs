@@ -26,11 +26,10 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
                 text: ctx.stdin.unwrap_or("").to_string(),
             });
         } else if Workspace::is_url(f) {
-            let text = ctx.workspace.fetch_url(f).ok_or_else(|| {
-                format!(
-                    "unable to read URL \"{f}\", server reported 404 Not Found, status code=404"
-                )
-            })?;
+            let text = ctx
+                .workspace
+                .fetch_url(f)
+                .ok_or_else(|| format!("unable to read URL \"{f}\", server reported 404 Not Found, status code=404"))?;
             out.push(Source {
                 name: f.clone(),
                 text: text.to_string(),
@@ -45,10 +44,7 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
                     .map_err(|e| e.to_string())?
                     .filter_map(|e| e.ok())
                     .map(|e| e.path())
-                    .filter(|p| {
-                        p.extension()
-                            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-                    })
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
                     .collect();
                 entries.sort();
                 for e in entries {
@@ -65,10 +61,7 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
                     .workspace
                     .read(f)
                     .map_err(|_| format!("the path \"{f}\" does not exist"))?;
-                out.push(Source {
-                    name: f.clone(),
-                    text,
-                });
+                out.push(Source { name: f.clone(), text });
             }
         }
     }
@@ -214,11 +207,8 @@ mod tests {
         let c = cluster().await;
         let dir = std::env::temp_dir().join(format!("k8s-lab-apply-{}", std::process::id()));
         let mut ws = Workspace::new(&dir);
-        ws.write(
-            "svc.yaml",
-            SVC.replace("    nodePort: 30008\n", "").as_bytes(),
-        )
-        .unwrap();
+        ws.write("svc.yaml", SVC.replace("    nodePort: 30008\n", "").as_bytes())
+            .unwrap();
         ws.add_url(
             "https://k8s.io/examples/x.yaml",
             SVC.replace("dup-nodeport", "from-url")
@@ -246,8 +236,7 @@ mod tests {
             kubectl_in(&c, &ws, None, "apply").await,
             (1, "error: must specify one of -f and -k\n".into())
         );
-        let bad =
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  selectr:\n    app: x\n";
+        let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  selectr:\n    app: x\n";
         assert_eq!(
             kubectl_in(&c, &ws, Some(bad), "apply -f -").await.1,
             "Error from server (BadRequest): error when creating \"STDIN\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.selectr\"\n"

@@ -55,10 +55,7 @@ pub struct Parsed {
 impl Parsed {
     /// The last value given for a flag.
     pub fn get(&self, long: &str) -> Option<&str> {
-        self.values
-            .get(long)
-            .and_then(|v| v.last())
-            .map(String::as_str)
+        self.values.get(long).and_then(|v| v.last()).map(String::as_str)
     }
 
     /// Every value given for a repeatable flag (`-f a -f b`, `--from-literal`).
@@ -95,7 +92,9 @@ pub enum ArgError {
     MissingValue(String),
     #[error("flag needs an argument: '{0}' in -{1}")]
     MissingShortValue(char, String),
-    #[error("invalid argument \"{value}\" for \"{flag}\" flag: strconv.ParseBool: parsing \"{value}\": invalid syntax")]
+    #[error(
+        "invalid argument \"{value}\" for \"{flag}\" flag: strconv.ParseBool: parsing \"{value}\": invalid syntax"
+    )]
     BadBool { flag: String, value: String },
 }
 
@@ -119,8 +118,7 @@ pub fn parse(args: &[String], specs: &[&[FlagSpec]]) -> Result<Parsed, ArgError>
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (body, None),
             };
-            let spec = find(specs, |f| f.long == name)
-                .ok_or_else(|| ArgError::UnknownFlag(name.to_string()))?;
+            let spec = find(specs, |f| f.long == name).ok_or_else(|| ArgError::UnknownFlag(name.to_string()))?;
             let value = if spec.takes_value {
                 match inline {
                     Some(v) => v,
@@ -174,8 +172,7 @@ pub fn parse(args: &[String], specs: &[&[FlagSpec]]) -> Result<Parsed, ArgError>
 
 fn check_bool(flag: &str, v: &str) -> Result<(), ArgError> {
     match v {
-        "true" | "false" | "1" | "0" | "t" | "f" | "T" | "F" | "TRUE" | "FALSE" | "True"
-        | "False" => Ok(()),
+        "true" | "false" | "1" | "0" | "t" | "f" | "T" | "F" | "TRUE" | "FALSE" | "True" | "False" => Ok(()),
         _ => Err(ArgError::BadBool {
             flag: flag.to_string(),
             value: v.to_string(),
@@ -223,11 +220,7 @@ mod tests {
         assert_eq!(p.get("output"), Some("jsonpath={.a}"));
         assert_eq!(p.namespace(), "kube-system");
         assert!(p.on("watch"));
-        let p = parse(
-            &s(&["svc", "-o=yaml", "--watch=false", "-n", "x"]),
-            &[GLOBAL, GET],
-        )
-        .unwrap();
+        let p = parse(&s(&["svc", "-o=yaml", "--watch=false", "-n", "x"]), &[GLOBAL, GET]).unwrap();
         assert_eq!(p.get("output"), Some("yaml"));
         assert!(!p.on("watch"));
         assert_eq!(p.namespace(), "x");

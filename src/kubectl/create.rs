@@ -5,9 +5,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, ContainerPort, Namespace, PodSpec, PodTemplateSpec, Secret,
-};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, Namespace, PodSpec, PodTemplateSpec, Secret};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::ByteString;
 
@@ -26,9 +24,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Some("secret") => secret(ctx, p),
         Some("configmap" | "cm") => configmap(ctx, p),
         Some("namespace" | "ns") => namespace(p),
-        Some(other) => Err(format!(
-            "unknown command \"{other}\" for \"kubectl create\""
-        )),
+        Some(other) => Err(format!("unknown command \"{other}\" for \"kubectl create\"")),
     };
     let mut obj = match obj {
         Ok(o) => o,
@@ -77,7 +73,9 @@ fn deployment(p: &Parsed) -> Result<Object, String> {
         None => 1,
     };
     let port: Option<i32> = match p.get("port") {
-        Some(s) => Some(s.parse().map_err(|_| format!("invalid argument \"{s}\" for \"--port\" flag: strconv.ParseInt: parsing \"{s}\": invalid syntax"))?),
+        Some(s) => Some(s.parse().map_err(|_| {
+            format!("invalid argument \"{s}\" for \"--port\" flag: strconv.ParseInt: parsing \"{s}\": invalid syntax")
+        })?),
         None => None,
     };
     let labels = BTreeMap::from([("app".to_string(), name.clone())]);
@@ -156,11 +154,7 @@ fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, 
                 .collect();
             files.sort();
             for f in files {
-                let k = f
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .unwrap_or("")
-                    .to_string();
+                let k = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
                 data.insert(k, std::fs::read(&f).map_err(|e| e.to_string())?);
             }
             continue;
@@ -168,7 +162,10 @@ fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, 
         let bytes = read_file(ctx, &path)?;
         let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
         if data.contains_key(&key) {
-            return Err(format!("cannot add key \"{key}\", another key by that name already exists in Data for ConfigMap \"{}\"", p.positional.get(1).cloned().unwrap_or_default()));
+            return Err(format!(
+                "cannot add key \"{key}\", another key by that name already exists in Data for ConfigMap \"{}\"",
+                p.positional.get(1).cloned().unwrap_or_default()
+            ));
         }
         data.insert(key, bytes);
     }
@@ -202,11 +199,7 @@ fn configmap(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
             ..Default::default()
         },
         data: Some(text),
-        binary_data: if binary.is_empty() {
-            None
-        } else {
-            Some(binary)
-        },
+        binary_data: if binary.is_empty() { None } else { Some(binary) },
         ..Default::default()
     }))
 }
@@ -223,15 +216,10 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
             let c = read_file(ctx, cert)?;
             let k = read_file(ctx, key)?;
             if !String::from_utf8_lossy(&c).contains("-----BEGIN") {
-                return Err(
-                    "failed to load key pair tls: failed to find any PEM data in certificate input"
-                        .into(),
-                );
+                return Err("failed to load key pair tls: failed to find any PEM data in certificate input".into());
             }
             if !String::from_utf8_lossy(&k).contains("-----BEGIN") {
-                return Err(
-                    "failed to load key pair tls: failed to find any PEM data in key input".into(),
-                );
+                return Err("failed to load key pair tls: failed to find any PEM data in key input".into());
             }
             let _ = name;
             (
@@ -243,14 +231,8 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
             one_name(&rest)?;
             (p.get("type").unwrap_or("Opaque"), collect_data(ctx, &rest)?)
         }
-        Some(other) => {
-            return Err(format!(
-                "unknown command \"{other}\" for \"kubectl create secret\""
-            ))
-        }
-        None => {
-            return Err("you must specify a type of secret: docker-registry, generic or tls".into())
-        }
+        Some(other) => return Err(format!("unknown command \"{other}\" for \"kubectl create secret\"")),
+        None => return Err("you must specify a type of secret: docker-registry, generic or tls".into()),
     };
     let name = rest.positional[1].clone();
     Ok(Object::Secret(Secret {
@@ -328,8 +310,7 @@ mod tests {
             kubectl(&c, "create deployment kubia --image=nginx").await,
             (
                 1,
-                "Error from server (AlreadyExists): deployments.apps \"kubia\" already exists\n"
-                    .into()
+                "Error from server (AlreadyExists): deployments.apps \"kubia\" already exists\n".into()
             )
         );
     }
@@ -349,8 +330,7 @@ mod tests {
             b"-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----\n",
         )
         .unwrap();
-        ws.write("default.conf", b"server { listen 80; }\n")
-            .unwrap();
+        ws.write("default.conf", b"server { listen 80; }\n").unwrap();
         assert_eq!(
             kubectl_in(
                 &c,
@@ -373,18 +353,21 @@ mod tests {
             "configmap/nginxconfigmap created\n"
         );
         let cm = c.get(Kind::ConfigMap, "default", "nginxconfigmap").unwrap();
-        let Object::ConfigMap(cm) = cm.as_ref() else {
-            panic!()
-        };
-        assert_eq!(
-            cm.data.as_ref().unwrap()["default.conf"],
-            "server { listen 80; }\n"
-        );
+        let Object::ConfigMap(cm) = cm.as_ref() else { panic!() };
+        assert_eq!(cm.data.as_ref().unwrap()["default.conf"], "server { listen 80; }\n");
         assert_eq!(cm.data.as_ref().unwrap()["a"], "b");
         let (_, t) = kubectl_in(&c, &ws, None, "get secrets").await;
-        assert!(t.starts_with("NAME          TYPE                DATA   AGE\nnginxsecret   kubernetes.io/tls   2      0s\n"), "{t}");
+        assert!(
+            t.starts_with(
+                "NAME          TYPE                DATA   AGE\nnginxsecret   kubernetes.io/tls   2      0s\n"
+            ),
+            "{t}"
+        );
         let (_, t) = kubectl_in(&c, &ws, None, "get configmaps").await;
-        assert_eq!(t, "NAME               DATA   AGE\nkube-root-ca.crt   1      0s\nnginxconfigmap     2      0s\n");
+        assert_eq!(
+            t,
+            "NAME               DATA   AGE\nkube-root-ca.crt   1      0s\nnginxconfigmap     2      0s\n"
+        );
         assert_eq!(
             kubectl_in(
                 &c,

@@ -51,9 +51,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 /// Wait (lab time) until `key` no longer exists. True if it is gone.
 pub async fn wait_gone(cluster: &Cluster, key: &Key, timeout: Duration) -> bool {
     let k = key.clone();
-    cluster
-        .wait_until(timeout, move |c| c.store().get(&k).is_none())
-        .await
+    cluster.wait_until(timeout, move |c| c.store().get(&k).is_none()).await
 }
 
 /// `kubectl delete`.
@@ -110,10 +108,7 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
                 },
                 Target::All(kind) => {
                     if sel.is_none() && !p.on("all") {
-                        return super::fail(
-                            out,
-                            "resource(s) were provided, but no name was specified",
-                        );
+                        return super::fail(out, "resource(s) were provided, but no name was specified");
                     }
                     let sel = sel.clone().unwrap_or_default();
                     let list_ns = if kind.namespaced() { list_ns } else { None };
@@ -191,7 +186,12 @@ pub async fn wait(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let timeout = match p.get("timeout") {
         Some(t) => match parse_duration(t) {
             Some(d) => d,
-            None => return super::fail(out, &format!("invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\"")),
+            None => {
+                return super::fail(
+                    out,
+                    &format!("invalid argument \"{t}\" for \"--timeout\" flag: time: invalid duration \"{t}\""),
+                )
+            }
         },
         None => Duration::from_secs(30),
     };
@@ -251,9 +251,7 @@ pub async fn wait(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
                                 .is_some_and(|cs| {
                                     cs.iter().any(|x| {
                                         x["type"].as_str().is_some_and(|t| t.to_lowercase() == name)
-                                            && x["status"]
-                                                .as_str()
-                                                .is_some_and(|s| s.to_lowercase() == value)
+                                            && x["status"].as_str().is_some_and(|s| s.to_lowercase() == value)
                                     })
                                 })
                         })
@@ -297,7 +295,10 @@ mod tests {
         kubectl(&c, "expose deployment frontend").await;
         assert_eq!(
             kubectl(&c, "delete services frontend backend").await,
-            (1, "service \"frontend\" deleted\nError from server (NotFound): services \"backend\" not found\n".into())
+            (
+                1,
+                "service \"frontend\" deleted\nError from server (NotFound): services \"backend\" not found\n".into()
+            )
         );
         kubectl(&c, "expose deployment frontend").await;
         assert_eq!(
@@ -309,9 +310,10 @@ mod tests {
             kubectl(&c, "delete svc").await.1,
             "error: resource(s) were provided, but no name was specified\n"
         );
-        assert!(kubectl(&c, "delete").await.1.starts_with(
-            "error: You must provide one or more resources by argument or filename.\n"
-        ));
+        assert!(kubectl(&c, "delete")
+            .await
+            .1
+            .starts_with("error: You must provide one or more resources by argument or filename.\n"));
         assert_eq!(
             kubectl(&c, "delete svc -l app=nothing").await,
             (0, "No resources found\n".into())

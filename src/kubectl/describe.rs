@@ -9,8 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStatus, Endpoints, Node, Pod, PodTemplateSpec, Service,
-    Volume,
+    Container, ContainerState, ContainerStatus, Endpoints, Node, Pod, PodTemplateSpec, Service, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -98,9 +97,7 @@ fn events(w: &mut String, cluster: &Cluster, obj: &Object, now: DateTime<Utc>) {
     evs.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
     // `w.Flush()` in DescribeEvents: the events table aligns on its own.
     w.push('\u{0}');
-    w.push_str(
-        "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
-    );
+    w.push_str("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n");
     for e in evs {
         let first = e
             .event_time
@@ -109,10 +106,7 @@ fn events(w: &mut String, cluster: &Cluster, obj: &Object, now: DateTime<Utc>) {
             .unwrap_or_else(|| since(e.first_timestamp.as_ref(), now));
         let count = e.count.unwrap_or(1);
         let interval = if count > 1 {
-            format!(
-                "{} (x{count} over {first})",
-                since(e.last_timestamp.as_ref(), now)
-            )
+            format!("{} (x{count} over {first})", since(e.last_timestamp.as_ref(), now))
         } else {
             first
         };
@@ -245,11 +239,7 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
     let mut w = String::new();
     let spec = s.spec.clone().unwrap_or_default();
     let _ = writeln!(w, "Name:\t{}", s.metadata.name.as_deref().unwrap_or(""));
-    let _ = writeln!(
-        w,
-        "Namespace:\t{}",
-        s.metadata.namespace.as_deref().unwrap_or("")
-    );
+    let _ = writeln!(w, "Namespace:\t{}", s.metadata.namespace.as_deref().unwrap_or(""));
     labels_multiline(&mut w, "Labels", s.metadata.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", s.metadata.annotations.as_ref());
     let _ = writeln!(
@@ -266,22 +256,14 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
     let _ = writeln!(
         w,
         "IP Families:\t{}",
-        if fam.is_empty() {
-            "<none>".into()
-        } else {
-            fam.join(",")
-        }
+        if fam.is_empty() { "<none>".into() } else { fam.join(",") }
     );
     let _ = writeln!(w, "IP:\t{}", spec.cluster_ip.clone().unwrap_or_default());
     let ips = spec.cluster_ips.clone().unwrap_or_default();
     let _ = writeln!(
         w,
         "IPs:\t{}",
-        if ips.is_empty() {
-            "<none>".into()
-        } else {
-            ips.join(",")
-        }
+        if ips.is_empty() { "<none>".into() } else { ips.join(",") }
     );
     if let Some(ext) = spec.external_ips.as_ref().filter(|e| !e.is_empty()) {
         let _ = writeln!(w, "External IPs:\t{}", ext.join(","));
@@ -302,11 +284,7 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
         let _ = writeln!(w, "LoadBalancer Ingress:\t{}", ingress.join(", "));
     }
     if ty == "ExternalName" {
-        let _ = writeln!(
-            w,
-            "External Name:\t{}",
-            spec.external_name.clone().unwrap_or_default()
-        );
+        let _ = writeln!(w, "External Name:\t{}", spec.external_name.clone().unwrap_or_default());
     }
     for p in spec.ports.iter().flatten() {
         let name = p
@@ -333,15 +311,9 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
     let _ = writeln!(
         w,
         "Session Affinity:\t{}",
-        spec.session_affinity
-            .clone()
-            .unwrap_or_else(|| "None".into())
+        spec.session_affinity.clone().unwrap_or_else(|| "None".into())
     );
-    if let Some(p) = spec
-        .external_traffic_policy
-        .as_ref()
-        .filter(|p| !p.is_empty())
-    {
+    if let Some(p) = spec.external_traffic_policy.as_ref().filter(|p| !p.is_empty()) {
         let _ = writeln!(w, "External Traffic Policy:\t{p}");
     }
     if let Some(p) = &spec.internal_traffic_policy {
@@ -408,24 +380,14 @@ fn state(w: &mut String, title: &str, st: &ContainerState) {
 }
 
 /// `describeContainers`.
-fn containers(
-    w: &mut String,
-    label: &str,
-    cs: &[Container],
-    statuses: &[ContainerStatus],
-    space: &str,
-) {
+fn containers(w: &mut String, label: &str, cs: &[Container], statuses: &[ContainerStatus], space: &str) {
     let _ = writeln!(w, "{space}{label}:");
     let name_indent = if space.is_empty() { "" } else { " " };
     for c in cs {
         let st = statuses.iter().find(|s| s.name == c.name);
         let _ = writeln!(w, "{L1}{name_indent}{}:", c.name);
         if let Some(s) = st {
-            let _ = writeln!(
-                w,
-                "{L2}Container ID:\t{}",
-                s.container_id.clone().unwrap_or_default()
-            );
+            let _ = writeln!(w, "{L2}Container ID:\t{}", s.container_id.clone().unwrap_or_default());
         }
         let _ = writeln!(w, "{L2}Image:\t{}", c.image.clone().unwrap_or_default());
         if let Some(s) = st {
@@ -493,13 +455,7 @@ fn containers(
                 if let Some(sp) = m.sub_path.filter(|s| !s.is_empty()) {
                     flags.push(format!("path={sp:?}"));
                 }
-                let _ = writeln!(
-                    w,
-                    "{L3}{} from {} ({})",
-                    m.mount_path,
-                    m.name,
-                    flags.join(",")
-                );
+                let _ = writeln!(w, "{L3}{} from {} ({})", m.mount_path, m.name, flags.join(","));
             }
         }
     }
@@ -517,17 +473,10 @@ fn volumes(w: &mut String, vols: &[Volume], space: &str) {
         let _ = writeln!(w, "{L1}{name_indent}{}:", v.name);
         if let Some(s) = &v.secret {
             let _ = writeln!(w, "{L2}Type:\tSecret (a volume populated by a Secret)");
-            let _ = writeln!(
-                w,
-                "{L2}SecretName:\t{}",
-                s.secret_name.clone().unwrap_or_default()
-            );
+            let _ = writeln!(w, "{L2}SecretName:\t{}", s.secret_name.clone().unwrap_or_default());
             let _ = writeln!(w, "{L2}Optional:\t{}", s.optional.unwrap_or(false));
         } else if let Some(c) = &v.config_map {
-            let _ = writeln!(
-                w,
-                "{L2}Type:\tConfigMap (a volume populated by a ConfigMap)"
-            );
+            let _ = writeln!(w, "{L2}Type:\tConfigMap (a volume populated by a ConfigMap)");
             let _ = writeln!(w, "{L2}Name:\t{}", c.name);
             let _ = writeln!(w, "{L2}Optional:\t{}", c.optional.unwrap_or(false));
         } else if v.empty_dir.is_some() {
@@ -540,11 +489,7 @@ fn volumes(w: &mut String, vols: &[Volume], space: &str) {
         } else if let Some(h) = &v.host_path {
             let _ = writeln!(w, "{L2}Type:\tHostPath (bare host directory volume)");
             let _ = writeln!(w, "{L2}Path:\t{}", h.path);
-            let _ = writeln!(
-                w,
-                "{L2}HostPathType:\t{}",
-                h.type_.clone().unwrap_or_default()
-            );
+            let _ = writeln!(w, "{L2}HostPathType:\t{}", h.type_.clone().unwrap_or_default());
         } else {
             let _ = writeln!(w, "{L2}<unknown>");
         }
@@ -573,11 +518,7 @@ fn pod_template(w: &mut String, t: Option<&PodTemplateSpec>) {
     containers(w, "Containers", &spec.containers, &[], "  ");
     volumes(w, spec.volumes.as_deref().unwrap_or_default(), "  ");
     labels_multiline(w, "  Node-Selectors", spec.node_selector.as_ref());
-    tolerations(
-        w,
-        "  Tolerations",
-        &spec.tolerations.clone().unwrap_or_default(),
-    );
+    tolerations(w, "  Tolerations", &spec.tolerations.clone().unwrap_or_default());
 }
 
 fn tolerations(w: &mut String, title: &str, ts: &[k8s_openapi::api::core::v1::Toleration]) {
@@ -632,21 +573,12 @@ fn int_or_string(v: Option<&IntOrString>, default: &str) -> String {
     }
 }
 
-fn describe_deployment(
-    cluster: &Cluster,
-    obj: &Object,
-    d: &Deployment,
-    now: DateTime<Utc>,
-) -> String {
+fn describe_deployment(cluster: &Cluster, obj: &Object, d: &Deployment, now: DateTime<Utc>) -> String {
     let mut w = String::new();
     let spec = d.spec.clone().unwrap_or_default();
     let st = d.status.clone().unwrap_or_default();
     let _ = writeln!(w, "Name:\t{}", d.metadata.name.as_deref().unwrap_or(""));
-    let _ = writeln!(
-        w,
-        "Namespace:\t{}",
-        d.metadata.namespace.as_deref().unwrap_or("")
-    );
+    let _ = writeln!(w, "Namespace:\t{}", d.metadata.namespace.as_deref().unwrap_or(""));
     let _ = writeln!(
         w,
         "CreationTimestamp:\t{}",
@@ -668,16 +600,9 @@ fn describe_deployment(
     let _ = writeln!(
         w,
         "StrategyType:\t{}",
-        strategy
-            .type_
-            .clone()
-            .unwrap_or_else(|| "RollingUpdate".into())
+        strategy.type_.clone().unwrap_or_else(|| "RollingUpdate".into())
     );
-    let _ = writeln!(
-        w,
-        "MinReadySeconds:\t{}",
-        spec.min_ready_seconds.unwrap_or(0)
-    );
+    let _ = writeln!(w, "MinReadySeconds:\t{}", spec.min_ready_seconds.unwrap_or(0));
     if strategy.type_.as_deref().unwrap_or("RollingUpdate") == "RollingUpdate" {
         let ru = strategy.rolling_update.clone().unwrap_or_default();
         let _ = writeln!(
@@ -731,22 +656,13 @@ fn describe_deployment(
         l.remove("pod-template-hash");
     }
     let is_new = |rs: &ReplicaSet| {
-        let mut t = serde_json::to_value(rs.spec.as_ref().and_then(|s| s.template.clone()))
-            .unwrap_or_default();
-        if let Some(l) = t
-            .pointer_mut("/metadata/labels")
-            .and_then(|l| l.as_object_mut())
-        {
+        let mut t = serde_json::to_value(rs.spec.as_ref().and_then(|s| s.template.clone())).unwrap_or_default();
+        if let Some(l) = t.pointer_mut("/metadata/labels").and_then(|l| l.as_object_mut()) {
             l.remove("pod-template-hash");
         }
         t == template_json && template_hash(rs).is_some()
     };
-    let new: Vec<&ReplicaSet> = rs_list
-        .iter()
-        .copied()
-        .filter(|rs| is_new(rs))
-        .take(1)
-        .collect();
+    let new: Vec<&ReplicaSet> = rs_list.iter().copied().filter(|rs| is_new(rs)).take(1).collect();
     let old: Vec<&ReplicaSet> = rs_list
         .iter()
         .copied()
@@ -762,9 +678,7 @@ fn describe_deployment(
     w
 }
 
-fn controller_of(
-    meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
-) -> Option<String> {
+fn controller_of(meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta) -> Option<String> {
     meta.owner_references
         .iter()
         .flatten()
@@ -772,20 +686,11 @@ fn controller_of(
         .map(|o| format!("{}/{}", o.kind, o.name))
 }
 
-fn describe_replicaset(
-    cluster: &Cluster,
-    obj: &Object,
-    rs: &ReplicaSet,
-    now: DateTime<Utc>,
-) -> String {
+fn describe_replicaset(cluster: &Cluster, obj: &Object, rs: &ReplicaSet, now: DateTime<Utc>) -> String {
     let mut w = String::new();
     let spec = rs.spec.clone().unwrap_or_default();
     let _ = writeln!(w, "Name:\t{}", rs.metadata.name.as_deref().unwrap_or(""));
-    let _ = writeln!(
-        w,
-        "Namespace:\t{}",
-        rs.metadata.namespace.as_deref().unwrap_or("")
-    );
+    let _ = writeln!(w, "Namespace:\t{}", rs.metadata.namespace.as_deref().unwrap_or(""));
     let _ = writeln!(w, "Selector:\t{}", selector_string(Some(&spec.selector)));
     labels_multiline(&mut w, "Labels", rs.metadata.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", rs.metadata.annotations.as_ref());
@@ -800,10 +705,7 @@ fn describe_replicaset(
     );
     let sel = Selector::from_label_selector(&spec.selector);
     let pods: Vec<Pod> = cluster
-        .list(
-            Kind::Pod,
-            Some(rs.metadata.namespace.as_deref().unwrap_or("default")),
-        )
+        .list(Kind::Pod, Some(rs.metadata.namespace.as_deref().unwrap_or("default")))
         .into_iter()
         .filter(|p| {
             p.meta()
@@ -838,11 +740,7 @@ fn describe_pod(cluster: &Cluster, obj: &Object, p: &Pod, now: DateTime<Utc>) ->
     let spec = p.spec.clone().unwrap_or_default();
     let st = p.status.clone().unwrap_or_default();
     let _ = writeln!(w, "Name:\t{}", p.metadata.name.as_deref().unwrap_or(""));
-    let _ = writeln!(
-        w,
-        "Namespace:\t{}",
-        p.metadata.namespace.as_deref().unwrap_or("")
-    );
+    let _ = writeln!(w, "Namespace:\t{}", p.metadata.namespace.as_deref().unwrap_or(""));
     if let Some(pr) = spec.priority {
         let _ = writeln!(w, "Priority:\t{pr}");
     }
@@ -930,44 +828,21 @@ fn describe_pod(cluster: &Cluster, obj: &Object, p: &Pod, now: DateTime<Utc>) ->
     });
     let _ = writeln!(w, "QoS Class:\t{qos}");
     labels_multiline(&mut w, "Node-Selectors", spec.node_selector.as_ref());
-    tolerations(
-        &mut w,
-        "Tolerations",
-        &spec.tolerations.clone().unwrap_or_default(),
-    );
+    tolerations(&mut w, "Tolerations", &spec.tolerations.clone().unwrap_or_default());
     events(&mut w, cluster, obj, now);
     w
 }
 
-fn describe_endpoints(
-    cluster: &Cluster,
-    obj: &Object,
-    e: &Endpoints,
-    now: DateTime<Utc>,
-) -> String {
+fn describe_endpoints(cluster: &Cluster, obj: &Object, e: &Endpoints, now: DateTime<Utc>) -> String {
     let mut w = String::new();
     let _ = writeln!(w, "Name:\t{}", e.metadata.name.as_deref().unwrap_or(""));
-    let _ = writeln!(
-        w,
-        "Namespace:\t{}",
-        e.metadata.namespace.as_deref().unwrap_or("")
-    );
+    let _ = writeln!(w, "Namespace:\t{}", e.metadata.namespace.as_deref().unwrap_or(""));
     labels_multiline(&mut w, "Labels", e.metadata.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", e.metadata.annotations.as_ref());
     w.push_str("Subsets:\n");
     for ss in e.subsets.iter().flatten() {
-        let ready: Vec<String> = ss
-            .addresses
-            .iter()
-            .flatten()
-            .map(|a| a.ip.clone())
-            .collect();
-        let not_ready: Vec<String> = ss
-            .not_ready_addresses
-            .iter()
-            .flatten()
-            .map(|a| a.ip.clone())
-            .collect();
+        let ready: Vec<String> = ss.addresses.iter().flatten().map(|a| a.ip.clone()).collect();
+        let not_ready: Vec<String> = ss.not_ready_addresses.iter().flatten().map(|a| a.ip.clone()).collect();
         let none = |v: Vec<String>| {
             if v.is_empty() {
                 "<none>".to_string()
@@ -985,10 +860,7 @@ fn describe_endpoints(
             let _ = writeln!(w, "{L2}Name\tPort\tProtocol");
             let _ = writeln!(w, "{L2}----\t----\t--------");
             for p in ports {
-                let name = p
-                    .name
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| "<unset>".into());
+                let name = p.name.filter(|n| !n.is_empty()).unwrap_or_else(|| "<unset>".into());
                 let _ = writeln!(
                     w,
                     "{L2}{name}\t{}\t{}",
@@ -1058,10 +930,7 @@ fn describe_node(cluster: &Cluster, obj: &Object, n: &Node, now: DateTime<Utc>) 
     let _ = writeln!(
         w,
         "Unschedulable:\t{}",
-        n.spec
-            .as_ref()
-            .and_then(|s| s.unschedulable)
-            .unwrap_or(false)
+        n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false)
     );
     if let Some(conds) = st.conditions.as_ref().filter(|c| !c.is_empty()) {
         w.push_str("Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n  ----\t------\t-----------------\t------------------\t------\t-------\n");
@@ -1268,15 +1137,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn service_description() {
         let c = cluster().await;
-        kubectl(&c, "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --port=8080").await;
         kubectl(
             &c,
-            "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080",
+            "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --port=8080",
         )
         .await;
-        let s = c
-            .get(Kind::Service, "default", "kubernetes-bootcamp")
-            .unwrap();
+        kubectl(&c, "expose deployment/kubernetes-bootcamp --type=NodePort --port 8080").await;
+        let s = c.get(Kind::Service, "default", "kubernetes-bootcamp").unwrap();
         let spec = s.as_service().unwrap().spec.clone().unwrap();
         let ip = spec.cluster_ip.clone().unwrap();
         let np = spec.ports.as_ref().unwrap()[0].node_port.unwrap();
@@ -1312,7 +1179,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn deployment_description_and_errors() {
         let c = cluster().await;
-        kubectl(&c, "create deployment backend --image=gcr.io/google-samples/hello-go-gke:1.0 --port=80 --replicas=3").await;
+        kubectl(
+            &c,
+            "create deployment backend --image=gcr.io/google-samples/hello-go-gke:1.0 --port=80 --replicas=3",
+        )
+        .await;
         let (_, t) = kubectl(&c, "describe deployment backend").await;
         for want in [
             "Name:                   backend\n",
@@ -1351,9 +1222,6 @@ mod tests {
             ])),
         );
         w.push_str("Namespace:\tdefault\n");
-        assert_eq!(
-            layout(&w),
-            "Labels:     a=1\n            b=2\nNamespace:  default\n"
-        );
+        assert_eq!(layout(&w), "Labels:     a=1\n            b=2\nNamespace:  default\n");
     }
 }

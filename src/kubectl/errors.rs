@@ -88,6 +88,9 @@ mod tests {
                 FieldError::required("spec.selector"),
             ],
         };
-        assert_eq!(server_error(&two), "The Service \"s\" is invalid: \n* spec.ports: Required value\n* spec.selector: Required value");
+        assert_eq!(
+            server_error(&two),
+            "The Service \"s\" is invalid: \n* spec.ports: Required value\n* spec.selector: Required value"
+        );
     }
 }

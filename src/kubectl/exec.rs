@@ -19,8 +19,7 @@ pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, Strin
     let Some((t, name)) = typed.split_once('/') else {
         return Ok(typed.to_string());
     };
-    let kind = Kind::resolve(t)
-        .ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
+    let kind = Kind::resolve(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\""))?;
     if kind == Kind::Pod {
         return Ok(name.to_string());
     }
@@ -31,14 +30,8 @@ pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, Strin
         })
     })?;
     let sel = match obj.as_ref() {
-        Object::Deployment(d) => d
-            .spec
-            .as_ref()
-            .map(|s| Selector::from_label_selector(&s.selector)),
-        Object::ReplicaSet(r) => r
-            .spec
-            .as_ref()
-            .map(|s| Selector::from_label_selector(&s.selector)),
+        Object::Deployment(d) => d.spec.as_ref().map(|s| Selector::from_label_selector(&s.selector)),
+        Object::ReplicaSet(r) => r.spec.as_ref().map(|s| Selector::from_label_selector(&s.selector)),
         Object::Service(s) => s
             .spec
             .as_ref()
@@ -69,15 +62,15 @@ pub async fn exec(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let command = match &p.command {
         Some(c) => c.clone(),
         None if p.positional.len() > 1 => {
-            return super::fail(out, "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead");
+            return super::fail(
+                out,
+                "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead",
+            );
         }
         None => Vec::new(),
     };
     if command.is_empty() {
-        return super::fail(
-            out,
-            "you must specify at least one command for the container",
-        );
+        return super::fail(out, "you must specify at least one command for the container");
     }
     let ns = p.namespace();
     let pod = match resolve_pod(ctx, &ns, target) {
@@ -88,16 +81,7 @@ pub async fn exec(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         }
     };
     let stdin = if p.on("stdin") { ctx.stdin } else { None };
-    crate::runtime::pod_shell::exec(
-        ctx.cluster,
-        &ns,
-        &pod,
-        p.get("container"),
-        &command,
-        stdin,
-        out,
-    )
-    .await
+    crate::runtime::pod_shell::exec(ctx.cluster, &ns, &pod, p.get("container"), &command, stdin, out).await
 }
 
 /// `kubectl run NAME --image=IMAGE [--port=N] [--labels=k=v] [-i] [-t] [--restart=Never] [-- CMD]`.
@@ -163,15 +147,10 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let ns = p.namespace();
     let running = ctx
         .cluster
-        .wait_until(Duration::from_secs(60), |c| {
-            c.running_pod(&ns, &name).is_some()
-        })
+        .wait_until(Duration::from_secs(60), |c| c.running_pod(&ns, &name).is_some())
         .await;
     if !running {
-        return super::fail(
-            out,
-            &format!("timed out waiting for the condition on pods/{name}"),
-        );
+        return super::fail(out, &format!("timed out waiting for the condition on pods/{name}"));
     }
     out.line("If you don't see a command prompt, try pressing enter.");
     0

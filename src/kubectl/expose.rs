@@ -15,11 +15,7 @@ use crate::runtime::{ApiError, Object};
 use crate::shell::io::Output;
 
 /// What `expose` learns from an object: selector, labels and (port, protocol) pairs.
-type Introspected = (
-    BTreeMap<String, String>,
-    BTreeMap<String, String>,
-    Vec<(i32, String)>,
-);
+type Introspected = (BTreeMap<String, String>, BTreeMap<String, String>, Vec<(i32, String)>);
 
 /// Selector, labels and (port, protocol) list of an exposable object.
 fn introspect(obj: &Object) -> Result<Introspected, String> {
@@ -29,12 +25,7 @@ fn introspect(obj: &Object) -> Result<Introspected, String> {
             s.containers
                 .iter()
                 .flat_map(|c| c.ports.iter().flatten())
-                .map(|p| {
-                    (
-                        p.container_port,
-                        p.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                    )
-                })
+                .map(|p| (p.container_port, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
                 .collect()
         })
         .unwrap_or_default()
@@ -127,10 +118,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         let mut service_ports: Vec<ServicePort> = match p.get("port") {
             Some(port) => {
                 let Ok(n) = port.parse::<i32>() else {
-                    return super::fail(
-                        out,
-                        &format!("invalid argument \"{port}\" for \"--port\" flag"),
-                    );
+                    return super::fail(out, &format!("invalid argument \"{port}\" for \"--port\" flag"));
                 };
                 vec![ServicePort {
                     port: n,
@@ -161,19 +149,12 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
                 None => IntOrString::Int(sp.port),
             });
         }
-        let svc_name = p
-            .get("name")
-            .map(String::from)
-            .unwrap_or_else(|| name.clone());
+        let svc_name = p.get("name").map(String::from).unwrap_or_else(|| name.clone());
         let svc = Service {
             metadata: ObjectMeta {
                 name: Some(svc_name.clone()),
                 namespace: Some(ns.clone()),
-                labels: if labels.is_empty() {
-                    None
-                } else {
-                    Some(labels)
-                },
+                labels: if labels.is_empty() { None } else { Some(labels) },
                 ..Default::default()
             },
             spec: Some(ServiceSpec {
@@ -207,24 +188,20 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn expose_deployment_takes_selector_labels_and_ports() {
         let c = cluster().await;
-        kubectl(&c, "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --port=8080").await;
+        kubectl(
+            &c,
+            "create deployment kubernetes-bootcamp --image=gcr.io/google-samples/kubernetes-bootcamp:v1 --port=8080",
+        )
+        .await;
         assert_eq!(
             kubectl(&c, "expose deployment/kubernetes-bootcamp --type=NodePort").await,
             (0, "service/kubernetes-bootcamp exposed\n".into())
         );
-        let s = c
-            .get(Kind::Service, "default", "kubernetes-bootcamp")
-            .unwrap();
+        let s = c.get(Kind::Service, "default", "kubernetes-bootcamp").unwrap();
         let s = s.as_service().unwrap();
         let spec = s.spec.as_ref().unwrap();
-        assert_eq!(
-            spec.selector.as_ref().unwrap()["app"],
-            "kubernetes-bootcamp"
-        );
-        assert_eq!(
-            s.metadata.labels.as_ref().unwrap()["app"],
-            "kubernetes-bootcamp"
-        );
+        assert_eq!(spec.selector.as_ref().unwrap()["app"], "kubernetes-bootcamp");
+        assert_eq!(s.metadata.labels.as_ref().unwrap()["app"], "kubernetes-bootcamp");
         let port = &spec.ports.as_ref().unwrap()[0];
         assert_eq!(
             (port.port, port.target_port.clone()),
@@ -241,15 +218,7 @@ mod tests {
             "service/kubia exposed\n"
         );
         let s = c.get(Kind::Service, "default", "kubia").unwrap();
-        let port = &s
-            .as_service()
-            .unwrap()
-            .spec
-            .as_ref()
-            .unwrap()
-            .ports
-            .as_ref()
-            .unwrap()[0];
+        let port = &s.as_service().unwrap().spec.as_ref().unwrap().ports.as_ref().unwrap()[0];
         assert_eq!(
             (port.port, port.target_port.clone()),
             (80, Some(IntOrString::Int(8080)))

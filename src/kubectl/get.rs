@@ -33,10 +33,7 @@ pub struct TableOpts {
 
 /// Header cells for a table of `kind`.
 pub fn header_row(kind: Kind, o: &TableOpts) -> Vec<String> {
-    let mut h: Vec<String> = columns::headers(kind, o.wide)
-        .into_iter()
-        .map(String::from)
-        .collect();
+    let mut h: Vec<String> = columns::headers(kind, o.wide).into_iter().map(String::from).collect();
     if o.with_namespace {
         h.insert(0, "NAMESPACE".into());
     }
@@ -83,9 +80,7 @@ impl FieldSelector {
             } else if let Some((k, v)) = part.split_once('=') {
                 (k, true, v)
             } else {
-                return Err(format!(
-                    "invalid selector: '{part}'; can't understand '{part}'"
-                ));
+                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
             };
             reqs.push((k.to_string(), eq, v.to_string()));
         }
@@ -108,13 +103,7 @@ struct Selection {
     errors: Vec<String>,
 }
 
-fn select(
-    cluster: &Cluster,
-    targets: &[Target],
-    ns: Option<&str>,
-    sel: &Selector,
-    fsel: &FieldSelector,
-) -> Selection {
+fn select(cluster: &Cluster, targets: &[Target], ns: Option<&str>, sel: &Selector, fsel: &FieldSelector) -> Selection {
     let mut objects = Vec::new();
     let mut errors = Vec::new();
     for t in targets {
@@ -143,26 +132,16 @@ fn select(
 fn sort_objects(objs: &mut [Arc<Object>], sort_by: &str) -> Result<(), String> {
     let expr = {
         let p = sort_by.trim();
-        let inner = p
-            .strip_prefix('{')
-            .and_then(|x| x.strip_suffix('}'))
-            .unwrap_or(p);
+        let inner = p.strip_prefix('{').and_then(|x| x.strip_suffix('}')).unwrap_or(p);
         format!("{{.{}}}", inner.strip_prefix('.').unwrap_or(inner))
     };
-    let jp = printers::jsonpath::JsonPath::parse(&expr)
-        .map_err(|e| format!("error parsing jsonpath {expr}, {e}"))?;
-    let key = |o: &Object| {
-        jp.results(&o.to_json())
-            .into_iter()
-            .next()
-            .unwrap_or(Value::Null)
-    };
+    let jp = printers::jsonpath::JsonPath::parse(&expr).map_err(|e| format!("error parsing jsonpath {expr}, {e}"))?;
+    let key = |o: &Object| jp.results(&o.to_json()).into_iter().next().unwrap_or(Value::Null);
     let mut keyed: Vec<(Value, Arc<Object>)> = objs.iter().map(|o| (key(o), o.clone())).collect();
     keyed.sort_by(|a, b| match (&a.0, &b.0) {
-        (Value::Number(x), Value::Number(y)) => x
-            .as_f64()
-            .partial_cmp(&y.as_f64())
-            .unwrap_or(std::cmp::Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(std::cmp::Ordering::Equal)
+        }
         (Value::String(x), Value::String(y)) => x.cmp(y),
         (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
         (Value::Null, _) => std::cmp::Ordering::Less,
@@ -214,7 +193,13 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     };
     let watch = p.on("watch") || p.on("watch-only");
     if watch && kinds.len() > 1 {
-        return super::fail(out, &format!("watch is only supported on individual resources and resource collections, but {} resources were found", kinds.len()));
+        return super::fail(
+            out,
+            &format!(
+                "watch is only supported on individual resources and resource collections, but {} resources were found",
+                kinds.len()
+            ),
+        );
     }
     // Subscribe before listing so no change between the list and the watch is lost.
     let rx = ctx.cluster.watch();
@@ -261,11 +246,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             }
         }
         let listing = targets.iter().all(|t| matches!(t, Target::All(_)));
-        if selection.objects.is_empty()
-            && selection.errors.is_empty()
-            && listing
-            && format.is_table()
-        {
+        if selection.objects.is_empty() && selection.errors.is_empty() && listing && format.is_table() {
             if all_ns || kinds.iter().all(|k| !k.namespaced()) {
                 out.err_line("No resources found");
             } else {
@@ -280,10 +261,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if !watch || code != 0 {
         return code;
     }
-    watch_loop(
-        ctx, rx, &targets, ns_opt, &sel, &fsel, &format, &opts, &mut tw, out,
-    )
-    .await
+    watch_loop(ctx, rx, &targets, ns_opt, &sel, &fsel, &format, &opts, &mut tw, out).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -352,13 +330,7 @@ fn print_objects(
     }
 }
 
-fn matches_targets(
-    obj: &Object,
-    targets: &[Target],
-    ns: Option<&str>,
-    sel: &Selector,
-    fsel: &FieldSelector,
-) -> bool {
+fn matches_targets(obj: &Object, targets: &[Target], ns: Option<&str>, sel: &Selector, fsel: &FieldSelector) -> bool {
     if obj.kind().namespaced() && ns.is_some_and(|n| n != obj.namespace()) {
         return false;
     }
@@ -432,16 +404,7 @@ async fn watch_loop(
                 out.out(&tw.render(&[row]));
             }
             other => {
-                if let Err(e) = print_objects(
-                    std::slice::from_ref(obj),
-                    other,
-                    opts,
-                    true,
-                    true,
-                    now,
-                    tw,
-                    out,
-                ) {
+                if let Err(e) = print_objects(std::slice::from_ref(obj), other, opts, true, true, now, tw, out) {
                     out.err_line(&format!("error: {e}"));
                     return 1;
                 }
@@ -503,12 +466,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn services_table() {
         let c = cluster().await;
-        c.create(svc(
-            "web",
-            "NodePort",
-            &[(80, Some(31234)), (443, Some(30443))],
-        ))
-        .unwrap();
+        c.create(svc("web", "NodePort", &[(80, Some(31234)), (443, Some(30443))]))
+            .unwrap();
         let ip = c
             .get(Kind::Service, "default", "web")
             .unwrap()
@@ -524,33 +483,26 @@ mod tests {
         let (code, text) = kubectl(&c, "get svc").await;
         assert_eq!(code, 0);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], format!("NAME         TYPE        CLUSTER-IP{}EXTERNAL-IP   PORT(S)                      AGE", " ".repeat(ip.len().max(10) + 3 - 10)));
-        assert!(
-            lines[1].starts_with("kubernetes   ClusterIP   10.96.0.1 "),
-            "{text}"
+        assert_eq!(
+            lines[0],
+            format!(
+                "NAME         TYPE        CLUSTER-IP{}EXTERNAL-IP   PORT(S)                      AGE",
+                " ".repeat(ip.len().max(10) + 3 - 10)
+            )
         );
+        assert!(lines[1].starts_with("kubernetes   ClusterIP   10.96.0.1 "), "{text}");
         assert!(lines[1].contains("<none>        443/TCP "), "{text}");
-        assert!(
-            lines[2].contains(&format!("web          NodePort    {ip}")),
-            "{text}"
-        );
-        assert!(
-            lines[2].ends_with("80:31234/TCP,443:30443/TCP   5s"),
-            "{text}"
-        );
+        assert!(lines[2].contains(&format!("web          NodePort    {ip}")), "{text}");
+        assert!(lines[2].ends_with("80:31234/TCP,443:30443/TCP   5s"), "{text}");
     }
 
     #[tokio::test(start_paused = true)]
     async fn load_balancer_pending_then_address_in_watch() {
         let c = cluster().await;
-        c.create(svc("frontend", "LoadBalancer", &[(80, None)]))
-            .unwrap();
+        c.create(svc("frontend", "LoadBalancer", &[(80, None)])).unwrap();
         let (_, text) = kubectl(&c, "get svc frontend -o wide").await;
         assert!(text.lines().nth(1).unwrap().contains("<pending>"), "{text}");
-        assert!(
-            text.lines().next().unwrap().ends_with("AGE   SELECTOR"),
-            "{text}"
-        );
+        assert!(text.lines().next().unwrap().ends_with("AGE   SELECTOR"), "{text}");
         let (out, buf) = Output::buffer();
         let c2 = c.clone();
         let task = tokio::spawn(async move {
@@ -568,22 +520,19 @@ mod tests {
         });
         c.clock().sleep(std::time::Duration::from_secs(1)).await;
         c.store()
-            .update(
-                &crate::runtime::Key::new(Kind::Service, "default", "frontend"),
-                |o| {
-                    if let Object::Service(s) = o {
-                        s.status = Some(ServiceStatus {
-                            load_balancer: Some(LoadBalancerStatus {
-                                ingress: Some(vec![LoadBalancerIngress {
-                                    ip: Some("127.0.1.1".into()),
-                                    ..Default::default()
-                                }]),
-                            }),
-                            ..Default::default()
-                        });
-                    }
-                },
-            )
+            .update(&crate::runtime::Key::new(Kind::Service, "default", "frontend"), |o| {
+                if let Object::Service(s) = o {
+                    s.status = Some(ServiceStatus {
+                        load_balancer: Some(LoadBalancerStatus {
+                            ingress: Some(vec![LoadBalancerIngress {
+                                ip: Some("127.0.1.1".into()),
+                                ..Default::default()
+                            }]),
+                        }),
+                        ..Default::default()
+                    });
+                }
+            })
             .unwrap();
         c.clock().sleep(std::time::Duration::from_secs(1)).await;
         task.abort();
@@ -606,8 +555,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn output_formats() {
         let c = cluster().await;
-        c.create(svc("my-nginx", "NodePort", &[(80, Some(30080))]))
-            .unwrap();
+        c.create(svc("my-nginx", "NodePort", &[(80, Some(30080))])).unwrap();
         let (_, t) = kubectl(&c, "get svc my-nginx -o jsonpath={.spec.ports[0].nodePort}").await;
         assert_eq!(t, "30080");
         let (_, t) = kubectl(
@@ -623,7 +571,11 @@ mod tests {
         assert!(t.contains("  - name: p80\n    nodePort: 30080\n"), "{t}");
         let (_, t) = kubectl(&c, "get svc -o json").await;
         assert!(t.contains("\"kind\": \"List\""), "{t}");
-        let (_, t) = kubectl(&c, "get svc -l app=my-nginx -o custom-columns=NAME:.metadata.name,PORTS:.spec.ports[*].port").await;
+        let (_, t) = kubectl(
+            &c,
+            "get svc -l app=my-nginx -o custom-columns=NAME:.metadata.name,PORTS:.spec.ports[*].port",
+        )
+        .await;
         assert_eq!(t, "NAME       PORTS\nmy-nginx   80\n");
         let (_, t) = kubectl(
             &c,
@@ -667,7 +619,10 @@ mod tests {
         );
         assert_eq!(
             kubectl(&c, "gett pods").await,
-            (1, "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n".into())
+            (
+                1,
+                "error: unknown command \"gett\" for \"kubectl\"\n\nDid you mean this?\n\tset\n\tget\n".into()
+            )
         );
         let (code, t) = kubectl(&c, "get").await;
         assert_eq!(code, 1);
@@ -678,22 +633,18 @@ mod tests {
     async fn several_kinds_namespaces_and_labels() {
         let c = cluster().await;
         let (_, t) = kubectl(&c, "get svc,ns").await;
-        assert!(
-            t.starts_with("NAME                 TYPE        CLUSTER-IP"),
-            "{t}"
-        );
+        assert!(t.starts_with("NAME                 TYPE        CLUSTER-IP"), "{t}");
         assert!(t.contains("service/kubernetes "), "{t}");
-        assert!(
-            t.contains("\n\nNAME  ") && t.contains("namespace/default "),
-            "{t}"
-        );
+        assert!(t.contains("\n\nNAME  ") && t.contains("namespace/default "), "{t}");
         let (_, t) = kubectl(&c, "get svc -A").await;
         assert!(t.starts_with("NAMESPACE     NAME         TYPE"), "{t}");
-        assert!(t.contains("kube-system   kube-dns     ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP"), "{t}");
+        assert!(
+            t.contains("kube-system   kube-dns     ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP"),
+            "{t}"
+        );
         let (_, t) = kubectl(&c, "get ns default --show-labels --no-headers").await;
         assert!(
-            t.starts_with("default   Active   ")
-                && t.ends_with("   kubernetes.io/metadata.name=default\n"),
+            t.starts_with("default   Active   ") && t.ends_with("   kubernetes.io/metadata.name=default\n"),
             "{t}"
         );
         let (_, t) = kubectl(&c, "get nodes").await;

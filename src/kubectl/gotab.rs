@@ -6,21 +6,10 @@ use unicode_width::UnicodeWidthStr;
 
 /// Lay out tab-separated `text` (cells end with `\t`, lines with `\n`).
 pub fn format(text: &str, min_width: usize, padding: usize) -> String {
-    let lines: Vec<Vec<&str>> = text
-        .split_terminator('\n')
-        .map(|l| l.split('\t').collect())
-        .collect();
+    let lines: Vec<Vec<&str>> = text.split_terminator('\n').map(|l| l.split('\t').collect()).collect();
     let mut out = String::new();
     let mut widths = Vec::new();
-    format_block(
-        &lines,
-        0,
-        lines.len(),
-        &mut widths,
-        min_width,
-        padding,
-        &mut out,
-    );
+    format_block(&lines, 0, lines.len(), &mut widths, min_width, padding, &mut out);
     out
 }
 
@@ -82,11 +71,7 @@ mod tests {
             "Name:       web\nNamespace:  default\nPod Template:\n  Labels:  app=web\n  Containers:\n   web:\n    Image:  nginx\n"
         );
         assert_eq!(
-            format(
-                "  Type\tReason\tAge\n  ----\t------\t---\n  Normal\tScaled\t5s\n",
-                0,
-                2
-            ),
+            format("  Type\tReason\tAge\n  ----\t------\t---\n  Normal\tScaled\t5s\n", 0, 2),
             "  Type    Reason  Age\n  ----    ------  ---\n  Normal  Scaled  5s\n"
         );
     }

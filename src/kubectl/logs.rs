@@ -42,9 +42,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         .unwrap_or_default();
     let container = match p.get("container") {
         Some(c) if !names.iter().any(|n| n == c) => {
-            out.err_line(&format!(
-                "error: container {c} is not valid for pod {pod_name}"
-            ));
+            out.err_line(&format!("error: container {c} is not valid for pod {pod_name}"));
             return 1;
         }
         Some(c) => c.to_string(),
@@ -76,10 +74,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let timestamps = p.on("timestamps");
     let fmt = |(t, l): &(chrono::DateTime<chrono::Utc>, String)| {
         if timestamps {
-            format!(
-                "{} {l}",
-                t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
-            )
+            format!("{} {l}", t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
         } else {
             l.clone()
         }
@@ -130,7 +125,10 @@ mod tests {
     async fn logs_of_a_server() {
         let c = cluster().await;
         kubectl(&c, "run web --image=nginx --port=80").await;
-        assert!(kubectl(&c, "logs web").await.1.starts_with("Error from server (BadRequest): container \"web\" in pod \"web\" is waiting to start: "));
+        assert!(kubectl(&c, "logs web")
+            .await
+            .1
+            .starts_with("Error from server (BadRequest): container \"web\" in pod \"web\" is waiting to start: "));
         assert!(
             c.wait_until(std::time::Duration::from_secs(60), |c| c
                 .running_pod("default", "web")

@@ -48,11 +48,7 @@ pub async fn run(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
 }
 
 /// The table `kubectl get <kind>` prints, for live views (the TUI's resources pane).
-pub fn get_table(
-    cluster: &Cluster,
-    kind: crate::runtime::Kind,
-    namespace: Option<&str>,
-) -> table::Table {
+pub fn get_table(cluster: &Cluster, kind: crate::runtime::Kind, namespace: Option<&str>) -> table::Table {
     get::table(cluster, kind, namespace)
 }
 

@@ -16,11 +16,7 @@ const NO_RESOURCES: &str = "error: You must provide one or more resources by arg
 
 /// The objects `args` name (`TYPE NAME…`, `TYPE/NAME…`, or `TYPE -l sel` / `TYPE --all`), and
 /// the NotFound errors for names that do not exist.
-fn objects(
-    ctx: &Ctx<'_>,
-    p: &Parsed,
-    args: &[String],
-) -> Result<(Vec<Arc<Object>>, Vec<String>), String> {
+fn objects(ctx: &Ctx<'_>, p: &Parsed, args: &[String]) -> Result<(Vec<Arc<Object>>, Vec<String>), String> {
     let targets = parse_targets(args)?;
     let ns = p.namespace();
     let sel = match p.get("selector") {
@@ -58,7 +54,12 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         return super::fail(out, "required flag(s) \"replicas\" not set");
     };
     let Ok(replicas) = r.parse::<i32>() else {
-        return super::fail(out, &format!("invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"));
+        return super::fail(
+            out,
+            &format!(
+                "invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"
+            ),
+        );
     };
     if replicas < 0 {
         return super::fail(
@@ -78,17 +79,11 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     for o in objs {
         let key = crate::runtime::Key::of(&o);
         let r = match o.kind() {
-            Kind::Deployment | Kind::ReplicaSet => {
-                ctx.cluster.store().update(&key, |obj| match obj {
-                    Object::Deployment(d) => {
-                        d.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
-                    }
-                    Object::ReplicaSet(rs) => {
-                        rs.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
-                    }
-                    _ => {}
-                })
-            }
+            Kind::Deployment | Kind::ReplicaSet => ctx.cluster.store().update(&key, |obj| match obj {
+                Object::Deployment(d) => d.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
+                Object::ReplicaSet(rs) => rs.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
+                _ => {}
+            }),
             other => {
                 out.err_line(&format!(
                     "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",
@@ -155,21 +150,18 @@ pub async fn label(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             }
         }
         let before = o.labels().clone();
-        let r = ctx
-            .cluster
-            .store()
-            .update(&crate::runtime::Key::of(&o), |obj| {
-                let labels = obj.meta_mut().labels.get_or_insert_with(Default::default);
-                for (k, v) in &set {
-                    labels.insert(k.clone(), v.clone());
-                }
-                for k in &remove {
-                    labels.remove(k);
-                }
-                if labels.is_empty() {
-                    obj.meta_mut().labels = None;
-                }
-            });
+        let r = ctx.cluster.store().update(&crate::runtime::Key::of(&o), |obj| {
+            let labels = obj.meta_mut().labels.get_or_insert_with(Default::default);
+            for (k, v) in &set {
+                labels.insert(k.clone(), v.clone());
+            }
+            for k in &remove {
+                labels.remove(k);
+            }
+            if labels.is_empty() {
+                obj.meta_mut().labels = None;
+            }
+        });
         match r {
             Ok(new) => {
                 let after = new.labels();
@@ -257,17 +249,14 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
     for op in ops {
         let kind = op.get("op").and_then(|v| v.as_str()).unwrap_or("");
         let path = op.get("path").and_then(|v| v.as_str()).unwrap_or("");
-        let (parent_path, last) = path
-            .rsplit_once('/')
-            .ok_or_else(|| format!("invalid path {path}"))?;
+        let (parent_path, last) = path.rsplit_once('/').ok_or_else(|| format!("invalid path {path}"))?;
         let parent = if parent_path.is_empty() {
             Some(&mut *target)
         } else {
             target.pointer_mut(parent_path)
         };
-        let parent = parent.ok_or_else(|| {
-            format!("jsonpatch {kind} operation does not apply: doc is missing path: \"{path}\"")
-        })?;
+        let parent = parent
+            .ok_or_else(|| format!("jsonpatch {kind} operation does not apply: doc is missing path: \"{path}\""))?;
         let value = op.get("value").cloned().unwrap_or(Value::Null);
         match (kind, parent) {
             ("add" | "replace", Value::Object(m)) => {
@@ -286,9 +275,8 @@ fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
                 *a.get_mut(i).ok_or("index out of range")? = value;
             }
             ("remove", Value::Object(m)) => {
-                m.remove(last).ok_or_else(|| {
-                    format!("Unable to remove nonexistent key: {last}: missing value")
-                })?;
+                m.remove(last)
+                    .ok_or_else(|| format!("Unable to remove nonexistent key: {last}: missing value"))?;
             }
             ("remove", Value::Array(a)) => {
                 let i: usize = last.parse().map_err(|_| format!("invalid index {last}"))?;
@@ -402,10 +390,7 @@ mod tests {
         assert_eq!(live, json!({"a": {"c": [3]}}));
         let mut live = json!({"spec": {"ports": [{"port": 80}]}});
         json_patch(&mut live, &json!([{"op": "replace", "path": "/spec/ports/0/port", "value": 81}, {"op": "add", "path": "/spec/type", "value": "NodePort"}])).unwrap();
-        assert_eq!(
-            live,
-            json!({"spec": {"ports": [{"port": 81}], "type": "NodePort"}})
-        );
+        assert_eq!(live, json!({"spec": {"ports": [{"port": 81}], "type": "NodePort"}}));
     }
 
     #[tokio::test(start_paused = true)]
@@ -417,14 +402,9 @@ mod tests {
             (0, "deployment.apps/my-nginx scaled\n".into())
         );
         let d = c.get(Kind::Deployment, "default", "my-nginx").unwrap();
+        assert_eq!(d.as_deployment().unwrap().spec.as_ref().unwrap().replicas, Some(0));
         assert_eq!(
-            d.as_deployment().unwrap().spec.as_ref().unwrap().replicas,
-            Some(0)
-        );
-        assert_eq!(
-            kubectl(&c, "scale deployment/my-nginx --replicas=2")
-                .await
-                .1,
+            kubectl(&c, "scale deployment/my-nginx --replicas=2").await.1,
             "deployment.apps/my-nginx scaled\n"
         );
         assert_eq!(
@@ -452,9 +432,7 @@ mod tests {
             "deployment.apps/my-nginx unlabeled\n"
         );
         assert_eq!(
-            kubectl(&c, "label deployment my-nginx app=x --overwrite")
-                .await
-                .1,
+            kubectl(&c, "label deployment my-nginx app=x --overwrite").await.1,
             "deployment.apps/my-nginx labeled\n"
         );
         assert_eq!(
@@ -464,31 +442,18 @@ mod tests {
 
         kubectl(&c, "expose deployment my-nginx").await;
         assert_eq!(
-            kubectl(
-                &c,
-                r#"patch svc my-nginx -p '{"spec":{"type":"LoadBalancer"}}'"#
-            )
-            .await,
+            kubectl(&c, r#"patch svc my-nginx -p '{"spec":{"type":"LoadBalancer"}}'"#).await,
             (0, "service/my-nginx patched\n".into())
         );
         let s = c.get(Kind::Service, "default", "my-nginx").unwrap();
         assert_eq!(
-            s.as_service()
-                .unwrap()
-                .spec
-                .as_ref()
-                .unwrap()
-                .type_
-                .as_deref(),
+            s.as_service().unwrap().spec.as_ref().unwrap().type_.as_deref(),
             Some("LoadBalancer")
         );
         assert_eq!(
-            kubectl(
-                &c,
-                r#"patch svc my-nginx -p '{"spec":{"type":"LoadBalancer"}}'"#
-            )
-            .await
-            .1,
+            kubectl(&c, r#"patch svc my-nginx -p '{"spec":{"type":"LoadBalancer"}}'"#)
+                .await
+                .1,
             "service/my-nginx patched (no change)\n"
         );
         assert_eq!(

@@ -29,10 +29,7 @@ fn resolve_types(typed: &str) -> Result<Vec<Kind>, String> {
             kinds.extend_from_slice(ALL);
             continue;
         }
-        kinds.push(
-            Kind::resolve(t)
-                .ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))?,
-        );
+        kinds.push(Kind::resolve(t).ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))?);
     }
     Ok(kinds)
 }
@@ -48,12 +45,9 @@ pub fn parse_targets(args: &[String]) -> Result<Vec<Target>, String> {
             let Some((t, name)) = a.split_once('/') else {
                 return Err("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
             };
-            let kind = Kind::resolve(t)
-                .ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))?;
+            let kind = Kind::resolve(t).ok_or_else(|| format!("the server doesn't have a resource type \"{t}\""))?;
             if name.is_empty() {
-                return Err(
-                    "arguments in resource/name form must have a single resource and name".into(),
-                );
+                return Err("arguments in resource/name form must have a single resource and name".into());
             }
             out.push(Target::Named(kind, name.to_string()));
         }
@@ -82,10 +76,7 @@ mod tests {
 
     #[test]
     fn the_forms_kubectl_accepts() {
-        assert_eq!(
-            parse_targets(&s(&["svc"])).unwrap(),
-            vec![Target::All(Kind::Service)]
-        );
+        assert_eq!(parse_targets(&s(&["svc"])).unwrap(), vec![Target::All(Kind::Service)]);
         assert_eq!(
             parse_targets(&s(&["deployments,svc", "my-nginx"])).unwrap(),
             vec![

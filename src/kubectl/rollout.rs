@@ -17,20 +17,11 @@ pub fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
     let name = d.metadata.name.clone().unwrap_or_default();
     let st = d.status.clone().unwrap_or_default();
     if d.metadata.generation.unwrap_or(0) > st.observed_generation.unwrap_or(0) {
-        return Ok((
-            "Waiting for deployment spec update to be observed...\n".into(),
-            false,
-        ));
+        return Ok(("Waiting for deployment spec update to be observed...\n".into(), false));
     }
-    let progressing = st
-        .conditions
-        .iter()
-        .flatten()
-        .find(|c| c.type_ == "Progressing");
+    let progressing = st.conditions.iter().flatten().find(|c| c.type_ == "Progressing");
     if progressing.is_some_and(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded")) {
-        return Err(format!(
-            "deployment \"{name}\" exceeded its progress deadline"
-        ));
+        return Err(format!("deployment \"{name}\" exceeded its progress deadline"));
     }
     let desired = d.spec.as_ref().and_then(|s| s.replicas);
     let updated = st.updated_replicas.unwrap_or(0);
@@ -40,15 +31,18 @@ pub fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
         return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {updated} out of {desired} new replicas have been updated...\n"), false));
     }
     if replicas > updated {
-        return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n", replicas - updated), false));
+        return Ok((
+            format!(
+                "Waiting for deployment \"{name}\" rollout to finish: {} old replicas are pending termination...\n",
+                replicas - updated
+            ),
+            false,
+        ));
     }
     if available < updated {
         return Ok((format!("Waiting for deployment \"{name}\" rollout to finish: {available} of {updated} updated replicas are available...\n"), false));
     }
-    Ok((
-        format!("deployment \"{name}\" successfully rolled out\n"),
-        true,
-    ))
+    Ok((format!("deployment \"{name}\" successfully rolled out\n"), true))
 }
 
 fn one_deployment(p: &Parsed, args: &[String]) -> Result<(Kind, String), String> {
@@ -78,10 +72,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     match sub.as_str() {
         "status" => status(ctx, p, out, kind, &ns, &name).await,
         "restart" => restart(ctx, out, kind, &ns, &name),
-        other => super::fail(
-            out,
-            &format!("unknown command \"{other}\" for \"kubectl rollout\""),
-        ),
+        other => super::fail(out, &format!("unknown command \"{other}\" for \"kubectl rollout\"")),
     }
 }
 
@@ -89,16 +80,10 @@ async fn status(ctx: &Ctx<'_>, p: &Parsed, out: &Output, kind: Kind, ns: &str, n
     if kind != Kind::Deployment {
         return super::fail(
             out,
-            &format!(
-                "no status viewer has been implemented for {}",
-                kind.info().name
-            ),
+            &format!("no status viewer has been implemented for {}", kind.info().name),
         );
     }
-    let timeout = p
-        .get("timeout")
-        .and_then(parse_duration)
-        .filter(|d| !d.is_zero());
+    let timeout = p.get("timeout").and_then(parse_duration).filter(|d| !d.is_zero());
     let mut rx = ctx.cluster.watch();
     let Some(obj) = ctx.cluster.get(kind, ns, name) else {
         out.err_line(&server_error(&ApiError::NotFound {
@@ -156,10 +141,7 @@ async fn status(ctx: &Ctx<'_>, p: &Parsed, out: &Output, kind: Kind, ns: &str, n
 
 fn restart(ctx: &Ctx<'_>, out: &Output, kind: Kind, ns: &str, name: &str) -> i32 {
     if kind != Kind::Deployment {
-        return super::fail(
-            out,
-            &format!("restarting is not supported for {}", kind.info().name),
-        );
+        return super::fail(out, &format!("restarting is not supported for {}", kind.info().name));
     }
     let now = ctx
         .cluster
@@ -193,14 +175,7 @@ mod tests {
     use super::*;
     use k8s_openapi::api::apps::v1::{DeploymentSpec, DeploymentStatus};
 
-    fn dep(
-        gen: i64,
-        observed: i64,
-        desired: i32,
-        replicas: i32,
-        updated: i32,
-        available: i32,
-    ) -> Deployment {
+    fn dep(gen: i64, observed: i64, desired: i32, replicas: i32, updated: i32, available: i32) -> Deployment {
         let mut d = Deployment::default();
         d.metadata.name = Some("backend".into());
         d.metadata.generation = Some(gen);
@@ -223,33 +198,37 @@ mod tests {
         let s = |d| deployment_status(&d).unwrap();
         assert_eq!(
             s(dep(2, 1, 3, 0, 0, 0)),
-            (
-                "Waiting for deployment spec update to be observed...\n".into(),
-                false
-            )
+            ("Waiting for deployment spec update to be observed...\n".into(), false)
         );
-        assert_eq!(s(dep(1, 1, 3, 1, 1, 0)).0, "Waiting for deployment \"backend\" rollout to finish: 1 out of 3 new replicas have been updated...\n");
-        assert_eq!(s(dep(1, 1, 3, 4, 3, 3)).0, "Waiting for deployment \"backend\" rollout to finish: 1 old replicas are pending termination...\n");
-        assert_eq!(s(dep(1, 1, 3, 3, 3, 1)).0, "Waiting for deployment \"backend\" rollout to finish: 1 of 3 updated replicas are available...\n");
+        assert_eq!(
+            s(dep(1, 1, 3, 1, 1, 0)).0,
+            "Waiting for deployment \"backend\" rollout to finish: 1 out of 3 new replicas have been updated...\n"
+        );
+        assert_eq!(
+            s(dep(1, 1, 3, 4, 3, 3)).0,
+            "Waiting for deployment \"backend\" rollout to finish: 1 old replicas are pending termination...\n"
+        );
+        assert_eq!(
+            s(dep(1, 1, 3, 3, 3, 1)).0,
+            "Waiting for deployment \"backend\" rollout to finish: 1 of 3 updated replicas are available...\n"
+        );
         assert_eq!(
             s(dep(1, 1, 3, 3, 3, 3)),
-            (
-                "deployment \"backend\" successfully rolled out\n".into(),
-                true
-            )
+            ("deployment \"backend\" successfully rolled out\n".into(), true)
         );
     }
 
     #[tokio::test(start_paused = true)]
     async fn follows_the_controllers_until_rolled_out() {
         let c = cluster().await;
-        kubectl(&c, "create deployment backend --image=gcr.io/google-samples/hello-go-gke:1.0 --port=80 --replicas=3").await;
+        kubectl(
+            &c,
+            "create deployment backend --image=gcr.io/google-samples/hello-go-gke:1.0 --port=80 --replicas=3",
+        )
+        .await;
         let (code, t) = kubectl(&c, "rollout status deployment/backend").await;
         assert_eq!(code, 0, "{t}");
-        assert!(
-            t.ends_with("deployment \"backend\" successfully rolled out\n"),
-            "{t}"
-        );
+        assert!(t.ends_with("deployment \"backend\" successfully rolled out\n"), "{t}");
         assert_eq!(
             kubectl(&c, "rollout status deployment nope").await.1,
             "Error from server (NotFound): deployments.apps \"nope\" not found\n"

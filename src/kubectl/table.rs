@@ -83,10 +83,6 @@ mod tests {
         );
         let mut t = Table::new(&["A", "B"]);
         t.push(vec!["x".into(), "y".into()]);
-        assert_eq!(
-            t.render(false),
-            "A     B\nx     y\n",
-            "minimum column width is six"
-        );
+        assert_eq!(t.render(false), "A     B\nx     y\n", "minimum column width is six");
     }
 }

@@ -55,15 +55,9 @@ mod tests {
     #[test]
     fn later_blocks_keep_earlier_widths() {
         let mut w = TabWriter::new();
-        let first = w.render(&[
-            row(&["NAME", "STATUS", "AGE"]),
-            row(&["default", "Active", "9h"]),
-        ]);
+        let first = w.render(&[row(&["NAME", "STATUS", "AGE"]), row(&["default", "Active", "9h"])]);
         assert_eq!(first, "NAME      STATUS   AGE\ndefault   Active   9h\n");
-        assert_eq!(
-            w.render(&[row(&["ns1", "Active", "0s"])]),
-            "ns1       Active   0s\n"
-        );
+        assert_eq!(w.render(&[row(&["ns1", "Active", "0s"])]), "ns1       Active   0s\n");
         assert_eq!(
             w.render(&[row(&["ns-with-a-long-name", "Terminating", "5s"])]),
             "ns-with-a-long-name   Terminating   5s\n",

@@ -34,9 +34,7 @@ pub fn split(line: &str) -> Vec<String> {
 }
 
 pub async fn cluster() -> Cluster {
-    Cluster::start(ClusterConfig::default())
-        .await
-        .expect("cluster starts")
+    Cluster::start(ClusterConfig::default()).await.expect("cluster starts")
 }
 
 /// Run `kubectl LINE` (without `kubectl`); returns the exit code and stdout+stderr.
@@ -44,12 +42,7 @@ pub async fn kubectl(cluster: &Cluster, line: &str) -> (i32, String) {
     kubectl_in(cluster, &Workspace::new(std::env::temp_dir()), None, line).await
 }
 
-pub async fn kubectl_in(
-    cluster: &Cluster,
-    ws: &Workspace,
-    stdin: Option<&str>,
-    line: &str,
-) -> (i32, String) {
+pub async fn kubectl_in(cluster: &Cluster, ws: &Workspace, stdin: Option<&str>, line: &str) -> (i32, String) {
     let (out, buf) = Output::buffer();
     let ctx = super::Ctx {
         cluster,

@@ -10,11 +10,7 @@ use super::{apply, create, delete, describe, exec, expose, get, logs, mutate, ro
 use crate::shell::io::Output;
 
 /// A verb's entry point.
-pub type VerbFn = for<'a> fn(
-    &'a Ctx<'a>,
-    &'a Parsed,
-    &'a Output,
-) -> Pin<Box<dyn Future<Output = i32> + Send + 'a>>;
+pub type VerbFn = for<'a> fn(&'a Ctx<'a>, &'a Parsed, &'a Output) -> Pin<Box<dyn Future<Output = i32> + Send + 'a>>;
 
 /// One kubectl command.
 pub struct Verb {
@@ -27,11 +23,7 @@ pub struct Verb {
 
 macro_rules! entry {
     ($path:path) => {{
-        fn f<'a>(
-            c: &'a Ctx<'a>,
-            p: &'a Parsed,
-            o: &'a Output,
-        ) -> Pin<Box<dyn Future<Output = i32> + Send + 'a>> {
+        fn f<'a>(c: &'a Ctx<'a>, p: &'a Parsed, o: &'a Output) -> Pin<Box<dyn Future<Output = i32> + Send + 'a>> {
             Box::pin($path(c, p, o))
         }
         f
@@ -114,11 +106,7 @@ const LABEL_FLAGS: &[FlagSpec] = &[
     val("resource-version", None),
 ];
 
-const PATCH_FLAGS: &[FlagSpec] = &[
-    val("patch", Some('p')),
-    val("type", None),
-    val("output", Some('o')),
-];
+const PATCH_FLAGS: &[FlagSpec] = &[val("patch", Some('p')), val("type", None), val("output", Some('o'))];
 
 const DELETE_FLAGS: &[FlagSpec] = &[
     val("filename", Some('f')),
@@ -162,11 +150,7 @@ const RUN_FLAGS: &[FlagSpec] = &[
     val("env", None),
 ];
 
-const ROLLOUT_FLAGS: &[FlagSpec] = &[
-    val("timeout", None),
-    val("watch", Some('w')),
-    val("revision", None),
-];
+const ROLLOUT_FLAGS: &[FlagSpec] = &[val("timeout", None), val("watch", Some('w')), val("revision", None)];
 
 const EXEC_FLAGS: &[FlagSpec] = &[
     switch("stdin", Some('i')),
@@ -279,9 +263,7 @@ pub fn suggestions(typed: &str) -> Vec<&'static str> {
 }
 
 fn find(name: &str) -> Option<&'static Verb> {
-    VERBS
-        .iter()
-        .find(|v| v.name == name || v.aliases.contains(&name))
+    VERBS.iter().find(|v| v.name == name || v.aliases.contains(&name))
 }
 
 /// kubectl's top-level help, generated from [`VERBS`].
@@ -303,10 +285,9 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         let takes_value = |a: &str| {
             let body = a.trim_start_matches('-');
             !body.contains('=')
-                && GLOBAL.iter().any(|f| {
-                    f.takes_value
-                        && (f.long == body || (a.len() == 2 && f.short == body.chars().next()))
-                })
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.takes_value && (f.long == body || (a.len() == 2 && f.short == body.chars().next())))
         };
         if takes_value(&args[i]) {
             i += 1;
@@ -338,11 +319,7 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         out.err(&format!("{}\n", msg.trim_end_matches('\n')));
         return 1;
     };
-    let rest: Vec<String> = args[..i]
-        .iter()
-        .chain(args[i + 1..].iter())
-        .cloned()
-        .collect();
+    let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
     if rest
         .iter()
         .take_while(|a| *a != "--")

@@ -23,14 +23,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
             &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
         ),
         Kind::Service => (
-            &[
-                "NAME",
-                "TYPE",
-                "CLUSTER-IP",
-                "EXTERNAL-IP",
-                "PORT(S)",
-                "AGE",
-            ],
+            &["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"],
             &["SELECTOR"],
         ),
         Kind::Deployment => (
@@ -99,9 +92,7 @@ pub fn row(obj: &Object, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Stri
         Object::Service(s) => {
             r.extend(service_cells(s, wide));
             r.push(age);
-            vec![format_labels(
-                s.spec.as_ref().and_then(|s| s.selector.as_ref()),
-            )]
+            vec![format_labels(s.spec.as_ref().and_then(|s| s.selector.as_ref()))]
         }
         Object::Deployment(d) => {
             let spec = d.spec.as_ref();
@@ -110,11 +101,7 @@ pub fn row(obj: &Object, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Stri
             let ready = st.and_then(|s| s.ready_replicas).unwrap_or(0);
             r.push(format!("{ready}/{desired}"));
             r.push(st.and_then(|s| s.updated_replicas).unwrap_or(0).to_string());
-            r.push(
-                st.and_then(|s| s.available_replicas)
-                    .unwrap_or(0)
-                    .to_string(),
-            );
+            r.push(st.and_then(|s| s.available_replicas).unwrap_or(0).to_string());
             r.push(age);
             let (c, i) = containers_images(spec.and_then(|s| s.template.spec.as_ref()));
             vec![c, i, selector_string(spec.map(|s| &s.selector))]
@@ -126,10 +113,7 @@ pub fn row(obj: &Object, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Stri
             r.push(st.map(|s| s.replicas).unwrap_or(0).to_string());
             r.push(st.and_then(|s| s.ready_replicas).unwrap_or(0).to_string());
             r.push(age);
-            let (c, i) = containers_images(
-                spec.and_then(|s| s.template.as_ref())
-                    .and_then(|t| t.spec.as_ref()),
-            );
+            let (c, i) = containers_images(spec.and_then(|s| s.template.as_ref()).and_then(|t| t.spec.as_ref()));
             vec![c, i, selector_string(spec.map(|s| &s.selector))]
         }
         Object::Endpoints(e) => {
@@ -159,7 +143,9 @@ pub fn row(obj: &Object, name: &str, now: DateTime<Utc>, wide: bool) -> Vec<Stri
         }
         Object::Secret(s) => {
             r.push(s.type_.clone().unwrap_or_default());
-            r.push(s.data.as_ref().map_or(0, |d| d.len()).to_string() /* stringData is folded into data by the server */);
+            r.push(
+                s.data.as_ref().map_or(0, |d| d.len()).to_string(), /* stringData is folded into data by the server */
+            );
             r.push(age);
             vec![]
         }
@@ -178,11 +164,7 @@ fn none() -> String {
 /// `labels.FormatLabels`: `k=v,k2=v2` in key order, or `<none>`.
 pub fn format_labels(m: Option<&BTreeMap<String, String>>) -> String {
     match m {
-        Some(m) if !m.is_empty() => m
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(","),
+        Some(m) if !m.is_empty() => m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","),
         _ => none(),
     }
 }
@@ -209,19 +191,13 @@ pub fn selector_string(sel: Option<&LabelSelector>) -> String {
         return none();
     }
     reqs.sort();
-    reqs.into_iter()
-        .map(|(_, s)| s)
-        .collect::<Vec<_>>()
-        .join(",")
+    reqs.into_iter().map(|(_, s)| s).collect::<Vec<_>>().join(",")
 }
 
 fn containers_images(spec: Option<&PodSpec>) -> (String, String) {
     let cs = spec.map(|s| s.containers.as_slice()).unwrap_or_default();
     (
-        cs.iter()
-            .map(|c| c.name.clone())
-            .collect::<Vec<_>>()
-            .join(","),
+        cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
         cs.iter()
             .map(|c| c.image.clone().unwrap_or_default())
             .collect::<Vec<_>>()
@@ -317,11 +293,7 @@ pub fn pod_cells(p: &Pod, now: DateTime<Utc>) -> [String; 3] {
                 .iter()
                 .flatten()
                 .any(|c| c.type_ == "Ready" && c.status == "True");
-            reason = if pod_ready {
-                "Running".into()
-            } else {
-                "NotReady".into()
-            };
+            reason = if pod_ready { "Running".into() } else { "NotReady".into() };
         }
     }
     if p.metadata.deletion_timestamp.is_some() {
@@ -332,10 +304,7 @@ pub fn pod_cells(p: &Pod, now: DateTime<Utc>) -> [String; 3] {
         };
     }
     let restarts = match last_restart {
-        Some(t) => format!(
-            "{restarts} ({} ago)",
-            crate::kubectl::age::human_duration(now - t)
-        ),
+        Some(t) => format!("{restarts} ({} ago)", crate::kubectl::age::human_duration(now - t)),
         None => restarts.to_string(),
     };
     [format!("{ready}/{spec_containers}"), reason, restarts]
@@ -350,18 +319,10 @@ fn readiness_gates(p: &Pod) -> String {
     if gates.is_empty() {
         return none();
     }
-    let conds = p
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.clone())
-        .unwrap_or_default();
+    let conds = p.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
     let ok = gates
         .iter()
-        .filter(|g| {
-            conds
-                .iter()
-                .any(|c| c.type_ == g.condition_type && c.status == "True")
-        })
+        .filter(|g| conds.iter().any(|c| c.type_ == g.condition_type && c.status == "True"))
         .count();
     format!("{ok}/{}", gates.len())
 }
@@ -387,16 +348,9 @@ pub fn service_cells(s: &Service, wide: bool) -> [String; 4] {
             }
         }
         "LoadBalancer" => {
-            let lb = lb_status_string(
-                s.status.as_ref().and_then(|st| st.load_balancer.as_ref()),
-                wide,
-            );
+            let lb = lb_status_string(s.status.as_ref().and_then(|st| st.load_balancer.as_ref()), wide);
             if !external_ips.is_empty() {
-                let mut all: Vec<String> = lb
-                    .split(',')
-                    .filter(|x| !x.is_empty())
-                    .map(String::from)
-                    .collect();
+                let mut all: Vec<String> = lb.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
                 all.extend(external_ips);
                 all.join(",")
             } else if !lb.is_empty() {
@@ -433,11 +387,7 @@ pub fn lb_status_string(st: Option<&LoadBalancerStatus>, wide: bool) -> String {
 
 /// `makePortString`: `80:31234/TCP,443/TCP`, or `<none>`.
 pub fn port_string(s: &Service) -> String {
-    let ports = s
-        .spec
-        .as_ref()
-        .and_then(|s| s.ports.clone())
-        .unwrap_or_default();
+    let ports = s.spec.as_ref().and_then(|s| s.ports.clone()).unwrap_or_default();
     if ports.is_empty() {
         return none();
     }
@@ -536,21 +486,13 @@ fn endpoint_slice_cells(s: &EndpointSlice) -> [String; 3] {
 
 /// STATUS, ROLES and VERSION of a node (AGE is inserted by the caller).
 fn node_cells(n: &Node) -> [String; 3] {
-    let conds = n
-        .status
-        .as_ref()
-        .and_then(|s| s.conditions.clone())
-        .unwrap_or_default();
+    let conds = n.status.as_ref().and_then(|s| s.conditions.clone()).unwrap_or_default();
     let mut status = match conds.iter().find(|c| c.type_ == "Ready") {
         Some(c) if c.status == "True" => "Ready".to_string(),
         Some(_) => "NotReady".to_string(),
         None => "Unknown".to_string(),
     };
-    if n.spec
-        .as_ref()
-        .and_then(|s| s.unschedulable)
-        .unwrap_or(false)
-    {
+    if n.spec.as_ref().and_then(|s| s.unschedulable).unwrap_or(false) {
         status.push_str(",SchedulingDisabled");
     }
     let mut roles: Vec<String> = Vec::new();
@@ -565,11 +507,7 @@ fn node_cells(n: &Node) -> [String; 3] {
     }
     roles.sort();
     roles.dedup();
-    let roles = if roles.is_empty() {
-        none()
-    } else {
-        roles.join(",")
-    };
+    let roles = if roles.is_empty() { none() } else { roles.join(",") };
     let version = n
         .status
         .as_ref()
@@ -580,11 +518,7 @@ fn node_cells(n: &Node) -> [String; 3] {
 }
 
 fn node_wide(n: &Node) -> Vec<String> {
-    let addrs = n
-        .status
-        .as_ref()
-        .and_then(|s| s.addresses.clone())
-        .unwrap_or_default();
+    let addrs = n.status.as_ref().and_then(|s| s.addresses.clone()).unwrap_or_default();
     let addr = |t: &str| {
         addrs
             .iter()
@@ -592,11 +526,7 @@ fn node_wide(n: &Node) -> Vec<String> {
             .map(|a| a.address.clone())
             .unwrap_or_else(none)
     };
-    let info = n
-        .status
-        .as_ref()
-        .and_then(|s| s.node_info.clone())
-        .unwrap_or_default();
+    let info = n.status.as_ref().and_then(|s| s.node_info.clone()).unwrap_or_default();
     let unknown = |s: String| {
         if s.is_empty() {
             "<unknown>".to_string()
@@ -614,10 +544,7 @@ fn node_wide(n: &Node) -> Vec<String> {
 }
 
 fn namespace_phase(ns: &Namespace) -> String {
-    ns.status
-        .as_ref()
-        .and_then(|s| s.phase.clone())
-        .unwrap_or_default()
+    ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()
 }
 
 fn configmap_count(cm: &ConfigMap) -> usize {
@@ -649,11 +576,7 @@ fn event_row(e: &Event, now: DateTime<Utc>, wide: bool) -> Vec<String> {
     };
     let obj = format!(
         "{}/{}",
-        e.involved_object
-            .kind
-            .clone()
-            .unwrap_or_default()
-            .to_lowercase(),
+        e.involved_object.kind.clone().unwrap_or_default().to_lowercase(),
         e.involved_object.name.clone().unwrap_or_default()
     );
     let mut r = vec![

@@ -43,10 +43,7 @@ impl CustomColumns {
 /// `RelaxedJSONPathExpression`: `.a.b` or `{.a.b}` → `{.a.b}`.
 fn relaxed(p: &str) -> String {
     let p = p.trim();
-    let inner = p
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(p);
+    let inner = p.strip_prefix('{').and_then(|x| x.strip_suffix('}')).unwrap_or(p);
     let inner = inner.strip_prefix('.').unwrap_or(inner);
     format!("{{.{inner}}}")
 }
@@ -66,10 +63,7 @@ pub fn go_format(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(go_format).collect::<Vec<_>>().join(" ")
-        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_format).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => format!(
             "map[{}]",
             m.iter()
@@ -87,9 +81,7 @@ mod tests {
 
     #[test]
     fn values_print_like_go() {
-        let cc =
-            CustomColumns::parse("POD_IP:.status.podIPs,NAME:{.metadata.name},NODE:.spec.nodeName")
-                .unwrap();
+        let cc = CustomColumns::parse("POD_IP:.status.podIPs,NAME:{.metadata.name},NODE:.spec.nodeName").unwrap();
         assert_eq!(cc.headers(), vec!["POD_IP", "NAME", "NODE"]);
         let pod = json!({"metadata": {"name": "p"}, "status": {"podIPs": [{"ip": "10.244.1.5"}]}});
         assert_eq!(cc.row(&pod), vec!["[map[ip:10.244.1.5]]", "p", "<none>"]);

@@ -47,23 +47,13 @@ mod tests {
     #[test]
     fn index_range_and_printf() {
         let svc = json!({"spec": {"ports": [{"nodePort": 30008, "port": 80}]}});
-        assert_eq!(
-            render("{{(index .spec.ports 0).nodePort}}", &svc).unwrap(),
-            "30008"
-        );
+        assert_eq!(render("{{(index .spec.ports 0).nodePort}}", &svc).unwrap(), "30008");
         let list = json!({"items": [{"metadata": {"name": "a"}}, {"metadata": {"name": "b"}}]});
         assert_eq!(
-            render(
-                "{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}",
-                &list
-            )
-            .unwrap(),
+            render("{{range .items}}{{.metadata.name}}{{\"\\n\"}}{{end}}", &list).unwrap(),
             "a\nb\n"
         );
-        assert_eq!(
-            render("{{printf \"%s-%d\" \"x\" 3}}", &json!({})).unwrap(),
-            "x-3"
-        );
+        assert_eq!(render("{{printf \"%s-%d\" \"x\" 3}}", &json!({})).unwrap(), "x-3");
         assert!(render("{{range .items}", &list).is_err());
     }
 }

@@ -53,11 +53,7 @@ impl JsonPath {
                     } else if code.starts_with('"') || code.starts_with('\'') {
                         stack.last_mut().unwrap().1.push(Node::Text(unquote(code)?));
                     } else {
-                        stack
-                            .last_mut()
-                            .unwrap()
-                            .1
-                            .push(Node::Expr(parse_expr(code)?));
+                        stack.last_mut().unwrap().1.push(Node::Expr(parse_expr(code)?));
                     }
                 }
             }
@@ -89,12 +85,7 @@ impl JsonPath {
     }
 }
 
-fn exec_nodes(
-    nodes: &[Node],
-    root: &Value,
-    cur: &Value,
-    out: &mut String,
-) -> Result<(), JsonPathError> {
+fn exec_nodes(nodes: &[Node], root: &Value, cur: &Value, out: &mut String) -> Result<(), JsonPathError> {
     for n in nodes {
         match n {
             Node::Text(t) => out.push_str(t),
@@ -470,48 +461,31 @@ mod tests {
     fn paths_indexes_and_slices() {
         let l = list();
         assert_eq!(run("{.items[0].metadata.name}", &l), "a");
-        assert_eq!(
-            run("{.items[1].status.addresses[0].address}", &l),
-            "127.0.2.2"
-        );
+        assert_eq!(run("{.items[1].status.addresses[0].address}", &l), "127.0.2.2");
         assert_eq!(run("{.items[*].metadata.name}", &l), "a b c");
         assert_eq!(run("{.items[-1:].metadata.name}", &l), "c");
         assert_eq!(run("{.items[0:2].metadata.name}", &l), "a b");
         assert_eq!(run("{.items[5].metadata.name}", &l), "");
         assert_eq!(run("{..name}", &l), "a b c");
         assert_eq!(run("{$.kind}", &l), "List");
-        assert_eq!(
-            run("name: {.items[0]['metadata']['name']}!", &l),
-            "name: a!"
-        );
+        assert_eq!(run("name: {.items[0]['metadata']['name']}!", &l), "name: a!");
     }
 
     #[test]
     fn range_literals_and_json_values() {
         let l = list();
-        assert_eq!(
-            run(r#"{range .items[*]}{.metadata.name}{"\n"}{end}"#, &l),
-            "a\nb\nc\n"
-        );
+        assert_eq!(run(r#"{range .items[*]}{.metadata.name}{"\n"}{end}"#, &l), "a\nb\nc\n");
         assert_eq!(run("{.items[0].metadata}", &l), r#"{"name":"a"}"#);
-        let svc = json!({"spec": {"ports": [{"name": "http", "nodePort": 30001}, {"name": "https", "nodePort": 30443}]}});
-        assert_eq!(
-            run(r#"{.spec.ports[?(@.name=="https")].nodePort}"#, &svc),
-            "30443"
-        );
-        assert_eq!(
-            run("{.spec.ports[?(@.nodePort>30100)].name}", &svc),
-            "https"
-        );
+        let svc =
+            json!({"spec": {"ports": [{"name": "http", "nodePort": 30001}, {"name": "https", "nodePort": 30443}]}});
+        assert_eq!(run(r#"{.spec.ports[?(@.name=="https")].nodePort}"#, &svc), "30443");
+        assert_eq!(run("{.spec.ports[?(@.nodePort>30100)].name}", &svc), "https");
         assert_eq!(run("{.spec.ports[*].nodePort}", &svc), "30001 30443");
     }
 
     #[test]
     fn parse_errors() {
-        assert_eq!(
-            JsonPath::parse("{.items[0").unwrap_err().to_string(),
-            "unclosed action"
-        );
+        assert_eq!(JsonPath::parse("{.items[0").unwrap_err().to_string(), "unclosed action");
         assert_eq!(
             JsonPath::parse("{end}").unwrap_err().to_string(),
             "not in range, nothing to end"

@@ -41,17 +41,29 @@ impl Format {
             "yaml" => Ok(Format::Yaml),
             "json" => Ok(Format::Json),
             "jsonpath" => {
-                let t = arg.filter(|t| !t.is_empty()).ok_or("template format specified but no template given")?;
-                jsonpath::JsonPath::parse(&t).map(Format::JsonPath).map_err(|e| format!("error parsing jsonpath {t}, {e}"))
+                let t = arg
+                    .filter(|t| !t.is_empty())
+                    .ok_or("template format specified but no template given")?;
+                jsonpath::JsonPath::parse(&t)
+                    .map(Format::JsonPath)
+                    .map_err(|e| format!("error parsing jsonpath {t}, {e}"))
             }
             "go-template" | "template" => {
-                let t = arg.filter(|t| !t.is_empty()).ok_or("template format specified but no template given")?;
+                let t = arg
+                    .filter(|t| !t.is_empty())
+                    .ok_or("template format specified but no template given")?;
                 let mut check = gtmpl::Template::default();
-                check.parse(t.as_str()).map_err(|e| format!("error parsing template {t}, {e}"))?;
+                check
+                    .parse(t.as_str())
+                    .map_err(|e| format!("error parsing template {t}, {e}"))?;
                 Ok(Format::GoTemplate(t))
             }
-            "custom-columns" => custom_columns::CustomColumns::parse(arg.as_deref().unwrap_or("")).map(Format::CustomColumns),
-            _ => Err(format!("unable to match a printer suitable for the output format \"{o}\", allowed formats are: {ALLOWED}")),
+            "custom-columns" => {
+                custom_columns::CustomColumns::parse(arg.as_deref().unwrap_or("")).map(Format::CustomColumns)
+            }
+            _ => Err(format!(
+                "unable to match a printer suitable for the output format \"{o}\", allowed formats are: {ALLOWED}"
+            )),
         }
     }
 
