@@ -26,6 +26,8 @@ pub mod tabwriter;
 pub mod verbs;
 
 #[cfg(test)]
+mod scenario_tests;
+#[cfg(test)]
 mod testutil;
 
 use crate::runtime::Cluster;
