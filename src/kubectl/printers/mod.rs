@@ -5,6 +5,7 @@ pub mod columns;
 pub mod custom_columns;
 pub mod gotemplate;
 pub mod jsonpath;
+pub mod yaml;
 
 use serde_json::Value;
 
@@ -102,7 +103,7 @@ pub fn to_json_text(v: &Value) -> String {
 /// Render `data` (one object, or a List) in a non-table format.
 pub fn render_data(format: &Format, data: &Value) -> Result<String, String> {
     match format {
-        Format::Yaml => Ok(crate::runtime::manifest::to_yaml(data)),
+        Format::Yaml => Ok(yaml::to_yaml(data)),
         Format::Json => Ok(to_json_text(data)),
         Format::JsonPath(jp) => jp.execute(data).map_err(|e| e.to_string()),
         Format::GoTemplate(t) => gotemplate::render(t, data),
