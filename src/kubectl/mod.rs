@@ -16,6 +16,7 @@ pub mod exec;
 pub mod expose;
 pub mod get;
 pub mod gotab;
+pub mod info;
 pub mod logs;
 pub mod mutate;
 pub mod printers;

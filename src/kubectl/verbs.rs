@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, describe, exec, expose, get, logs, mutate, rollout, Ctx};
+use super::{apply, create, delete, describe, exec, expose, get, info, logs, mutate, rollout, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -171,6 +171,18 @@ const LOGS_FLAGS: &[FlagSpec] = &[
     val("selector", Some('l')),
 ];
 
+const API_RESOURCES_FLAGS: &[FlagSpec] = &[
+    val("namespaced", None),
+    switch("no-headers", None),
+    val("output", Some('o')),
+    val("api-group", None),
+    switch("cached", None),
+    val("verbs", None),
+    val("sort-by", None),
+];
+
+const VERSION_FLAGS: &[FlagSpec] = &[switch("client", None), val("output", Some('o'))];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
@@ -188,6 +200,8 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
     Verb { name: "wait", aliases: &[], short: "Experimental: Wait for a specific condition on one or many resources", flags: WAIT_FLAGS, run: entry!(delete::wait) },
     Verb { name: "label", aliases: &[], short: "Update the labels on a resource", flags: LABEL_FLAGS, run: entry!(mutate::label) },
+    Verb { name: "api-resources", aliases: &[], short: "Print the supported API resources on the server", flags: API_RESOURCES_FLAGS, run: entry!(info::api_resources) },
+    Verb { name: "version", aliases: &[], short: "Print the client and server version information", flags: VERSION_FLAGS, run: entry!(info::version) },
 ];
 
 /// Every command real kubectl has, in its help order (cobra suggests from these).

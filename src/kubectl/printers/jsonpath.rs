@@ -117,7 +117,7 @@ fn to_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
-        Value::Array(_) | Value::Object(_) => serde_json::to_string(v).unwrap_or_default(),
+        Value::Array(_) | Value::Object(_) => super::go_json_escape(&serde_json::to_string(v).unwrap_or_default()),
         other => other.to_string(),
     }
 }

@@ -95,9 +95,19 @@ pub fn to_json_text(v: &Value) -> String {
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
     v.serialize(&mut ser).expect("JSON values serialize");
-    let mut s = String::from_utf8(buf).expect("serde_json writes UTF-8");
+    let mut s = go_json_escape(&String::from_utf8(buf).expect("serde_json writes UTF-8"));
     s.push('\n');
     s
+}
+
+/// Go's `encoding/json` escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; in JSON text
+/// those characters can only occur inside strings, so a plain replace is exact.
+pub fn go_json_escape(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// Render `data` (one object, or a List) in a non-table format.
@@ -131,6 +141,14 @@ mod tests {
         assert_eq!(
             Format::parse(Some("jsonpath={.a"), None).err().unwrap(),
             "error parsing jsonpath {.a, unclosed action"
+        );
+    }
+
+    #[test]
+    fn json_escapes_like_go() {
+        assert_eq!(
+            to_json_text(&serde_json::json!({"m": "<a&b>"})),
+            "{\n    \"m\": \"\\u003ca\\u0026b\\u003e\"\n}\n"
         );
     }
 
