@@ -1071,6 +1071,9 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Ok(s) => s,
         Err(e) => return super::fail(out, &e.to_string()),
     };
+    if targets.iter().any(|t| t.kind() == Kind::Endpoints) {
+        out.err_line(super::get::ENDPOINTS_WARNING);
+    }
     let mut objs: Vec<Arc<Object>> = Vec::new();
     let mut errs = Vec::new();
     for t in &targets {

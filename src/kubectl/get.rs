@@ -156,10 +156,44 @@ fn sort_objects(objs: &mut [Arc<Object>], sort_by: &str) -> Result<(), String> {
 
 /// `kubectl get`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    let files = p.all("filename");
+    // Objects named in `-f` manifests: (kind, namespace, name).
+    let mut from_files: Vec<(Kind, String, String)> = Vec::new();
+    let mut file_errors: Vec<String> = Vec::new();
+    if !files.is_empty() {
+        let sources = match super::apply::read_sources(ctx, &files) {
+            Ok(s) => s,
+            Err(e) => return super::fail(out, &e),
+        };
+        let (objs, errs) = super::apply::decode_all(&sources, "getting");
+        file_errors = errs;
+        for (mut o, _) in objs {
+            if let Err(e) = super::apply::set_namespace(&mut o, p) {
+                return super::fail(out, &e);
+            }
+            from_files.push((o.kind(), o.namespace().to_string(), o.name().to_string()));
+        }
+    }
     let targets = match parse_targets(&p.positional) {
-        Ok(t) => t,
+        Ok(t) if files.is_empty() => t,
+        Ok(t) if t.is_empty() => from_files
+            .iter()
+            .map(|(k, _, n)| Target::Named(*k, n.clone()))
+            .collect(),
+        Ok(_) => {
+            return super::fail(
+                out,
+                "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well",
+            )
+        }
         Err(e) => return super::fail(out, &e),
     };
+    if targets.is_empty() && !file_errors.is_empty() {
+        for e in &file_errors {
+            out.err_line(e);
+        }
+        return 1;
+    }
     if targets.is_empty() {
         out.err_line("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
         out.err_line("error: Required resource not specified.");
@@ -206,7 +240,29 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if kinds.contains(&Kind::Endpoints) {
         out.err_line(ENDPOINTS_WARNING);
     }
-    let mut selection = select(ctx.cluster, &targets, ns_opt, &sel, &fsel);
+    let mut selection = if from_files.is_empty() {
+        select(ctx.cluster, &targets, ns_opt, &sel, &fsel)
+    } else {
+        let mut sel_files = Selection {
+            objects: Vec::new(),
+            errors: file_errors.clone(),
+        };
+        for (k, n, name) in &from_files {
+            match ctx.cluster.get(*k, n, name) {
+                Some(o) => sel_files.objects.push(o),
+                None => sel_files.errors.push(server_error(&crate::runtime::ApiError::NotFound {
+                    kind: *k,
+                    name: name.clone(),
+                })),
+            }
+        }
+        sel_files
+    };
+    if p.on("ignore-not-found") {
+        selection
+            .errors
+            .retain(|e| !e.starts_with("Error from server (NotFound)"));
+    }
     if let Some(s) = p.get("sort-by") {
         if let Err(e) = sort_objects(&mut selection.objects, s) {
             return super::fail(out, &e);
@@ -583,6 +639,16 @@ mod tests {
         )
         .await;
         assert_eq!(t, "my-nginx");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn from_files_and_ignore_not_found() {
+        let c = cluster().await;
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: kube-dns\n  namespace: kube-system\n";
+        let ws = crate::workspace::Workspace::new(std::env::temp_dir());
+        let (code, t) = super::super::testutil::kubectl_in(&c, &ws, Some(svc), "get -f - -o name").await;
+        assert_eq!((code, t.as_str()), (0, "service/kube-dns\n"));
+        assert_eq!(kubectl(&c, "get svc nope --ignore-not-found").await, (0, String::new()));
     }
 
     #[tokio::test(start_paused = true)]
