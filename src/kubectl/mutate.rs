@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
 
 use super::args::Parsed;
@@ -109,8 +112,64 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     code
 }
 
+/// Which metadata map `label` / `annotate` edits, and kubectl's words for it.
+#[derive(Clone, Copy)]
+enum MetaMap {
+    Labels,
+    Annotations,
+}
+
+impl MetaMap {
+    fn get(self, meta: &ObjectMeta) -> BTreeMap<String, String> {
+        match self {
+            MetaMap::Labels => meta.labels.clone(),
+            MetaMap::Annotations => meta.annotations.clone(),
+        }
+        .unwrap_or_default()
+    }
+
+    fn slot(self, meta: &mut ObjectMeta) -> &mut Option<BTreeMap<String, String>> {
+        match self {
+            MetaMap::Labels => &mut meta.labels,
+            MetaMap::Annotations => &mut meta.annotations,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            MetaMap::Labels => "label",
+            MetaMap::Annotations => "annotation",
+        }
+    }
+
+    fn done(self) -> &'static str {
+        match self {
+            MetaMap::Labels => "labeled",
+            MetaMap::Annotations => "annotated",
+        }
+    }
+
+    fn exists_error(self, key: &str, value: &str) -> String {
+        match self {
+            MetaMap::Labels => format!("error: '{key}' already has a value ({value}), and --overwrite is false"),
+            MetaMap::Annotations => format!(
+                "error: --overwrite is false but found the following declared annotation(s): '{key}' already has a value ({value})"
+            ),
+        }
+    }
+}
+
 /// `kubectl label TYPE NAME key=value key- [--overwrite]`.
 pub async fn label(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    edit_meta(ctx, p, out, MetaMap::Labels)
+}
+
+/// `kubectl annotate TYPE NAME key=value key- [--overwrite]`.
+pub async fn annotate(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    edit_meta(ctx, p, out, MetaMap::Annotations)
+}
+
+fn edit_meta(ctx: &Ctx<'_>, p: &Parsed, out: &Output, which: MetaMap) -> i32 {
     let (changes, resources): (Vec<String>, Vec<String>) = p
         .positional
         .iter()
@@ -121,7 +180,7 @@ pub async fn label(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         return 1;
     }
     if changes.is_empty() {
-        return super::fail(out, "at least one label update is required");
+        return super::fail(out, &format!("at least one {} update is required", which.noun()));
     }
     let mut set: Vec<(String, String)> = Vec::new();
     let mut remove: Vec<String> = Vec::new();
@@ -139,38 +198,36 @@ pub async fn label(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     };
     let mut code = 0;
     for o in objs {
+        let before = which.get(o.meta());
         if !overwrite {
-            if let Some((k, _)) = set.iter().find(|(k, _)| o.labels().contains_key(k)) {
-                out.err_line(&format!(
-                    "error: '{k}' already has a value ({}), and --overwrite is false",
-                    o.labels()[k]
-                ));
+            if let Some((k, _)) = set.iter().find(|(k, _)| before.contains_key(k)) {
+                out.err_line(&which.exists_error(k, &before[k]));
                 code = 1;
                 continue;
             }
         }
-        let before = o.labels().clone();
         let r = ctx.cluster.store().update(&crate::runtime::Key::of(&o), |obj| {
-            let labels = obj.meta_mut().labels.get_or_insert_with(Default::default);
+            let slot = which.slot(obj.meta_mut());
+            let map = slot.get_or_insert_with(Default::default);
             for (k, v) in &set {
-                labels.insert(k.clone(), v.clone());
+                map.insert(k.clone(), v.clone());
             }
             for k in &remove {
-                labels.remove(k);
+                map.remove(k);
             }
-            if labels.is_empty() {
-                obj.meta_mut().labels = None;
+            if map.is_empty() {
+                *slot = None;
             }
         });
         match r {
             Ok(new) => {
-                let after = new.labels();
-                let msg = if *after == before {
-                    "not labeled"
+                let after = which.get(new.meta());
+                let msg = if after == before {
+                    format!("not {}", which.done())
                 } else if !overwrite && after.len() < before.len() {
-                    "unlabeled"
+                    format!("un{}", which.done())
                 } else {
-                    "labeled"
+                    which.done().to_string()
                 };
                 out.line(&format!("{} {msg}", super::printers::type_name(&o)));
             }
@@ -185,6 +242,35 @@ pub async fn label(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         code = 1;
     }
     code
+}
+
+/// `kubectl replace -f FILE`: put the manifest's object in place of the live one.
+pub async fn replace(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    let files = p.all("filename");
+    if files.is_empty() {
+        return super::fail(out, "must specify --filename to replace");
+    }
+    let sources = match super::apply::read_sources(ctx, &files) {
+        Ok(s) => s,
+        Err(e) => return super::fail(out, &e),
+    };
+    let (objs, mut errs) = super::apply::decode_all(&sources, "replacing");
+    for (mut obj, source) in objs {
+        if let Err(e) = super::apply::set_namespace(&mut obj, p) {
+            errs.push(format!("error: {e}"));
+            continue;
+        }
+        let tn = super::printers::type_name(&obj);
+        obj.meta_mut().resource_version = None;
+        match ctx.cluster.update(obj) {
+            Ok(_) => out.line(&format!("{tn} replaced")),
+            Err(e) => errs.push(super::errors::write_error(&e, "replacing", &source)),
+        }
+    }
+    for e in &errs {
+        out.err_line(e);
+    }
+    i32::from(!errs.is_empty())
 }
 
 /// The merge key of a list field in a strategic merge patch.

@@ -183,6 +183,12 @@ const API_RESOURCES_FLAGS: &[FlagSpec] = &[
 
 const VERSION_FLAGS: &[FlagSpec] = &[switch("client", None), val("output", Some('o'))];
 
+const REPLACE_FLAGS: &[FlagSpec] = &[
+    val("filename", Some('f')),
+    switch("force", None),
+    val("output", Some('o')),
+];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
@@ -198,8 +204,10 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "exec", aliases: &[], short: "Execute a command in a container", flags: EXEC_FLAGS, run: entry!(exec::exec) },
     Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
+    Verb { name: "replace", aliases: &[], short: "Replace a resource by file name or stdin", flags: REPLACE_FLAGS, run: entry!(mutate::replace) },
     Verb { name: "wait", aliases: &[], short: "Experimental: Wait for a specific condition on one or many resources", flags: WAIT_FLAGS, run: entry!(delete::wait) },
     Verb { name: "label", aliases: &[], short: "Update the labels on a resource", flags: LABEL_FLAGS, run: entry!(mutate::label) },
+    Verb { name: "annotate", aliases: &[], short: "Update the annotations on a resource", flags: LABEL_FLAGS, run: entry!(mutate::annotate) },
     Verb { name: "api-resources", aliases: &[], short: "Print the supported API resources on the server", flags: API_RESOURCES_FLAGS, run: entry!(info::api_resources) },
     Verb { name: "version", aliases: &[], short: "Print the client and server version information", flags: VERSION_FLAGS, run: entry!(info::version) },
 ];
