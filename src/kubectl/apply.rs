@@ -223,6 +223,10 @@ mod tests {
             (1, "Error from server (AlreadyExists): error when creating \"./svc.yaml\": services \"dup-nodeport\" already exists\n".into())
         );
         assert_eq!(
+            kubectl_in(&c, &ws, None, "replace -f ./svc.yaml").await,
+            (0, "service/dup-nodeport replaced\n".into())
+        );
+        assert_eq!(
             kubectl_in(&c, &ws, None, "apply -f https://k8s.io/examples/x.yaml")
                 .await
                 .1,
