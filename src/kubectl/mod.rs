@@ -11,6 +11,7 @@ pub mod args;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod edit;
 pub mod errors;
 pub mod exec;
 pub mod expose;

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, describe, exec, expose, get, info, logs, mutate, rollout, Ctx};
+use super::{apply, create, delete, describe, edit, exec, expose, get, info, logs, mutate, rollout, Ctx};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -189,6 +189,8 @@ const REPLACE_FLAGS: &[FlagSpec] = &[
     val("output", Some('o')),
 ];
 
+const EDIT_FLAGS: &[FlagSpec] = &[val("output", Some('o')), val("filename", Some('f'))];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
@@ -196,6 +198,7 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "expose", aliases: &[], short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service", flags: EXPOSE_FLAGS, run: entry!(expose::run) },
     Verb { name: "run", aliases: &[], short: "Run a particular image on the cluster", flags: RUN_FLAGS, run: entry!(exec::run) },
     Verb { name: "get", aliases: &[], short: "Display one or many resources", flags: GET_FLAGS, run: entry!(get::run) },
+    Verb { name: "edit", aliases: &[], short: "Edit a resource on the server", flags: EDIT_FLAGS, run: entry!(edit::run) },
     Verb { name: "delete", aliases: &[], short: "Delete resources by file names, stdin, resources and names, or by resources and label selector", flags: DELETE_FLAGS, run: entry!(delete::delete) },
     Verb { name: "rollout", aliases: &[], short: "Manage the rollout of a resource", flags: ROLLOUT_FLAGS, run: entry!(rollout::run) },
     Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
@@ -282,6 +285,11 @@ pub fn suggestions(typed: &str) -> Vec<&'static str> {
         .copied()
         .filter(|c| levenshtein(typed, c) <= 2 || c.starts_with(&typed.to_lowercase()))
         .collect()
+}
+
+/// The flags a verb accepts (for callers that parse a command line themselves).
+pub fn flags_of(name: &str) -> Option<&'static [FlagSpec]> {
+    find(name).map(|v| v.flags)
 }
 
 fn find(name: &str) -> Option<&'static Verb> {
