@@ -7,8 +7,10 @@
 
 pub mod addresses;
 pub mod dns;
+pub mod dns_server;
 pub mod http;
 pub mod proxy;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::io;
