@@ -156,6 +156,31 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     0
 }
 
+/// For the shell: when `args` (without `kubectl`) is an interactive `run -i -t` or
+/// `attach`/`exec -it` without a command, the pod (namespace, name, container) whose shell the
+/// session should enter after [`run`] succeeds.
+pub fn interactive_target(args: &[String]) -> Option<(String, String, String)> {
+    let verb = args.first()?;
+    let flags: &[super::args::FlagSpec] = match verb.as_str() {
+        "run" => super::verbs::flags_of("run")?,
+        "attach" | "exec" => super::verbs::flags_of("exec")?,
+        _ => return None,
+    };
+    let p = super::args::parse(&args[1..], &[super::args::GLOBAL, flags]).ok()?;
+    let interactive = p.on("stdin") && p.on("tty");
+    let name = p.positional.first()?.clone();
+    if !interactive || (verb == "exec" && p.command.as_ref().is_some_and(|c| !c.is_empty())) {
+        return None;
+    }
+    let container = p.get("container").map(String::from).unwrap_or_else(|| name.clone());
+    Some((p.namespace(), name, container))
+}
+
+/// What kubectl prints when the learner leaves an interactive `kubectl run` session.
+pub fn session_ended(pod: &str, container: &str) -> String {
+    format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running")
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::{cluster, kubectl};
@@ -221,29 +246,4 @@ mod tests {
         );
         assert!(t.lines().nth(1).unwrap().ends_with("run=web"), "{t}");
     }
-}
-
-/// For the shell: when `args` (without `kubectl`) is an interactive `run -i -t` or
-/// `attach`/`exec -it` without a command, the pod (namespace, name, container) whose shell the
-/// session should enter after [`run`] succeeds.
-pub fn interactive_target(args: &[String]) -> Option<(String, String, String)> {
-    let verb = args.first()?;
-    let flags: &[super::args::FlagSpec] = match verb.as_str() {
-        "run" => super::verbs::flags_of("run")?,
-        "attach" | "exec" => super::verbs::flags_of("exec")?,
-        _ => return None,
-    };
-    let p = super::args::parse(&args[1..], &[super::args::GLOBAL, flags]).ok()?;
-    let interactive = p.on("stdin") && p.on("tty");
-    let name = p.positional.first()?.clone();
-    if !interactive || (verb == "exec" && p.command.as_ref().is_some_and(|c| !c.is_empty())) {
-        return None;
-    }
-    let container = p.get("container").map(String::from).unwrap_or_else(|| name.clone());
-    Some((p.namespace(), name, container))
-}
-
-/// What kubectl prints when the learner leaves an interactive `kubectl run` session.
-pub fn session_ended(pod: &str, container: &str) -> String {
-    format!("Session ended, resume using 'kubectl attach {pod} -c {container} -i -t' command when the pod is running")
 }
