@@ -195,3 +195,104 @@ async fn seed003_labels_and_nodeport() {
         "delete waits until the pod is gone"
     );
 }
+
+const RUN_MY_NGINX: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-nginx\n  labels:\n    run: my-nginx\nspec:\n  selector:\n    matchLabels:\n      run: my-nginx\n  replicas: 2\n  template:\n    metadata:\n      labels:\n        run: my-nginx\n    spec:\n      containers:\n      - name: my-nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n";
+const SECURE: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-nginx\n  labels:\n    run: my-nginx\nspec:\n  type: NodePort\n  ports:\n  - port: 8080\n    targetPort: 80\n    protocol: TCP\n    name: http\n  - port: 443\n    protocol: TCP\n    name: https\n  selector:\n    run: my-nginx\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-nginx\nspec:\n  selector:\n    matchLabels:\n      run: my-nginx\n  replicas: 1\n  template:\n    metadata:\n      labels:\n        run: my-nginx\n    spec:\n      containers:\n      - name: nginxhttps\n        image: bprashanth/nginxhttps:1.0\n        ports:\n        - containerPort: 443\n        - containerPort: 80\n";
+
+#[tokio::test(start_paused = true)]
+async fn seed004_connect_applications() {
+    let c = cluster().await;
+    let dir = std::env::temp_dir().join(format!("k8s-lab-seed004-{}", std::process::id()));
+    let ws = Workspace::new(&dir);
+    ws.write("run-my-nginx.yaml", RUN_MY_NGINX.as_bytes()).unwrap();
+    ws.write("nginx-secure-app.yaml", SECURE.as_bytes()).unwrap();
+    let k = |line: String| {
+        let (c, ws) = (c.clone(), ws.clone());
+        async move { kubectl_in(&c, &ws, None, &line).await }
+    };
+    assert_eq!(
+        k("apply -f ./run-my-nginx.yaml".into()).await.1,
+        "deployment.apps/my-nginx created\n"
+    );
+    assert!(k("rollout status deployment/my-nginx".into())
+        .await
+        .1
+        .ends_with("successfully rolled out\n"));
+    let (_, t) = k("get pods -l run=my-nginx -o custom-columns=POD_IP:.status.podIPs".into()).await;
+    assert_eq!(t.lines().filter(|l| l.starts_with("[map[ip:10.244.")).count(), 2, "{t}");
+    assert_eq!(
+        k("expose deployment/my-nginx".into()).await.1,
+        "service/my-nginx exposed\n"
+    );
+    c.clock().sleep(Duration::from_secs(1)).await;
+    let (_, t) = k("get svc my-nginx".into()).await;
+    assert!(t.starts_with("NAME       TYPE        CLUSTER-IP"), "{t}");
+    assert!(t.lines().nth(1).unwrap().contains("   <none>        80/TCP    "), "{t}");
+    let (_, t) = k("describe svc my-nginx".into()).await;
+    for want in [
+        "Labels: run=my-nginx",
+        "Selector: run=my-nginx",
+        "Type: ClusterIP",
+        "Port: <unset> 80/TCP",
+        "TargetPort: 80/TCP",
+        "Session Affinity: None",
+    ] {
+        assert_eq!(lines_with(&t, want), 1, "missing {want:?} in\n{t}");
+    }
+    let eps = t.lines().find(|l| l.starts_with("Endpoints:")).unwrap();
+    assert_eq!(eps.matches(":80").count(), 2, "{t}");
+    let (_, t) = k("get ep my-nginx".into()).await;
+    assert!(t.starts_with("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\nNAME       ENDPOINTS"), "{t}");
+    let (_, pod) = k("get pods -l run=my-nginx -o jsonpath={.items[0].metadata.name}".into()).await;
+    assert_eq!(
+        k("scale deployment my-nginx --replicas=0".into()).await.1,
+        "deployment.apps/my-nginx scaled\n"
+    );
+    assert_eq!(
+        k("scale deployment my-nginx --replicas=2".into()).await.1,
+        "deployment.apps/my-nginx scaled\n"
+    );
+    assert_eq!(
+        k(format!("wait --for=delete pod/{pod} --timeout=120s")).await.1,
+        format!("pod/{pod} condition met\n")
+    );
+    k("rollout status deployment/my-nginx".into()).await;
+    let (_, newest) = k(
+        "get pods -l run=my-nginx --sort-by=.metadata.creationTimestamp -o jsonpath={.items[-1:].metadata.name}".into(),
+    )
+    .await;
+    assert!(newest.starts_with("my-nginx-") && newest != pod, "{newest}");
+    let (_, t) = k("get services kube-dns --namespace=kube-system".into()).await;
+    assert!(
+        t.contains("kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   "),
+        "{t}"
+    );
+    assert_eq!(
+        k("delete deployments,svc my-nginx".into()).await.1,
+        "deployment.apps \"my-nginx\" deleted\nservice \"my-nginx\" deleted\n"
+    );
+    assert_eq!(
+        k("create -f ./nginx-secure-app.yaml".into()).await.1,
+        "service/my-nginx created\ndeployment.apps/my-nginx created\n"
+    );
+    let (_, y) = k("get svc my-nginx -o yaml".into()).await;
+    assert!(
+        y.contains("    nodePort: 3") && y.contains("    targetPort: 80\n"),
+        "{y}"
+    );
+    let (_, https) = k(r#"get svc my-nginx -o jsonpath='{.spec.ports[?(@.name=="https")].nodePort}'"#.into()).await;
+    assert!(
+        https.parse::<i32>().is_ok_and(|p| (30000..=32767).contains(&p)),
+        "{https}"
+    );
+    assert_eq!(
+        k(r#"patch svc my-nginx -p '{"spec":{"type":"LoadBalancer"}}'"#.into())
+            .await
+            .1,
+        "service/my-nginx patched\n"
+    );
+    c.clock().sleep(Duration::from_secs(10)).await;
+    let (_, t) = k("describe service my-nginx".into()).await;
+    assert_eq!(lines_with(&t, "LoadBalancer Ingress: 127.0.1."), 1, "{t}");
+    std::fs::remove_dir_all(dir).ok();
+}
