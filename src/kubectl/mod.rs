@@ -4,6 +4,14 @@
 //! [`run`] splits off the verb, parses its flags ([`args`]) against the verb's row in the
 //! command table ([`verbs`]) and calls it. Verbs print through [`Output`] in kubectl's words
 //! and return kubectl's exit code.
+//!
+//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments.
+//! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
+//!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`exec`] (and run),
+//!   [`logs`], [`edit`], [`info`] (version, api-resources): one module per verb family.
+//! - [`printers`]: table columns per kind, yaml, json, name, jsonpath, go-template,
+//!   custom-columns; [`tabwriter`] and [`gotab`] lay tables out like Go; [`age`] is AGE.
+//! - [`errors`]: how API errors read (`Error from server (NotFound): …`).
 
 pub mod age;
 pub mod apply;
