@@ -242,11 +242,7 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
     let _ = writeln!(w, "Namespace:\t{}", s.metadata.namespace.as_deref().unwrap_or(""));
     labels_multiline(&mut w, "Labels", s.metadata.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", s.metadata.annotations.as_ref());
-    let _ = writeln!(
-        w,
-        "Selector:\t{}",
-        format_labels(spec.selector.as_ref()).replace("<none>", "")
-    );
+    let _ = writeln!(w, "Selector:\t{}", format_labels(spec.selector.as_ref()));
     let ty = spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
     let _ = writeln!(w, "Type:\t{ty}");
     if let Some(p) = &spec.ip_family_policy {
@@ -269,8 +265,12 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
         let _ = writeln!(w, "External IPs:\t{}", ext.join(","));
     }
     if let Some(ip) = spec.load_balancer_ip.as_ref().filter(|s| !s.is_empty()) {
-        let _ = writeln!(w, "IP:\t{ip}");
+        let _ = writeln!(w, "Desired LoadBalancer IP:\t{ip}");
     }
+    if let Some(name) = spec.external_name.as_ref().filter(|s| !s.is_empty()) {
+        let _ = writeln!(w, "External Name:\t{name}");
+    }
+    // `buildIngressString`: the IP with its ipMode (`127.0.1.1 (VIP)`), else the hostname.
     let ingress: Vec<String> = s
         .status
         .as_ref()
@@ -278,13 +278,16 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
         .and_then(|lb| lb.ingress.clone())
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|i| i.ip.or(i.hostname))
+        .map(|i| match i.ip.filter(|ip| !ip.is_empty()) {
+            Some(ip) => match i.ip_mode {
+                Some(mode) => format!("{ip} ({mode})"),
+                None => ip,
+            },
+            None => i.hostname.unwrap_or_default(),
+        })
         .collect();
     if !ingress.is_empty() {
         let _ = writeln!(w, "LoadBalancer Ingress:\t{}", ingress.join(", "));
-    }
-    if ty == "ExternalName" {
-        let _ = writeln!(w, "External Name:\t{}", spec.external_name.clone().unwrap_or_default());
     }
     for p in spec.ports.iter().flatten() {
         let name = p
@@ -321,6 +324,12 @@ fn describe_service(cluster: &Cluster, obj: &Object, s: &Service, now: DateTime<
     }
     if let Some(hc) = spec.health_check_node_port.filter(|n| *n != 0) {
         let _ = writeln!(w, "HealthCheck NodePort:\t{hc}");
+    }
+    if let Some(r) = spec.load_balancer_source_ranges.as_ref().filter(|r| !r.is_empty()) {
+        let _ = writeln!(w, "LoadBalancer Source Ranges:\t{}", r.join(","));
+    }
+    if let Some(td) = spec.traffic_distribution.as_ref().filter(|t| !t.is_empty()) {
+        let _ = writeln!(w, "Traffic Distribution:\t{td}");
     }
     events(&mut w, cluster, obj, now);
     w
