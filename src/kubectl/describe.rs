@@ -767,7 +767,8 @@ fn describe_pod(cluster: &Cluster, obj: &Object, p: &Pod, now: DateTime<Utc>) ->
     }
     labels_multiline(&mut w, "Labels", p.metadata.labels.as_ref());
     annotations_multiline(&mut w, "Annotations", p.metadata.annotations.as_ref());
-    if let Some(dt) = &p.metadata.deletion_timestamp {
+    let finished = matches!(st.phase.as_deref(), Some("Failed" | "Succeeded"));
+    if let Some(dt) = p.metadata.deletion_timestamp.as_ref().filter(|_| !finished) {
         let _ = writeln!(
             w,
             "Status:\tTerminating (lasts {})",
