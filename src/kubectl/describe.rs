@@ -94,7 +94,16 @@ fn events(w: &mut String, cluster: &Cluster, obj: &Object, now: DateTime<Utc>) {
         w.push_str("Events:\t<none>\n");
         return;
     }
-    evs.sort_by_key(|e| e.last_timestamp.as_ref().map(|t| t.0));
+    // Oldest first; events recorded in the same instant keep the order they were written in.
+    evs.sort_by_key(|e| {
+        let written = e
+            .metadata
+            .resource_version
+            .as_deref()
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        (e.last_timestamp.as_ref().map(|t| t.0), written)
+    });
     // `w.Flush()` in DescribeEvents: the events table aligns on its own.
     w.push('\u{0}');
     w.push_str("Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n");
