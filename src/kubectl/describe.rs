@@ -1043,6 +1043,63 @@ fn describe_node(cluster: &Cluster, obj: &Object, n: &Node, now: DateTime<Utc>) 
     w
 }
 
+fn describe_configmap(
+    cluster: &Cluster,
+    obj: &Object,
+    cm: &k8s_openapi::api::core::v1::ConfigMap,
+    now: DateTime<Utc>,
+) -> String {
+    let mut w = String::new();
+    let _ = writeln!(w, "Name:\t{}", obj.name());
+    let _ = writeln!(w, "Namespace:\t{}", obj.namespace());
+    labels_multiline(&mut w, "Labels", cm.metadata.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", cm.metadata.annotations.as_ref());
+    w.push_str("\nData\n====\n");
+    for (k, v) in cm.data.iter().flatten() {
+        let _ = writeln!(w, "{k}:\n----\n{v}");
+    }
+    w.push_str("\nBinaryData\n====\n");
+    for (k, v) in cm.binary_data.iter().flatten() {
+        let _ = writeln!(w, "{k}: {} bytes", v.0.len());
+    }
+    w.push('\n');
+    events(&mut w, cluster, obj, now);
+    w
+}
+
+fn describe_secret(obj: &Object, s: &k8s_openapi::api::core::v1::Secret) -> String {
+    let mut w = String::new();
+    let _ = writeln!(w, "Name:\t{}", obj.name());
+    let _ = writeln!(w, "Namespace:\t{}", obj.namespace());
+    labels_multiline(&mut w, "Labels", s.metadata.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", s.metadata.annotations.as_ref());
+    let ty = s.type_.clone().unwrap_or_default();
+    let _ = writeln!(w, "\nType:\t{ty}");
+    w.push_str("\nData\n====\n");
+    for (k, v) in s.data.iter().flatten() {
+        if k == "token" && ty == "kubernetes.io/service-account-token" {
+            let _ = writeln!(w, "{k}:\t{}", String::from_utf8_lossy(&v.0));
+        } else {
+            let _ = writeln!(w, "{k}:\t{} bytes", v.0.len());
+        }
+    }
+    w
+}
+
+fn describe_namespace(obj: &Object, ns: &k8s_openapi::api::core::v1::Namespace) -> String {
+    let mut w = String::new();
+    let _ = writeln!(w, "Name:\t{}", obj.name());
+    labels_multiline(&mut w, "Labels", ns.metadata.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", ns.metadata.annotations.as_ref());
+    let _ = writeln!(
+        w,
+        "Status:\t{}",
+        ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()
+    );
+    w.push_str("\nNo resource quota.\n\nNo LimitRange resource.\n");
+    w
+}
+
 /// Lay out a description: `\0` marks a tabwriter flush (kubectl flushes before tables).
 fn layout(text: &str) -> String {
     text.split('\u{0}')
@@ -1060,6 +1117,9 @@ pub fn describe_object(cluster: &Cluster, obj: &Object) -> String {
         Object::Pod(p) => describe_pod(cluster, obj, p, now),
         Object::Endpoints(e) => describe_endpoints(cluster, obj, e, now),
         Object::Node(n) => describe_node(cluster, obj, n, now),
+        Object::ConfigMap(cm) => describe_configmap(cluster, obj, cm, now),
+        Object::Secret(sec) => describe_secret(obj, sec),
+        Object::Namespace(ns) => describe_namespace(obj, ns),
         other => {
             let mut w = String::new();
             let _ = writeln!(w, "Name:\t{}", other.name());
@@ -1229,6 +1289,28 @@ mod tests {
         assert_eq!(
             kubectl(&c, "describe pods").await,
             (0, "No resources found in default namespace.\n".into())
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn configmap_secret_and_namespace() {
+        let c = cluster().await;
+        kubectl(&c, "create configmap cfg --from-literal=a=hello").await;
+        let (_, t) = kubectl(&c, "describe cm cfg").await;
+        assert_eq!(
+            t,
+            "Name:         cfg\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\na:\n----\nhello\n\nBinaryData\n====\n\nEvents:  <none>\n"
+        );
+        kubectl(&c, "create secret generic s --from-literal=password=abc").await;
+        let (_, t) = kubectl(&c, "describe secret s").await;
+        assert_eq!(
+            t,
+            "Name:         s\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\npassword:  3 bytes\n"
+        );
+        let (_, t) = kubectl(&c, "describe ns default").await;
+        assert_eq!(
+            t,
+            "Name:         default\nLabels:       kubernetes.io/metadata.name=default\nAnnotations:  <none>\nStatus:       Active\n\nNo resource quota.\n\nNo LimitRange resource.\n"
         );
     }
 
