@@ -1100,6 +1100,80 @@ fn describe_namespace(obj: &Object, ns: &k8s_openapi::api::core::v1::Namespace) 
     w
 }
 
+fn describe_endpoint_slice(
+    cluster: &Cluster,
+    obj: &Object,
+    eps: &k8s_openapi::api::discovery::v1::EndpointSlice,
+    now: DateTime<Utc>,
+) -> String {
+    let mut w = String::new();
+    let _ = writeln!(w, "Name:\t{}", obj.name());
+    let _ = writeln!(w, "Namespace:\t{}", obj.namespace());
+    labels_multiline(&mut w, "Labels", eps.metadata.labels.as_ref());
+    annotations_multiline(&mut w, "Annotations", eps.metadata.annotations.as_ref());
+    let _ = writeln!(w, "AddressType:\t{}", eps.address_type);
+    match eps.ports.as_ref().filter(|p| !p.is_empty()) {
+        None => w.push_str("Ports: <unset>\n"),
+        Some(ports) => {
+            w.push_str("Ports:\n  Name\tPort\tProtocol\n  ----\t----\t--------\n");
+            for p in ports {
+                let name = p
+                    .name
+                    .clone()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "<unset>".into());
+                let num = p.port.map_or("<unset>".to_string(), |n| n.to_string());
+                let _ = writeln!(
+                    w,
+                    "  {name}\t{num}\t{}",
+                    p.protocol.clone().unwrap_or_else(|| "TCP".into())
+                );
+            }
+        }
+    }
+    if eps.endpoints.is_empty() {
+        w.push_str("Endpoints: <none>\n");
+    } else {
+        w.push_str("Endpoints:\n");
+        for ep in &eps.endpoints {
+            let addrs = if ep.addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                ep.addresses.join(", ")
+            };
+            let _ = writeln!(w, "  - Addresses:\t{addrs}");
+            let _ = writeln!(w, "{L2}Conditions:");
+            let ready = ep
+                .conditions
+                .as_ref()
+                .and_then(|c| c.ready)
+                .map_or("<unset>".to_string(), |r| r.to_string());
+            let _ = writeln!(w, "{L3}Ready:\t{ready}");
+            let _ = writeln!(
+                w,
+                "{L2}Hostname:\t{}",
+                ep.hostname.clone().unwrap_or_else(|| "<unset>".into())
+            );
+            if let Some(t) = &ep.target_ref {
+                let _ = writeln!(
+                    w,
+                    "{L2}TargetRef:\t{}/{}",
+                    t.kind.clone().unwrap_or_default(),
+                    t.name.clone().unwrap_or_default()
+                );
+            }
+            let _ = writeln!(
+                w,
+                "{L2}NodeName:\t{}",
+                ep.node_name.clone().unwrap_or_else(|| "<unset>".into())
+            );
+            let _ = writeln!(w, "{L2}Zone:\t{}", ep.zone.clone().unwrap_or_else(|| "<unset>".into()));
+        }
+    }
+    events(&mut w, cluster, obj, now);
+    w
+}
+
 /// Lay out a description: `\0` marks a tabwriter flush (kubectl flushes before tables).
 fn layout(text: &str) -> String {
     text.split('\u{0}')
@@ -1120,6 +1194,7 @@ pub fn describe_object(cluster: &Cluster, obj: &Object) -> String {
         Object::ConfigMap(cm) => describe_configmap(cluster, obj, cm, now),
         Object::Secret(sec) => describe_secret(obj, sec),
         Object::Namespace(ns) => describe_namespace(obj, ns),
+        Object::EndpointSlice(eps) => describe_endpoint_slice(cluster, obj, eps, now),
         other => {
             let mut w = String::new();
             let _ = writeln!(w, "Name:\t{}", other.name());

@@ -241,6 +241,10 @@ async fn seed004_connect_applications() {
     }
     let eps = t.lines().find(|l| l.starts_with("Endpoints:")).unwrap();
     assert_eq!(eps.matches(":80").count(), 2, "{t}");
+    let (_, t) = k("describe endpointslices -l kubernetes.io/service-name=my-nginx".into()).await;
+    assert_eq!(lines_with(&t, "AddressType: IPv4"), 1, "{t}");
+    assert_eq!(lines_with(&t, "- Addresses: 10.244."), 2, "{t}");
+    assert_eq!(lines_with(&t, "TargetRef: Pod/my-nginx-"), 2, "{t}");
     let (_, t) = k("get ep my-nginx".into()).await;
     assert!(t.starts_with("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\nNAME       ENDPOINTS"), "{t}");
     let (_, pod) = k("get pods -l run=my-nginx -o jsonpath={.items[0].metadata.name}".into()).await;
