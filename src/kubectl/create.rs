@@ -24,6 +24,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Some("secret") => secret(ctx, p),
         Some("configmap" | "cm") => configmap(ctx, p),
         Some("namespace" | "ns") => namespace(p),
+        Some("service" | "svc") => service(p),
         Some(other) => Err(format!("unknown command \"{other}\" for \"kubectl create\"")),
     };
     let mut obj = match obj {
@@ -246,6 +247,65 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
     }))
 }
 
+/// `create service clusterip|nodeport|loadbalancer|externalname NAME --tcp=PORT[:TARGET]…`:
+/// kubectl's generator names each port `PORT-TARGET` and selects (and labels) `app=NAME`.
+fn service(p: &Parsed) -> Result<Object, String> {
+    use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let ty = match p.positional.get(1).map(String::as_str) {
+        Some("clusterip") => "ClusterIP",
+        Some("nodeport") => "NodePort",
+        Some("loadbalancer") => "LoadBalancer",
+        Some("externalname") => "ExternalName",
+        Some(other) => return Err(format!("unknown command \"{other}\" for \"kubectl create service\"")),
+        None => {
+            return Err("you must specify a type of service: clusterip, externalname, loadbalancer or nodeport".into())
+        }
+    };
+    let mut rest = p.clone();
+    rest.positional = p.positional[1..].to_vec();
+    let name = one_name(&rest)?;
+    let tcp = p.all("tcp");
+    if tcp.is_empty() && ty != "ExternalName" {
+        return Err("required flag(s) \"tcp\" not set".into());
+    }
+    let node_port: Option<i32> = p.get("node-port").and_then(|n| n.parse().ok()).filter(|n| *n != 0);
+    let mut ports = Vec::new();
+    for spec in tcp.iter().flat_map(|t| t.split(',')) {
+        let (port, target) = spec.split_once(':').unwrap_or((spec, spec));
+        let port_n: i32 = port.parse().map_err(|_| format!("invalid port: {port}"))?;
+        let target_v = match target.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(target.to_string()),
+        };
+        ports.push(ServicePort {
+            name: Some(format!("{port}-{target}")),
+            port: port_n,
+            target_port: Some(target_v),
+            protocol: Some("TCP".into()),
+            node_port: if ty == "NodePort" { node_port } else { None },
+            ..Default::default()
+        });
+    }
+    let labels = BTreeMap::from([("app".to_string(), name.clone())]);
+    Ok(Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            labels: Some(labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            type_: Some(ty.to_string()),
+            selector: (ty != "ExternalName").then_some(labels),
+            ports: (!ports.is_empty()).then_some(ports),
+            external_name: p.get("external-name").map(String::from),
+            cluster_ip: p.get("clusterip").map(String::from),
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
+
 fn namespace(p: &Parsed) -> Result<Object, String> {
     let name = one_name(p)?;
     Ok(Object::Namespace(Namespace {
@@ -312,6 +372,28 @@ mod tests {
                 1,
                 "Error from server (AlreadyExists): deployments.apps \"kubia\" already exists\n".into()
             )
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn create_service_generators() {
+        let c = cluster().await;
+        assert_eq!(
+            kubectl(&c, "create service nodeport web --tcp=80:8080 --node-port=30080").await,
+            (0, "service/web created\n".into())
+        );
+        let (_, t) = kubectl(&c, "get svc web --no-headers").await;
+        assert!(
+            t.starts_with("web   NodePort   10.") && t.contains("   80:30080/TCP   "),
+            "{t}"
+        );
+        let s = c.get(Kind::Service, "default", "web").unwrap();
+        let spec = s.as_service().unwrap().spec.clone().unwrap();
+        assert_eq!(spec.ports.unwrap()[0].name.as_deref(), Some("80-8080"));
+        assert_eq!(spec.selector.unwrap()["app"], "web");
+        assert_eq!(
+            kubectl(&c, "create service clusterip x").await.1,
+            "error: required flag(s) \"tcp\" not set\n"
         );
     }
 

@@ -61,6 +61,10 @@ const APPLY_FLAGS: &[FlagSpec] = &[
 ];
 
 const CREATE_FLAGS: &[FlagSpec] = &[
+    val("tcp", None),
+    val("node-port", None),
+    val("external-name", None),
+    val("clusterip", None),
     val("filename", Some('f')),
     val("output", Some('o')),
     val("image", None),
