@@ -1,1 +1,141 @@
-//! placeholder: filled by the ui work
+//! The full-screen terminal UI of `k8s-lab start <lesson>`: the lesson on the left, live
+//! `kubectl get` tables on the right, and below them a terminal pane where the learner types.
+//!
+//! The split follows gitui and the ratatui templates:
+//! - [`app`] is the whole UI state and its update functions. It never touches the terminal, so
+//!   key scripts and snapshot tests run without one.
+//! - [`draw`] renders a frame from `&App` only (a pure function of state).
+//! - [`event_loop`] is the one `tokio::select!` loop that feeds events into [`app::App`] and
+//!   carries out the effects it asks for (run a command, cancel it, advance the lesson).
+//! - [`terminal_guard`] puts the terminal into raw mode and always restores it (drop, panic,
+//!   SIGTERM).
+//!
+//! The UI does not depend on the lessons module: the binary hands it a [`LessonSource`], a
+//! small trait over a plain view model ([`LessonView`]).
+
+pub mod app;
+pub mod draw;
+pub mod event_loop;
+pub mod keymap;
+pub mod markdown;
+pub mod panes;
+pub mod strings;
+pub mod terminal_guard;
+pub mod wrap;
+pub mod theme;
+
+use crate::runtime::Cluster;
+use crate::shell::Session;
+
+pub use event_loop::run;
+
+/// The language of every string the UI itself shows (lesson text comes from the lesson).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Korean: the default, the lessons' first language.
+    #[default]
+    Ko,
+    En,
+}
+
+/// How the binary configures the UI.
+#[derive(Debug, Clone, Default)]
+pub struct UiOptions {
+    pub lang: Lang,
+}
+
+/// What the lesson pane shows: a plain snapshot the UI pulls from a [`LessonSource`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LessonView {
+    pub title: String,
+    pub steps: Vec<StepView>,
+    /// Index into `steps` of the step the learner is on.
+    pub current: usize,
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepView {
+    pub title: String,
+    /// The step's text, CommonMark (headings, lists, code blocks, inline code, emphasis).
+    pub markdown: String,
+    /// The step's checks pass.
+    pub done: bool,
+    /// Why the checks do not pass yet (or a success note), shown under the text.
+    pub check_status: Option<String>,
+    /// Hints, revealed one at a time (F2).
+    pub hints: Vec<String>,
+    /// Commands that solve the step, shown on request (F3).
+    pub solution: Vec<String>,
+}
+
+/// Where the lesson pane's content comes from. The binary adapts the lessons module to this.
+pub trait LessonSource: Send {
+    /// The lesson as it should be shown now, in `lang`.
+    fn view(&self, lang: Lang) -> LessonView;
+
+    /// The cluster changed or a command finished: re-run the checks. `history` is every command
+    /// line the learner ran in this session, oldest first. Return true if the view changed.
+    fn refresh(&mut self, cluster: &Cluster, history: &[String]) -> bool;
+
+    /// Go to the next step (F6). Return true if the view changed.
+    fn next_step(&mut self) -> bool;
+
+    /// Go back one step (F5). Return true if the view changed.
+    fn prev_step(&mut self) -> bool;
+}
+
+/// A [`LessonSource`] over a fixed view: no checks, steps move freely. For `start` without a
+/// lesson, demos and tests.
+#[derive(Debug, Clone, Default)]
+pub struct StaticLesson {
+    pub view: LessonView,
+}
+
+impl LessonSource for StaticLesson {
+    fn view(&self, _lang: Lang) -> LessonView {
+        self.view.clone()
+    }
+
+    fn refresh(&mut self, _cluster: &Cluster, _history: &[String]) -> bool {
+        false
+    }
+
+    fn next_step(&mut self) -> bool {
+        if self.view.current + 1 < self.view.steps.len() {
+            self.view.current += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn prev_step(&mut self) -> bool {
+        if self.view.current > 0 {
+            self.view.current -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Something that runs one command line at a time: the learner's [`Session`], or a fake in
+/// tests. The returned future is dropped to cancel the command (Ctrl+C).
+pub trait LineRunner: Send + 'static {
+    fn run_line<'a>(
+        &'a mut self,
+        line: &'a str,
+        out: &'a crate::shell::io::Output,
+    ) -> futures::future::BoxFuture<'a, i32>;
+}
+
+impl LineRunner for Session {
+    fn run_line<'a>(
+        &'a mut self,
+        line: &'a str,
+        out: &'a crate::shell::io::Output,
+    ) -> futures::future::BoxFuture<'a, i32> {
+        Box::pin(Session::run_line(self, line, out))
+    }
+}

@@ -1,0 +1,306 @@
+//! The one event loop: a `tokio::select!` over everything that can change the screen.
+//!
+//! - keys, pastes and resizes from crossterm's `EventStream`;
+//! - store changes from the cluster's watch, **coalesced**: the first change of a burst arms a
+//!   short timer ([`COALESCE`]); when it fires the tables are pulled once, the lesson checks run
+//!   once and the screen is drawn once, however many changes arrived meanwhile;
+//! - output chunks and completion of the running command (from the shell actor);
+//! - a one-shot timer for the next highlight fade, armed only while a highlight is shown;
+//! - SIGTERM/SIGHUP/SIGINT and panics elsewhere, which end the loop so the guard restores the
+//!   terminal.
+//!
+//! There is no periodic tick: an idle lab sleeps in `select!` and uses no CPU. The screen is
+//! drawn only after something changed the state.
+//!
+//! The learner's [`Session`] lives in a small actor task ([`spawn_shell`]) that owns it, runs one
+//! command at a time, streams its output back, and drops the command's future when asked to
+//! cancel (Ctrl+C). The loop never awaits a command, so the UI stays live while one runs.
+
+use std::future::Future;
+use std::io;
+use std::pin::pin;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use crossterm::event::{Event, EventStream};
+use futures::{Stream, StreamExt};
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::Terminal;
+use tokio::sync::{broadcast, mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::kubectl;
+use crate::kubectl::table::Table;
+use crate::runtime::Cluster;
+use crate::shell::io::{Chunk, Output};
+use crate::shell::Session;
+
+use super::app::{App, Effect, ResourceTab};
+use super::terminal_guard::{self, TerminalGuard};
+use super::{draw, strings, LessonSource, LineRunner, UiOptions};
+
+/// How long a burst of store changes is gathered before one refresh.
+pub const COALESCE: Duration = Duration::from_millis(30);
+
+/// Run the lab's UI on the real terminal until the learner quits. The terminal is restored on
+/// every exit path.
+pub async fn run(cluster: Cluster, session: Session, lesson: Box<dyn LessonSource>, opts: UiOptions) -> anyhow::Result<()> {
+    let stop = stop_signals()?;
+    let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
+    drop(terminal);
+    drop(guard);
+    result.map(|_| ())
+}
+
+/// A future that resolves on SIGTERM, SIGHUP or SIGINT.
+fn stop_signals() -> anyhow::Result<impl Future<Output = ()>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        let mut hup = signal(SignalKind::hangup())?;
+        let mut int = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+                _ = int.recv() => {}
+            }
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
+}
+
+/// What the loop did, for tests (and a sanity check that idle means no redraws).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoopStats {
+    pub draws: usize,
+    pub table_refreshes: usize,
+}
+
+/// The loop itself, over any backend and any event stream, so tests drive it with a
+/// `TestBackend` and a channel of key events. Returns when the learner quits, the event stream
+/// ends or `stop` resolves.
+pub async fn run_loop<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
+    cluster: Cluster,
+    runner: impl LineRunner,
+    mut lesson: Box<dyn LessonSource>,
+    opts: UiOptions,
+    stop: impl Future<Output = ()>,
+) -> anyhow::Result<LoopStats>
+where
+    B: Backend,
+    B::Error: Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let lang = opts.lang;
+    let size = terminal.size()?;
+    let mut app = App::new(lang, lesson.view(lang), (size.width, size.height));
+    let mut stats = LoopStats::default();
+    app.set_tables(snapshot_tables(&cluster), now());
+    if lesson.refresh(&cluster, &app.history) {
+        app.set_lesson(lesson.view(lang));
+    }
+
+    let mut shell = spawn_shell(runner);
+    let mut store_watch = Some(cluster.watch());
+    let mut refresh_at: Option<Instant> = None;
+    let panicked = terminal_guard::panic_notifier();
+    let mut stop = pin!(stop);
+    let mut dirty = true;
+    let mut quit = false;
+
+    while !quit {
+        if dirty {
+            terminal.draw(|f| draw::draw(f, &app))?;
+            stats.draws += 1;
+            dirty = false;
+        }
+        let fade_at = app.next_deadline().map(Instant::from_std);
+        let mut effects = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(key))) => {
+                    effects = app.on_key(key);
+                    dirty = true;
+                }
+                Some(Ok(Event::Paste(text))) => {
+                    effects = app.on_paste(&text);
+                    dirty = true;
+                }
+                Some(Ok(Event::Resize(w, h))) => {
+                    app.on_resize(w, h);
+                    dirty = true;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e).context("reading terminal events"),
+                None => break,
+            },
+            alive = changed(&mut store_watch) => {
+                if !alive {
+                    store_watch = None;
+                }
+                refresh_at.get_or_insert_with(|| Instant::now() + COALESCE);
+            }
+            _ = sleep_until(refresh_at) => {
+                refresh_at = None;
+                stats.table_refreshes += 1;
+                dirty |= app.set_tables(snapshot_tables(&cluster), now());
+                if lesson.refresh(&cluster, &app.history) {
+                    app.set_lesson(lesson.view(lang));
+                    dirty = true;
+                }
+            }
+            Some(chunk) = shell.output.recv() => {
+                app.on_output(chunk);
+                while let Ok(chunk) = shell.output.try_recv() {
+                    app.on_output(chunk);
+                }
+                dirty = true;
+            }
+            done = shell.done.recv() => {
+                let Some(status) = done else {
+                    app.on_output(Chunk::Text(crate::shell::io::Stream::Err, format!("{}\n", app.tr(strings::SHELL_GONE))));
+                    anyhow::bail!("the shell task stopped");
+                };
+                // Output sent before completion is already queued: show it first.
+                while let Ok(chunk) = shell.output.try_recv() {
+                    app.on_output(chunk);
+                }
+                effects = app.on_command_done(status);
+                if lesson.refresh(&cluster, &app.history) {
+                    app.set_lesson(lesson.view(lang));
+                }
+                dirty = true;
+            }
+            _ = sleep_until(fade_at) => {
+                dirty |= app.expire(now());
+            }
+            _ = panicked.notified() => anyhow::bail!("internal error (see the message above)"),
+            _ = &mut stop => break,
+        }
+        for effect in effects {
+            match effect {
+                Effect::Run(text) => shell.run(text),
+                Effect::Cancel => shell.cancel(),
+                Effect::Quit => quit = true,
+                Effect::NextStep => {
+                    if lesson.next_step() {
+                        lesson.refresh(&cluster, &app.history);
+                        app.set_lesson(lesson.view(lang));
+                    }
+                }
+                Effect::PrevStep => {
+                    if lesson.prev_step() {
+                        lesson.refresh(&cluster, &app.history);
+                        app.set_lesson(lesson.view(lang));
+                    }
+                }
+            }
+        }
+    }
+    shell.shutdown();
+    Ok(stats)
+}
+
+/// Now, on tokio's clock (paused in tests), as the `std` instant the app state uses.
+fn now() -> std::time::Instant {
+    Instant::now().into_std()
+}
+
+/// Sleep until `deadline`, or forever when there is none (a disabled timer).
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Wait for the next store change. False when the watch closed (the cluster shut down); a
+/// lagging receiver still counts as a change (the refresh re-lists everything anyway).
+async fn changed(rx: &mut Option<broadcast::Receiver<crate::runtime::WatchEvent>>) -> bool {
+    let Some(rx) = rx else { return std::future::pending().await };
+    match rx.recv().await {
+        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => true,
+        Err(broadcast::error::RecvError::Closed) => false,
+    }
+}
+
+/// The live tables, as `kubectl get` would print them now.
+pub fn snapshot_tables(cluster: &Cluster) -> Vec<(ResourceTab, Table)> {
+    ResourceTab::ALL.iter().map(|&tab| (tab, kubectl::get_table(cluster, tab.kind(), Some("default")))).collect()
+}
+
+/// The loop's side of the shell actor.
+pub struct ShellHandle {
+    requests: mpsc::UnboundedSender<(u64, String)>,
+    /// The id of the last command asked to stop.
+    cancel: watch::Sender<u64>,
+    /// Command output, in order.
+    pub output: mpsc::UnboundedReceiver<Chunk>,
+    /// One exit status per command, in order.
+    pub done: mpsc::UnboundedReceiver<i32>,
+    last_id: u64,
+    task: JoinHandle<()>,
+}
+
+impl ShellHandle {
+    pub fn run(&mut self, text: String) {
+        self.last_id += 1;
+        let _ = self.requests.send((self.last_id, text));
+    }
+
+    /// Cancel the last command sent (if it still runs; a late cancel does not touch the next
+    /// command).
+    pub fn cancel(&mut self) {
+        let _ = self.cancel.send(self.last_id);
+    }
+
+    pub fn shutdown(self) {
+        let _ = self.cancel.send(self.last_id);
+        self.task.abort();
+    }
+}
+
+/// Exit status of a command stopped with Ctrl+C (128 + SIGINT), as a shell reports it.
+pub const CANCELLED: i32 = 130;
+
+/// Start the actor that owns `runner` and runs the lines it is sent, one at a time.
+pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
+    let (out, output) = Output::channel();
+    let (requests, mut req_rx) = mpsc::unbounded_channel::<(u64, String)>();
+    let (done_tx, done) = mpsc::unbounded_channel();
+    let (cancel, mut cancel_rx) = watch::channel(0u64);
+    let task = tokio::spawn(async move {
+        while let Some((id, text)) = req_rx.recv().await {
+            let cancelled = async {
+                loop {
+                    if *cancel_rx.borrow_and_update() >= id {
+                        return;
+                    }
+                    if cancel_rx.changed().await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                }
+            };
+            let status = tokio::select! {
+                status = runner.run_line(&text, &out) => status,
+                _ = cancelled => CANCELLED,
+            };
+            if done_tx.send(status).is_err() {
+                break;
+            }
+        }
+    });
+    ShellHandle { requests, cancel, output, done, last_id: 0, task }
+}
