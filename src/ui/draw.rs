@@ -37,9 +37,9 @@ pub struct Areas {
 pub fn layout(size: (u16, u16)) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let lesson_w = (main.width * 2 / 5).clamp(34.min(main.width), 64);
+    let lesson_w = (main.width * 7 / 20).clamp(34.min(main.width), 64);
     let [lesson, right] = Layout::horizontal([Constraint::Length(lesson_w), Constraint::Min(1)]).areas(main);
-    let res_h = (right.height * 2 / 5).max(9).min(right.height);
+    let res_h = (right.height / 3).max(8).min(right.height);
     let [resources, terminal] = Layout::vertical([Constraint::Length(res_h), Constraint::Min(1)]).areas(right);
     let inner = ratatui::widgets::Block::bordered().inner(terminal);
     let [output, input] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);

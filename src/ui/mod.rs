@@ -139,3 +139,6 @@ impl LineRunner for Session {
         Box::pin(Session::run_line(self, line, out))
     }
 }
+
+#[cfg(test)]
+mod tests;

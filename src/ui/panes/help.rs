@@ -14,7 +14,6 @@ use crate::ui::{strings, theme};
 
 pub fn render(frame: &mut Frame, screen: Rect, app: &App) {
     let rows = help_rows(app.lang);
-    let key_w = rows.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
     let w = screen.width.saturating_sub(4).min(100);
     let max_h = screen.height.saturating_sub(2);
     // Two columns when one does not fit the screen's height.
@@ -27,10 +26,14 @@ pub fn render(frame: &mut Frame, screen: Rect, app: &App) {
         .title(Span::styled(format!(" {} ", app.tr(strings::HELP_TITLE)), theme::title()))
         .title_bottom(Line::from(format!(" {} ", app.tr(strings::HELP_CLOSE))).right_aligned());
     let inner = block.inner(area);
-    frame.render_widget(Clear, area);
+    // Clear one more column on each side: a wide (Korean) character under the overlay's edge
+    // would otherwise be cut in half.
+    let margin = Rect { x: area.x.saturating_sub(1), width: (area.width + 2).min(screen.width), ..area };
+    frame.render_widget(Clear, margin);
     frame.render_widget(block, area);
     let col_w = inner.width / columns as u16;
     for (c, chunk) in rows.chunks(per_col.max(1)).enumerate() {
+        let key_w = chunk.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
         let desc_w = (col_w as usize).saturating_sub(key_w + 4);
         let lines: Vec<Line> = chunk
             .iter()

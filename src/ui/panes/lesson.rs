@@ -71,10 +71,24 @@ pub fn max_scroll(app: &App) -> usize {
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let title = if app.lesson.title.is_empty() { app.tr(strings::LESSON).to_string() } else { app.lesson.title.clone() };
-    let block = Block::bordered().border_style(theme::border()).title(Span::styled(format!(" {title} "), theme::title()));
-    frame.render_widget(block, area);
     let a = areas(area, app);
+    let lines = body_lines(app, a.body.width as usize);
+    let max = lines.len().saturating_sub(a.body.height as usize);
+    let top = app.lesson_scroll.min(max);
+
+    let title = if app.lesson.title.is_empty() { app.tr(strings::LESSON).to_string() } else { app.lesson.title.clone() };
+    let mut block = Block::bordered().border_style(theme::border()).title(Span::styled(format!(" {title} "), theme::title()));
+    // Say that the text goes on, and which key scrolls it.
+    let more = match (top > 0, top < max) {
+        (true, true) => Some("▲▼ Alt+↑/↓"),
+        (false, true) => Some("▼ Alt+↓"),
+        (true, false) => Some("▲ Alt+↑"),
+        (false, false) => None,
+    };
+    if let Some(more) = more {
+        block = block.title_bottom(Line::styled(format!(" {more} "), theme::notice()).right_aligned());
+    }
+    frame.render_widget(block, area);
 
     // Step list, windowed around the current step when it does not fit.
     let n = app.lesson.steps.len();
@@ -98,9 +112,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(rows), a.steps);
     frame.render_widget(Paragraph::new(Line::styled("─".repeat(a.rule.width as usize), theme::dim())), a.rule);
 
-    let lines = body_lines(app, a.body.width as usize);
-    let max = lines.len().saturating_sub(a.body.height as usize);
-    let top = app.lesson_scroll.min(max);
     let visible: Vec<Line> = lines.into_iter().skip(top).take(a.body.height as usize).collect();
     frame.render_widget(Paragraph::new(visible), a.body);
 }
