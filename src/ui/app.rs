@@ -80,6 +80,18 @@ pub struct LiveTable {
 /// would be stale: the live view hides them).
 pub const VOLATILE_COLUMNS: &[&str] = &["AGE"];
 
+fn same_ignoring_volatile(a: &Table, b: &Table) -> bool {
+    let keep = |t: &Table| -> Vec<Vec<String>> {
+        let cols: Vec<usize> =
+            (0..t.headers.len()).filter(|&i| !VOLATILE_COLUMNS.contains(&t.headers[i].as_str())).collect();
+        std::iter::once(&t.headers)
+            .chain(t.rows.iter())
+            .map(|r| cols.iter().map(|&i| r.get(i).cloned().unwrap_or_default()).collect())
+            .collect()
+    };
+    keep(a) == keep(b)
+}
+
 /// A row's identity: NAME, or NAMESPACE/NAME.
 pub fn row_key(headers: &[String], row: &[String]) -> String {
     let get = |i: usize| row.get(i).map(String::as_str).unwrap_or("");
@@ -100,7 +112,9 @@ impl LiveTable {
             self.table = new;
             return true;
         }
-        if new == self.table {
+        if same_ignoring_volatile(&new, &self.table) {
+            // Only AGE moved: keep the data fresh, but nothing on screen changes.
+            self.table = new;
             return false;
         }
         let until = now + HIGHLIGHT;
@@ -849,6 +863,9 @@ mod tests {
         assert!(app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0));
         assert!(app.tables[0].highlights.is_empty(), "the first snapshot highlights nothing");
         assert!(!app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0), "no change");
+        let mut older = svc_table("<pending>");
+        older.rows[0][5] = "6m".into();
+        assert!(!app.set_tables(vec![(ResourceTab::Services, older)], t0), "only AGE changed: no redraw");
         let mut later = svc_table("127.0.1.1");
         later.rows[1][5] = "8s".into();
         assert!(app.set_tables(vec![(ResourceTab::Services, later)], t0));

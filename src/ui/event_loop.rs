@@ -304,3 +304,212 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
     });
     ShellHandle { requests, cancel, output, done, last_id: 0, task }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use futures::channel::mpsc::{unbounded, UnboundedSender};
+    use futures::future::BoxFuture;
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::runtime::{ClusterConfig, Object};
+    use crate::ui::{Lang, LessonView, StaticLesson};
+
+    /// Runs `sleep…` forever (until dropped), anything else prints `ran: LINE`.
+    #[derive(Clone, Default)]
+    struct FakeShell {
+        log: Arc<Mutex<Vec<String>>>,
+        dropped: Arc<AtomicUsize>,
+    }
+
+    struct OnDrop(Arc<AtomicUsize>);
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    impl LineRunner for FakeShell {
+        fn run_line<'a>(&'a mut self, line: &'a str, out: &'a Output) -> BoxFuture<'a, i32> {
+            Box::pin(async move {
+                self.log.lock().unwrap().push(line.to_string());
+                if line.starts_with("sleep") {
+                    let _guard = OnDrop(self.dropped.clone());
+                    return std::future::pending::<i32>().await;
+                }
+                out.line(&format!("ran: {line}"));
+                0
+            })
+        }
+    }
+
+    /// Counts how often the loop re-runs the lesson's checks.
+    struct CountingLesson {
+        refreshes: Arc<AtomicUsize>,
+        inner: StaticLesson,
+    }
+
+    impl LessonSource for CountingLesson {
+        fn view(&self, lang: Lang) -> LessonView {
+            self.inner.view(lang)
+        }
+        fn refresh(&mut self, _cluster: &Cluster, _history: &[String]) -> bool {
+            self.refreshes.fetch_add(1, Ordering::SeqCst);
+            false
+        }
+        fn next_step(&mut self) -> bool {
+            self.inner.next_step()
+        }
+        fn prev_step(&mut self) -> bool {
+            self.inner.prev_step()
+        }
+    }
+
+    fn press(tx: &UnboundedSender<io::Result<Event>>, code: KeyCode, mods: KeyModifiers) {
+        tx.unbounded_send(Ok(Event::Key(KeyEvent::new(code, mods)))).unwrap();
+    }
+
+    fn type_line(tx: &UnboundedSender<io::Result<Event>>, line: &str) {
+        for c in line.chars() {
+            press(tx, KeyCode::Char(c), KeyModifiers::NONE);
+        }
+        press(tx, KeyCode::Enter, KeyModifiers::NONE);
+    }
+
+    fn screen(terminal: &Terminal<TestBackend>) -> String {
+        terminal.backend().to_string()
+    }
+
+    struct Rig {
+        terminal: Terminal<TestBackend>,
+        cluster: Cluster,
+        shell: FakeShell,
+        refreshes: Arc<AtomicUsize>,
+    }
+
+    async fn rig() -> Rig {
+        Rig {
+            terminal: Terminal::new(TestBackend::new(100, 30)).unwrap(),
+            cluster: Cluster::start(ClusterConfig::default()).await.unwrap(),
+            shell: FakeShell::default(),
+            refreshes: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    async fn settle() {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn typed_lines_run_in_the_shell_and_ctrl_c_cancels() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let lesson = Box::new(CountingLesson { refreshes: rig.refreshes.clone(), inner: StaticLesson::default() });
+        let shell = rig.shell.clone();
+        let driver = async {
+            type_line(&tx, "echo hi");
+            settle().await;
+            type_line(&tx, "sleep 100");
+            settle().await;
+            assert_eq!(shell.dropped.load(Ordering::SeqCst), 0, "still running");
+            press(&tx, KeyCode::Char('c'), KeyModifiers::CONTROL);
+            settle().await;
+            assert_eq!(shell.dropped.load(Ordering::SeqCst), 1, "Ctrl+C dropped the command");
+            type_line(&tx, "echo after");
+            settle().await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        assert_eq!(*rig.shell.log.lock().unwrap(), vec!["echo hi", "sleep 100", "echo after"]);
+        let text = screen(&rig.terminal);
+        for want in ["$ echo hi", "ran: echo hi", "$ sleep 100", "^C", "ran: echo after"] {
+            assert!(text.contains(want), "{want:?} missing:\n{text}");
+        }
+        // Initial check, then one per finished command (three, the cancelled one included).
+        assert_eq!(rig.refreshes.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_lab_does_not_redraw() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let driver = async {
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let lesson = Box::new(StaticLesson::default());
+        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let (stats, ()) = tokio::join!(run, driver);
+        let stats = stats.unwrap();
+        assert_eq!(stats.draws, 1, "ten idle minutes, one frame: {stats:?}");
+    }
+
+    fn config_map(name: &str) -> Object {
+        Object::ConfigMap(ConfigMap {
+            metadata: ObjectMeta { name: Some(name.into()), namespace: Some("default".into()), ..Default::default() },
+            ..Default::default()
+        })
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_store_changes_is_one_refresh() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let cluster = rig.cluster.clone();
+        let driver = async {
+            settle().await;
+            for i in 0..50 {
+                cluster.create(config_map(&format!("burst-{i}"))).unwrap();
+            }
+            settle().await;
+            cluster.create(config_map("later")).unwrap();
+            settle().await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let lesson = Box::new(CountingLesson { refreshes: rig.refreshes.clone(), inner: StaticLesson::default() });
+        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let (stats, ()) = tokio::join!(run, driver);
+        let stats = stats.unwrap();
+        assert_eq!(stats.table_refreshes, 2, "{stats:?}");
+        assert_eq!(rig.refreshes.load(Ordering::SeqCst), 1 + 2, "initial + one per burst");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn stop_signal_ends_the_loop() {
+        let mut rig = rig().await;
+        let (_tx, rx) = unbounded();
+        let lesson = Box::new(StaticLesson::default());
+        let stop = tokio::time::sleep(Duration::from_secs(1));
+        let stats = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), stop).await;
+        assert!(stats.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_cancel_does_not_stop_the_next_command() {
+        let shell = FakeShell::default();
+        let mut handle = spawn_shell(shell.clone());
+        handle.run("echo a".into());
+        assert_eq!(handle.done.recv().await, Some(0));
+        handle.cancel(); // Ctrl+C just after `echo a` finished
+        handle.run("sleep 5".into());
+        let early = tokio::time::timeout(Duration::from_secs(1), handle.done.recv()).await;
+        assert!(early.is_err(), "sleep must still run: {early:?}");
+        handle.cancel();
+        assert_eq!(handle.done.recv().await, Some(CANCELLED));
+        assert_eq!(shell.dropped.load(Ordering::SeqCst), 1);
+        let mut out = Vec::new();
+        while let Ok(Chunk::Text(_, t)) = handle.output.try_recv() {
+            out.push(t);
+        }
+        assert_eq!(out, vec!["ran: echo a\n"]);
+        handle.shutdown();
+    }
+}
