@@ -20,7 +20,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(cluster: Cluster, workspace: Workspace) -> Session {
-        Session { cluster, workspace, vars: BTreeMap::new(), history: Vec::new(), last_status: 0 }
+        Session {
+            cluster,
+            workspace,
+            vars: BTreeMap::new(),
+            history: Vec::new(),
+            last_status: 0,
+        }
     }
 
     /// Run one command line (which may span several lines for a heredoc). Returns its exit
