@@ -14,7 +14,7 @@ use crate::runtime::Kind;
 use crate::shell::io::{Chunk, Stream};
 
 use super::keymap::{self, Action};
-use super::{strings, LessonView, Lang};
+use super::{strings, Lang, LessonView};
 
 /// How long a changed table cell stays highlighted.
 pub const HIGHLIGHT: Duration = Duration::from_secs(2);
@@ -45,7 +45,12 @@ pub enum ResourceTab {
 }
 
 impl ResourceTab {
-    pub const ALL: [ResourceTab; 4] = [ResourceTab::Services, ResourceTab::Pods, ResourceTab::Deployments, ResourceTab::Endpoints];
+    pub const ALL: [ResourceTab; 4] = [
+        ResourceTab::Services,
+        ResourceTab::Pods,
+        ResourceTab::Deployments,
+        ResourceTab::Endpoints,
+    ];
 
     pub fn kind(self) -> Kind {
         match self {
@@ -82,8 +87,9 @@ pub const VOLATILE_COLUMNS: &[&str] = &["AGE"];
 
 fn same_ignoring_volatile(a: &Table, b: &Table) -> bool {
     let keep = |t: &Table| -> Vec<Vec<String>> {
-        let cols: Vec<usize> =
-            (0..t.headers.len()).filter(|&i| !VOLATILE_COLUMNS.contains(&t.headers[i].as_str())).collect();
+        let cols: Vec<usize> = (0..t.headers.len())
+            .filter(|&i| !VOLATILE_COLUMNS.contains(&t.headers[i].as_str()))
+            .collect();
         std::iter::once(&t.headers)
             .chain(t.rows.iter())
             .map(|r| cols.iter().map(|&i| r.get(i).cloned().unwrap_or_default()).collect())
@@ -118,8 +124,12 @@ impl LiveTable {
             return false;
         }
         let until = now + HIGHLIGHT;
-        let old_rows: HashMap<String, &Vec<String>> =
-            self.table.rows.iter().map(|r| (row_key(&self.table.headers, r), r)).collect();
+        let old_rows: HashMap<String, &Vec<String>> = self
+            .table
+            .rows
+            .iter()
+            .map(|r| (row_key(&self.table.headers, r), r))
+            .collect();
         let old_col = |h: &str| self.table.headers.iter().position(|x| x == h);
         let mut fresh = Vec::new();
         for row in &new.rows {
@@ -208,7 +218,11 @@ pub struct LineEditor {
 
 impl LineEditor {
     fn byte_at(&self, char_idx: usize) -> usize {
-        self.text.char_indices().nth(char_idx).map(|(b, _)| b).unwrap_or(self.text.len())
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
     }
 
     fn len(&self) -> usize {
@@ -553,7 +567,11 @@ impl App {
     pub fn on_output(&mut self, chunk: Chunk) {
         match chunk {
             Chunk::Text(stream, text) => {
-                let kind = if stream == Stream::Err { LineKind::Err } else { LineKind::Out };
+                let kind = if stream == Stream::Err {
+                    LineKind::Err
+                } else {
+                    LineKind::Out
+                };
                 let rows_before = self.scroll_rows();
                 self.scrollback.push(kind, &text);
                 if self.scroll > 0 {
@@ -719,7 +737,10 @@ mod tests {
         app.on_key(key(KeyCode::Down));
         assert_eq!(app.input.text, "kub", "the draft comes back");
         assert_eq!(app.on_key(key(KeyCode::Up)), vec![]);
-        assert_eq!(app.on_key(key(KeyCode::Enter)), vec![Effect::Run("kubectl get pods".into())]);
+        assert_eq!(
+            app.on_key(key(KeyCode::Enter)),
+            vec![Effect::Run("kubectl get pods".into())]
+        );
     }
 
     #[test]
@@ -761,8 +782,14 @@ mod tests {
         assert_eq!(app.on_key(key(KeyCode::Enter)), vec![]);
         type_str(&mut app, "EOF");
         let fx = app.on_key(key(KeyCode::Enter));
-        assert_eq!(fx, vec![Effect::Run("kubectl apply -f - <<EOF\nkind: Service\nEOF".into())]);
-        assert_eq!(texts(&app), vec!["$ kubectl apply -f - <<EOF", "> kind: Service", "> EOF"]);
+        assert_eq!(
+            fx,
+            vec![Effect::Run("kubectl apply -f - <<EOF\nkind: Service\nEOF".into())]
+        );
+        assert_eq!(
+            texts(&app),
+            vec!["$ kubectl apply -f - <<EOF", "> kind: Service", "> EOF"]
+        );
     }
 
     #[test]
@@ -851,8 +878,22 @@ mod tests {
 
     fn svc_table(external_ip: &str) -> Table {
         let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
-        t.push(vec!["kubernetes".into(), "ClusterIP".into(), "10.96.0.1".into(), "<none>".into(), "443/TCP".into(), "5m".into()]);
-        t.push(vec!["frontend".into(), "LoadBalancer".into(), "10.101.3.7".into(), external_ip.into(), "80:31234/TCP".into(), "3s".into()]);
+        t.push(vec![
+            "kubernetes".into(),
+            "ClusterIP".into(),
+            "10.96.0.1".into(),
+            "<none>".into(),
+            "443/TCP".into(),
+            "5m".into(),
+        ]);
+        t.push(vec![
+            "frontend".into(),
+            "LoadBalancer".into(),
+            "10.101.3.7".into(),
+            external_ip.into(),
+            "80:31234/TCP".into(),
+            "3s".into(),
+        ]);
         t
     }
 
@@ -861,16 +902,28 @@ mod tests {
         let mut app = app();
         let t0 = Instant::now();
         assert!(app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0));
-        assert!(app.tables[0].highlights.is_empty(), "the first snapshot highlights nothing");
-        assert!(!app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0), "no change");
+        assert!(
+            app.tables[0].highlights.is_empty(),
+            "the first snapshot highlights nothing"
+        );
+        assert!(
+            !app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0),
+            "no change"
+        );
         let mut older = svc_table("<pending>");
         older.rows[0][5] = "6m".into();
-        assert!(!app.set_tables(vec![(ResourceTab::Services, older)], t0), "only AGE changed: no redraw");
+        assert!(
+            !app.set_tables(vec![(ResourceTab::Services, older)], t0),
+            "only AGE changed: no redraw"
+        );
         let mut later = svc_table("127.0.1.1");
         later.rows[1][5] = "8s".into();
         assert!(app.set_tables(vec![(ResourceTab::Services, later)], t0));
         assert!(app.tables[0].is_highlighted("frontend", "EXTERNAL-IP"));
-        assert!(!app.tables[0].is_highlighted("frontend", "AGE"), "AGE changes on its own");
+        assert!(
+            !app.tables[0].is_highlighted("frontend", "AGE"),
+            "AGE changes on its own"
+        );
         assert!(!app.tables[0].is_highlighted("kubernetes", "EXTERNAL-IP"));
         assert_eq!(app.tables[0].highlights.len(), 1);
         assert_eq!(app.next_deadline(), Some(t0 + HIGHLIGHT));

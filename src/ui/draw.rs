@@ -43,7 +43,14 @@ pub fn layout(size: (u16, u16)) -> Areas {
     let [resources, terminal] = Layout::vertical([Constraint::Length(res_h), Constraint::Min(1)]).areas(right);
     let inner = ratatui::widgets::Block::bordered().inner(terminal);
     let [output, input] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
-    Areas { lesson, resources, terminal, output, input, status }
+    Areas {
+        lesson,
+        resources,
+        terminal,
+        output,
+        input,
+        status,
+    }
 }
 
 /// Draw the whole screen.

@@ -45,7 +45,12 @@ pub const COALESCE: Duration = Duration::from_millis(30);
 
 /// Run the lab's UI on the real terminal until the learner quits. The terminal is restored on
 /// every exit path.
-pub async fn run(cluster: Cluster, session: Session, lesson: Box<dyn LessonSource>, opts: UiOptions) -> anyhow::Result<()> {
+pub async fn run(
+    cluster: Cluster,
+    session: Session,
+    lesson: Box<dyn LessonSource>,
+    opts: UiOptions,
+) -> anyhow::Result<()> {
     let stop = stop_signals()?;
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -229,7 +234,9 @@ async fn sleep_until(deadline: Option<Instant>) {
 /// Wait for the next store change. False when the watch closed (the cluster shut down); a
 /// lagging receiver still counts as a change (the refresh re-lists everything anyway).
 async fn changed(rx: &mut Option<broadcast::Receiver<crate::runtime::WatchEvent>>) -> bool {
-    let Some(rx) = rx else { return std::future::pending().await };
+    let Some(rx) = rx else {
+        return std::future::pending().await;
+    };
     match rx.recv().await {
         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => true,
         Err(broadcast::error::RecvError::Closed) => false,
@@ -238,7 +245,10 @@ async fn changed(rx: &mut Option<broadcast::Receiver<crate::runtime::WatchEvent>
 
 /// The live tables, as `kubectl get` would print them now.
 pub fn snapshot_tables(cluster: &Cluster) -> Vec<(ResourceTab, Table)> {
-    ResourceTab::ALL.iter().map(|&tab| (tab, kubectl::get_table(cluster, tab.kind(), Some("default")))).collect()
+    ResourceTab::ALL
+        .iter()
+        .map(|&tab| (tab, kubectl::get_table(cluster, tab.kind(), Some("default"))))
+        .collect()
 }
 
 /// The loop's side of the shell actor.
@@ -302,7 +312,14 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
             }
         }
     });
-    ShellHandle { requests, cancel, output, done, last_id: 0, task }
+    ShellHandle {
+        requests,
+        cancel,
+        output,
+        done,
+        last_id: 0,
+        task,
+    }
 }
 
 #[cfg(test)]
@@ -410,7 +427,10 @@ mod tests {
     async fn typed_lines_run_in_the_shell_and_ctrl_c_cancels() {
         let mut rig = rig().await;
         let (tx, rx) = unbounded();
-        let lesson = Box::new(CountingLesson { refreshes: rig.refreshes.clone(), inner: StaticLesson::default() });
+        let lesson = Box::new(CountingLesson {
+            refreshes: rig.refreshes.clone(),
+            inner: StaticLesson::default(),
+        });
         let shell = rig.shell.clone();
         let driver = async {
             type_line(&tx, "echo hi");
@@ -425,10 +445,21 @@ mod tests {
             settle().await;
             press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
         };
-        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            lesson,
+            UiOptions::default(),
+            std::future::pending(),
+        );
         let (stats, ()) = tokio::join!(run, driver);
         stats.unwrap();
-        assert_eq!(*rig.shell.log.lock().unwrap(), vec!["echo hi", "sleep 100", "echo after"]);
+        assert_eq!(
+            *rig.shell.log.lock().unwrap(),
+            vec!["echo hi", "sleep 100", "echo after"]
+        );
         let text = screen(&rig.terminal);
         for want in ["$ echo hi", "ran: echo hi", "$ sleep 100", "^C", "ran: echo after"] {
             assert!(text.contains(want), "{want:?} missing:\n{text}");
@@ -446,7 +477,15 @@ mod tests {
             press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
         };
         let lesson = Box::new(StaticLesson::default());
-        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            lesson,
+            UiOptions::default(),
+            std::future::pending(),
+        );
         let (stats, ()) = tokio::join!(run, driver);
         let stats = stats.unwrap();
         assert_eq!(stats.draws, 1, "ten idle minutes, one frame: {stats:?}");
@@ -454,7 +493,11 @@ mod tests {
 
     fn config_map(name: &str) -> Object {
         Object::ConfigMap(ConfigMap {
-            metadata: ObjectMeta { name: Some(name.into()), namespace: Some("default".into()), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(name.into()),
+                namespace: Some("default".into()),
+                ..Default::default()
+            },
             ..Default::default()
         })
     }
@@ -474,8 +517,19 @@ mod tests {
             settle().await;
             press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
         };
-        let lesson = Box::new(CountingLesson { refreshes: rig.refreshes.clone(), inner: StaticLesson::default() });
-        let run = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), std::future::pending());
+        let lesson = Box::new(CountingLesson {
+            refreshes: rig.refreshes.clone(),
+            inner: StaticLesson::default(),
+        });
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            lesson,
+            UiOptions::default(),
+            std::future::pending(),
+        );
         let (stats, ()) = tokio::join!(run, driver);
         let stats = stats.unwrap();
         assert_eq!(stats.table_refreshes, 2, "{stats:?}");
@@ -488,7 +542,16 @@ mod tests {
         let (_tx, rx) = unbounded();
         let lesson = Box::new(StaticLesson::default());
         let stop = tokio::time::sleep(Duration::from_secs(1));
-        let stats = run_loop(&mut rig.terminal, rx, rig.cluster.clone(), rig.shell.clone(), lesson, UiOptions::default(), stop).await;
+        let stats = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            lesson,
+            UiOptions::default(),
+            stop,
+        )
+        .await;
         assert!(stats.is_ok());
     }
 

@@ -73,17 +73,37 @@ const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 const ALT: KeyModifiers = KeyModifiers::ALT;
 
 const fn b(code: KeyCode, mods: KeyModifiers, action: Action, desc: Tr) -> Binding {
-    Binding { code, mods, when: When::Always, action, desc, status: None }
+    Binding {
+        code,
+        mods,
+        when: When::Always,
+        action,
+        desc,
+        status: None,
+    }
 }
 
 const fn s(code: KeyCode, mods: KeyModifiers, action: Action, desc: Tr, status: Tr) -> Binding {
-    Binding { code, mods, when: When::Always, action, desc, status: Some(status) }
+    Binding {
+        code,
+        mods,
+        when: When::Always,
+        action,
+        desc,
+        status: Some(status),
+    }
 }
 
 /// The keymap. Order matters only for display: the status bar and the help overlay list rows in
 /// this order.
 pub const KEYMAP: &[Binding] = &[
-    s(KeyCode::F(1), NONE, Action::Help, Tr::new("도움말 (이 화면)", "help (this screen)"), Tr::new("도움말", "help")),
+    s(
+        KeyCode::F(1),
+        NONE,
+        Action::Help,
+        Tr::new("도움말 (이 화면)", "help (this screen)"),
+        Tr::new("도움말", "help"),
+    ),
     Binding {
         code: KeyCode::Char('?'),
         mods: NONE,
@@ -92,38 +112,171 @@ pub const KEYMAP: &[Binding] = &[
         desc: Tr::new("도움말 (입력 줄이 비었을 때)", "help (when the input line is empty)"),
         status: None,
     },
-    s(KeyCode::F(2), NONE, Action::Hint, Tr::new("힌트를 하나 더 보기", "show the next hint"), Tr::new("힌트", "hint")),
-    s(KeyCode::F(3), NONE, Action::Solution, Tr::new("정답 명령 보기/숨기기", "show/hide the solution commands"), Tr::new("정답", "solution")),
-    b(KeyCode::F(5), NONE, Action::PrevStep, Tr::new("이전 단계", "previous step")),
-    s(KeyCode::F(6), NONE, Action::NextStep, Tr::new("다음 단계", "next step"), Tr::new("다음", "next")),
-    s(KeyCode::F(4), NONE, Action::NextTab, Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"), Tr::new("탭", "tab")),
-    b(KeyCode::Char('l'), CTRL, Action::ClearScreen, Tr::new("터미널 지우기", "clear the terminal pane")),
+    s(
+        KeyCode::F(2),
+        NONE,
+        Action::Hint,
+        Tr::new("힌트를 하나 더 보기", "show the next hint"),
+        Tr::new("힌트", "hint"),
+    ),
+    s(
+        KeyCode::F(3),
+        NONE,
+        Action::Solution,
+        Tr::new("정답 명령 보기/숨기기", "show/hide the solution commands"),
+        Tr::new("정답", "solution"),
+    ),
+    b(
+        KeyCode::F(5),
+        NONE,
+        Action::PrevStep,
+        Tr::new("이전 단계", "previous step"),
+    ),
+    s(
+        KeyCode::F(6),
+        NONE,
+        Action::NextStep,
+        Tr::new("다음 단계", "next step"),
+        Tr::new("다음", "next"),
+    ),
+    s(
+        KeyCode::F(4),
+        NONE,
+        Action::NextTab,
+        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+        Tr::new("탭", "tab"),
+    ),
+    b(
+        KeyCode::Char('l'),
+        CTRL,
+        Action::ClearScreen,
+        Tr::new("터미널 지우기", "clear the terminal pane"),
+    ),
     s(
         KeyCode::Char('c'),
         CTRL,
         Action::Interrupt,
-        Tr::new("명령 취소 / 입력 버리기 / 종료", "cancel command / drop line / quit when idle"),
+        Tr::new(
+            "명령 취소 / 입력 버리기 / 종료",
+            "cancel command / drop line / quit when idle",
+        ),
         Tr::new("취소", "cancel"),
     ),
-    s(KeyCode::Char('q'), CTRL, Action::Quit, Tr::new("종료 (진행 상황 저장됨)", "quit (progress is saved)"), Tr::new("종료", "quit")),
-    b(KeyCode::Enter, NONE, Action::Submit, Tr::new("명령 실행", "run the command")),
-    b(KeyCode::Up, NONE, Action::HistoryPrev, Tr::new("이전 명령 (기록)", "previous command (history)")),
-    b(KeyCode::Down, NONE, Action::HistoryNext, Tr::new("다음 명령 (기록)", "next command (history)")),
-    b(KeyCode::PageUp, NONE, Action::ScrollUp, Tr::new("출력 위로 스크롤", "scroll terminal output up")),
-    b(KeyCode::PageDown, NONE, Action::ScrollDown, Tr::new("출력 아래로 스크롤", "scroll terminal output down")),
-    b(KeyCode::Up, ALT, Action::LessonUp, Tr::new("레슨 위로 스크롤", "scroll the lesson up")),
-    b(KeyCode::Down, ALT, Action::LessonDown, Tr::new("레슨 아래로 스크롤", "scroll the lesson down")),
-    b(KeyCode::Left, NONE, Action::CursorLeft, Tr::new("커서 왼쪽", "cursor left")),
-    b(KeyCode::Right, NONE, Action::CursorRight, Tr::new("커서 오른쪽", "cursor right")),
-    b(KeyCode::Home, NONE, Action::CursorHome, Tr::new("줄 처음으로", "start of line")),
-    b(KeyCode::Char('a'), CTRL, Action::CursorHome, Tr::new("줄 처음으로", "start of line")),
-    b(KeyCode::End, NONE, Action::CursorEnd, Tr::new("줄 끝으로", "end of line")),
-    b(KeyCode::Char('e'), CTRL, Action::CursorEnd, Tr::new("줄 끝으로", "end of line")),
-    b(KeyCode::Backspace, NONE, Action::DeleteBack, Tr::new("앞 글자 지우기", "delete the character before the cursor")),
-    b(KeyCode::Delete, NONE, Action::DeleteForward, Tr::new("커서 글자 지우기", "delete the character under the cursor")),
-    b(KeyCode::Char('u'), CTRL, Action::KillToStart, Tr::new("커서 앞을 모두 지우기", "delete to the start of the line")),
-    b(KeyCode::Char('k'), CTRL, Action::KillToEnd, Tr::new("커서 뒤를 모두 지우기", "delete to the end of the line")),
-    b(KeyCode::Char('w'), CTRL, Action::DeleteWordBack, Tr::new("앞 단어 지우기", "delete the word before the cursor")),
+    s(
+        KeyCode::Char('q'),
+        CTRL,
+        Action::Quit,
+        Tr::new("종료 (진행 상황 저장됨)", "quit (progress is saved)"),
+        Tr::new("종료", "quit"),
+    ),
+    b(
+        KeyCode::Enter,
+        NONE,
+        Action::Submit,
+        Tr::new("명령 실행", "run the command"),
+    ),
+    b(
+        KeyCode::Up,
+        NONE,
+        Action::HistoryPrev,
+        Tr::new("이전 명령 (기록)", "previous command (history)"),
+    ),
+    b(
+        KeyCode::Down,
+        NONE,
+        Action::HistoryNext,
+        Tr::new("다음 명령 (기록)", "next command (history)"),
+    ),
+    b(
+        KeyCode::PageUp,
+        NONE,
+        Action::ScrollUp,
+        Tr::new("출력 위로 스크롤", "scroll terminal output up"),
+    ),
+    b(
+        KeyCode::PageDown,
+        NONE,
+        Action::ScrollDown,
+        Tr::new("출력 아래로 스크롤", "scroll terminal output down"),
+    ),
+    b(
+        KeyCode::Up,
+        ALT,
+        Action::LessonUp,
+        Tr::new("레슨 위로 스크롤", "scroll the lesson up"),
+    ),
+    b(
+        KeyCode::Down,
+        ALT,
+        Action::LessonDown,
+        Tr::new("레슨 아래로 스크롤", "scroll the lesson down"),
+    ),
+    b(
+        KeyCode::Left,
+        NONE,
+        Action::CursorLeft,
+        Tr::new("커서 왼쪽", "cursor left"),
+    ),
+    b(
+        KeyCode::Right,
+        NONE,
+        Action::CursorRight,
+        Tr::new("커서 오른쪽", "cursor right"),
+    ),
+    b(
+        KeyCode::Home,
+        NONE,
+        Action::CursorHome,
+        Tr::new("줄 처음으로", "start of line"),
+    ),
+    b(
+        KeyCode::Char('a'),
+        CTRL,
+        Action::CursorHome,
+        Tr::new("줄 처음으로", "start of line"),
+    ),
+    b(
+        KeyCode::End,
+        NONE,
+        Action::CursorEnd,
+        Tr::new("줄 끝으로", "end of line"),
+    ),
+    b(
+        KeyCode::Char('e'),
+        CTRL,
+        Action::CursorEnd,
+        Tr::new("줄 끝으로", "end of line"),
+    ),
+    b(
+        KeyCode::Backspace,
+        NONE,
+        Action::DeleteBack,
+        Tr::new("앞 글자 지우기", "delete the character before the cursor"),
+    ),
+    b(
+        KeyCode::Delete,
+        NONE,
+        Action::DeleteForward,
+        Tr::new("커서 글자 지우기", "delete the character under the cursor"),
+    ),
+    b(
+        KeyCode::Char('u'),
+        CTRL,
+        Action::KillToStart,
+        Tr::new("커서 앞을 모두 지우기", "delete to the start of the line"),
+    ),
+    b(
+        KeyCode::Char('k'),
+        CTRL,
+        Action::KillToEnd,
+        Tr::new("커서 뒤를 모두 지우기", "delete to the end of the line"),
+    ),
+    b(
+        KeyCode::Char('w'),
+        CTRL,
+        Action::DeleteWordBack,
+        Tr::new("앞 단어 지우기", "delete the word before the cursor"),
+    ),
     Binding {
         code: KeyCode::Esc,
         mods: NONE,
@@ -160,7 +313,11 @@ fn normalize(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
     match key.code {
         KeyCode::Char(c) => {
             let mods = key.modifiers - KeyModifiers::SHIFT;
-            let c = if mods.contains(KeyModifiers::CONTROL) { c.to_ascii_lowercase() } else { c };
+            let c = if mods.contains(KeyModifiers::CONTROL) {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            };
             (KeyCode::Char(c), mods)
         }
         code => (code, key.modifiers),
@@ -219,7 +376,10 @@ pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
 
 /// The status bar entries: `(key label, short description)`.
 pub fn status_entries(lang: Lang) -> Vec<(String, &'static str)> {
-    KEYMAP.iter().filter_map(|bind| bind.status.map(|s| (label(bind.code, bind.mods), s.get(lang)))).collect()
+    KEYMAP
+        .iter()
+        .filter_map(|bind| bind.status.map(|s| (label(bind.code, bind.mods), s.get(lang))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,19 +393,39 @@ mod tests {
     #[test]
     fn printable_keys_are_typed_except_question_mark_on_empty_input() {
         assert_eq!(lookup(&key(KeyCode::Char('?'), NONE), true, false), Some(Action::Help));
-        assert_eq!(lookup(&key(KeyCode::Char('?'), KeyModifiers::SHIFT), true, false), Some(Action::Help));
-        assert_eq!(lookup(&key(KeyCode::Char('?'), NONE), false, false), None, "typed inside a command");
+        assert_eq!(
+            lookup(&key(KeyCode::Char('?'), KeyModifiers::SHIFT), true, false),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Char('?'), NONE), false, false),
+            None,
+            "typed inside a command"
+        );
         for c in "abcdefghijklmnopqrstuvwxyz0123456789-_./:$\"'|&;<>=".chars() {
-            assert_eq!(lookup(&key(KeyCode::Char(c), NONE), false, false), None, "{c} must be typed");
+            assert_eq!(
+                lookup(&key(KeyCode::Char(c), NONE), false, false),
+                None,
+                "{c} must be typed"
+            );
             assert_eq!(lookup(&key(KeyCode::Char(c), KeyModifiers::SHIFT), false, false), None);
         }
     }
 
     #[test]
     fn control_keys() {
-        assert_eq!(lookup(&key(KeyCode::Char('c'), CTRL), false, false), Some(Action::Interrupt));
-        assert_eq!(lookup(&key(KeyCode::Char('Q'), CTRL | KeyModifiers::SHIFT), false, false), Some(Action::Quit));
-        assert_eq!(lookup(&key(KeyCode::Esc, NONE), false, true), Some(Action::CloseOverlay));
+        assert_eq!(
+            lookup(&key(KeyCode::Char('c'), CTRL), false, false),
+            Some(Action::Interrupt)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Char('Q'), CTRL | KeyModifiers::SHIFT), false, false),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Esc, NONE), false, true),
+            Some(Action::CloseOverlay)
+        );
         assert_eq!(lookup(&key(KeyCode::Esc, NONE), false, false), None);
         let mut release = key(KeyCode::Enter, NONE);
         release.kind = KeyEventKind::Release;
@@ -256,7 +436,11 @@ mod tests {
     fn every_binding_is_reachable_and_unique() {
         for (i, a) in KEYMAP.iter().enumerate() {
             for bnd in &KEYMAP[i + 1..] {
-                assert!(!(a.code == bnd.code && a.mods == bnd.mods && a.when == bnd.when), "{:?} bound twice", a.code);
+                assert!(
+                    !(a.code == bnd.code && a.mods == bnd.mods && a.when == bnd.when),
+                    "{:?} bound twice",
+                    a.code
+                );
             }
         }
     }

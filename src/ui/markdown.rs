@@ -15,7 +15,10 @@ use super::wrap::{sanitize, wrap_chars, wrap_words};
 
 /// Render `markdown` into rows of at most `width` cells.
 pub fn render(markdown: &str, width: usize) -> Vec<Line<'static>> {
-    let mut r = Renderer { width: width.max(4), ..Renderer::default() };
+    let mut r = Renderer {
+        width: width.max(4),
+        ..Renderer::default()
+    };
     for event in Parser::new(markdown) {
         r.event(event);
     }
@@ -109,7 +112,10 @@ impl Renderer {
                 self.flush();
                 self.start_block();
                 let w = self.width.saturating_sub(self.indent().chars().count()).max(1);
-                self.lines.push(Line::from(vec![Span::raw(self.indent()), Span::styled("─".repeat(w), theme::dim())]));
+                self.lines.push(Line::from(vec![
+                    Span::raw(self.indent()),
+                    Span::styled("─".repeat(w), theme::dim()),
+                ]));
                 self.need_blank = true;
             }
             Event::Html(t) | Event::InlineHtml(t) => self.text(&t),
@@ -167,7 +173,9 @@ impl Renderer {
             Tag::Emphasis => self.styles.push(theme::emphasis()),
             Tag::Strong => self.styles.push(theme::strong()),
             Tag::Strikethrough => self.styles.push(theme::dim()),
-            Tag::Link { .. } => self.styles.push(Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED)),
+            Tag::Link { .. } => self
+                .styles
+                .push(Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED)),
             _ => {}
         }
     }
@@ -195,7 +203,11 @@ impl Renderer {
                 let mut first = self.item_marker.is_some();
                 for line in code.trim_end_matches('\n').split('\n') {
                     for row in wrap_chars(&sanitize(line), avail) {
-                        let lead = if first { self.first_prefix() } else { vec![Span::raw(indent.clone())] };
+                        let lead = if first {
+                            self.first_prefix()
+                        } else {
+                            vec![Span::raw(indent.clone())]
+                        };
                         first = false;
                         let mut spans = lead;
                         spans.push(Span::raw("  "));
@@ -229,7 +241,10 @@ mod tests {
     use crate::ui::wrap::line_width;
 
     fn plain(lines: &[Line]) -> String {
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n").collect()
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect::<String>() + "\n")
+            .collect()
     }
 
     const SAMPLE: &str = "# 백엔드 서비스 만들기\n\n\

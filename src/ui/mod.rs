@@ -21,8 +21,8 @@ pub mod markdown;
 pub mod panes;
 pub mod strings;
 pub mod terminal_guard;
-pub mod wrap;
 pub mod theme;
+pub mod wrap;
 
 use crate::runtime::Cluster;
 use crate::shell::Session;

@@ -33,7 +33,10 @@ pub const HINT: Tr = Tr::new("힌트", "Hint");
 pub const NO_HINTS: Tr = Tr::new("이 단계에는 힌트가 없습니다.", "This step has no hints.");
 pub const NO_MORE_HINTS: Tr = Tr::new("힌트를 모두 보았습니다.", "No more hints.");
 pub const SOLUTION: Tr = Tr::new("정답", "Solution");
-pub const NO_SOLUTION: Tr = Tr::new("이 단계에는 정답 명령이 없습니다.", "This step has no solution commands.");
+pub const NO_SOLUTION: Tr = Tr::new(
+    "이 단계에는 정답 명령이 없습니다.",
+    "This step has no solution commands.",
+);
 pub const STEP_DONE: Tr = Tr::new("완료! F6: 다음 단계", "Done! F6: next step");
 pub const CHECK: Tr = Tr::new("확인", "Check");
 pub const RUNNING: Tr = Tr::new("실행 중 — Ctrl+C: 취소", "running — Ctrl+C: cancel");
@@ -41,7 +44,10 @@ pub const SCROLLED: Tr = Tr::new("스크롤됨 — PgDn", "scrolled — PgDn");
 pub const EMPTY_TABLE: Tr = Tr::new("리소스가 없습니다", "No resources found");
 pub const TOO_SMALL: Tr = Tr::new("터미널 창이 너무 작습니다", "The terminal window is too small");
 pub const TOO_SMALL_SIZE: Tr = Tr::new("현재 {w}×{h}, 최소 {mw}×{mh}", "now {w}×{h}, at least {mw}×{mh}");
-pub const TOO_SMALL_HINT: Tr = Tr::new("창을 키우거나 글꼴을 줄이세요. Ctrl+Q: 종료", "Enlarge the window or use a smaller font. Ctrl+Q: quit");
+pub const TOO_SMALL_HINT: Tr = Tr::new(
+    "창을 키우거나 글꼴을 줄이세요. Ctrl+Q: 종료",
+    "Enlarge the window or use a smaller font. Ctrl+Q: quit",
+);
 pub const QUEUED: Tr = Tr::new("대기 중인 명령", "queued");
 pub const NO_LESSON_STEPS: Tr = Tr::new("이 레슨에는 단계가 없습니다.", "This lesson has no steps.");
 pub const SHELL_GONE: Tr = Tr::new(
@@ -66,7 +72,15 @@ mod tests {
     fn picks_language_and_fills_placeholders() {
         assert_eq!(TERMINAL.get(Lang::Ko), "터미널");
         assert_eq!(TERMINAL.get(Lang::En), "Terminal");
-        let s = fill(TOO_SMALL_SIZE.get(Lang::En), &[("w", "70".into()), ("h", "20".into()), ("mw", "80".into()), ("mh", "24".into())]);
+        let s = fill(
+            TOO_SMALL_SIZE.get(Lang::En),
+            &[
+                ("w", "70".into()),
+                ("h", "20".into()),
+                ("mw", "80".into()),
+                ("mh", "24".into()),
+            ],
+        );
         assert_eq!(s, "now 70×20, at least 80×24");
     }
 }

@@ -26,9 +26,21 @@ pub(crate) fn lesson(lang: Lang) -> LessonView {
         ..Default::default()
     };
     let mut steps = vec![
-        step(if ko { "백엔드 디플로이먼트 만들기" } else { "Create the backend Deployment" }, "", true),
         step(
-            if ko { "백엔드 서비스 만들기" } else { "Create the backend Service" },
+            if ko {
+                "백엔드 디플로이먼트 만들기"
+            } else {
+                "Create the backend Deployment"
+            },
+            "",
+            true,
+        ),
+        step(
+            if ko {
+                "백엔드 서비스 만들기"
+            } else {
+                "Create the backend Service"
+            },
             if ko {
                 "프론트엔드는 `hello` 라는 이름의 **서비스**를 통해 백엔드에 연결합니다. 서비스는 \
                  셀렉터로 파드를 고르고, 파드가 바뀌어도 같은 주소를 유지합니다.\n\n\
@@ -46,15 +58,56 @@ pub(crate) fn lesson(lang: Lang) -> LessonView {
             },
             false,
         ),
-        step(if ko { "프론트엔드 만들기" } else { "Create the frontend" }, "", false),
-        step(if ko { "LoadBalancer 로 노출하기" } else { "Expose it with a LoadBalancer" }, "", false),
-        step(if ko { "curl 로 확인하기" } else { "Check it with curl" }, "", false),
+        step(
+            if ko {
+                "프론트엔드 만들기"
+            } else {
+                "Create the frontend"
+            },
+            "",
+            false,
+        ),
+        step(
+            if ko {
+                "LoadBalancer 로 노출하기"
+            } else {
+                "Expose it with a LoadBalancer"
+            },
+            "",
+            false,
+        ),
+        step(
+            if ko {
+                "curl 로 확인하기"
+            } else {
+                "Check it with curl"
+            },
+            "",
+            false,
+        ),
     ];
-    steps[1].check_status = Some(if ko { "서비스 hello 가 아직 없습니다" } else { "Service hello does not exist yet" }.into());
-    steps[1].hints = vec![if ko { "URL 은 레슨에 들어 있어 오프라인에서도 됩니다." } else { "The URL is bundled with the lesson; it works offline." }.into()];
+    steps[1].check_status = Some(
+        if ko {
+            "서비스 hello 가 아직 없습니다"
+        } else {
+            "Service hello does not exist yet"
+        }
+        .into(),
+    );
+    steps[1].hints = vec![if ko {
+        "URL 은 레슨에 들어 있어 오프라인에서도 됩니다."
+    } else {
+        "The URL is bundled with the lesson; it works offline."
+    }
+    .into()];
     steps[1].solution = vec!["kubectl apply -f https://k8s.io/examples/service/access/backend-service.yaml".into()];
     LessonView {
-        title: if ko { "레슨 5: 프론트엔드와 백엔드 연결하기" } else { "Lesson 5: connect a frontend to a backend" }.into(),
+        title: if ko {
+            "레슨 5: 프론트엔드와 백엔드 연결하기"
+        } else {
+            "Lesson 5: connect a frontend to a backend"
+        }
+        .into(),
         steps,
         current: 1,
     }
@@ -62,8 +115,22 @@ pub(crate) fn lesson(lang: Lang) -> LessonView {
 
 pub(crate) fn svc_table(external_ip: &str) -> Table {
     let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
-    t.push(vec!["hello".into(), "ClusterIP".into(), "10.104.23.11".into(), "<none>".into(), "80/TCP".into(), "2m".into()]);
-    t.push(vec!["kubernetes".into(), "ClusterIP".into(), "10.96.0.1".into(), "<none>".into(), "443/TCP".into(), "9m".into()]);
+    t.push(vec![
+        "hello".into(),
+        "ClusterIP".into(),
+        "10.104.23.11".into(),
+        "<none>".into(),
+        "80/TCP".into(),
+        "2m".into(),
+    ]);
+    t.push(vec![
+        "kubernetes".into(),
+        "ClusterIP".into(),
+        "10.96.0.1".into(),
+        "<none>".into(),
+        "443/TCP".into(),
+        "9m".into(),
+    ]);
     t.push(vec![
         "frontend".into(),
         "LoadBalancer".into(),
@@ -93,7 +160,10 @@ fn busy_app(lang: Lang, size: (u16, u16)) -> App {
         app.on_key(key(KeyCode::Char(c)));
     }
     app.on_key(key(KeyCode::Enter));
-    app.on_output(Chunk::Text(Stream::Err, "Error from server (NotFound): services \"hello\" not found\n".into()));
+    app.on_output(Chunk::Text(
+        Stream::Err,
+        "Error from server (NotFound): services \"hello\" not found\n".into(),
+    ));
     app.on_command_done(1);
     for c in "kubectl apply -f ".chars() {
         app.on_key(key(KeyCode::Char(c)));
@@ -203,7 +273,9 @@ fn input_line_has_focus_on_the_first_frame() {
     let mut terminal = render(&app);
     let areas = draw::layout(app.size);
     // The cursor sits right after the prompt, in the input row.
-    terminal.backend_mut().assert_cursor_position((areas.input.x + 2, areas.input.y));
+    terminal
+        .backend_mut()
+        .assert_cursor_position((areas.input.x + 2, areas.input.y));
     assert!(terminal.backend().cursor_visible());
     let row = rows(terminal.backend().buffer())[areas.input.y as usize].clone();
     assert!(row.contains("│$ "), "{row}");
@@ -217,7 +289,9 @@ fn cursor_follows_wide_characters() {
     }
     let mut terminal = render(&app);
     let areas = draw::layout(app.size);
-    terminal.backend_mut().assert_cursor_position((areas.input.x + 2 + 5 + 4, areas.input.y));
+    terminal
+        .backend_mut()
+        .assert_cursor_position((areas.input.x + 2 + 5 + 4, areas.input.y));
 }
 
 #[test]
@@ -236,7 +310,11 @@ fn changed_cell_is_highlighted_on_screen_then_fades() {
     let (px, py) = find(buf, "80:31234/TCP").unwrap();
     assert_eq!(buf[(px, py)].bg, ratatui::style::Color::Reset, "only the changed cell");
     let (hx, hy) = find(buf, "hello").unwrap();
-    assert_eq!(buf[(hx, hy)].bg, ratatui::style::Color::Reset, "unchanged rows are not highlighted");
+    assert_eq!(
+        buf[(hx, hy)].bg,
+        ratatui::style::Color::Reset,
+        "unchanged rows are not highlighted"
+    );
     app.expire(t0 + super::app::HIGHLIGHT);
     let terminal = render(&app);
     let buf = terminal.backend().buffer();
@@ -248,7 +326,13 @@ fn changed_cell_is_highlighted_on_screen_then_fades() {
 fn stderr_is_red_and_tabs_switch_tables() {
     let mut app = busy_app(Lang::En, (110, 32));
     let mut pods = Table::new(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-    pods.push(vec!["hello-6c8f5d9b7d-x2x8q".into(), "1/1".into(), "Running".into(), "0".into(), "1m".into()]);
+    pods.push(vec![
+        "hello-6c8f5d9b7d-x2x8q".into(),
+        "1/1".into(),
+        "Running".into(),
+        "0".into(),
+        "1m".into(),
+    ]);
     app.set_tables(vec![(ResourceTab::Pods, pods)], Instant::now());
     let terminal = render(&app);
     let buf = terminal.backend().buffer();
@@ -271,7 +355,10 @@ fn scrolled_terminal_shows_older_output_and_says_so() {
     assert!(buf_rows.iter().any(|r| r.contains("line 59")));
     app.on_key(key(KeyCode::PageUp));
     let buf_rows = rows(render(&app).backend().buffer());
-    assert!(!buf_rows.iter().any(|r| r.contains("line 59")), "scrolled away from the end");
+    assert!(
+        !buf_rows.iter().any(|r| r.contains("line 59")),
+        "scrolled away from the end"
+    );
     assert!(buf_rows.iter().any(|r| r.contains("scrolled — PgDn")));
     app.on_key(key(KeyCode::PageDown));
     let buf_rows = rows(render(&app).backend().buffer());
@@ -286,6 +373,11 @@ fn korean_lesson_text_stays_inside_its_pane() {
     let lesson = draw::layout(app.size).lesson;
     let right_border = lesson.x + lesson.width - 1;
     for y in lesson.y + 1..lesson.y + lesson.height - 1 {
-        assert_eq!(buf[(right_border, y)].symbol(), "│", "row {y} overflows: {}", rows(buf)[y as usize]);
+        assert_eq!(
+            buf[(right_border, y)].symbol(),
+            "│",
+            "row {y} overflows: {}",
+            rows(buf)[y as usize]
+        );
     }
 }

@@ -81,7 +81,10 @@ pub fn table_header() -> Style {
 
 /// A table cell that just changed (e.g. EXTERNAL-IP `<pending>` → `127.0.1.1`).
 pub fn changed_cell() -> Style {
-    Style::default().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+    Style::default()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn tab_active() -> Style {

@@ -127,7 +127,14 @@ pub fn wrap_words(
     rest_prefix: Vec<Span<'static>>,
 ) -> Vec<Line<'static>> {
     let avail = width.saturating_sub(prefix_width(&first_prefix)).max(1);
-    let mut f = Filler { width, rest_prefix, lines: Vec::new(), cur: first_prefix, used: 0, avail };
+    let mut f = Filler {
+        width,
+        rest_prefix,
+        lines: Vec::new(),
+        cur: first_prefix,
+        used: 0,
+        avail,
+    };
     let mut space: Option<Style> = None;
     for tok in tokenize(segs) {
         match tok {
@@ -205,17 +212,26 @@ mod tests {
     use super::*;
 
     fn plain(lines: &[Line]) -> Vec<String> {
-        lines.iter().map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
     }
 
     #[test]
     fn korean_wraps_by_display_width() {
-        let segs = vec![("서비스는 파드 집합에 대한 안정적인 주소를 제공합니다".to_string(), Style::default())];
+        let segs = vec![(
+            "서비스는 파드 집합에 대한 안정적인 주소를 제공합니다".to_string(),
+            Style::default(),
+        )];
         let lines = wrap_words(&segs, 20, vec![], vec![]);
         for l in &lines {
             assert!(line_width(l) <= 20, "{:?} is {} wide", plain(&lines), line_width(l));
         }
-        assert_eq!(plain(&lines), vec!["서비스는 파드 집합에", "대한 안정적인 주소를", "제공합니다"]);
+        assert_eq!(
+            plain(&lines),
+            vec!["서비스는 파드 집합에", "대한 안정적인 주소를", "제공합니다"]
+        );
     }
 
     #[test]
@@ -228,7 +244,11 @@ mod tests {
     #[test]
     fn styles_join_within_a_word() {
         let code = Style::default().fg(ratatui::style::Color::Magenta);
-        let segs = vec![("run ".to_string(), Style::default()), ("kubectl".to_string(), code), (", then".to_string(), Style::default())];
+        let segs = vec![
+            ("run ".to_string(), Style::default()),
+            ("kubectl".to_string(), code),
+            (", then".to_string(), Style::default()),
+        ];
         let lines = wrap_words(&segs, 11, vec![], vec![]);
         assert_eq!(plain(&lines), vec!["run", "kubectl,", "then"]);
         assert_eq!(lines[1].spans[0].style, code);

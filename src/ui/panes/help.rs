@@ -20,15 +20,27 @@ pub fn render(frame: &mut Frame, screen: Rect, app: &App) {
     let columns = if rows.len() as u16 + 2 > max_h { 2 } else { 1 };
     let per_col = rows.len().div_ceil(columns);
     let h = (per_col as u16 + 2).min(max_h);
-    let area = Rect::new(screen.x + (screen.width - w) / 2, screen.y + (screen.height - h) / 2, w, h);
+    let area = Rect::new(
+        screen.x + (screen.width - w) / 2,
+        screen.y + (screen.height - h) / 2,
+        w,
+        h,
+    );
     let block = Block::bordered()
         .border_style(theme::border_focused())
-        .title(Span::styled(format!(" {} ", app.tr(strings::HELP_TITLE)), theme::title()))
+        .title(Span::styled(
+            format!(" {} ", app.tr(strings::HELP_TITLE)),
+            theme::title(),
+        ))
         .title_bottom(Line::from(format!(" {} ", app.tr(strings::HELP_CLOSE))).right_aligned());
     let inner = block.inner(area);
     // Clear one more column on each side: a wide (Korean) character under the overlay's edge
     // would otherwise be cut in half.
-    let margin = Rect { x: area.x.saturating_sub(1), width: (area.width + 2).min(screen.width), ..area };
+    let margin = Rect {
+        x: area.x.saturating_sub(1),
+        width: (area.width + 2).min(screen.width),
+        ..area
+    };
     frame.render_widget(Clear, margin);
     frame.render_widget(block, area);
     let col_w = inner.width / columns as u16;

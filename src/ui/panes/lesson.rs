@@ -40,7 +40,12 @@ pub fn body_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     if step.done {
         lines.push(Line::raw(""));
         let text = format!("✓ {}", app.tr(strings::STEP_DONE));
-        lines.extend(wrap_words(&[(text, theme::done())], width, vec![], vec![Span::raw("  ")]));
+        lines.extend(wrap_words(
+            &[(text, theme::done())],
+            width,
+            vec![],
+            vec![Span::raw("  ")],
+        ));
     } else if let Some(status) = &step.check_status {
         lines.push(Line::raw(""));
         let label = format!("{}: ", app.tr(strings::CHECK));
@@ -67,7 +72,9 @@ pub fn body_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 /// How far the step text can scroll on the current screen.
 pub fn max_scroll(app: &App) -> usize {
     let body = areas(draw::layout(app.size).lesson, app).body;
-    body_lines(app, body.width as usize).len().saturating_sub(body.height as usize)
+    body_lines(app, body.width as usize)
+        .len()
+        .saturating_sub(body.height as usize)
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -76,8 +83,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let max = lines.len().saturating_sub(a.body.height as usize);
     let top = app.lesson_scroll.min(max);
 
-    let title = if app.lesson.title.is_empty() { app.tr(strings::LESSON).to_string() } else { app.lesson.title.clone() };
-    let mut block = Block::bordered().border_style(theme::border()).title(Span::styled(format!(" {title} "), theme::title()));
+    let title = if app.lesson.title.is_empty() {
+        app.tr(strings::LESSON).to_string()
+    } else {
+        app.lesson.title.clone()
+    };
+    let mut block = Block::bordered()
+        .border_style(theme::border())
+        .title(Span::styled(format!(" {title} "), theme::title()));
     // Say that the text goes on, and which key scrolls it.
     let more = match (top > 0, top < max) {
         (true, true) => Some("▲▼ Alt+↑/↓"),
@@ -93,7 +106,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     // Step list, windowed around the current step when it does not fit.
     let n = app.lesson.steps.len();
     let h = a.steps.height as usize;
-    let first = if n <= h { 0 } else { app.lesson.current.saturating_sub(h / 2).min(n - h) };
+    let first = if n <= h {
+        0
+    } else {
+        app.lesson.current.saturating_sub(h / 2).min(n - h)
+    };
     let width = a.steps.width as usize;
     let rows: Vec<Line> = app
         .lesson
@@ -103,14 +120,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .skip(first)
         .take(h)
         .map(|(i, s)| {
-            let mark = if s.done { Span::styled("✓ ", theme::done()) } else { Span::raw("  ") };
+            let mark = if s.done {
+                Span::styled("✓ ", theme::done())
+            } else {
+                Span::raw("  ")
+            };
             let text = truncate(&format!("{}. {}", i + 1, s.title), width.saturating_sub(2));
-            let style = if i == app.lesson.current { theme::current_step() } else { theme::text() };
+            let style = if i == app.lesson.current {
+                theme::current_step()
+            } else {
+                theme::text()
+            };
             Line::from(vec![mark, Span::styled(text, style)])
         })
         .collect();
     frame.render_widget(Paragraph::new(rows), a.steps);
-    frame.render_widget(Paragraph::new(Line::styled("─".repeat(a.rule.width as usize), theme::dim())), a.rule);
+    frame.render_widget(
+        Paragraph::new(Line::styled("─".repeat(a.rule.width as usize), theme::dim())),
+        a.rule,
+    );
 
     let visible: Vec<Line> = lines.into_iter().skip(top).take(a.body.height as usize).collect();
     frame.render_widget(Paragraph::new(visible), a.body);

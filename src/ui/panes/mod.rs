@@ -36,5 +36,10 @@ pub fn too_small(frame: &mut Frame, app: &App) {
     ];
     let top = area.height.saturating_sub(lines.len() as u16) / 2;
     let rect = Rect::new(area.x, area.y + top, area.width, area.height - top);
-    frame.render_widget(Paragraph::new(lines).alignment(Alignment::Center).wrap(Wrap { trim: true }), rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
 }

@@ -31,8 +31,9 @@ fn drop_order(tab: ResourceTab) -> &'static [&'static str] {
 /// The columns to show and the width of each, for a pane `width` cells wide, and the gap.
 pub fn fit_columns(table: &Table, tab: ResourceTab, width: usize) -> (Vec<(usize, usize)>, usize) {
     let widths = table.widths(true);
-    let mut cols: Vec<usize> =
-        (0..table.headers.len()).filter(|&i| !VOLATILE_COLUMNS.contains(&table.headers[i].as_str())).collect();
+    let mut cols: Vec<usize> = (0..table.headers.len())
+        .filter(|&i| !VOLATILE_COLUMNS.contains(&table.headers[i].as_str()))
+        .collect();
     let total = |cols: &[usize], gap: usize| -> usize {
         cols.iter().map(|&i| widths[i]).sum::<usize>() + gap * cols.len().saturating_sub(1)
     };
@@ -103,9 +104,10 @@ fn table_lines(live: &LiveTable, tab: ResourceTab, width: usize, height: usize, 
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let block = Block::bordered()
-        .border_style(theme::border())
-        .title(Span::styled(format!(" {} (default) ", app.tr(strings::RESOURCES)), theme::title()));
+    let block = Block::bordered().border_style(theme::border()).title(Span::styled(
+        format!(" {} (default) ", app.tr(strings::RESOURCES)),
+        theme::title(),
+    ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 {
@@ -116,13 +118,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         if i > 0 {
             tabs.push(Span::styled(" │ ", theme::dim()));
         }
-        let style = if i == app.tab { theme::tab_active() } else { theme::text() };
+        let style = if i == app.tab {
+            theme::tab_active()
+        } else {
+            theme::text()
+        };
         tabs.push(Span::styled(format!(" {} ", tab.command()), style));
     }
     frame.render_widget(Paragraph::new(Line::from(tabs)), Rect { height: 1, ..inner });
-    let body = Rect { y: inner.y + 1, height: inner.height - 1, ..inner };
+    let body = Rect {
+        y: inner.y + 1,
+        height: inner.height - 1,
+        ..inner
+    };
     let tab = ResourceTab::ALL[app.tab];
-    let lines = table_lines(&app.tables[app.tab], tab, body.width as usize, body.height as usize, app);
+    let lines = table_lines(
+        &app.tables[app.tab],
+        tab,
+        body.width as usize,
+        body.height as usize,
+        app,
+    );
     frame.render_widget(Paragraph::new(lines), body);
 }
 
@@ -132,8 +148,22 @@ mod tests {
 
     fn svc() -> Table {
         let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
-        t.push(vec!["kubernetes".into(), "ClusterIP".into(), "10.96.0.1".into(), "<none>".into(), "443/TCP".into(), "5m".into()]);
-        t.push(vec!["frontend".into(), "LoadBalancer".into(), "10.101.3.7".into(), "<pending>".into(), "80:31234/TCP".into(), "3s".into()]);
+        t.push(vec![
+            "kubernetes".into(),
+            "ClusterIP".into(),
+            "10.96.0.1".into(),
+            "<none>".into(),
+            "443/TCP".into(),
+            "5m".into(),
+        ]);
+        t.push(vec![
+            "frontend".into(),
+            "LoadBalancer".into(),
+            "10.101.3.7".into(),
+            "<pending>".into(),
+            "80:31234/TCP".into(),
+            "3s".into(),
+        ]);
         t
     }
 
@@ -145,7 +175,10 @@ mod tests {
     fn wide_pane_shows_all_but_age_with_kubectl_spacing() {
         let t = svc();
         let (cols, gap) = fit_columns(&t, ResourceTab::Services, 100);
-        assert_eq!(names(&t, &cols), ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]);
+        assert_eq!(
+            names(&t, &cols),
+            ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)"]
+        );
         assert_eq!(gap, 3);
     }
 

@@ -14,7 +14,11 @@ use crate::ui::wrap::truncate;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let width = area.width as usize;
-    let notice = app.notice.as_deref().map(|n| truncate(n, width / 2)).unwrap_or_default();
+    let notice = app
+        .notice
+        .as_deref()
+        .map(|n| truncate(n, width / 2))
+        .unwrap_or_default();
     let room = width.saturating_sub(notice.width() + 1);
     let mut spans = Vec::new();
     let mut used = 0;

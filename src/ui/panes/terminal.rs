@@ -24,7 +24,10 @@ fn line_rows(kind: LineKind, text: &str, width: usize) -> Vec<Line<'static>> {
             LineKind::Notice => Line::styled(row, theme::notice()),
             LineKind::Echo if i == 0 && (row.starts_with(PROMPT) || row.starts_with(CONTINUATION)) => {
                 let (p, rest) = row.split_at(PROMPT.len());
-                Line::from(vec![Span::styled(p.to_string(), theme::prompt()), Span::styled(rest.to_string(), theme::echo())])
+                Line::from(vec![
+                    Span::styled(p.to_string(), theme::prompt()),
+                    Span::styled(rest.to_string(), theme::echo()),
+                ])
             }
             LineKind::Echo => Line::styled(row, theme::echo()),
         })
@@ -33,7 +36,11 @@ fn line_rows(kind: LineKind, text: &str, width: usize) -> Vec<Line<'static>> {
 
 /// Every scrollback row at `width` (used to bound scrolling).
 pub fn rows(app: &App, width: usize) -> Vec<Line<'static>> {
-    app.scrollback.lines.iter().flat_map(|(k, t)| line_rows(*k, t, width)).collect()
+    app.scrollback
+        .lines
+        .iter()
+        .flat_map(|(k, t)| line_rows(*k, t, width))
+        .collect()
 }
 
 /// The last `n` rows, wrapping only as many lines as needed.
@@ -57,12 +64,20 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
         title.push(Span::styled(format!(" {} ", app.tr(strings::RUNNING)), theme::notice()));
     }
     if !app.queue.is_empty() {
-        title.push(Span::styled(format!(" {} {} ", app.tr(strings::QUEUED), app.queue.len()), theme::dim()));
+        title.push(Span::styled(
+            format!(" {} {} ", app.tr(strings::QUEUED), app.queue.len()),
+            theme::dim(),
+        ));
     }
     if app.scroll > 0 {
-        title.push(Span::styled(format!(" {} ", app.tr(strings::SCROLLED)), theme::notice()));
+        title.push(Span::styled(
+            format!(" {} ", app.tr(strings::SCROLLED)),
+            theme::notice(),
+        ));
     }
-    let block = Block::bordered().border_style(theme::border_focused()).title(Line::from(title));
+    let block = Block::bordered()
+        .border_style(theme::border_focused())
+        .title(Line::from(title));
     frame.render_widget(block, areas.terminal);
 
     let out = areas.output;
