@@ -180,7 +180,9 @@ pub struct Scrollback {
 
 impl Scrollback {
     /// Append text; newlines end lines. Text continuing an unfinished line joins it.
-    pub fn push(&mut self, kind: LineKind, text: &str) {
+    /// Returns how many lines at the end were added or extended.
+    pub fn push(&mut self, kind: LineKind, text: &str) -> usize {
+        let mut touched = 0;
         let mut pieces = text.split('\n').peekable();
         while let Some(piece) = pieces.next() {
             let last = pieces.peek().is_none();
@@ -191,11 +193,18 @@ impl Scrollback {
                 Some((_, line)) if self.open => line.push_str(piece),
                 _ => self.lines.push_back((kind, piece.to_string())),
             }
+            touched += 1;
             self.open = last;
         }
         while self.lines.len() > SCROLLBACK_LIMIT {
             self.lines.pop_front();
         }
+        touched.min(self.lines.len())
+    }
+
+    /// Whether the last line is still open (no newline yet).
+    pub fn is_open(&self) -> bool {
+        self.open
     }
 
     /// End an unfinished line, as a shell does before printing its prompt.
@@ -572,11 +581,29 @@ impl App {
                 } else {
                     LineKind::Out
                 };
-                let rows_before = self.scroll_rows();
-                self.scrollback.push(kind, &text);
-                if self.scroll > 0 {
-                    // Keep the view still while the learner reads older output.
-                    self.scroll += self.scroll_rows().saturating_sub(rows_before);
+                if self.scroll == 0 {
+                    self.scrollback.push(kind, &text);
+                    return;
+                }
+                // Keep the view still while the learner reads older output: scroll up by the
+                // rows the new text adds (measuring only the lines it touched).
+                let width = super::draw::layout(self.size).output.width as usize;
+                let rows_of = |sb: &Scrollback, n: usize| -> usize {
+                    sb.lines
+                        .iter()
+                        .rev()
+                        .take(n)
+                        .map(|(_, l)| super::wrap::wrap_chars(&super::wrap::sanitize(l), width).len())
+                        .sum()
+                };
+                let before = if self.scrollback.is_open() {
+                    rows_of(&self.scrollback, 1)
+                } else {
+                    0
+                };
+                let touched = self.scrollback.push(kind, &text);
+                self.scroll += rows_of(&self.scrollback, touched).saturating_sub(before);
+                if self.scrollback.lines.len() >= SCROLLBACK_LIMIT {
                     self.clamp_scroll();
                 }
             }
@@ -603,7 +630,13 @@ impl App {
 
     /// A new lesson snapshot. Moving to another step resets hints, solution and scroll.
     pub fn set_lesson(&mut self, view: LessonView) {
-        if view.current != self.lesson.current || view.title != self.lesson.title {
+        let same_step = view.current == self.lesson.current && view.title == self.lesson.title;
+        let was_done = self.current_step().is_some_and(|s| s.done);
+        if same_step && !was_done && view.steps.get(view.current).is_some_and(|s| s.done) {
+            // The learner's last action completed the step: say so where the eyes are.
+            self.notice = Some(format!("✓ {}", self.tr(strings::STEP_DONE)));
+        }
+        if !same_step {
             self.hints_shown = 0;
             self.show_solution = false;
             self.lesson_scroll = 0;
@@ -876,6 +909,20 @@ mod tests {
         assert_eq!(app.notice.as_deref(), Some("This step has no hints."));
     }
 
+    #[test]
+    fn completing_a_step_shows_a_notice() {
+        let mut app = app();
+        let mut v = app.lesson.clone();
+        app.set_lesson(v.clone());
+        assert_eq!(app.notice, None);
+        v.steps[0].done = true;
+        app.set_lesson(v.clone());
+        assert_eq!(app.notice.as_deref(), Some("✓ Done! F6: next step"));
+        app.notice = None;
+        app.set_lesson(v);
+        assert_eq!(app.notice, None, "only when it changes");
+    }
+
     fn svc_table(external_ip: &str) -> Table {
         let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
         t.push(vec![
@@ -957,6 +1004,14 @@ mod tests {
         assert!(s > 0);
         app.on_output(Chunk::Text(Stream::Out, "more\n".into()));
         assert_eq!(app.scroll, s + 1);
+        app.on_output(Chunk::Text(Stream::Out, "open".into()));
+        assert_eq!(app.scroll, s + 2);
+        app.on_output(Chunk::Text(Stream::Out, " line continues\n".into()));
+        assert_eq!(app.scroll, s + 2, "extending a line adds no row");
+        let width = crate::ui::draw::layout(app.size).output.width as usize;
+        app.on_output(Chunk::Text(Stream::Out, format!("{}\n", "x".repeat(width * 2 + 1))));
+        assert_eq!(app.scroll, s + 5, "a long line adds the rows it wraps to");
+        assert_eq!(app.scroll_rows(), 100 + 1 + 1 + 3);
         for _ in 0..50 {
             app.on_key(key(KeyCode::PageUp));
         }

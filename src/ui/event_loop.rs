@@ -519,7 +519,11 @@ mod tests {
                 cluster.create(config_map(&format!("burst-{i}"))).unwrap();
             }
             settle().await;
-            assert_eq!(refreshes.load(Ordering::SeqCst) - before, 1, "fifty changes, one refresh");
+            assert_eq!(
+                refreshes.load(Ordering::SeqCst) - before,
+                1,
+                "fifty changes, one refresh"
+            );
             cluster.create(config_map("later")).unwrap();
             settle().await;
             assert_eq!(refreshes.load(Ordering::SeqCst) - before, 2);
