@@ -61,6 +61,16 @@ impl ResourceTab {
         }
     }
 
+    /// The short label, for narrow panes: kubectl's short name.
+    pub fn short(self) -> &'static str {
+        match self {
+            ResourceTab::Services => "svc",
+            ResourceTab::Pods => "pods",
+            ResourceTab::Deployments => "deploy",
+            ResourceTab::Endpoints => "ep",
+        }
+    }
+
     /// The command whose output the tab shows; also its label.
     pub fn command(self) -> &'static str {
         match self {

@@ -53,19 +53,21 @@ pub fn layout(size: (u16, u16)) -> Areas {
     }
 }
 
-/// Draw the whole screen.
+/// Draw the whole screen. The layout follows the frame's real size (a resize may reach the
+/// backend a moment before its event reaches the app).
 pub fn draw(frame: &mut Frame, app: &App) {
-    let (w, h) = app.size;
-    if w < MIN_SIZE.0 || h < MIN_SIZE.1 {
+    let area = frame.area();
+    let size = (area.width, area.height);
+    if size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1 {
         panes::too_small(frame, app);
         return;
     }
-    let areas = layout(app.size);
+    let areas = layout(size);
     panes::lesson::render(frame, areas.lesson, app);
     panes::resources::render(frame, areas.resources, app);
     panes::terminal::render(frame, &areas, app);
     panes::status::render(frame, areas.status, app);
     if app.help {
-        panes::help::render(frame, frame.area(), app);
+        panes::help::render(frame, area, app);
     }
 }

@@ -381,3 +381,70 @@ fn korean_lesson_text_stays_inside_its_pane() {
         );
     }
 }
+
+/// Draw one pane alone into a `w`×`h` screen.
+fn pane(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame, ratatui::layout::Rect)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| f(frame, frame.area())).unwrap();
+    terminal
+}
+
+#[test]
+fn lesson_pane_korean_narrow() {
+    let mut app = busy_app(Lang::Ko, (80, 24));
+    app.lesson.steps[1].done = true;
+    let t = pane(34, 30, |f, a| super::panes::lesson::render(f, a, &app));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn resources_pane_english_each_tab() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (110, 32));
+    let mut deploy = Table::new(&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+    deploy.push(vec![
+        "backend".into(),
+        "3/3".into(),
+        "3".into(),
+        "3".into(),
+        "2m".into(),
+    ]);
+    let mut ep = Table::new(&["NAME", "ENDPOINTS", "AGE"]);
+    ep.push(vec![
+        "hello".into(),
+        "10.244.1.3:80,10.244.2.4:80,10.244.3.2:80".into(),
+        "2m".into(),
+    ]);
+    app.set_tables(
+        vec![
+            (ResourceTab::Services, svc_table("127.0.1.1")),
+            (ResourceTab::Deployments, deploy),
+            (ResourceTab::Endpoints, ep),
+        ],
+        Instant::now(),
+    );
+    let mut screens = String::new();
+    for _ in 0..4 {
+        let t = pane(44, 7, |f, a| super::panes::resources::render(f, a, &app));
+        screens.push_str(&format!("{}\n", t.backend()));
+        app.on_key(key(KeyCode::F(4)));
+    }
+    assert_eq!(app.tab, 0, "F4 cycles through the four tabs");
+    insta::assert_snapshot!(screens);
+}
+
+#[test]
+fn status_bar_both_languages() {
+    let mut out = String::new();
+    for lang in [Lang::Ko, Lang::En] {
+        let mut app = App::new(lang, lesson(lang), (80, 24));
+        let t = pane(80, 1, |f, a| super::panes::status::render(f, a, &app));
+        out.push_str(&format!("{}\n", t.backend()));
+        app.on_key(key(KeyCode::F(3)));
+        app.on_key(key(KeyCode::F(3)));
+        app.on_key(key(KeyCode::F(2)));
+        app.on_key(key(KeyCode::F(2)));
+        let t = pane(80, 1, |f, a| super::panes::status::render(f, a, &app));
+        out.push_str(&format!("{}\n", t.backend()));
+    }
+    insta::assert_snapshot!(out);
+}

@@ -22,8 +22,8 @@ pub fn too_small(frame: &mut Frame, app: &App) {
     let size = strings::fill(
         app.tr(strings::TOO_SMALL_SIZE),
         &[
-            ("w", app.size.0.to_string()),
-            ("h", app.size.1.to_string()),
+            ("w", area.width.to_string()),
+            ("h", area.height.to_string()),
             ("mw", MIN_SIZE.0.to_string()),
             ("mh", MIN_SIZE.1.to_string()),
         ],

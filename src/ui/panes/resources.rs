@@ -113,19 +113,26 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if inner.height == 0 {
         return;
     }
-    let mut tabs = Vec::new();
-    for (i, tab) in ResourceTab::ALL.iter().enumerate() {
-        if i > 0 {
-            tabs.push(Span::styled(" │ ", theme::dim()));
+    let tab_line = |label: fn(ResourceTab) -> &'static str| -> Line<'static> {
+        let mut tabs = Vec::new();
+        for (i, tab) in ResourceTab::ALL.iter().enumerate() {
+            if i > 0 {
+                tabs.push(Span::styled(" │ ", theme::dim()));
+            }
+            let style = if i == app.tab {
+                theme::tab_active()
+            } else {
+                theme::text()
+            };
+            tabs.push(Span::styled(format!(" {} ", label(*tab)), style));
         }
-        let style = if i == app.tab {
-            theme::tab_active()
-        } else {
-            theme::text()
-        };
-        tabs.push(Span::styled(format!(" {} ", tab.command()), style));
+        Line::from(tabs)
+    };
+    let mut tabs = tab_line(ResourceTab::command);
+    if tabs.width() > inner.width as usize {
+        tabs = tab_line(ResourceTab::short);
     }
-    frame.render_widget(Paragraph::new(Line::from(tabs)), Rect { height: 1, ..inner });
+    frame.render_widget(Paragraph::new(tabs), Rect { height: 1, ..inner });
     let body = Rect {
         y: inner.y + 1,
         height: inner.height - 1,

@@ -1,5 +1,6 @@
 //! The status bar: the main keys (the keymap rows marked for it), and on the right a one-off
-//! notice ("No more hints.") when there is one.
+//! notice ("No more hints.") when there is one. When the row is short, the least important keys
+//! go first; help (F1) and quit (Ctrl+Q) always stay.
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,16 +21,25 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|n| truncate(n, width / 2))
         .unwrap_or_default();
     let room = width.saturating_sub(notice.width() + 1);
+    // Drop entries from the end when the row is short, but never help and quit.
+    let mut entries = status_entries(app.lang);
+    let entry_w = |(k, d): &(String, &str)| k.width() + d.width() + 3;
+    while entries.iter().map(entry_w).sum::<usize>() > room {
+        let essential = |(k, _): &(String, &str)| k == "F1" || k == "Ctrl+Q";
+        match entries.iter().rposition(|e| !essential(e)) {
+            Some(i) => {
+                entries.remove(i);
+            }
+            None => break,
+        }
+    }
     let mut spans = Vec::new();
     let mut used = 0;
-    for (key, desc) in status_entries(app.lang) {
-        let w = key.width() + desc.width() + 3;
-        if used + w > room {
-            break;
-        }
+    for entry in &entries {
+        let (key, desc) = entry;
         spans.push(Span::styled(format!(" {key}"), theme::status_key()));
         spans.push(Span::styled(format!(" {desc} "), theme::status_bar()));
-        used += w;
+        used += entry_w(entry);
     }
     let pad = width.saturating_sub(used + notice.width());
     spans.push(Span::styled(" ".repeat(pad), theme::status_bar()));
