@@ -478,6 +478,58 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn termination_takes_as_long_as_the_program_needs() {
+        let c = cluster(43).await;
+        c.apply(deployment("nginx", 1)).unwrap();
+        let mut shell = deployment("busybox", 1);
+        shell.meta_mut().name = Some("sleeper".into());
+        if let Object::Deployment(d) = &mut shell {
+            let spec = d.spec.as_mut().unwrap();
+            spec.selector.match_labels = Some([("app".to_string(), "sleeper".to_string())].into());
+            spec.template.metadata.as_mut().unwrap().labels = Some([("app".to_string(), "sleeper".to_string())].into());
+            spec.template.spec.as_mut().unwrap().termination_grace_period_seconds = Some(10);
+        }
+        c.apply(shell).unwrap();
+        let running = |c: &Cluster, prefix: &str| {
+            c.list(Kind::Pod, Some("default")).into_iter().find(|p| {
+                p.name().starts_with(prefix)
+                    && p.as_pod().unwrap().status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+            })
+        };
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| running(c, "web-").is_some()
+                && running(c, "sleeper-").is_some())
+                .await
+        );
+        let web = running(&c, "web-").unwrap().name().to_string();
+        let sleeper = running(&c, "sleeper-").unwrap().name().to_string();
+        let t0 = tokio::time::Instant::now();
+        c.delete(Kind::Pod, "default", &web).unwrap();
+        c.delete(Kind::Pod, "default", &sleeper).unwrap();
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| c.get(Kind::Pod, "default", &web).is_none())
+                .await
+        );
+        assert!(t0.elapsed() < Duration::from_secs(2), "nginx exits on SIGTERM");
+        assert!(
+            c.get(Kind::Pod, "default", &sleeper).is_some(),
+            "a shell loop ignores SIGTERM"
+        );
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| c
+                .get(Kind::Pod, "default", &sleeper)
+                .is_none())
+                .await
+        );
+        let took = t0.elapsed();
+        assert!(
+            took >= Duration::from_secs(10) && took < Duration::from_secs(11),
+            "killed after the 10 s grace period: {took:?}"
+        );
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn endpoints_follow_readiness_and_selectors() {
         let c = cluster(42).await;
         c.apply(deployment("nginx", 2)).unwrap();

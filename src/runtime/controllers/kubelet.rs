@@ -35,7 +35,7 @@ pub const CONTROLLER: Controller = Controller {
     resync,
 };
 
-/// How long a server program takes to exit after SIGTERM (lab time).
+/// How long a server program takes to exit after SIGTERM (lab time), when nothing says otherwise.
 const STOP_DELAY: Duration = Duration::from_millis(800);
 
 /// A container that is running.
@@ -151,16 +151,28 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         }
         let had = slots.insert(slot_key.clone(), Slot::Terminating { uid: uid.clone() });
         drop(slots);
-        let running = matches!(had, Some(Slot::Running(_)));
+        let grace = obj
+            .meta()
+            .deletion_grace_period_seconds
+            .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(30)
+            .max(0) as u64;
+        let delay = match &had {
+            Some(Slot::Running(p)) => p
+                .containers
+                .iter()
+                .map(|c| c.program.stop_delay(Duration::from_secs(grace)))
+                .max()
+                .unwrap_or(STOP_DELAY),
+            _ => Duration::ZERO,
+        };
         if let Some(s) = had {
-            stop_slot_later(cluster, s);
+            stop_slot_later(cluster, s, delay);
         }
         let cl = cluster.clone();
         let key = key.clone();
         cluster.spawn(async move {
-            if running {
-                cl.clock().sleep(STOP_DELAY).await;
-            }
+            cl.clock().sleep(delay).await;
             if cl.store().get(&key).and_then(|o| o.meta().uid.clone()).as_deref() == Some(uid.as_str()) {
                 let _ = cl.store().remove(&key);
             }
@@ -204,14 +216,14 @@ fn stop_slot(cluster: &Cluster, slot: Slot) {
 }
 
 /// Stop after the program's shutdown delay (it keeps serving meanwhile, as nginx drains).
-fn stop_slot_later(cluster: &Cluster, slot: Slot) {
+fn stop_slot_later(cluster: &Cluster, slot: Slot, delay: Duration) {
     if let Slot::Starting { task, .. } = &slot {
         task.abort();
         return;
     }
     let cl = cluster.clone();
     cluster.spawn(async move {
-        cl.clock().sleep(STOP_DELAY).await;
+        cl.clock().sleep(delay).await;
         stop_slot(&cl, slot);
     });
 }
@@ -323,6 +335,23 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let obj = Object::Pod(pod.clone());
     let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
 
+    // Volumes: a missing Secret or ConfigMap keeps the pod in ContainerCreating, retried.
+    let mut mounted = Vec::new();
+    for c in &containers {
+        loop {
+            match mount_files(&cluster, &key.namespace, &pod, c) {
+                Ok(files) => {
+                    mounted.push(Arc::new(files));
+                    break;
+                }
+                Err(msg) => {
+                    cluster.record_event(&obj, "Warning", "FailedMount", &msg, "kubelet");
+                    cluster.clock().sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+
     // Pull.
     cluster.clock().sleep(cfg.container_start / 2).await;
     let mut programs = Vec::new();
@@ -379,7 +408,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let mut tasks = Vec::new();
     let now = cluster.clock().now();
     let mut statuses = Vec::new();
-    for (c, image, program) in programs {
+    for ((c, image, factory), files) in programs.into_iter().zip(mounted) {
         let mut env = BTreeMap::new();
         env.insert(
             "PATH".to_string(),
@@ -411,7 +440,9 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             container: c.name.clone(),
             image: image.clone(),
             env,
+            files,
         });
+        let program = factory(&ctx);
         let logs = LogSink::default();
         for line in program.startup_log(&ctx) {
             logs.push(now, line);
@@ -606,6 +637,98 @@ fn set_waiting(cluster: &Cluster, key: &Key, container: &str, reason: &str, mess
             }
         }
     });
+}
+
+/// The files a container sees from its Secret and ConfigMap volumes, by absolute path.
+/// `Err` is the kubelet's FailedMount message.
+pub fn mount_files(
+    cluster: &Cluster,
+    namespace: &str,
+    pod: &Pod,
+    container: &k8s_openapi::api::core::v1::Container,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let volumes = pod.spec.as_ref().and_then(|s| s.volumes.clone()).unwrap_or_default();
+    let mut files = BTreeMap::new();
+    for m in container.volume_mounts.iter().flatten() {
+        let Some(v) = volumes.iter().find(|v| v.name == m.name) else {
+            continue;
+        };
+        let (data, items, optional): (BTreeMap<String, Vec<u8>>, _, bool) = if let Some(sec) = &v.secret {
+            let name = sec.secret_name.clone().unwrap_or_default();
+            match cluster.get(Kind::Secret, namespace, &name) {
+                Some(o) => {
+                    let Object::Secret(s) = o.as_ref() else { continue };
+                    let mut d: BTreeMap<String, Vec<u8>> = s
+                        .data
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.0))
+                        .collect();
+                    for (k, v) in s.string_data.clone().unwrap_or_default() {
+                        d.insert(k, v.into_bytes());
+                    }
+                    (d, sec.items.clone(), sec.optional.unwrap_or(false))
+                }
+                None if sec.optional == Some(true) => continue,
+                None => {
+                    return Err(format!(
+                        "MountVolume.SetUp failed for volume \"{}\" : secret \"{name}\" not found",
+                        v.name
+                    ))
+                }
+            }
+        } else if let Some(cm) = &v.config_map {
+            let name = cm.name.clone();
+            match cluster.get(Kind::ConfigMap, namespace, &name) {
+                Some(o) => {
+                    let Object::ConfigMap(c) = o.as_ref() else { continue };
+                    let mut d: BTreeMap<String, Vec<u8>> = c
+                        .data
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.into_bytes()))
+                        .collect();
+                    for (k, v) in c.binary_data.clone().unwrap_or_default() {
+                        d.insert(k, v.0);
+                    }
+                    (d, cm.items.clone(), cm.optional.unwrap_or(false))
+                }
+                None if cm.optional == Some(true) => continue,
+                None => {
+                    return Err(format!(
+                        "MountVolume.SetUp failed for volume \"{}\" : configmap \"{name}\" not found",
+                        v.name
+                    ))
+                }
+            }
+        } else {
+            continue;
+        };
+        let _ = optional;
+        let base = m.mount_path.trim_end_matches('/').to_string();
+        let entries: Vec<(String, Vec<u8>)> = match items {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| data.get(&i.key).map(|d| (i.path.clone(), d.clone())))
+                .collect(),
+            None => data.into_iter().collect(),
+        };
+        match m.sub_path.as_deref().filter(|p| !p.is_empty()) {
+            Some(sub) => {
+                if let Some((_, d)) = entries.into_iter().find(|(p, _)| p == sub) {
+                    files.insert(base, d);
+                }
+            }
+            None => {
+                for (p, d) in entries {
+                    files.insert(format!("{base}/{p}"), d);
+                }
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// The Service environment variables a container gets at start (docker-link style), for the

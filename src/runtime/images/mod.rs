@@ -16,6 +16,7 @@ pub mod tools;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -83,6 +84,8 @@ pub struct PodCtx {
     pub container: String,
     pub image: String,
     pub env: BTreeMap<String, String>,
+    /// Files mounted into the container (Secret and ConfigMap volumes), by absolute path.
+    pub files: Arc<BTreeMap<String, Vec<u8>>>,
 }
 
 impl PodCtx {
@@ -103,11 +106,20 @@ pub trait Program: Send + Sync + 'static {
     fn startup_log(&self, _ctx: &PodCtx) -> Vec<String> {
         Vec::new()
     }
+    /// The TLS configuration of a port that speaks HTTPS.
+    fn tls(&self, _port: u16) -> Option<Arc<rustls::ServerConfig>> {
+        None
+    }
     /// Answer one HTTP request.
     fn handle(&self, ctx: Arc<PodCtx>, req: HttpRequest) -> BoxFuture<'static, HttpResponse>;
     /// Access-log line for a request (nginx's combined format by default).
     fn access_log(&self, ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -> Option<String> {
         Some(server::combined_log_line(ctx, req, resp))
+    }
+    /// How long the program takes to exit after SIGTERM, given the pod's grace period. Servers
+    /// exit at once; a shell as PID 1 ignores SIGTERM and is killed when the grace period ends.
+    fn stop_delay(&self, _grace: Duration) -> Duration {
+        Duration::from_millis(800)
     }
     /// The shell prompt of an interactive session (`kubectl run -it`).
     fn prompt(&self) -> &'static str {
@@ -127,20 +139,40 @@ pub fn parse_image(image: &str) -> (String, String) {
     (repo.to_string(), tag.to_string())
 }
 
-/// The program for an image reference, or `None` if the image does not exist.
-pub fn lookup(image: &str) -> Option<Arc<dyn Program>> {
+/// Starts an image's program for one container (the program may read the container's files).
+pub type Factory = fn(&PodCtx) -> Arc<dyn Program>;
+
+/// The catalog: image repository (and tag, where only one exists) → program.
+const CATALOG: &[(&str, Option<&str>, Factory)] = &[
+    ("nginx", None, |ctx| Arc::new(nginx::Nginx::from_ctx(ctx))),
+    ("bprashanth/nginxhttps", Some("1.0"), |ctx| {
+        Arc::new(nginx::Nginx::from_ctx(ctx))
+    }),
+    ("gcr.io/google-samples/hello-go-gke", Some("1.0"), |_| {
+        Arc::new(hello::HelloGo)
+    }),
+    ("gcr.io/google-samples/hello-frontend", Some("1.0"), |_| {
+        Arc::new(frontend::HelloFrontend::new())
+    }),
+    ("gcr.io/google-samples/kubernetes-bootcamp", Some("v1"), |_| {
+        Arc::new(bootcamp::Bootcamp)
+    }),
+    ("luksa/kubia", None, |_| Arc::new(kubia::Kubia)),
+    ("radial/busyboxplus", Some("curl"), |_| {
+        Arc::new(tools::Tools::busyboxplus())
+    }),
+    ("curlimages/curl", None, |_| Arc::new(tools::Tools::plain())),
+    ("busybox", None, |_| Arc::new(tools::Tools::plain())),
+    ("registry.k8s.io/coredns/coredns", None, |_| Arc::new(tools::CoreDns)),
+];
+
+/// The program factory for an image reference, or `None` if the image does not exist.
+pub fn lookup(image: &str) -> Option<Factory> {
     let (repo, tag) = parse_image(image);
-    Some(match (repo.as_str(), tag.as_str()) {
-        ("nginx", _) => Arc::new(nginx::Nginx::plain()),
-        ("gcr.io/google-samples/hello-go-gke", "1.0") => Arc::new(hello::HelloGo),
-        ("gcr.io/google-samples/hello-frontend", "1.0") => Arc::new(frontend::HelloFrontend),
-        ("gcr.io/google-samples/kubernetes-bootcamp", "v1") => Arc::new(bootcamp::Bootcamp),
-        ("luksa/kubia", _) => Arc::new(kubia::Kubia),
-        ("radial/busyboxplus", "curl") => Arc::new(tools::Tools::busyboxplus()),
-        ("curlimages/curl", _) | ("busybox", _) => Arc::new(tools::Tools::plain()),
-        ("registry.k8s.io/coredns/coredns", _) => Arc::new(tools::CoreDns),
-        _ => return None,
-    })
+    CATALOG
+        .iter()
+        .find(|(r, t, _)| *r == repo && t.is_none_or(|t| t == tag))
+        .map(|(_, _, f)| *f)
 }
 
 #[cfg(test)]

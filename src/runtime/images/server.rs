@@ -66,15 +66,24 @@ pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<Po
         let _ = stream.set_nodelay(true);
         let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
         let from = ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string());
+        let tls = program.tls(port);
         tokio::spawn(async move {
             let svc = service_fn(move |req: hyper::Request<Incoming>| {
                 let (program, ctx, logs, from) = (program.clone(), ctx.clone(), logs.clone(), from.clone());
                 async move { Ok::<_, Infallible>(handle_one(program, ctx, logs, req, peer, port, from).await) }
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .keep_alive(true)
-                .serve_connection(TokioIo::new(stream), svc)
-                .await;
+            let http = hyper::server::conn::http1::Builder::new();
+            match tls {
+                Some(cfg) => {
+                    // A failed handshake (a client that does not trust us) just ends the connection.
+                    if let Ok(tls_stream) = tokio_rustls::TlsAcceptor::from(cfg).accept(stream).await {
+                        let _ = http.serve_connection(TokioIo::new(tls_stream), svc).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                }
+            }
         });
     }
 }

@@ -3,6 +3,7 @@
 //! resolver ([`crate::runtime::net`]) rather than from a socket in the pod.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 
@@ -34,6 +35,10 @@ impl Program for Tools {
 
     fn prompt(&self) -> &'static str {
         self.prompt
+    }
+
+    fn stop_delay(&self, grace: Duration) -> Duration {
+        grace
     }
 }
 

@@ -9,6 +9,7 @@ pub mod addresses;
 pub mod dns;
 pub mod http;
 pub mod proxy;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::io;

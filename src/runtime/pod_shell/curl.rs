@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::runtime::net::http::{self, FetchError, FetchRequest};
+use crate::runtime::net::tls::{self, Trust};
 use crate::runtime::net::Origin;
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
@@ -182,8 +183,22 @@ fn default_connect_timeout(origin: &Origin) -> Duration {
     }
 }
 
+/// Reads a file as the client sees it (`--cacert`): the pod's mounted files, or the workspace.
+pub type FileReader<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync);
+
 /// Run curl. Returns its exit code.
 pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
+    run_with_files(cluster, origin, args, out, &|_| None).await
+}
+
+/// Run curl with access to files (for `--cacert`).
+pub async fn run_with_files(
+    cluster: &Cluster,
+    origin: &Origin,
+    args: &[String],
+    out: &Output,
+    files: FileReader<'_>,
+) -> i32 {
     let a = match parse_args(args) {
         Ok(a) => a,
         Err((msg, code)) => {
@@ -206,9 +221,20 @@ pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Outp
             return code;
         }
     };
-    if url.scheme == "https" {
-        return report("TLS is not available in this build of the lab's curl", 35);
-    }
+    let trust = if url.scheme != "https" {
+        None
+    } else if a.insecure {
+        Some(Trust::Insecure)
+    } else {
+        match &a.cacert {
+            Some(path) => match files(path) {
+                Some(pem) => Some(Trust::from_pem(&pem)),
+                None => return report(&format!("error setting certificate file: {path}"), 77),
+            },
+            // A pod's CA bundle has public CAs only: none of them signed a lab certificate.
+            None => Some(Trust::Roots(Vec::new())),
+        }
+    };
     let started = Instant::now();
     let clock = cluster.clock();
     let ct = a
@@ -289,23 +315,43 @@ pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Outp
         }
         out.err_line(">");
     }
-    let sent = match a.max_time {
-        Some(m) => match clock
-            .timeout(Duration::from_secs_f64(m), http::send(stream, &req))
-            .await
-        {
+    let exchange = async {
+        match trust {
+            None => Ok(http::send(stream, &req).await),
+            Some(trust) => {
+                let Ok(name) = rustls::pki_types::ServerName::try_from(url.host.clone()) else {
+                    let msg = format!(
+                        "SSL: no alternative certificate subject name matches target host name '{}'",
+                        url.host
+                    );
+                    return Err((60, msg));
+                };
+                match tokio_rustls::TlsConnector::from(tls::client_config(trust))
+                    .connect(name, stream)
+                    .await
+                {
+                    Ok(tls_stream) => Ok(http::send(tls_stream, &req).await),
+                    Err(e) => Err(tls::curl_error(&e, &url.host, true)),
+                }
+            }
+        }
+    };
+    let result = match a.max_time {
+        Some(m) => match clock.timeout(Duration::from_secs_f64(m), exchange).await {
             Ok(r) => r,
             Err(_) => {
-                return report(
-                    &format!(
-                        "Operation timed out after {} milliseconds with 0 bytes received",
-                        elapsed_ms()
-                    ),
-                    28,
-                )
+                let msg = format!(
+                    "Operation timed out after {} milliseconds with 0 bytes received",
+                    elapsed_ms()
+                );
+                return report(&msg, 28);
             }
         },
-        None => http::send(stream, &req).await,
+        None => exchange.await,
+    };
+    let sent = match result {
+        Ok(s) => s,
+        Err((code, msg)) => return report(&msg, code),
     };
     let (resp, version) = match sent {
         Ok(r) => r,

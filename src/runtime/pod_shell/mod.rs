@@ -95,7 +95,11 @@ pub async fn run_in_pod(
     };
     let args = &argv[1..];
     match argv[0].rsplit('/').next().unwrap_or("") {
-        "curl" => curl::run(cluster, &origin, args, out).await,
+        "curl" => {
+            let files = c.ctx.files.clone();
+            let read = move |p: &str| files.get(p).cloned();
+            curl::run_with_files(cluster, &origin, args, out, &read).await
+        }
         "wget" => wget(cluster, &origin, args, out).await,
         "printenv" => {
             if args.is_empty() {
@@ -137,7 +141,12 @@ pub async fn run_in_pod(
             }
             let mut code = 0;
             for f in args {
-                match pod_file(cluster, pod, f) {
+                let mounted = c
+                    .ctx
+                    .files
+                    .get(f.as_str())
+                    .map(|b| String::from_utf8_lossy(b).into_owned());
+                match mounted.or_else(|| pod_file(cluster, pod, f)) {
                     Some(text) => out.out(&text),
                     None => {
                         out.err_line(&format!("cat: {f}: No such file or directory"));
@@ -148,6 +157,36 @@ pub async fn run_in_pod(
             code
         }
         "nslookup" => nslookup(cluster, pod, args, out),
+        "ls" => {
+            let dir = args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .map(|d| d.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| "/".into());
+            let mut names: Vec<String> = c
+                .ctx
+                .files
+                .keys()
+                .filter_map(|p| p.strip_prefix(&format!("{dir}/")))
+                .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+                .collect();
+            if dir == "/etc" {
+                names.extend(["hostname", "hosts", "resolv.conf"].map(String::from));
+            }
+            names.sort();
+            names.dedup();
+            if names.is_empty() && !c.ctx.files.contains_key(&dir) {
+                out.err_line(&format!("ls: cannot access '{dir}': No such file or directory"));
+                return 2;
+            }
+            if names.is_empty() {
+                out.line(&dir);
+            }
+            for n in names {
+                out.line(&n);
+            }
+            0
+        }
         "sh" | "bash" | "ash" => {
             if args.first().map(String::as_str) == Some("-c") {
                 let Some(script) = args.get(1) else {
