@@ -5,6 +5,7 @@
 //!   short timer ([`COALESCE`]); when it fires the tables are pulled once, the lesson checks run
 //!   once and the screen is drawn once, however many changes arrived meanwhile;
 //! - output chunks and completion of the running command (from the shell actor);
+//! - new lesson views from the lesson actor ([`super::lesson_actor`]), which runs the checks;
 //! - a one-shot timer for the next highlight fade, armed only while a highlight is shown;
 //! - SIGTERM/SIGHUP/SIGINT and panics elsewhere, which end the loop so the guard restores the
 //!   terminal.
@@ -37,6 +38,7 @@ use crate::shell::io::{Chunk, Output};
 use crate::shell::Session;
 
 use super::app::{App, Effect, ResourceTab};
+use super::lesson_actor::{spawn_lesson, LessonRequest};
 use super::terminal_guard::{self, TerminalGuard};
 use super::{draw, strings, LessonSource, LineRunner, UiOptions};
 
@@ -99,7 +101,7 @@ pub async fn run_loop<B, E>(
     mut events: E,
     cluster: Cluster,
     runner: impl LineRunner,
-    mut lesson: Box<dyn LessonSource>,
+    lesson: Box<dyn LessonSource>,
     opts: UiOptions,
     stop: impl Future<Output = ()>,
 ) -> anyhow::Result<LoopStats>
@@ -110,12 +112,15 @@ where
 {
     let lang = opts.lang;
     let size = terminal.size()?;
-    let mut app = App::new(lang, lesson.view(lang), (size.width, size.height));
+    let mut lesson = spawn_lesson(lesson, cluster.clone(), lang);
+    let mut app = App::new(
+        lang,
+        lesson.views.borrow_and_update().clone(),
+        (size.width, size.height),
+    );
+    let mut lesson_alive = true;
     let mut stats = LoopStats::default();
     app.set_tables(snapshot_tables(&cluster), now());
-    if lesson.refresh(&cluster, &app.history) {
-        app.set_lesson(lesson.view(lang));
-    }
 
     let mut shell = spawn_shell(runner);
     let mut store_watch = Some(cluster.watch());
@@ -161,9 +166,14 @@ where
                 refresh_at = None;
                 stats.table_refreshes += 1;
                 dirty |= app.set_tables(snapshot_tables(&cluster), now());
-                if lesson.refresh(&cluster, &app.history) {
-                    app.set_lesson(lesson.view(lang));
+                lesson.send(LessonRequest::Check { history: app.history.clone() });
+            }
+            changed = lesson.views.changed(), if lesson_alive => {
+                if changed.is_ok() {
+                    app.set_lesson(lesson.views.borrow_and_update().clone());
                     dirty = true;
+                } else {
+                    lesson_alive = false;
                 }
             }
             Some(chunk) = shell.output.recv() => {
@@ -183,9 +193,7 @@ where
                     app.on_output(chunk);
                 }
                 effects = app.on_command_done(status);
-                if lesson.refresh(&cluster, &app.history) {
-                    app.set_lesson(lesson.view(lang));
-                }
+                lesson.send(LessonRequest::Check { history: app.history.clone() });
                 dirty = true;
             }
             _ = sleep_until(fade_at) => {
@@ -199,22 +207,13 @@ where
                 Effect::Run(text) => shell.run(text),
                 Effect::Cancel => shell.cancel(),
                 Effect::Quit => quit = true,
-                Effect::NextStep => {
-                    if lesson.next_step() {
-                        lesson.refresh(&cluster, &app.history);
-                        app.set_lesson(lesson.view(lang));
-                    }
-                }
-                Effect::PrevStep => {
-                    if lesson.prev_step() {
-                        lesson.refresh(&cluster, &app.history);
-                        app.set_lesson(lesson.view(lang));
-                    }
-                }
+                Effect::NextStep => lesson.send(LessonRequest::NextStep),
+                Effect::PrevStep => lesson.send(LessonRequest::PrevStep),
             }
         }
     }
     shell.shutdown();
+    lesson.shutdown();
     Ok(stats)
 }
 
@@ -376,9 +375,9 @@ mod tests {
         fn view(&self, lang: Lang) -> LessonView {
             self.inner.view(lang)
         }
-        fn refresh(&mut self, _cluster: &Cluster, _history: &[String]) -> bool {
+        fn refresh<'a>(&'a mut self, _cluster: &'a Cluster, _history: &'a [String]) -> BoxFuture<'a, bool> {
             self.refreshes.fetch_add(1, Ordering::SeqCst);
-            false
+            Box::pin(async { false })
         }
         fn next_step(&mut self) -> bool {
             self.inner.next_step()
@@ -470,6 +469,64 @@ mod tests {
         for want in ["$ echo hi", "ran: echo hi", "$ sleep 100", "^C", "ran: echo after"] {
             assert!(text.contains(want), "{want:?} missing:\n{text}");
         }
+    }
+
+    /// Checks that take a minute (an HTTP check waiting for its timeout).
+    struct SlowLesson;
+
+    impl LessonSource for SlowLesson {
+        fn view(&self, _lang: Lang) -> LessonView {
+            LessonView::default()
+        }
+        fn refresh<'a>(&'a mut self, _cluster: &'a Cluster, _history: &'a [String]) -> BoxFuture<'a, bool> {
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                false
+            })
+        }
+        fn next_step(&mut self) -> bool {
+            false
+        }
+        fn prev_step(&mut self) -> bool {
+            false
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slow_lesson_checks_do_not_block_typing() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let shell = rig.shell.clone();
+        let driver = async {
+            settle().await;
+            type_line(&tx, "echo one");
+            settle().await;
+            assert_eq!(
+                *shell.log.lock().unwrap(),
+                vec!["echo one"],
+                "ran while the checks still run"
+            );
+            type_line(&tx, "echo two");
+            settle().await;
+            assert_eq!(shell.log.lock().unwrap().len(), 2);
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let started = Instant::now();
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            Box::new(SlowLesson),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "quit without waiting for the checks"
+        );
     }
 
     #[tokio::test(start_paused = true)]

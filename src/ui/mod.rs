@@ -17,12 +17,15 @@ pub mod app;
 pub mod draw;
 pub mod event_loop;
 pub mod keymap;
+pub mod lesson_actor;
 pub mod markdown;
 pub mod panes;
 pub mod strings;
 pub mod terminal_guard;
 pub mod theme;
 pub mod wrap;
+
+use futures::future::BoxFuture;
 
 use crate::runtime::Cluster;
 use crate::shell::Session;
@@ -70,13 +73,18 @@ pub struct StepView {
 }
 
 /// Where the lesson pane's content comes from. The binary adapts the lessons module to this.
-pub trait LessonSource: Send {
+///
+/// The UI keeps the source in its own task ([`lesson_actor`]): `refresh` may take its time (an
+/// HTTP check waiting for a timeout) without freezing the screen, and is dropped unfinished
+/// when the learner moves to another step, so it must be safe to cancel (checks only read).
+pub trait LessonSource: Send + 'static {
     /// The lesson as it should be shown now, in `lang`.
     fn view(&self, lang: Lang) -> LessonView;
 
-    /// The cluster changed or a command finished: re-run the checks. `history` is every command
-    /// line the learner ran in this session, oldest first. Return true if the view changed.
-    fn refresh(&mut self, cluster: &Cluster, history: &[String]) -> bool;
+    /// Re-run the current step's checks (the cluster changed or a command finished).
+    /// `history` is every command line the learner ran in this session, oldest first.
+    /// Resolve to true if the view changed.
+    fn refresh<'a>(&'a mut self, cluster: &'a Cluster, history: &'a [String]) -> BoxFuture<'a, bool>;
 
     /// Go to the next step (F6). Return true if the view changed.
     fn next_step(&mut self) -> bool;
@@ -97,8 +105,8 @@ impl LessonSource for StaticLesson {
         self.view.clone()
     }
 
-    fn refresh(&mut self, _cluster: &Cluster, _history: &[String]) -> bool {
-        false
+    fn refresh<'a>(&'a mut self, _cluster: &'a Cluster, _history: &'a [String]) -> BoxFuture<'a, bool> {
+        Box::pin(async { false })
     }
 
     fn next_step(&mut self) -> bool {
@@ -123,19 +131,11 @@ impl LessonSource for StaticLesson {
 /// Something that runs one command line at a time: the learner's [`Session`], or a fake in
 /// tests. The returned future is dropped to cancel the command (Ctrl+C).
 pub trait LineRunner: Send + 'static {
-    fn run_line<'a>(
-        &'a mut self,
-        line: &'a str,
-        out: &'a crate::shell::io::Output,
-    ) -> futures::future::BoxFuture<'a, i32>;
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
 }
 
 impl LineRunner for Session {
-    fn run_line<'a>(
-        &'a mut self,
-        line: &'a str,
-        out: &'a crate::shell::io::Output,
-    ) -> futures::future::BoxFuture<'a, i32> {
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
         Box::pin(Session::run_line(self, line, out))
     }
 }
