@@ -33,6 +33,8 @@ pub enum Effect {
     Quit,
     NextStep,
     PrevStep,
+    /// A hint was opened: let the lesson remember it.
+    HintRevealed,
 }
 
 /// The live tables of the resources pane, in tab order.
@@ -441,7 +443,7 @@ impl App {
             }
             Action::Help => self.help = true,
             Action::CloseOverlay => self.help = false,
-            Action::Hint => self.reveal_hint(),
+            Action::Hint => return self.reveal_hint(),
             Action::Solution => {
                 let has = self.current_step().is_some_and(|s| !s.solution.is_empty());
                 if has {
@@ -570,7 +572,7 @@ impl App {
         self.input.set(&entry);
     }
 
-    fn reveal_hint(&mut self) {
+    fn reveal_hint(&mut self) -> Vec<Effect> {
         let total = self.current_step().map_or(0, |s| s.hints.len());
         if total == 0 {
             self.notice = Some(self.tr(strings::NO_HINTS).to_string());
@@ -579,7 +581,9 @@ impl App {
         } else {
             self.hints_shown += 1;
             self.lesson_scroll = usize::MAX;
+            return vec![Effect::HintRevealed];
         }
+        Vec::new()
     }
 
     /// Output of the running command.
@@ -646,10 +650,13 @@ impl App {
             // The learner's last action completed the step: say so where the eyes are.
             self.notice = Some(format!("✓ {}", self.tr(strings::STEP_DONE)));
         }
+        let opened = view.steps.get(view.current).map_or(0, |s| s.hints_shown);
         if !same_step {
-            self.hints_shown = 0;
+            self.hints_shown = opened;
             self.show_solution = false;
             self.lesson_scroll = 0;
+        } else {
+            self.hints_shown = self.hints_shown.max(opened);
         }
         self.lesson = view;
     }
@@ -901,7 +908,7 @@ mod tests {
     #[test]
     fn hints_are_revealed_one_at_a_time_and_reset_on_step_change() {
         let mut app = app();
-        app.on_key(key(KeyCode::F(2)));
+        assert_eq!(app.on_key(key(KeyCode::F(2))), vec![Effect::HintRevealed]);
         assert_eq!(app.hints_shown, 1);
         app.on_key(key(KeyCode::F(2)));
         app.on_key(key(KeyCode::F(2)));
@@ -915,8 +922,14 @@ mod tests {
         v.current = 1;
         app.set_lesson(v);
         assert_eq!((app.hints_shown, app.show_solution, app.lesson_scroll), (0, false, 0));
-        app.on_key(key(KeyCode::F(2)));
+        assert_eq!(app.on_key(key(KeyCode::F(2))), vec![]);
         assert_eq!(app.notice.as_deref(), Some("This step has no hints."));
+        // Hints opened in an earlier session stay open.
+        let mut v = app.lesson.clone();
+        v.current = 0;
+        v.steps[0].hints_shown = 1;
+        app.set_lesson(v);
+        assert_eq!(app.hints_shown, 1);
     }
 
     #[test]

@@ -209,6 +209,7 @@ where
                 Effect::Quit => quit = true,
                 Effect::NextStep => lesson.send(LessonRequest::NextStep),
                 Effect::PrevStep => lesson.send(LessonRequest::PrevStep),
+                Effect::HintRevealed => lesson.send(LessonRequest::RevealHint),
             }
         }
     }

@@ -10,7 +10,7 @@
 //! - re-check requests that arrive while checks run are merged into one more run afterwards (a
 //!   busy cluster cannot starve a check by restarting it forever);
 //! - moving to another step abandons the running checks (they are about the old step) and
-//!   checks the new step.
+//!   checks the new step; opening a hint interrupts them too, and they run again.
 
 use futures::future::BoxFuture;
 use tokio::sync::{mpsc, watch};
@@ -29,6 +29,7 @@ pub enum LessonRequest {
     },
     NextStep,
     PrevStep,
+    RevealHint,
 }
 
 /// The loop's side of the lesson actor.
@@ -87,6 +88,10 @@ pub fn spawn_lesson(mut source: Box<dyn LessonSource>, cluster: Cluster, lang: L
                 if changed {
                     views_tx.send_replace(source.view(lang));
                 }
+                if navigate.is_some() {
+                    // The checks were interrupted: whatever happens next, run them again.
+                    want_check = true;
+                }
             } else {
                 match rx.recv().await {
                     None => return,
@@ -97,14 +102,15 @@ pub fn spawn_lesson(mut source: Box<dyn LessonSource>, cluster: Cluster, lang: L
                     Some(nav) => navigate = Some(nav),
                 }
             }
-            let moved = match navigate {
-                Some(LessonRequest::NextStep) => source.next_step(),
-                Some(LessonRequest::PrevStep) => source.prev_step(),
-                _ => false,
+            let (changed, moved) = match navigate {
+                Some(LessonRequest::NextStep) => (source.next_step(), true),
+                Some(LessonRequest::PrevStep) => (source.prev_step(), true),
+                Some(LessonRequest::RevealHint) => (source.reveal_hint(), false),
+                _ => (false, false),
             };
-            if moved {
+            if changed {
                 views_tx.send_replace(source.view(lang));
-                want_check = true;
+                want_check |= moved;
             }
         }
     });
@@ -151,6 +157,11 @@ mod tests {
         }
         fn prev_step(&mut self) -> bool {
             self.inner.prev_step()
+        }
+        fn reveal_hint(&mut self) -> bool {
+            let cur = self.inner.view.current;
+            self.inner.view.steps[cur].hints_shown += 1;
+            true
         }
     }
 
@@ -206,6 +217,24 @@ mod tests {
         assert!(
             started.load(Ordering::SeqCst) <= 3,
             "merged, not one per request: {started:?}"
+        );
+        h.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_opened_hint_is_remembered_and_the_checks_rerun() {
+        let cluster = Cluster::start(ClusterConfig::default()).await.unwrap();
+        let (s, runs, started) = slow(Duration::from_secs(5));
+        let mut h = spawn_lesson(Box::new(s), cluster, Lang::Ko);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        h.send(LessonRequest::RevealHint);
+        h.views.changed().await.unwrap();
+        assert_eq!(h.views.borrow_and_update().steps[0].hints_shown, 1);
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert_eq!(
+            (started.load(Ordering::SeqCst), runs.load(Ordering::SeqCst)),
+            (2, 1),
+            "interrupted, then run again"
         );
         h.shutdown();
     }

@@ -68,6 +68,8 @@ pub struct StepView {
     pub check_status: Option<String>,
     /// Hints, revealed one at a time (F2).
     pub hints: Vec<String>,
+    /// How many hints are already open (e.g. from an earlier session).
+    pub hints_shown: usize,
     /// Commands that solve the step, shown on request (F3).
     pub solution: Vec<String>,
 }
@@ -91,6 +93,12 @@ pub trait LessonSource: Send + 'static {
 
     /// Go back one step (F5). Return true if the view changed.
     fn prev_step(&mut self) -> bool;
+
+    /// The learner opened the next hint of the current step (F2); remember it (progress).
+    /// Return true if the view changed. The UI shows the hint at once either way.
+    fn reveal_hint(&mut self) -> bool {
+        false
+    }
 }
 
 /// A [`LessonSource`] over a fixed view: no checks, steps move freely. For `start` without a
