@@ -11,7 +11,7 @@
 //!   terminal.
 //!
 //! There is no periodic tick: an idle lab sleeps in `select!` and uses no CPU. The screen is
-//! drawn only after something changed the state.
+//! drawn only after something changed the state, and at most once per [`FRAME`].
 //!
 //! The learner's [`Session`] lives in a small actor task ([`spawn_shell`]) that owns it, runs one
 //! command at a time, streams its output back, and drops the command's future when asked to
@@ -44,6 +44,8 @@ use super::{draw, strings, LessonSource, LineRunner, UiOptions};
 
 /// How long a burst of store changes is gathered before one refresh.
 pub const COALESCE: Duration = Duration::from_millis(30);
+/// The shortest time between two frames (about 60 per second).
+pub const FRAME: Duration = Duration::from_millis(16);
 
 /// Run the lab's UI on the real terminal until the learner quits. The terminal is restored on
 /// every exit path.
@@ -130,11 +132,21 @@ where
     let mut dirty = true;
     let mut quit = false;
 
+    let mut last_draw: Option<Instant> = None;
     while !quit {
+        // Draw when something changed, but at most once per frame: a command streaming
+        // thousands of chunks a second costs one frame per FRAME, not one per chunk.
+        let mut draw_at = None;
         if dirty {
-            terminal.draw(|f| draw::draw(f, &app))?;
-            stats.draws += 1;
-            dirty = false;
+            let due = last_draw.map(|t| t + FRAME);
+            if due.is_none_or(|d| d <= Instant::now()) {
+                terminal.draw(|f| draw::draw(f, &app))?;
+                stats.draws += 1;
+                dirty = false;
+                last_draw = Some(Instant::now());
+            } else {
+                draw_at = due;
+            }
         }
         let fade_at = app.next_deadline().map(Instant::from_std);
         let mut effects = Vec::new();
@@ -196,6 +208,7 @@ where
                 lesson.send(LessonRequest::Check { history: app.history.clone() });
                 dirty = true;
             }
+            _ = sleep_until(draw_at) => {}
             _ = sleep_until(fade_at) => {
                 dirty |= app.expire(now());
             }
@@ -359,6 +372,13 @@ mod tests {
                 if line.starts_with("sleep") {
                     let _guard = OnDrop(self.dropped.clone());
                     return std::future::pending::<i32>().await;
+                }
+                if line == "flood" {
+                    for i in 0..1000 {
+                        out.line(&format!("chunk {i}"));
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    return 0;
                 }
                 out.line(&format!("ran: {line}"));
                 0
@@ -528,6 +548,34 @@ mod tests {
             started.elapsed() < Duration::from_secs(10),
             "quit without waiting for the checks"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn streaming_output_is_drawn_at_most_once_per_frame() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let driver = async {
+            settle().await;
+            type_line(&tx, "flood");
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let lesson = Box::new(StaticLesson::default());
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            lesson,
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        let stats = stats.unwrap();
+        // 1000 chunks over ~1 s: about 1000 / 16 frames, not 1000.
+        assert!(stats.draws < 100, "{stats:?}");
+        let text = screen(&rig.terminal);
+        assert!(text.contains("chunk 999"), "the last frame shows the end:\n{text}");
     }
 
     #[tokio::test(start_paused = true)]
