@@ -12,6 +12,20 @@
 //!
 //! The UI does not depend on the lessons module: the binary hands it a [`LessonSource`], a
 //! small trait over a plain view model ([`LessonView`]).
+//!
+//! Wiring, in the binary:
+//!
+//! ```text
+//! let session = lesson.open_session(config, &root, &out).await?;   // cluster + workspace + shell
+//! let cluster = session.cluster.clone();
+//! let source: Box<dyn LessonSource> = Box::new(MyAdapter { run: LessonRun::open(..)? });
+//! k8s_lab::ui::run(cluster, session, source, UiOptions { lang: Lang::Ko }).await?;
+//! ```
+//!
+//! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
+//! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, PgUp/PgDn scroll output,
+//! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
+//! The mouse is not captured, so the terminal's own text selection (copying a command) works.
 
 pub mod app;
 pub mod draw;

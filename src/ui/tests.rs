@@ -448,3 +448,18 @@ fn status_bar_both_languages() {
     }
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn terminal_title_says_when_a_command_runs() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    for c in "kubectl get svc -w".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    let title_row = draw::layout(app.size).terminal.y as usize;
+    let row = rows(render(&app).backend().buffer())[title_row].clone();
+    assert!(row.contains("실행 중 — Ctrl+C: 취소"), "{row}");
+    app.on_command_done(0);
+    let row = rows(render(&app).backend().buffer())[title_row].clone();
+    assert!(!row.contains("실행 중"), "{row}");
+}

@@ -14,10 +14,10 @@ use crate::ui::{strings, theme};
 
 pub fn render(frame: &mut Frame, screen: Rect, app: &App) {
     let rows = help_rows(app.lang);
-    let w = screen.width.saturating_sub(4).min(100);
     let max_h = screen.height.saturating_sub(2);
     // Two columns when one does not fit the screen's height.
     let columns = if rows.len() as u16 + 2 > max_h { 2 } else { 1 };
+    let w = screen.width.saturating_sub(4).min(if columns == 1 { 64 } else { 100 });
     let per_col = rows.len().div_ceil(columns);
     let h = (per_col as u16 + 2).min(max_h);
     let area = Rect::new(
