@@ -82,6 +82,150 @@ fn headless_ips(cluster: &Cluster, ns: &str, svc: &str) -> Vec<Ipv4Addr> {
     ips
 }
 
+/// One answer record of the cluster zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rec {
+    A(Ipv4Addr),
+    Cname(String),
+    Srv { port: u16, target: String },
+    Ptr(String),
+}
+
+/// What the cluster's DNS knows about a name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Answer {
+    pub records: Vec<Rec>,
+    /// The name does not exist at all (NXDOMAIN), as opposed to existing without this type.
+    pub nxdomain: bool,
+    /// The name is outside the zones the lab serves (no upstream: the lab is offline).
+    pub outside: bool,
+}
+
+/// The record types a query can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QType {
+    A,
+    Aaaa,
+    Srv,
+    Ptr,
+    Cname,
+    Any,
+}
+
+/// Answer a query for `fqdn` (no trailing dot needed) the way CoreDNS's kubernetes plugin does.
+pub fn lookup(cluster: &Cluster, fqdn: &str, qtype: QType) -> Answer {
+    let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(rev) = name.strip_suffix(".in-addr.arpa") {
+        let octets: Vec<&str> = rev.split('.').rev().collect();
+        let ip = octets.join(".");
+        let target = cluster
+            .list(Kind::Service, None)
+            .into_iter()
+            .find(|s| s.as_service().and_then(|s| s.spec.as_ref()?.cluster_ip.as_deref()) == Some(ip.as_str()))
+            .map(|s| format!("{}.{}.svc.{CLUSTER_DOMAIN}", s.name(), s.namespace()));
+        return match target {
+            Some(t) if matches!(qtype, QType::Ptr | QType::Any) => Answer {
+                records: vec![Rec::Ptr(t)],
+                ..Default::default()
+            },
+            Some(_) => Answer::default(),
+            None => Answer {
+                nxdomain: true,
+                ..Default::default()
+            },
+        };
+    }
+    let Some(rest) = name.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else {
+        return Answer {
+            outside: true,
+            ..Default::default()
+        };
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    let want_a = matches!(qtype, QType::A | QType::Any);
+    match parts.as_slice() {
+        [port, proto, svc, ns, "svc"] if port.starts_with('_') && proto.starts_with('_') => {
+            let Some(spec) = cluster
+                .get(Kind::Service, ns, svc)
+                .and_then(|o| o.as_service()?.spec.clone())
+            else {
+                return Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                };
+            };
+            let (pname, pproto) = (&port[1..], proto[1..].to_ascii_uppercase());
+            let found = spec.ports.unwrap_or_default().into_iter().find(|p| {
+                p.name.as_deref() == Some(pname) && p.protocol.as_deref().unwrap_or("TCP").eq_ignore_ascii_case(&pproto)
+            });
+            match found {
+                Some(p) if matches!(qtype, QType::Srv | QType::Any) => Answer {
+                    records: vec![Rec::Srv {
+                        port: p.port as u16,
+                        target: format!("{svc}.{ns}.svc.{CLUSTER_DOMAIN}"),
+                    }],
+                    ..Default::default()
+                },
+                Some(_) => Answer::default(),
+                None => Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                },
+            }
+        }
+        [svc, ns, "svc"] => {
+            let Some(spec) = cluster
+                .get(Kind::Service, ns, svc)
+                .and_then(|o| o.as_service()?.spec.clone())
+            else {
+                return Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                };
+            };
+            if spec.type_.as_deref() == Some("ExternalName") {
+                let target = spec.external_name.unwrap_or_default();
+                return Answer {
+                    records: vec![Rec::Cname(target)],
+                    ..Default::default()
+                };
+            }
+            let ips = lookup_a(cluster, &name);
+            Answer {
+                records: if want_a {
+                    ips.into_iter().map(Rec::A).collect()
+                } else {
+                    vec![]
+                },
+                ..Default::default()
+            }
+        }
+        [_, ns, "pod"] if cluster.get(Kind::Namespace, "", ns).is_none() => Answer {
+            nxdomain: true,
+            ..Default::default()
+        },
+        [_, _, "pod"] => {
+            let ips = lookup_a(cluster, &name);
+            let nxdomain = ips.is_empty();
+            Answer {
+                records: if want_a {
+                    ips.into_iter().map(Rec::A).collect()
+                } else {
+                    vec![]
+                },
+                nxdomain,
+                ..Default::default()
+            }
+        }
+        // Namespace- and zone-level names exist but hold no address.
+        [_, "svc"] | ["svc"] | [_, "pod"] | ["pod"] => Answer::default(),
+        _ => Answer {
+            nxdomain: true,
+            ..Default::default()
+        },
+    }
+}
+
 /// Resolve a host name as a client at `origin` would: IP literals as they are, `localhost`,
 /// and cluster names only from inside the cluster (a pod's resolver points at kube-dns; the
 /// host's and the nodes' do not). Returns the name that answered and its addresses.
@@ -96,7 +240,17 @@ pub fn resolve(cluster: &Cluster, origin: &Origin, name: &str) -> Option<(String
         return None;
     };
     candidates(name, namespace).into_iter().find_map(|c| {
-        let ips = lookup_a(cluster, &c);
+        let answer = lookup(cluster, &c, QType::A);
+        let ips: Vec<Ipv4Addr> = answer
+            .records
+            .iter()
+            .flat_map(|r| match r {
+                Rec::A(ip) => vec![*ip],
+                // ExternalName: follow the CNAME once, inside the cluster zone only (offline lab).
+                Rec::Cname(t) => lookup_a(cluster, t),
+                _ => vec![],
+            })
+            .collect();
         (!ips.is_empty()).then_some((c, ips))
     })
 }

@@ -7,6 +7,7 @@
 
 pub mod addresses;
 pub mod dns;
+pub mod dns_server;
 pub mod http;
 pub mod proxy;
 pub mod tls;
