@@ -146,6 +146,37 @@ pub const KEYMAP: &[Binding] = &[
         Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
         Tr::new("탭", "tab"),
     ),
+    // The same on Alt+letter, for terminals (and laptops) where F-keys are awkward.
+    b(
+        KeyCode::Char('h'),
+        ALT,
+        Action::Hint,
+        Tr::new("힌트를 하나 더 보기", "show the next hint"),
+    ),
+    b(
+        KeyCode::Char('s'),
+        ALT,
+        Action::Solution,
+        Tr::new("정답 명령 보기/숨기기", "show/hide the solution commands"),
+    ),
+    b(
+        KeyCode::Char('p'),
+        ALT,
+        Action::PrevStep,
+        Tr::new("이전 단계", "previous step"),
+    ),
+    b(
+        KeyCode::Char('n'),
+        ALT,
+        Action::NextStep,
+        Tr::new("다음 단계", "next step"),
+    ),
+    b(
+        KeyCode::Char('t'),
+        ALT,
+        Action::NextTab,
+        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+    ),
     b(
         KeyCode::Char('l'),
         CTRL,
@@ -338,7 +369,9 @@ pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
     }
     match code {
         KeyCode::F(n) => s.push_str(&format!("F{n}")),
-        KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => s.push(c.to_ascii_uppercase()),
+        KeyCode::Char(c) if mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            s.push(c.to_ascii_uppercase())
+        }
         KeyCode::Char(c) => s.push(c),
         KeyCode::Enter => s.push_str("Enter"),
         KeyCode::Esc => s.push_str("Esc"),
@@ -452,6 +485,8 @@ mod tests {
         assert_eq!(help.0, "F1, ?");
         let home = rows.iter().find(|(_, d)| *d == "start of line").unwrap();
         assert_eq!(home.0, "Home, Ctrl+A");
+        let next = rows.iter().find(|(_, d)| *d == "next step").unwrap();
+        assert_eq!(next.0, "F6, Alt+N");
         assert_eq!(rows.iter().filter(|(_, d)| *d == "start of line").count(), 1);
         let status = status_entries(Lang::Ko);
         assert_eq!(status.first().unwrap(), &("F1".to_string(), "도움말"));
