@@ -197,8 +197,7 @@ where
             }
             done = shell.done.recv() => {
                 let Some(status) = done else {
-                    app.on_output(Chunk::Text(crate::shell::io::Stream::Err, format!("{}\n", app.tr(strings::SHELL_GONE))));
-                    anyhow::bail!("the shell task stopped");
+                    anyhow::bail!(app.tr(strings::SHELL_GONE));
                 };
                 // Output sent before completion is already queued: show it first.
                 while let Ok(chunk) = shell.output.try_recv() {
@@ -226,8 +225,9 @@ where
             }
         }
     }
-    shell.shutdown();
-    lesson.shutdown();
+    // Dropping the handles stops the actors (and cancels a running command).
+    drop(shell);
+    drop(lesson);
     Ok(stats)
 }
 
@@ -289,8 +289,12 @@ impl ShellHandle {
         let _ = self.cancel.send(self.last_id);
     }
 
-    pub fn shutdown(self) {
-        let _ = self.cancel.send(self.last_id);
+    /// Stop the actor; a running command is cancelled (its future dropped).
+    pub fn shutdown(self) {}
+}
+
+impl Drop for ShellHandle {
+    fn drop(&mut self) {
         self.task.abort();
     }
 }
@@ -689,6 +693,14 @@ mod tests {
             out.push(t);
         }
         assert_eq!(out, vec!["ran: echo a\n"]);
-        handle.shutdown();
+        handle.run("sleep 9".into());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        drop(handle);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(
+            shell.dropped.load(Ordering::SeqCst),
+            2,
+            "quitting cancels a running command"
+        );
     }
 }

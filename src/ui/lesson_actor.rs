@@ -45,7 +45,12 @@ impl LessonHandle {
         let _ = self.requests.send(request);
     }
 
-    pub fn shutdown(self) {
+    /// Stop the actor (running checks are dropped).
+    pub fn shutdown(self) {}
+}
+
+impl Drop for LessonHandle {
+    fn drop(&mut self) {
         self.task.abort();
     }
 }
