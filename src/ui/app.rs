@@ -393,7 +393,8 @@ impl App {
             return Vec::new();
         }
         self.notice = None;
-        let action = keymap::lookup(&key, self.input.text.is_empty(), self.help);
+        let input_empty = self.input.text.is_empty() && self.pending.is_empty();
+        let action = keymap::lookup(&key, input_empty, self.help);
         if self.help {
             return match action {
                 Some(Action::Quit) => vec![Effect::Quit],
