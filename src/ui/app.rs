@@ -841,6 +841,12 @@ mod tests {
             texts(&app),
             vec!["$ kubectl apply -f - <<EOF", "> kind: Service", "> EOF"]
         );
+        app.on_command_done(0);
+        type_str(&mut app, "cat <<EOF");
+        app.on_key(key(KeyCode::Enter));
+        type_str(&mut app, "?");
+        assert!(!app.help, "a `?` starting a heredoc line is text");
+        assert_eq!(app.input.text, "?");
     }
 
     #[test]
