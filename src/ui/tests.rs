@@ -463,3 +463,21 @@ fn terminal_title_says_when_a_command_runs() {
     let row = rows(render(&app).backend().buffer())[title_row].clone();
     assert!(!row.contains("실행 중"), "{row}");
 }
+
+#[test]
+fn a_long_input_line_scrolls_sideways_to_keep_the_cursor_visible() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    let long = format!("echo {}끝", "가".repeat(60));
+    for c in long.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    let terminal = render(&app);
+    let input = draw::layout(app.size).input;
+    let row = rows(terminal.backend().buffer())[input.y as usize].clone();
+    assert!(row.contains("가끝"), "the end of the line is shown: {row}");
+    let pos = terminal.backend().cursor_position();
+    assert!(pos.x < input.x + input.width && pos.y == input.y, "{pos:?}");
+    app.on_key(key(KeyCode::Home));
+    let row = rows(render(&app).backend().buffer())[input.y as usize].clone();
+    assert!(row.contains("$ echo 가가"), "Home shows the start again: {row}");
+}
