@@ -58,6 +58,7 @@ pub async fn run(
     let stop = stop_signals()?;
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
     let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
     drop(terminal);
     drop(guard);
