@@ -1,7 +1,9 @@
 //! The learner's command line: sh-like parsing (quotes, `;`, `&&`, `||`, `|`, `$(…)`, `$VAR`,
 //! heredocs) and builtins, dispatching `kubectl` to [`crate::kubectl`].
 
+pub mod ast;
 pub mod io;
+pub mod parse;
 
 use std::collections::BTreeMap;
 
@@ -20,7 +22,13 @@ pub struct Session {
 
 impl Session {
     pub fn new(cluster: Cluster, workspace: Workspace) -> Session {
-        Session { cluster, workspace, vars: BTreeMap::new(), history: Vec::new(), last_status: 0 }
+        Session {
+            cluster,
+            workspace,
+            vars: BTreeMap::new(),
+            history: Vec::new(),
+            last_status: 0,
+        }
     }
 
     /// Run one command line (which may span several lines for a heredoc). Returns its exit
@@ -33,7 +41,6 @@ impl Session {
     /// True when `text` is not a complete command yet: an open quote, a trailing `\`, or a
     /// heredoc whose terminator has not been seen. The reader then asks for more lines.
     pub fn needs_more(text: &str) -> bool {
-        let _ = text;
-        false
+        parse::needs_more(text)
     }
 }
