@@ -43,6 +43,8 @@ pub struct ClusterConfig {
     pub nodes: usize,
     /// Node name prefix; the first node is called exactly this.
     pub node_name: String,
+    /// Nodes live at 127.0.<node_block>.1, .2 … (two labs at once need different blocks).
+    pub node_block: u8,
     /// How long a LoadBalancer stays `<pending>` before it gets an address (lab time).
     pub lb_delay: Duration,
     /// Addresses handed to LoadBalancer Services, in order.
@@ -58,6 +60,7 @@ impl Default for ClusterConfig {
         ClusterConfig {
             nodes: 3,
             node_name: "minikube".into(),
+            node_block: 2,
             lb_delay: Duration::from_secs(4),
             lb_pool: (1..=50).map(|i| Ipv4Addr::new(127, 0, 1, i)).collect(),
             clock_speed: 1.0,
@@ -72,11 +75,20 @@ pub struct Cluster {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Cluster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cluster").field("nodes", &self.inner.config.nodes).finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     store: Store,
     clock: Clock,
     config: ClusterConfig,
     net: net::Net,
+    kubelet: controllers::kubelet::State,
+    lb_pending: Mutex<std::collections::HashSet<String>>,
+    proxy: net::proxy::State,
     tasks: Mutex<Vec<AbortHandle>>,
 }
 
@@ -89,6 +101,9 @@ impl Cluster {
                 store: Store::new(),
                 clock: Clock::new(config.clock_speed),
                 net: net::Net::new(),
+                kubelet: Default::default(),
+                lb_pending: Default::default(),
+                proxy: Default::default(),
                 config,
                 tasks: Mutex::new(Vec::new()),
             }),
@@ -114,6 +129,18 @@ impl Cluster {
         &self.inner.net
     }
 
+    pub(crate) fn lb_pending(&self) -> &Mutex<std::collections::HashSet<String>> {
+        &self.inner.lb_pending
+    }
+
+    pub(crate) fn proxy(&self) -> &net::proxy::State {
+        &self.inner.proxy
+    }
+
+    pub(crate) fn kubelet(&self) -> &controllers::kubelet::State {
+        &self.inner.kubelet
+    }
+
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<Arc<Object>> {
         self.inner.store.get(&Key::new(kind, namespace, name))
     }
@@ -132,7 +159,25 @@ impl Cluster {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let handle = tokio::spawn(fut);
-        self.inner.tasks.lock().unwrap().push(handle.abort_handle());
+        self.keep(handle.abort_handle());
+    }
+
+    /// Like [`Cluster::spawn`], and also return the handle (to stop this task alone).
+    pub fn spawn_handle<F>(&self, fut: F) -> AbortHandle
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let handle = tokio::spawn(fut).abort_handle();
+        self.keep(handle.clone());
+        handle
+    }
+
+    fn keep(&self, handle: AbortHandle) {
+        let mut tasks = self.inner.tasks.lock().unwrap();
+        if tasks.len() >= 256 && tasks.len().is_power_of_two() {
+            tasks.retain(|t| !t.is_finished());
+        }
+        tasks.push(handle);
     }
 
     /// Stop every controller, pod and listener.

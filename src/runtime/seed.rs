@@ -87,7 +87,7 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
             spec: Some(NodeSpec { pod_cidr: Some(format!("10.244.{i}.0/24")), pod_cidrs: Some(vec![format!("10.244.{i}.0/24")]), ..Default::default() }),
             status: Some(NodeStatus {
                 addresses: Some(vec![
-                    NodeAddress { type_: "InternalIP".into(), address: node_ip(i).to_string() },
+                    NodeAddress { type_: "InternalIP".into(), address: node_ip(cfg.node_block, i).to_string() },
                     NodeAddress { type_: "Hostname".into(), address: name.clone() },
                 ]),
                 allocatable: Some(resources.clone()),
@@ -133,7 +133,7 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     cluster.create(Object::Endpoints(Endpoints {
         metadata: meta("kubernetes", Some("default"), &[("endpointslice.kubernetes.io/skip-mirror", "true")]),
         subsets: Some(vec![EndpointSubset {
-            addresses: Some(vec![EndpointAddress { ip: node_ip(0).to_string(), ..Default::default() }]),
+            addresses: Some(vec![EndpointAddress { ip: node_ip(cluster.config().node_block, 0).to_string(), ..Default::default() }]),
             ports: Some(vec![EndpointPort { name: Some("https".into()), port: 8443, protocol: Some("TCP".into()), ..Default::default() }]),
             ..Default::default()
         }]),

@@ -27,9 +27,10 @@ pub fn in_pod_cidr(ip: Ipv4Addr) -> bool {
     o[0] == 10 && o[1] == 244
 }
 
-/// The address of node number `index` (0-based): 127.0.2.1, 127.0.2.2 …
-pub fn node_ip(index: usize) -> Ipv4Addr {
-    Ipv4Addr::new(127, 0, 2, (index + 1).min(254) as u8)
+/// The address of node number `index` (0-based) in the lab's node block `127.0.<block>.0/24`:
+/// 127.0.2.1, 127.0.2.2 … for the default block 2.
+pub fn node_ip(block: u8, index: usize) -> Ipv4Addr {
+    Ipv4Addr::new(127, 0, block, (index + 1).min(254) as u8)
 }
 
 /// A random free ClusterIP from 10.96.0.0/12 (the low addresses are left for well-known ones).

@@ -6,6 +6,8 @@
 //! dialled: they are looked up here and replaced by the loopback listener that stands for them.
 
 pub mod addresses;
+pub mod dns;
+pub mod http;
 pub mod proxy;
 
 use std::collections::HashMap;

@@ -1,15 +1,22 @@
 //! What runs inside a pod for `kubectl exec` and `kubectl run -it`, and the lab's own `curl`
 //! (which the host shell uses too, with [`Origin::Host`]).
+//!
+//! A pod's programs are the commands its image would have: `curl`, `printenv`, `cat` of the
+//! files the kubelet writes (`/etc/resolv.conf`, `/etc/hosts`, `/etc/hostname`), `hostname`,
+//! `echo`, `nslookup`, `wget`, `sh -c`. They run with the pod's network identity, so names
+//! resolve through the pod's DNS search path and `localhost` is the pod itself.
 
-use crate::runtime::net::Origin;
+pub mod curl;
+
+use crate::runtime::controllers::kubelet::RunningPod;
+use crate::runtime::kinds::Kind;
+use crate::runtime::net::{dns, Origin};
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
 
 /// `curl ARGS…` from `origin`. Returns curl's exit code.
 pub async fn curl(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
-    let _ = (cluster, origin, args);
-    out.err_line("curl: not available yet");
-    2
+    curl::run(cluster, origin, args, out).await
 }
 
 /// Run `argv` in container `container` (first one if `None`) of a pod. Returns the exit code;
@@ -23,7 +30,200 @@ pub async fn exec(
     stdin: Option<&str>,
     out: &Output,
 ) -> i32 {
-    let _ = (cluster, namespace, pod, container, argv, stdin);
-    out.err_line("error: exec is not available yet");
-    1
+    let Some(obj) = cluster.get(Kind::Pod, namespace, pod) else {
+        out.err_line(&format!("Error from server (NotFound): pods \"{pod}\" not found"));
+        return 1;
+    };
+    let spec_containers: Vec<String> =
+        obj.as_pod().and_then(|p| p.spec.as_ref()).map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    if let Some(c) = container {
+        if !spec_containers.iter().any(|n| n == c) {
+            out.err_line(&format!("Error from server (BadRequest): container {c} is not valid for pod {pod}"));
+            return 1;
+        }
+    }
+    let Some(running) = cluster.running_pod(namespace, pod) else {
+        let phase = obj.as_pod().and_then(|p| p.status.as_ref()?.phase.clone()).unwrap_or_else(|| "Pending".into());
+        if phase == "Pending" {
+            let name = container.map(str::to_string).or_else(|| spec_containers.first().cloned()).unwrap_or_default();
+            out.err_line(&format!("error: unable to upgrade connection: container not found (\"{name}\")"));
+        } else {
+            out.err_line(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+        }
+        return 1;
+    };
+    if argv.is_empty() {
+        out.err_line("error: you must specify at least one command for the container");
+        return 1;
+    }
+    let code = run_in_pod(cluster, &running, container, argv, stdin, out).await;
+    if code != 0 {
+        out.err_line(&format!("command terminated with exit code {code}"));
+    }
+    code
+}
+
+/// Run one command inside a running pod (no kubectl wording around it).
+pub async fn run_in_pod(
+    cluster: &Cluster,
+    pod: &RunningPod,
+    container: Option<&str>,
+    argv: &[String],
+    stdin: Option<&str>,
+    out: &Output,
+) -> i32 {
+    let Some(c) = pod.container(container) else { return 1 };
+    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    let args = &argv[1..];
+    match argv[0].rsplit('/').next().unwrap_or("") {
+        "curl" => curl::run(cluster, &origin, args, out).await,
+        "wget" => wget(cluster, &origin, args, out).await,
+        "printenv" => {
+            if args.is_empty() {
+                for (k, v) in &c.ctx.env {
+                    out.line(&format!("{k}={v}"));
+                }
+                0
+            } else {
+                let mut code = 0;
+                for a in args {
+                    match c.ctx.env.get(a) {
+                        Some(v) => out.line(v),
+                        None => code = 1,
+                    }
+                }
+                code
+            }
+        }
+        "env" => {
+            for (k, v) in &c.ctx.env {
+                out.line(&format!("{k}={v}"));
+            }
+            0
+        }
+        "hostname" => {
+            out.line(&pod.name);
+            0
+        }
+        "echo" => {
+            out.line(&args.join(" "));
+            0
+        }
+        "true" => 0,
+        "false" => 1,
+        "cat" => {
+            if args.is_empty() {
+                out.out(stdin.unwrap_or(""));
+                return 0;
+            }
+            let mut code = 0;
+            for f in args {
+                match pod_file(cluster, pod, f) {
+                    Some(text) => out.out(&text),
+                    None => {
+                        out.err_line(&format!("cat: {f}: No such file or directory"));
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+        "nslookup" => nslookup(cluster, pod, args, out),
+        "sh" | "bash" | "ash" => {
+            if args.first().map(String::as_str) == Some("-c") {
+                let Some(script) = args.get(1) else {
+                    out.err_line("sh: -c requires an argument");
+                    return 2;
+                };
+                let mut code = 0;
+                for part in script.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+                    let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect();
+                    code = Box::pin(run_in_pod(cluster, pod, container, &words, stdin, out)).await;
+                }
+                code
+            } else {
+                0
+            }
+        }
+        other => {
+            out.err_line(&format!(
+                "OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown"
+            ));
+            126
+        }
+    }
+}
+
+/// The files the kubelet writes into every container.
+pub fn pod_file(cluster: &Cluster, pod: &RunningPod, path: &str) -> Option<String> {
+    match path {
+        "/etc/resolv.conf" => {
+            let dns_policy = cluster
+                .get(Kind::Pod, &pod.namespace, &pod.name)
+                .and_then(|o| o.as_pod()?.spec.as_ref()?.dns_policy.clone())
+                .unwrap_or_else(|| "ClusterFirst".into());
+            if dns_policy == "Default" {
+                return Some("nameserver 127.0.0.53\noptions edns0 trust-ad\n".into());
+            }
+            Some(format!(
+                "search {}\nnameserver {}\noptions ndots:5\n",
+                dns::search_path(&pod.namespace).join(" "),
+                crate::runtime::net::addresses::KUBE_DNS_IP
+            ))
+        }
+        "/etc/hostname" => Some(format!("{}\n", pod.name)),
+        "/etc/hosts" => Some(format!(
+            "# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n{}\t{}\n",
+            pod.ip, pod.name
+        )),
+        _ => None,
+    }
+}
+
+/// busybox's `nslookup NAME`.
+fn nslookup(cluster: &Cluster, pod: &RunningPod, args: &[String], out: &Output) -> i32 {
+    let Some(name) = args.first() else {
+        out.err_line("BusyBox v1.22.1 (2014-09-13 22:15:30 PDT) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]");
+        return 1;
+    };
+    let server = crate::runtime::net::addresses::KUBE_DNS_IP;
+    out.line(&format!("Server:    {server}"));
+    out.line(&format!("Address 1: {server} kube-dns.kube-system.svc.cluster.local"));
+    out.line("");
+    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    match dns::resolve(cluster, &origin, name) {
+        Some((fqdn, ips)) => {
+            out.line(&format!("Name:      {name}"));
+            for (i, ip) in ips.iter().enumerate() {
+                out.line(&format!("Address {}: {ip} {fqdn}", i + 1));
+            }
+            0
+        }
+        None => {
+            out.err_line(&format!("nslookup: can't resolve '{name}'"));
+            1
+        }
+    }
+}
+
+/// busybox's `wget -qO- URL` (and `-O -`).
+async fn wget(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
+    let url = args.iter().rev().find(|a| !a.starts_with('-')).cloned();
+    let Some(url) = url else {
+        out.err_line("wget: missing URL");
+        return 1;
+    };
+    let quiet = args.iter().any(|a| a.starts_with('-') && a.contains('q'));
+    let mut curl_args = vec!["-s".to_string(), url.clone()];
+    if !quiet {
+        out.err_line(&format!("Connecting to {url}"));
+    }
+    let (buf_out, buf) = Output::buffer();
+    let code = curl::run(cluster, origin, &curl_args.split_off(0), &buf_out).await;
+    out.out(&buf.stdout());
+    if code != 0 {
+        out.err_line(&format!("wget: can't connect to remote host: Connection refused"));
+        return 1;
+    }
+    0
 }

@@ -1,0 +1,511 @@
+//! The kubelet: runs the pods scheduled to the lab's nodes.
+//!
+//! A scheduled pod goes Pending → ContainerCreating → Running on the lab clock: the image is
+//! "pulled" (looked up in the catalog — an unknown image goes ErrImagePull → ImagePullBackOff with
+//! the kubelet's events), the pod gets an IP from its node's range, each container's program
+//! listens on a real loopback socket registered under `podIP:port`, and the Service environment
+//! variables are fixed from the Services that exist at that moment. A pod being deleted stops its
+//! programs, then disappears from the store.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{
+    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodStatus,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use tokio::task::AbortHandle;
+
+use super::{all_keys, Controller};
+use crate::runtime::images::server::{serve, LogSink};
+use crate::runtime::images::{self, PodCtx, Program};
+use crate::runtime::kinds::Kind;
+use crate::runtime::net::{bind_loopback, Route};
+use crate::runtime::object::Object;
+use crate::runtime::store::{Key, WatchEvent};
+use crate::runtime::Cluster;
+
+pub const CONTROLLER: Controller = Controller { name: "kubelet", keys_for, reconcile, resync };
+
+/// How long a server program takes to exit after SIGTERM (lab time).
+const STOP_DELAY: Duration = Duration::from_millis(800);
+
+/// A container that is running.
+pub struct RunningContainer {
+    pub name: String,
+    pub image: String,
+    pub program: Arc<dyn Program>,
+    pub ctx: Arc<PodCtx>,
+    pub logs: LogSink,
+}
+
+/// A pod whose containers are running.
+pub struct RunningPod {
+    pub uid: String,
+    pub namespace: String,
+    pub name: String,
+    pub ip: Ipv4Addr,
+    pub node: String,
+    pub containers: Vec<RunningContainer>,
+    routes: Vec<SocketAddrV4>,
+    tasks: Vec<AbortHandle>,
+}
+
+impl RunningPod {
+    pub fn container(&self, name: Option<&str>) -> Option<&RunningContainer> {
+        match name {
+            Some(n) => self.containers.iter().find(|c| c.name == n),
+            None => self.containers.first(),
+        }
+    }
+}
+
+enum Slot {
+    Starting { uid: String, task: AbortHandle },
+    Running(Arc<RunningPod>),
+    Terminating { uid: String },
+}
+
+impl Slot {
+    fn uid(&self) -> &str {
+        match self {
+            Slot::Starting { uid, .. } | Slot::Terminating { uid } => uid,
+            Slot::Running(p) => &p.uid,
+        }
+    }
+}
+
+/// The kubelets' shared state (one map for all nodes of the lab).
+#[derive(Default)]
+pub struct State {
+    slots: Mutex<HashMap<(String, String), Slot>>,
+    used_ips: Mutex<HashSet<Ipv4Addr>>,
+    pulled: Mutex<HashSet<(String, String)>>,
+}
+
+impl Cluster {
+    /// The running pod `namespace/name`, if its containers are up.
+    pub fn running_pod(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
+        match self.kubelet().slots.lock().unwrap().get(&(namespace.to_string(), name.to_string())) {
+            Some(Slot::Running(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+}
+
+fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
+    match &*ev.object {
+        Object::Pod(_) => vec![Key::of(&ev.object)],
+        _ => vec![],
+    }
+}
+
+fn resync(cluster: &Cluster) -> Vec<Key> {
+    let mut keys = all_keys(cluster, Kind::Pod);
+    // Pods the store no longer has but the kubelet still runs.
+    for (ns, name) in cluster.kubelet().slots.lock().unwrap().keys() {
+        keys.push(Key::new(Kind::Pod, ns, name));
+    }
+    keys
+}
+
+fn reconcile(cluster: &Cluster, key: &Key) {
+    let state = cluster.kubelet();
+    let slot_key = (key.namespace.clone(), key.name.clone());
+    let obj = cluster.store().get(key);
+    let uid = obj.as_ref().and_then(|o| o.meta().uid.clone());
+    {
+        let mut slots = state.slots.lock().unwrap();
+        let stale = slots.get(&slot_key).is_some_and(|s| Some(s.uid()) != uid.as_deref());
+        if stale {
+            if let Some(s) = slots.remove(&slot_key) {
+                stop_slot(cluster, s);
+            }
+        }
+    }
+    let Some(obj) = obj else { return };
+    let Some(pod) = obj.as_pod() else { return };
+    let uid = uid.unwrap_or_default();
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { return };
+
+    if obj.meta().deletion_timestamp.is_some() {
+        let mut slots = state.slots.lock().unwrap();
+        if matches!(slots.get(&slot_key), Some(Slot::Terminating { .. })) {
+            return;
+        }
+        let had = slots.insert(slot_key.clone(), Slot::Terminating { uid: uid.clone() });
+        drop(slots);
+        let running = matches!(had, Some(Slot::Running(_)));
+        if let Some(s) = had {
+            stop_slot_later(cluster, s);
+        }
+        let cl = cluster.clone();
+        let key = key.clone();
+        cluster.spawn(async move {
+            if running {
+                cl.clock().sleep(STOP_DELAY).await;
+            }
+            if cl.store().get(&key).and_then(|o| o.meta().uid.clone()).as_deref() == Some(uid.as_str()) {
+                let _ = cl.store().remove(&key);
+            }
+            let mut slots = cl.kubelet().slots.lock().unwrap();
+            if slots.get(&(key.namespace.clone(), key.name.clone())).is_some_and(|s| s.uid() == uid) {
+                slots.remove(&(key.namespace.clone(), key.name.clone()));
+            }
+        });
+        return;
+    }
+
+    let mut slots = state.slots.lock().unwrap();
+    if slots.contains_key(&slot_key) {
+        return;
+    }
+    let cl = cluster.clone();
+    let (k2, pod2, node2) = (key.clone(), pod.clone(), node.clone());
+    let handle = cluster.spawn_handle(async move { start_pod(cl, k2, pod2, node2).await });
+    slots.insert(slot_key, Slot::Starting { uid, task: handle });
+    drop(slots);
+    set_creating(cluster, key, &node);
+}
+
+fn stop_slot(cluster: &Cluster, slot: Slot) {
+    match slot {
+        Slot::Starting { task, .. } => task.abort(),
+        Slot::Running(p) => {
+            for r in &p.routes {
+                cluster.net().remove_route(*r);
+            }
+            for t in &p.tasks {
+                t.abort();
+            }
+            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
+        }
+        Slot::Terminating { .. } => {}
+    }
+}
+
+/// Stop after the program's shutdown delay (it keeps serving meanwhile, as nginx drains).
+fn stop_slot_later(cluster: &Cluster, slot: Slot) {
+    if let Slot::Starting { task, .. } = &slot {
+        task.abort();
+        return;
+    }
+    let cl = cluster.clone();
+    cluster.spawn(async move {
+        cl.clock().sleep(STOP_DELAY).await;
+        stop_slot(&cl, slot);
+    });
+}
+
+fn node_ip_and_index(cluster: &Cluster, node: &str) -> (String, u8) {
+    let n = cluster.get(Kind::Node, "", node);
+    let ip = n
+        .as_ref()
+        .and_then(|n| n.as_node()?.status.as_ref()?.addresses.as_ref()?.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone()))
+        .unwrap_or_default();
+    let idx = n
+        .as_ref()
+        .and_then(|n| n.as_node()?.spec.as_ref()?.pod_cidr.clone())
+        .and_then(|c| c.split('.').nth(2).and_then(|x| x.parse().ok()))
+        .unwrap_or(0);
+    (ip, idx)
+}
+
+fn condition(ty: &str, status: bool, now: chrono::DateTime<chrono::Utc>) -> PodCondition {
+    PodCondition {
+        type_: ty.into(),
+        status: if status { "True" } else { "False" }.into(),
+        last_transition_time: Some(Time(now)),
+        ..Default::default()
+    }
+}
+
+fn waiting_status(pod: &Pod, reason: &str, message: Option<String>) -> Vec<ContainerStatus> {
+    pod.spec
+        .as_ref()
+        .map(|s| s.containers.as_slice())
+        .unwrap_or(&[])
+        .iter()
+        .map(|c| ContainerStatus {
+            name: c.name.clone(),
+            image: c.image.clone().unwrap_or_default(),
+            image_id: String::new(),
+            ready: false,
+            restart_count: 0,
+            started: Some(false),
+            state: Some(ContainerState {
+                waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect()
+}
+
+fn set_creating(cluster: &Cluster, key: &Key, node: &str) {
+    let (host_ip, _) = node_ip_and_index(cluster, node);
+    let now = cluster.clock().now();
+    let _ = cluster.store().update(key, |o| {
+        let Object::Pod(p) = o else { return };
+        let statuses = waiting_status(p, "ContainerCreating", None);
+        let names: Vec<String> = statuses.iter().map(|c| c.name.clone()).collect();
+        let st = p.status.get_or_insert_with(PodStatus::default);
+        st.phase = Some("Pending".into());
+        st.host_ip = Some(host_ip.clone());
+        st.host_ips = Some(vec![HostIP { ip: host_ip.clone() }]);
+        st.start_time = Some(Time(now));
+        st.container_statuses = Some(statuses);
+        let mut ready = condition("Ready", false, now);
+        ready.reason = Some("ContainersNotReady".into());
+        ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
+        let mut cready = ready.clone();
+        cready.type_ = "ContainersReady".into();
+        let scheduled = st.conditions.iter().flatten().find(|c| c.type_ == "PodScheduled").cloned();
+        st.conditions = Some(vec![
+            condition("PodReadyToStartContainers", false, now),
+            condition("Initialized", true, now),
+            ready,
+            cready,
+            scheduled.unwrap_or_else(|| condition("PodScheduled", true, now)),
+        ]);
+    });
+}
+
+fn pseudo_hex(seed: &str, len: usize) -> String {
+    let mut out = String::new();
+    let mut h = crate::runtime::names::fnv32a(seed.as_bytes());
+    while out.len() < len {
+        h = h.wrapping_mul(0x01000193) ^ 0x9e3779b9;
+        out.push_str(&format!("{h:08x}"));
+    }
+    out.truncate(len);
+    out
+}
+
+async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
+    let cfg = cluster.config().clone();
+    let obj = Object::Pod(pod.clone());
+    let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+
+    // Pull.
+    cluster.clock().sleep(cfg.container_start / 2).await;
+    let mut programs = Vec::new();
+    for c in &containers {
+        let image = c.image.clone().unwrap_or_default();
+        let pulled_key = (node.clone(), image.clone());
+        let present = cluster.kubelet().pulled.lock().unwrap().contains(&pulled_key);
+        let policy = c.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
+        match images::lookup(&image) {
+            Some(p) => {
+                if present && policy != "Always" {
+                    let msg = format!("Container image \"{image}\" already present on machine");
+                    cluster.record_event(&obj, "Normal", "Pulled", &msg, "kubelet");
+                } else {
+                    cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+                    let secs = 0.5 + (crate::runtime::names::fnv32a(image.as_bytes()) % 2000) as f64 / 1000.0;
+                    let size = 10_000_000 + crate::runtime::names::fnv32a(image.as_bytes()) % 90_000_000;
+                    let msg = format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.");
+                    cluster.record_event(&obj, "Normal", "Pulled", &msg, "kubelet");
+                    cluster.kubelet().pulled.lock().unwrap().insert(pulled_key);
+                }
+                programs.push((c.clone(), image, p));
+            }
+            None => return image_pull_backoff(cluster, key, obj, c.name.clone(), image).await,
+        }
+    }
+    cluster.clock().sleep(cfg.container_start / 2).await;
+
+    // Sandbox: the pod's IP.
+    let (_, idx) = node_ip_and_index(&cluster, &node);
+    let ip = {
+        let mut used = cluster.kubelet().used_ips.lock().unwrap();
+        let ip = (2..=254u8).map(|m| Ipv4Addr::new(10, 244, idx, m)).find(|ip| !used.contains(ip)).unwrap_or(Ipv4Addr::new(10, 244, idx, 255));
+        used.insert(ip);
+        ip
+    };
+
+    let env_base = service_env(&cluster, &key.namespace, pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true));
+    let mut running = Vec::new();
+    let mut routes = Vec::new();
+    let mut tasks = Vec::new();
+    let now = cluster.clock().now();
+    let mut statuses = Vec::new();
+    for (c, image, program) in programs {
+        let mut env = BTreeMap::new();
+        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        env.insert("HOSTNAME".to_string(), key.name.clone());
+        env.extend(env_base.clone());
+        for e in c.env.iter().flatten() {
+            let value = match (&e.value, &e.value_from) {
+                (Some(v), _) => v.clone(),
+                (None, Some(from)) => match from.field_ref.as_ref().map(|f| f.field_path.as_str()) {
+                    Some("metadata.name") => key.name.clone(),
+                    Some("metadata.namespace") => key.namespace.clone(),
+                    Some("status.podIP") => ip.to_string(),
+                    Some("spec.nodeName") => node.clone(),
+                    _ => String::new(),
+                },
+                _ => String::new(),
+            };
+            env.insert(e.name.clone(), value);
+        }
+        env.insert("HOME".to_string(), "/root".to_string());
+        let ctx = Arc::new(PodCtx {
+            cluster: cluster.clone(),
+            namespace: key.namespace.clone(),
+            pod_name: key.name.clone(),
+            pod_ip: ip,
+            node: node.clone(),
+            container: c.name.clone(),
+            image: image.clone(),
+            env,
+        });
+        let logs = LogSink::default();
+        for line in program.startup_log(&ctx) {
+            logs.push(now, line);
+        }
+        for port in program.ports() {
+            match bind_loopback(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await {
+                Ok(listener) => {
+                    let real = listener.local_addr().expect("bound listener has an address");
+                    let virt = SocketAddrV4::new(ip, port);
+                    cluster.net().set_route(virt, Route::Listener(real));
+                    routes.push(virt);
+                    let h = cluster.spawn_handle(serve(listener, program.clone(), ctx.clone(), port, logs.clone()));
+                    tasks.push(h);
+                }
+                Err(e) => cluster.record_event(&obj, "Warning", "Failed", &format!("Error: failed to listen on port {port}: {e}"), "kubelet"),
+            }
+        }
+        cluster.record_event(&obj, "Normal", "Created", &format!("Created container: {}", c.name), "kubelet");
+        cluster.record_event(&obj, "Normal", "Started", &format!("Started container {}", c.name), "kubelet");
+        let (repo, tag) = images::parse_image(&image);
+        let full = if repo.contains('/') && repo.split('/').next().is_some_and(|h| h.contains('.')) {
+            repo.clone()
+        } else if repo.contains('/') {
+            format!("docker.io/{repo}")
+        } else {
+            format!("docker.io/library/{repo}")
+        };
+        statuses.push(ContainerStatus {
+            name: c.name.clone(),
+            image: if repo.contains('/') { format!("{full}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") },
+            image_id: format!("{full}@sha256:{}", pseudo_hex(&image, 64)),
+            container_id: Some(format!("containerd://{}", pseudo_hex(&format!("{}{}", key.name, c.name), 64))),
+            ready: true,
+            restart_count: 0,
+            started: Some(true),
+            state: Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(Time(now)) }), ..Default::default() }),
+            ..Default::default()
+        });
+        running.push(RunningContainer { name: c.name.clone(), image, program, ctx, logs });
+    }
+
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let rp = Arc::new(RunningPod { uid: uid.clone(), namespace: key.namespace.clone(), name: key.name.clone(), ip, node, containers: running, routes, tasks });
+    {
+        let mut slots = cluster.kubelet().slots.lock().unwrap();
+        let slot_key = (key.namespace.clone(), key.name.clone());
+        match slots.get(&slot_key) {
+            Some(Slot::Starting { uid: u, .. }) if *u == uid => {
+                slots.insert(slot_key, Slot::Running(rp));
+            }
+            _ => {
+                drop(slots);
+                stop_slot(&cluster, Slot::Running(rp));
+                return;
+            }
+        }
+    }
+    let _ = cluster.store().update(&key, |o| {
+        let Object::Pod(p) = o else { return };
+        let st = p.status.get_or_insert_with(PodStatus::default);
+        st.phase = Some("Running".into());
+        st.pod_ip = Some(ip.to_string());
+        st.pod_ips = Some(vec![PodIP { ip: ip.to_string() }]);
+        st.container_statuses = Some(statuses.clone());
+        for c in st.conditions.iter_mut().flatten() {
+            if c.status != "True" {
+                c.status = "True".into();
+                c.reason = None;
+                c.message = None;
+                c.last_transition_time = Some(Time(now));
+            }
+        }
+    });
+}
+
+async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: String, image: String) {
+    let (repo, tag) = images::parse_image(&image);
+    let full = if repo.contains('/') { format!("{repo}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") };
+    let detail = format!(
+        "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+    );
+    let mut backoff = Duration::from_secs(10);
+    loop {
+        cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+        cluster.record_event(&obj, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {detail}"), "kubelet");
+        cluster.record_event(&obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
+        set_waiting(&cluster, &key, &container, "ErrImagePull", Some(format!("rpc error: code = Unknown desc = {detail}")));
+        cluster.clock().sleep(Duration::from_secs(2)).await;
+        cluster.record_event(&obj, "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""), "kubelet");
+        cluster.record_event(&obj, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet");
+        set_waiting(&cluster, &key, &container, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+        cluster.clock().sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(300));
+    }
+}
+
+fn set_waiting(cluster: &Cluster, key: &Key, container: &str, reason: &str, message: Option<String>) {
+    let _ = cluster.store().update(key, |o| {
+        let Object::Pod(p) = o else { return };
+        for cs in p.status.iter_mut().flat_map(|s| s.container_statuses.iter_mut().flatten()) {
+            if cs.name == container {
+                cs.state = Some(ContainerState {
+                    waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                    ..Default::default()
+                });
+            }
+        }
+    });
+}
+
+/// The Service environment variables a container gets at start (docker-link style), for the
+/// Services that exist now: those of its namespace (unless `enableServiceLinks: false`) and the
+/// `kubernetes` Service.
+pub fn service_env(cluster: &Cluster, namespace: &str, links: bool) -> BTreeMap<String, String> {
+    let mut services = Vec::new();
+    if let Some(k) = cluster.get(Kind::Service, "default", "kubernetes") {
+        services.push(k);
+    }
+    if links {
+        services.extend(cluster.list(Kind::Service, Some(namespace)).into_iter().filter(|s| !(namespace == "default" && s.name() == "kubernetes")));
+    }
+    let mut env = BTreeMap::new();
+    for s in services {
+        let Some(spec) = s.as_service().and_then(|s| s.spec.as_ref()) else { continue };
+        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else { continue };
+        let ports = spec.ports.clone().unwrap_or_default();
+        let Some(first) = ports.first() else { continue };
+        let prefix = s.name().to_ascii_uppercase().replace('-', "_");
+        env.insert(format!("{prefix}_SERVICE_HOST"), ip.to_string());
+        env.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
+        let first_proto = first.protocol.clone().unwrap_or_else(|| "TCP".into()).to_ascii_lowercase();
+        env.insert(format!("{prefix}_PORT"), format!("{first_proto}://{ip}:{}", first.port));
+        for p in &ports {
+            if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
+                env.insert(format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")), p.port.to_string());
+            }
+            let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+            let base = format!("{prefix}_PORT_{}_{}", p.port, proto.to_ascii_uppercase());
+            let lower = proto.to_ascii_lowercase();
+            env.insert(base.clone(), format!("{lower}://{ip}:{}", p.port));
+            env.insert(format!("{base}_PROTO"), lower);
+            env.insert(format!("{base}_PORT"), p.port.to_string());
+            env.insert(format!("{base}_ADDR"), ip.to_string());
+        }
+    }
+    env
+}

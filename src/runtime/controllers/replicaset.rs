@@ -1,0 +1,95 @@
+//! The ReplicaSet controller: keeps `spec.replicas` active pods that match the template, replaces
+//! pods that are deleted, and reports counts in `status`.
+
+use k8s_openapi::api::apps::v1::ReplicaSetStatus;
+use k8s_openapi::api::core::v1::{Pod, PodStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::{all_keys, controller_of, owned_by, owner_ref, pod_active, pod_ready, Controller};
+use crate::runtime::kinds::Kind;
+use crate::runtime::names::random_suffix;
+use crate::runtime::object::Object;
+use crate::runtime::store::{Key, WatchEvent};
+use crate::runtime::Cluster;
+
+pub const CONTROLLER: Controller = Controller { name: "replicaset-controller", keys_for, reconcile, resync };
+
+fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
+    match &*ev.object {
+        Object::ReplicaSet(_) => vec![Key::of(&ev.object)],
+        Object::Pod(_) => controller_of(&ev.object)
+            .filter(|r| r.kind == "ReplicaSet")
+            .map(|r| vec![Key::new(Kind::ReplicaSet, ev.object.namespace(), &r.name)])
+            .unwrap_or_default(),
+        _ => vec![],
+    }
+}
+
+fn resync(cluster: &Cluster) -> Vec<Key> {
+    all_keys(cluster, Kind::ReplicaSet)
+}
+
+fn reconcile(cluster: &Cluster, key: &Key) {
+    let Some(rs_obj) = cluster.store().get(key) else { return };
+    let Some(rs) = rs_obj.as_replicaset() else { return };
+    if rs_obj.meta().deletion_timestamp.is_some() {
+        return;
+    }
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let spec = rs.spec.clone().unwrap_or_default();
+    let desired = spec.replicas.unwrap_or(1).max(0) as usize;
+    let pods = owned_by(cluster, Kind::Pod, &key.namespace, &uid);
+    let mut active: Vec<_> = pods.iter().filter(|p| pod_active(p)).cloned().collect();
+
+    if active.len() < desired {
+        for _ in active.len()..desired {
+            let template = spec.template.clone().unwrap_or_default();
+            let tmeta = template.metadata.unwrap_or_default();
+            let pod = Pod {
+                metadata: ObjectMeta {
+                    name: Some(format!("{}-{}", key.name, random_suffix(5))),
+                    generate_name: Some(format!("{}-", key.name)),
+                    namespace: Some(key.namespace.clone()),
+                    labels: tmeta.labels,
+                    annotations: tmeta.annotations,
+                    owner_references: Some(vec![owner_ref(&rs_obj)]),
+                    ..Default::default()
+                },
+                spec: template.spec,
+                status: Some(PodStatus { phase: Some("Pending".into()), qos_class: Some("BestEffort".into()), ..Default::default() }),
+            };
+            match cluster.create(Object::Pod(pod)) {
+                Ok(p) => cluster.record_event(&rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name()), "replicaset-controller"),
+                Err(e) => cluster.record_event(&rs_obj, "Warning", "FailedCreate", &format!("Error creating: {e}"), "replicaset-controller"),
+            }
+        }
+    } else if active.len() > desired {
+        // Delete the least useful first: not ready, then the newest.
+        active.sort_by_key(|p| {
+            let ready = p.as_pod().map(pod_ready).unwrap_or(false);
+            let created = p.meta().creation_timestamp.as_ref().map(|t| t.0);
+            (ready, std::cmp::Reverse(created))
+        });
+        for p in active.iter().take(active.len() - desired) {
+            if cluster.delete(Kind::Pod, &key.namespace, p.name()).is_ok() {
+                cluster.record_event(&rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.name()), "replicaset-controller");
+            }
+        }
+    }
+
+    // Status from what exists now.
+    let pods = owned_by(cluster, Kind::Pod, &key.namespace, &uid);
+    let active: Vec<_> = pods.iter().filter(|p| pod_active(p)).collect();
+    let ready = active.iter().filter(|p| p.as_pod().is_some_and(pod_ready)).count() as i32;
+    let generation = rs_obj.meta().generation;
+    let _ = cluster.store().update(key, |o| {
+        if let Object::ReplicaSet(rs) = o {
+            let st = rs.status.get_or_insert_with(ReplicaSetStatus::default);
+            st.replicas = active.len() as i32;
+            st.fully_labeled_replicas = Some(active.len() as i32);
+            st.ready_replicas = Some(ready);
+            st.available_replicas = Some(ready);
+            st.observed_generation = generation;
+        }
+    });
+}

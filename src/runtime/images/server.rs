@@ -1,0 +1,118 @@
+//! The HTTP server around a [`Program`]: hyper on a loopback listener, one task per connection,
+//! access-log lines into the container's log, and a traffic event per request.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use super::{HttpRequest, HttpResponse, PodCtx, Program};
+use crate::runtime::net::TrafficEvent;
+
+/// A container's log: lines with the lab time they were written.
+#[derive(Clone, Default, Debug)]
+pub struct LogSink(Arc<Mutex<Vec<(chrono::DateTime<chrono::Utc>, String)>>>);
+
+/// Most lines a container keeps (older ones are dropped, like log rotation).
+const MAX_LOG_LINES: usize = 10_000;
+
+impl LogSink {
+    pub fn push(&self, at: chrono::DateTime<chrono::Utc>, line: String) {
+        let mut v = self.0.lock().unwrap();
+        if v.len() >= MAX_LOG_LINES {
+            v.drain(..MAX_LOG_LINES / 10);
+        }
+        v.push((at, line));
+    }
+
+    pub fn lines(&self) -> Vec<(chrono::DateTime<chrono::Utc>, String)> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// nginx's `combined` log format.
+pub fn combined_log_line(ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -> String {
+    let now = ctx.cluster.clock().now();
+    format!(
+        "{} - - [{}] \"{} {} {}\" {} {} \"{}\" \"{}\" \"-\"",
+        req.peer.ip(),
+        now.format("%d/%b/%Y:%H:%M:%S %z"),
+        req.method,
+        req.target,
+        req.version,
+        resp.status,
+        resp.body.len(),
+        req.header("referer").unwrap_or("-"),
+        req.header("user-agent").unwrap_or("-"),
+    )
+}
+
+/// Serve `program` on `listener` until the task is aborted.
+pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<PodCtx>, port: u16, logs: LogSink) {
+    loop {
+        let Ok((stream, peer)) = listener.accept().await else { continue };
+        let _ = stream.set_nodelay(true);
+        let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
+        let from = ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string());
+        tokio::spawn(async move {
+            let svc = service_fn(move |req: hyper::Request<Incoming>| {
+                let (program, ctx, logs, from) = (program.clone(), ctx.clone(), logs.clone(), from.clone());
+                async move { Ok::<_, Infallible>(handle_one(program, ctx, logs, req, peer, port, from).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+        });
+    }
+}
+
+async fn handle_one(
+    program: Arc<dyn Program>,
+    ctx: Arc<PodCtx>,
+    logs: LogSink,
+    req: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    port: u16,
+    from: String,
+) -> hyper::Response<Full<Bytes>> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let request = HttpRequest {
+        method: parts.method.to_string(),
+        target: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
+        version: format!("{:?}", parts.version),
+        headers: parts.headers.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+        body,
+        peer,
+        port,
+    };
+    let resp = program.handle(ctx.clone(), request.clone()).await;
+    if let Some(line) = program.access_log(&ctx, &request, &resp) {
+        logs.push(ctx.cluster.clock().now(), line);
+    }
+    ctx.cluster.net().emit(TrafficEvent {
+        from,
+        service: None,
+        pod: Some(format!("{}/{}", ctx.namespace, ctx.pod_name)),
+        bytes: resp.body.len() as u64,
+        status: Some(resp.status),
+        latency: started.elapsed(),
+        summary: format!("{} {}", request.method, request.target),
+    });
+    to_hyper(resp, request.method == "HEAD")
+}
+
+fn to_hyper(resp: HttpResponse, head: bool) -> hyper::Response<Full<Bytes>> {
+    let mut b = hyper::Response::builder().status(resp.status);
+    for (k, v) in &resp.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    let body = if head { Bytes::new() } else { resp.body };
+    b.body(Full::new(body)).unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}

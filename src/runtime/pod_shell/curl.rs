@@ -1,0 +1,289 @@
+//! The lab's `curl`: the flags the tutorials use, curl 8's error messages and exit codes, real
+//! HTTP through [`crate::runtime::net::http`]. The same program runs in pods (`kubectl exec …
+//! -- curl`) and in the lab shell on the host, where only node and load-balancer addresses are
+//! reachable.
+
+use std::time::{Duration, Instant};
+
+use crate::runtime::net::http::{self, FetchError, FetchRequest};
+use crate::runtime::net::Origin;
+use crate::runtime::Cluster;
+use crate::shell::io::Output;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CurlArgs {
+    pub url: String,
+    pub silent: bool,
+    pub show_error: bool,
+    pub insecure: bool,
+    pub verbose: bool,
+    pub include: bool,
+    pub head: bool,
+    pub output: Option<String>,
+    pub headers: Vec<String>,
+    pub follow: bool,
+    pub cacert: Option<String>,
+    pub connect_timeout: Option<f64>,
+    pub max_time: Option<f64>,
+    pub write_out: Option<String>,
+    pub method: Option<String>,
+    pub data: Option<String>,
+    pub fail: bool,
+}
+
+/// Parse curl's arguments; `Err` holds curl's message and exit code.
+pub fn parse_args(args: &[String]) -> Result<CurlArgs, (String, i32)> {
+    let mut a = CurlArgs::default();
+    let mut it = args.iter().peekable();
+    let mut url = None;
+    let need = |it: &mut std::iter::Peekable<std::slice::Iter<String>>, flag: &str| -> Result<String, (String, i32)> {
+        it.next().cloned().ok_or_else(|| (format!("curl: option {flag}: requires parameter\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2))
+    };
+    let num = |s: String, flag: &str| -> Result<f64, (String, i32)> {
+        s.parse::<f64>().map_err(|_| (format!("curl: option {flag}: expected a proper numerical parameter\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2))
+    };
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "-s" | "--silent" => a.silent = true,
+            "-S" | "--show-error" => a.show_error = true,
+            "-k" | "--insecure" => a.insecure = true,
+            "-v" | "--verbose" => a.verbose = true,
+            "-i" | "--include" => a.include = true,
+            "-I" | "--head" => a.head = true,
+            "-L" | "--location" => a.follow = true,
+            "-f" | "--fail" => a.fail = true,
+            "-o" | "--output" => a.output = Some(need(&mut it, arg)?),
+            "-H" | "--header" => a.headers.push(need(&mut it, arg)?),
+            "--cacert" => a.cacert = Some(need(&mut it, arg)?),
+            "--connect-timeout" => a.connect_timeout = Some(num(need(&mut it, arg)?, arg)?),
+            "-m" | "--max-time" => a.max_time = Some(num(need(&mut it, arg)?, arg)?),
+            "-w" | "--write-out" => a.write_out = Some(need(&mut it, arg)?),
+            "-X" | "--request" => a.method = Some(need(&mut it, arg)?),
+            "-d" | "--data" | "--data-raw" => a.data = Some(need(&mut it, arg)?),
+            s if s.starts_with("--") => {
+                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2));
+            }
+            s if s.starts_with('-') && s.len() > 2 => {
+                // Bundled short flags: -sS, -sk, -sSL …; a value flag must come last.
+                let chars: Vec<char> = s[1..].chars().collect();
+                for (i, c) in chars.iter().enumerate() {
+                    let last = i + 1 == chars.len();
+                    match c {
+                        's' => a.silent = true,
+                        'S' => a.show_error = true,
+                        'k' => a.insecure = true,
+                        'v' => a.verbose = true,
+                        'i' => a.include = true,
+                        'I' => a.head = true,
+                        'L' => a.follow = true,
+                        'f' => a.fail = true,
+                        'o' | 'H' | 'm' | 'w' | 'X' | 'd' if last => {
+                            let flag = format!("-{c}");
+                            let v = need(&mut it, &flag)?;
+                            match c {
+                                'o' => a.output = Some(v),
+                                'H' => a.headers.push(v),
+                                'm' => a.max_time = Some(num(v, &flag)?),
+                                'w' => a.write_out = Some(v),
+                                'X' => a.method = Some(v),
+                                _ => a.data = Some(v),
+                            }
+                        }
+                        other => {
+                            return Err((format!("curl: option -{other}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2));
+                        }
+                    }
+                }
+            }
+            s if s.starts_with('-') && s.len() == 2 => {
+                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2));
+            }
+            _ => url = Some(arg.clone()),
+        }
+    }
+    a.url = url.ok_or_else(|| ("curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information".to_string(), 2))?;
+    Ok(a)
+}
+
+/// A parsed URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Url {
+    pub scheme: String,
+    pub host: String,
+    pub port: u16,
+    pub target: String,
+}
+
+pub fn parse_url(raw: &str) -> Result<Url, (String, i32)> {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), raw),
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err((format!("curl: (1) Protocol \"{scheme}\" not supported"), 1));
+    }
+    let (authority, target) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    let target = if target.starts_with('?') { format!("/{target}") } else { target.to_string() };
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let default_port = if scheme == "https" { 443 } else { 80 };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() => match p.parse::<u16>() {
+            Ok(p) => (h.to_string(), p),
+            Err(_) => return Err((format!("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535"), 3)),
+        },
+        Some((h, _)) => (h.to_string(), default_port),
+        None => (authority.to_string(), default_port),
+    };
+    if host.is_empty() {
+        return Err(("curl: (3) URL rejected: No host part in the URL".to_string(), 3));
+    }
+    Ok(Url { scheme, host, port, target })
+}
+
+/// Default connect timeout when none is given: a laptop's curl would wait minutes for a
+/// black-holed address; the lab says so sooner.
+fn default_connect_timeout(origin: &Origin) -> Duration {
+    match origin {
+        Origin::Host => Duration::from_secs(5),
+        _ => Duration::from_secs(10),
+    }
+}
+
+/// Run curl. Returns its exit code.
+pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
+    let a = match parse_args(args) {
+        Ok(a) => a,
+        Err((msg, code)) => {
+            out.err_line(&msg);
+            return code;
+        }
+    };
+    let report = |msg: &str, code: i32| {
+        if !a.silent || a.show_error {
+            out.err_line(&format!("curl: ({code}) {msg}"));
+        }
+        code
+    };
+    let url = match parse_url(&a.url) {
+        Ok(u) => u,
+        Err((msg, code)) => {
+            if !a.silent || a.show_error {
+                out.err_line(&msg);
+            }
+            return code;
+        }
+    };
+    if url.scheme == "https" {
+        return report("TLS is not available in this build of the lab's curl", 35);
+    }
+    let started = Instant::now();
+    let clock = cluster.clock();
+    let ct = a.connect_timeout.map(Duration::from_secs_f64).unwrap_or_else(|| default_connect_timeout(origin));
+    let elapsed_ms = || (started.elapsed().as_secs_f64() * 1000.0 * clock.speed()).round() as u64;
+    let ip = match http::resolve_one(cluster, origin, &url.host) {
+        Ok(ip) => ip,
+        Err(_) => return report(&format!("Could not resolve host: {}", url.host), 6),
+    };
+    let connected = clock.timeout(ct, http::connect(cluster, origin, &ip.to_string(), url.port)).await;
+    let (stream, _) = match connected {
+        Err(_) => return report(&format!("Failed to connect to {ip} port {} after {} ms: Timeout was reached", url.port, elapsed_ms()), 28),
+        Ok(Err(FetchError::Denied(m))) => return report(&m, 7),
+        Ok(Err(_)) => return report(&format!("Failed to connect to {ip} port {} after {} ms: Couldn't connect to server", url.port, elapsed_ms()), 7),
+        Ok(Ok(s)) => s,
+    };
+    let method = a.method.clone().unwrap_or_else(|| if a.head { "HEAD".into() } else if a.data.is_some() { "POST".into() } else { "GET".into() });
+    let host_header = if url.port == 80 { url.host.clone() } else { format!("{}:{}", url.host, url.port) };
+    let mut headers = vec![("Host".to_string(), host_header), ("User-Agent".to_string(), "curl/8.14.1".to_string()), ("Accept".to_string(), "*/*".to_string())];
+    for h in &a.headers {
+        if let Some((k, v)) = h.split_once(':') {
+            headers.retain(|(ek, _)| !ek.eq_ignore_ascii_case(k.trim()));
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let req = FetchRequest { method: method.clone(), host: url.host.clone(), port: url.port, target: url.target.clone(), headers, body: a.data.clone().unwrap_or_default().into() };
+    if a.verbose {
+        out.err_line(&format!("*   Trying {ip}:{}...", url.port));
+        out.err_line(&format!("* Connected to {} ({ip}) port {}", url.host, url.port));
+        out.err_line(&format!("> {method} {} HTTP/1.1", url.target));
+        for (k, v) in &req.headers {
+            out.err_line(&format!("> {k}: {v}"));
+        }
+        out.err_line(">");
+    }
+    let sent = match a.max_time {
+        Some(m) => match clock.timeout(Duration::from_secs_f64(m), http::send(stream, &req)).await {
+            Ok(r) => r,
+            Err(_) => return report(&format!("Operation timed out after {} milliseconds with 0 bytes received", elapsed_ms()), 28),
+        },
+        None => http::send(stream, &req).await,
+    };
+    let (resp, version) = match sent {
+        Ok(r) => r,
+        Err(FetchError::EmptyReply) => return report("Empty reply from server", 52),
+        Err(_) => return report("Recv failure: Connection reset by peer", 56),
+    };
+    let version = match version.as_str() {
+        "HTTP/1.0" => "HTTP/1.0",
+        _ => "HTTP/1.1",
+    };
+    let status_line = format!("{version} {} {}", resp.status, reason(resp.status));
+    if a.verbose {
+        out.err_line(&format!("< {status_line}"));
+        for (k, v) in &resp.headers {
+            out.err_line(&format!("< {k}: {v}"));
+        }
+        out.err_line("<");
+    }
+    if a.fail && resp.status >= 400 {
+        return report(&format!("The requested URL returned error: {}", resp.status), 22);
+    }
+    let mut text = String::new();
+    if a.include || a.head {
+        text.push_str(&format!("{status_line}\r\n"));
+        for (k, v) in &resp.headers {
+            text.push_str(&format!("{k}: {v}\r\n"));
+        }
+        text.push_str("\r\n");
+    }
+    if !a.head {
+        text.push_str(&String::from_utf8_lossy(&resp.body));
+    }
+    match &a.output {
+        Some(_) => {}
+        None => out.out(&text),
+    }
+    if let Some(w) = &a.write_out {
+        let w = w.replace("%{http_code}", &resp.status.to_string()).replace("%{size_download}", &resp.body.len().to_string()).replace("\\n", "\n");
+        out.out(&w);
+    }
+    0
+}
+
+fn reason(status: u16) -> &'static str {
+    hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_bundled_flags_and_urls() {
+        let a = parse_args(&v(&["-sS", "http://my-nginx", "--connect-timeout", "2"])).unwrap();
+        assert!(a.silent && a.show_error);
+        assert_eq!(a.connect_timeout, Some(2.0));
+        assert_eq!(parse_url("127.0.2.1:30008").unwrap(), Url { scheme: "http".into(), host: "127.0.2.1".into(), port: 30008, target: "/".into() });
+        assert_eq!(parse_url("https://my-nginx/x?y=1").unwrap().port, 443);
+        assert_eq!(parse_args(&v(&["-s"])).unwrap_err().1, 2);
+        assert_eq!(parse_args(&v(&["--nope", "x"])).unwrap_err().0.lines().next().unwrap(), "curl: option --nope: is unknown");
+        assert_eq!(parse_url("ftp://x").unwrap_err().1, 1);
+    }
+}
