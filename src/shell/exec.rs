@@ -82,7 +82,7 @@ impl Session {
             let mut status = self.last_status;
             for item in &script.items {
                 status = self.exec_and_or(item, stdin, out).await;
-                if self.exit.is_some() {
+                if self.exit.is_some() || self.abort {
                     break;
                 }
             }
@@ -94,7 +94,7 @@ impl Session {
         let mut status = self.exec_pipeline(&item.first, stdin, out).await;
         self.last_status = status;
         for (conn, p) in &item.rest {
-            if self.exit.is_some() {
+            if self.exit.is_some() || self.abort {
                 break;
             }
             let run = match conn {
@@ -110,7 +110,9 @@ impl Session {
     }
 
     async fn exec_pipeline(&mut self, p: &Pipeline, stdin: Option<&str>, out: &Output) -> i32 {
-        let status = if p.commands.len() == 1 {
+        let status = if p.commands.is_empty() {
+            0
+        } else if p.commands.len() == 1 {
             self.exec_command(&p.commands[0], stdin, out).await
         } else {
             // Each stage of a pipeline is a subshell: variable changes do not survive it.
@@ -127,6 +129,7 @@ impl Session {
                     status = self.exec_command(cmd, input.as_deref(), out).await;
                 }
                 self.exit = None;
+                self.abort = false;
             }
             self.restore(saved);
             status
@@ -151,6 +154,7 @@ impl Session {
                     let saved = self.save();
                     let status = self.exec_script(script, r.stdin.as_deref(), &r.out).await;
                     self.restore(saved);
+                    self.abort = false;
                     self.finish_redirects(r.files, &r.out, status)
                 }
             }
@@ -165,6 +169,7 @@ impl Session {
                 Ok(v) => assigns.push((name.clone(), v)),
                 Err(e) => {
                     out.err_line(&e.0);
+                    self.abort = true;
                     return 1;
                 }
             }
@@ -173,6 +178,7 @@ impl Session {
             Ok(a) => a,
             Err(e) => {
                 out.err_line(&e.0);
+                self.abort = true;
                 return 1;
             }
         };

@@ -15,6 +15,11 @@ pub mod io;
 pub mod parse;
 pub mod repl;
 
+#[cfg(test)]
+mod malformed_tests;
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use crate::runtime::Cluster;
@@ -34,6 +39,8 @@ pub struct Session {
     pub exit: Option<i32>,
     /// Status of the last `$(…)` in the command being expanded (`A=$(false)` returns 1).
     subst_status: Option<i32>,
+    /// An expansion error (`${A:?}`) abandons the rest of the line, as in interactive bash.
+    abort: bool,
 }
 
 /// What a subshell restores when it ends.
@@ -54,6 +61,7 @@ impl Session {
             cwd: "/".into(),
             exit: None,
             subst_status: None,
+            abort: false,
         }
     }
 
@@ -80,7 +88,9 @@ impl Session {
         if parsed.script.items.is_empty() {
             return self.last_status;
         }
+        self.abort = false;
         let status = self.exec_script(&parsed.script, None, out).await;
+        self.abort = false;
         self.last_status = status;
         status
     }
@@ -107,6 +117,7 @@ impl Session {
         let (o, cap) = exec::capture_stdout(out);
         let status = self.exec_script(script, None, &o).await;
         self.restore(saved);
+        self.abort = false;
         self.last_status = status;
         (cap.take(), status)
     }

@@ -332,10 +332,14 @@ impl Parser {
     fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
         self.blanks();
         let mut bang = false;
-        if self.peek() == Some('!') && matches!(self.peek_at(1), Some(' ' | '\t')) {
+        if self.peek() == Some('!') && matches!(self.peek_at(1), None | Some(' ' | '\t' | '\n' | ';')) {
             bang = true;
             self.pos += 1;
             self.blanks();
+            if matches!(self.peek(), None | Some('\n' | ';')) {
+                // `!` alone negates an empty command, as in bash: status 1.
+                return Ok(Pipeline { bang, commands: Vec::new() });
+            }
         }
         let mut commands = vec![self.command()?];
         loop {

@@ -52,8 +52,8 @@ pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
                 let v = need(&mut it, opt)?;
                 let bits = v.strip_prefix("rsa:").or(if v == "rsa" { Some("2048") } else { None });
                 req.bits = match bits.and_then(|b| b.parse::<usize>().ok()) {
-                    Some(b) if (1024..=4096).contains(&b) => b,
-                    Some(_) => return Err(vec!["req: the lab makes RSA keys of 1024 to 4096 bits".into()]),
+                    Some(b) if (2048..=4096).contains(&b) => b,
+                    Some(_) => return Err(vec!["req: the lab makes RSA keys of 2048 to 4096 bits".into()]),
                     None => return Err(vec![format!("req: the lab only makes RSA keys (-newkey rsa:2048), not '{v}'")]),
                 };
             }
@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn makes_a_parseable_certificate() {
-        let req = Req { days: 365, bits: 1024, keyout: "k".into(), out: None, subject: vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())] };
+        let req = Req { days: 365, bits: 2048, keyout: "k".into(), out: None, subject: vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())] };
         let (key, cert) = make_certificate(&req).unwrap();
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"));
         assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));

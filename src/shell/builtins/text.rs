@@ -69,15 +69,18 @@ fn parse_count(ctx: &Ctx<'_>, v: &str, what: &str) -> Result<Count, i32> {
 
 /// `-5` means `-n 5` for head and tail.
 fn numeric_shorthand(args: &[String]) -> Vec<String> {
-    args.iter()
-        .flat_map(|a| {
-            if a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
-                vec!["-n".to_string(), a[1..].to_string()]
-            } else {
-                vec![a.clone()]
-            }
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut takes_value = false;
+    for a in args {
+        if !takes_value && a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
+            out.push("-n".to_string());
+            out.push(a[1..].to_string());
+        } else {
+            out.push(a.clone());
+        }
+        takes_value = matches!(a.as_str(), "-n" | "-c" | "--lines" | "--bytes");
+    }
+    out
 }
 
 fn head_tail(ctx: &mut Ctx<'_>, head: bool) -> i32 {
