@@ -77,7 +77,12 @@ struct Redirected {
 
 impl Session {
     /// Run a whole script; returns the status of the last command.
-    pub(crate) fn exec_script<'a>(&'a mut self, script: &'a Script, stdin: Option<&'a str>, out: &'a Output) -> BoxFuture<'a, i32> {
+    pub(crate) fn exec_script<'a>(
+        &'a mut self,
+        script: &'a Script,
+        stdin: Option<&'a str>,
+        out: &'a Output,
+    ) -> BoxFuture<'a, i32> {
         Box::pin(async move {
             let mut status = self.last_status;
             for item in &script.items {
@@ -141,7 +146,12 @@ impl Session {
         }
     }
 
-    fn exec_command<'a>(&'a mut self, cmd: &'a Command, stdin: Option<&'a str>, out: &'a Output) -> BoxFuture<'a, i32> {
+    fn exec_command<'a>(
+        &'a mut self,
+        cmd: &'a Command,
+        stdin: Option<&'a str>,
+        out: &'a Output,
+    ) -> BoxFuture<'a, i32> {
         Box::pin(async move {
             match cmd {
                 Command::Simple(c) => self.exec_simple(c, stdin, out).await,
@@ -201,7 +211,12 @@ impl Session {
     }
 
     /// Run one command by name from the dispatch table.
-    pub(crate) fn run_argv<'a>(&'a mut self, mut argv: Vec<String>, stdin: Option<String>, out: &'a Output) -> BoxFuture<'a, i32> {
+    pub(crate) fn run_argv<'a>(
+        &'a mut self,
+        mut argv: Vec<String>,
+        stdin: Option<String>,
+        out: &'a Output,
+    ) -> BoxFuture<'a, i32> {
         Box::pin(async move {
             if argv.is_empty() {
                 return 0;
@@ -209,7 +224,13 @@ impl Session {
             let name = argv.remove(0);
             match builtins::lookup(&name) {
                 Some(b) => {
-                    let ctx = Ctx { session: self, name: name.clone(), args: argv, stdin, out: out.clone() };
+                    let ctx = Ctx {
+                        session: self,
+                        name: name.clone(),
+                        args: argv,
+                        stdin,
+                        out: out.clone(),
+                    };
                     b.call(ctx).await
                 }
                 None => {
@@ -221,7 +242,12 @@ impl Session {
     }
 
     /// Apply redirections: read stdin sources, and route fd 1 and 2.
-    async fn redirect(&mut self, redirects: &[Redirect], stdin: Option<&str>, out: &Output) -> Result<Redirected, i32> {
+    async fn redirect(
+        &mut self,
+        redirects: &[Redirect],
+        stdin: Option<&str>,
+        out: &Output,
+    ) -> Result<Redirected, i32> {
         let mut input = stdin.map(str::to_string);
         let mut fds = [Target::Stdout, Target::Stdout, Target::Stderr];
         let mut files: Vec<FileOut> = Vec::new();
@@ -271,7 +297,11 @@ impl Session {
                                 out.err_line(&format!("sh: {path}: {e}"));
                                 return Err(1);
                             }
-                            files.push(FileOut { path, append, data: Captured::default() });
+                            files.push(FileOut {
+                                path,
+                                append,
+                                data: Captured::default(),
+                            });
                             Target::File(files.len() - 1)
                         }
                     };
@@ -314,7 +344,11 @@ impl Session {
                 }
             })
         };
-        Ok(Redirected { stdin: input, out: routed, files })
+        Ok(Redirected {
+            stdin: input,
+            out: routed,
+            files,
+        })
     }
 
     async fn expand_target(&mut self, w: &super::ast::Word, out: &Output) -> Result<String, i32> {

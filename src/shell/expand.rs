@@ -79,9 +79,16 @@ impl Session {
 
     /// Expand command words into arguments. Words that look like assignments after `export`
     /// are not split (`export POD=$(…)` keeps newlines in the value, as bash does).
-    pub(crate) async fn expand_args(&mut self, words: &[Word], out: &Output) -> Result<Vec<String>, ExpandError> {
+    pub(crate) async fn expand_args(
+        &mut self,
+        words: &[Word],
+        out: &Output,
+    ) -> Result<Vec<String>, ExpandError> {
         let mut args = Vec::new();
-        let declaration = words.first().and_then(Word::literal_text).is_some_and(|w| w == "export" || w == "readonly" || w == "local");
+        let declaration = words
+            .first()
+            .and_then(Word::literal_text)
+            .is_some_and(|w| w == "export" || w == "readonly" || w == "local");
         for (i, w) in words.iter().enumerate() {
             let assignment = declaration && i > 0 && looks_like_assignment(w);
             if assignment {
@@ -94,7 +101,11 @@ impl Session {
     }
 
     /// Expand one word with field splitting: zero or more arguments.
-    pub(crate) async fn expand_fields(&mut self, w: &Word, out: &Output) -> Result<Vec<String>, ExpandError> {
+    pub(crate) async fn expand_fields(
+        &mut self,
+        w: &Word,
+        out: &Output,
+    ) -> Result<Vec<String>, ExpandError> {
         let mut f = Fields::default();
         for p in &w.parts {
             match p {
@@ -117,7 +128,11 @@ impl Session {
 
     /// Expand one word to a single string without splitting (assignments, redirection targets,
     /// heredoc bodies).
-    pub(crate) async fn expand_string(&mut self, w: &Word, out: &Output) -> Result<String, ExpandError> {
+    pub(crate) async fn expand_string(
+        &mut self,
+        w: &Word,
+        out: &Output,
+    ) -> Result<String, ExpandError> {
         let mut s = String::new();
         for p in &w.parts {
             s.push_str(&self.expand_part(p, out).await?);
@@ -181,7 +196,11 @@ impl Session {
             ParamOp::Error { colon, word } => {
                 if unset_or_null(*colon) {
                     let msg = Box::pin(self.expand_string(word, out)).await?;
-                    let msg = if msg.is_empty() { "parameter null or not set".to_string() } else { msg };
+                    let msg = if msg.is_empty() {
+                        "parameter null or not set".to_string()
+                    } else {
+                        msg
+                    };
                     Err(ExpandError(format!("sh: {}: {msg}", param.name)))
                 } else {
                     Ok(value.unwrap_or_default())
@@ -222,9 +241,20 @@ mod tests {
         assert_eq!(split(&[("", false)]), Vec::<String>::new());
         assert_eq!(split(&[("   ", false)]), Vec::<String>::new());
         assert_eq!(split(&[("", true)]), vec![""]);
-        assert_eq!(split(&[("x", true), ("a b", false), ("y", true)]), vec!["xa", "by"]);
+        assert_eq!(
+            split(&[("x", true), ("a b", false), ("y", true)]),
+            vec!["xa", "by"]
+        );
         assert_eq!(split(&[("x", true), (" a", false)]), vec!["x", "a"]);
         assert_eq!(split(&[("a ", false), ("y", true)]), vec!["a", "y"]);
-        assert_eq!(split(&[("http://", true), ("127.0.2.1", false), (":", true), ("30008", false)]), vec!["http://127.0.2.1:30008"]);
+        assert_eq!(
+            split(&[
+                ("http://", true),
+                ("127.0.2.1", false),
+                (":", true),
+                ("30008", false)
+            ]),
+            vec!["http://127.0.2.1:30008"]
+        );
     }
 }

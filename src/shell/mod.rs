@@ -102,7 +102,11 @@ impl Session {
     }
 
     fn save(&self) -> Saved {
-        Saved { vars: self.vars.clone(), cwd: self.cwd.clone(), exit: self.exit }
+        Saved {
+            vars: self.vars.clone(),
+            cwd: self.cwd.clone(),
+            exit: self.exit,
+        }
     }
 
     fn restore(&mut self, s: Saved) {
@@ -133,21 +137,31 @@ impl Session {
 
     /// Read a workspace file, relative to the current directory.
     pub fn read_file(&self, typed: &str) -> Result<String, String> {
-        let p = self.workspace.resolve(&self.path(typed)).ok_or_else(|| "Permission denied".to_string())?;
+        let p = self
+            .workspace
+            .resolve(&self.path(typed))
+            .ok_or_else(|| "Permission denied".to_string())?;
         if p.is_dir() {
             return Err("Is a directory".into());
         }
-        std::fs::read(&p).map(|b| String::from_utf8_lossy(&b).into_owned()).map_err(|e| io_message(&e))
+        std::fs::read(&p)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| io_message(&e))
     }
 
     /// Write a workspace file atomically, relative to the current directory.
     pub fn write_file(&self, typed: &str, data: &[u8]) -> Result<(), String> {
         self.check_writable(typed)?;
-        self.workspace.write(&self.path(typed), data).map_err(|e| io_message(&e))
+        self.workspace
+            .write(&self.path(typed), data)
+            .map_err(|e| io_message(&e))
     }
 
     fn check_writable(&self, typed: &str) -> Result<(), String> {
-        let p = self.workspace.resolve(&self.path(typed)).ok_or_else(|| "Permission denied".to_string())?;
+        let p = self
+            .workspace
+            .resolve(&self.path(typed))
+            .ok_or_else(|| "Permission denied".to_string())?;
         if p.is_dir() || p == self.workspace.root() {
             return Err("Is a directory".into());
         }

@@ -332,13 +332,18 @@ impl Parser {
     fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
         self.blanks();
         let mut bang = false;
-        if self.peek() == Some('!') && matches!(self.peek_at(1), None | Some(' ' | '\t' | '\n' | ';')) {
+        if self.peek() == Some('!')
+            && matches!(self.peek_at(1), None | Some(' ' | '\t' | '\n' | ';'))
+        {
             bang = true;
             self.pos += 1;
             self.blanks();
             if matches!(self.peek(), None | Some('\n' | ';')) {
                 // `!` alone negates an empty command, as in bash: status 1.
-                return Ok(Pipeline { bang, commands: Vec::new() });
+                return Ok(Pipeline {
+                    bang,
+                    commands: Vec::new(),
+                });
             }
         }
         let mut commands = vec![self.command()?];

@@ -11,22 +11,37 @@ use crate::runtime::{Kind, Object};
 pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
         let s = &*ctx.session;
-        let k = crate::kubectl::Ctx { cluster: &s.cluster, workspace: &s.workspace, stdin: ctx.stdin.as_deref() };
+        let k = crate::kubectl::Ctx {
+            cluster: &s.cluster,
+            workspace: &s.workspace,
+            stdin: ctx.stdin.as_deref(),
+        };
         crate::kubectl::run(&k, &ctx.args, &ctx.out).await
     })
 }
 
 pub fn curl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
-    Box::pin(async move { crate::runtime::pod_shell::curl(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out).await })
+    Box::pin(async move {
+        crate::runtime::pod_shell::curl(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out)
+            .await
+    })
 }
 
 /// The InternalIP of the first node (what `minikube ip` prints).
 pub fn first_node_ip(cluster: &crate::runtime::Cluster) -> Option<String> {
     let nodes = cluster.list(Kind::Node, None);
-    let node = nodes.iter().find(|n| n.name() == cluster.config().node_name).or(nodes.first())?;
-    let Object::Node(node) = &**node else { return None };
+    let node = nodes
+        .iter()
+        .find(|n| n.name() == cluster.config().node_name)
+        .or(nodes.first())?;
+    let Object::Node(node) = &**node else {
+        return None;
+    };
     let addrs = node.status.as_ref()?.addresses.as_ref()?;
-    addrs.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone())
+    addrs
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .map(|a| a.address.clone())
 }
 
 pub fn minikube(ctx: &mut Ctx<'_>) -> i32 {
@@ -38,7 +53,8 @@ pub fn minikube(ctx: &mut Ctx<'_>) -> i32 {
                 0
             }
             None => {
-                ctx.out.err_line("❌  Exiting due to GUEST_STATUS: state: unknown state \"minikube\"");
+                ctx.out
+                    .err_line("❌  Exiting due to GUEST_STATUS: state: unknown state \"minikube\"");
                 80
             }
         },
@@ -48,7 +64,8 @@ pub fn minikube(ctx: &mut Ctx<'_>) -> i32 {
             1
         }
         None => {
-            ctx.out.err_line("Usage: minikube ip | minikube service NAME --url [-n NAMESPACE]");
+            ctx.out
+                .err_line("Usage: minikube ip | minikube service NAME --url [-n NAMESPACE]");
             1
         }
     }
@@ -73,11 +90,13 @@ fn service(ctx: &mut Ctx<'_>, cluster: &crate::runtime::Cluster) -> i32 {
         }
     }
     let Some(name) = name else {
-        ctx.out.err_line("❌  Exiting due to MK_USAGE: You must specify a service name");
+        ctx.out
+            .err_line("❌  Exiting due to MK_USAGE: You must specify a service name");
         return 64;
     };
     if !url {
-        ctx.out.err_line("The lab cannot open a browser: add --url to print the address instead.");
+        ctx.out
+            .err_line("The lab cannot open a browser: add --url to print the address instead.");
         return 1;
     }
     let Some(obj) = cluster.get(Kind::Service, &namespace, &name) else {
@@ -85,13 +104,23 @@ fn service(ctx: &mut Ctx<'_>, cluster: &crate::runtime::Cluster) -> i32 {
         ctx.out.err_line(&format!("You may select another namespace by using 'minikube service {name} -n <namespace>'. Or list out all the services using 'minikube service list'"));
         return 83;
     };
-    let Object::Service(svc) = &*obj else { return 1 };
-    let ports: Vec<i32> = svc.spec.as_ref().and_then(|s| s.ports.as_ref()).map(|ps| ps.iter().filter_map(|p| p.node_port).collect()).unwrap_or_default();
+    let Object::Service(svc) = &*obj else {
+        return 1;
+    };
+    let ports: Vec<i32> = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.as_ref())
+        .map(|ps| ps.iter().filter_map(|p| p.node_port).collect())
+        .unwrap_or_default();
     if ports.is_empty() {
-        ctx.out.err_line(&format!("😿  service {namespace}/{name} has no node port"));
+        ctx.out
+            .err_line(&format!("😿  service {namespace}/{name} has no node port"));
         return 89;
     }
-    let Some(ip) = first_node_ip(cluster) else { return 1 };
+    let Some(ip) = first_node_ip(cluster) else {
+        return 1;
+    };
     for p in ports {
         ctx.out.line(&format!("http://{ip}:{p}"));
     }

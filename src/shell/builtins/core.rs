@@ -113,8 +113,10 @@ pub fn export(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         if a.starts_with('-') && a.len() > 1 {
-            ctx.out.err_line(&format!("sh: export: {a}: invalid option"));
-            ctx.out.err_line("export: usage: export [name[=value] ...] or export -p");
+            ctx.out
+                .err_line(&format!("sh: export: {a}: invalid option"));
+            ctx.out
+                .err_line("export: usage: export [name[=value] ...] or export -p");
             return 2;
         }
         let (name, value) = match a.split_once('=') {
@@ -122,7 +124,8 @@ pub fn export(ctx: &mut Ctx<'_>) -> i32 {
             None => (a.clone(), None),
         };
         if !is_name(&name) {
-            ctx.out.err_line(&format!("sh: export: '{a}': not a valid identifier"));
+            ctx.out
+                .err_line(&format!("sh: export: '{a}': not a valid identifier"));
             status = 1;
             continue;
         }
@@ -132,7 +135,11 @@ pub fn export(ctx: &mut Ctx<'_>) -> i32 {
     }
     if list {
         for (k, v) in &ctx.session.vars {
-            let v = v.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$").replace('`', "\\`");
+            let v = v
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('$', "\\$")
+                .replace('`', "\\`");
             ctx.out.line(&format!("declare -x {k}=\"{v}\""));
         }
     }
@@ -146,7 +153,8 @@ pub fn unset(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         if !is_name(&a) {
-            ctx.out.err_line(&format!("sh: unset: '{a}': not a valid identifier"));
+            ctx.out
+                .err_line(&format!("sh: unset: '{a}': not a valid identifier"));
             status = 1;
             continue;
         }
@@ -194,7 +202,8 @@ pub fn sleep(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
             match parse_duration(a) {
                 Some(s) => total += s,
                 None => {
-                    ctx.out.err_line(&format!("sleep: invalid time interval '{a}'"));
+                    ctx.out
+                        .err_line(&format!("sleep: invalid time interval '{a}'"));
                     ctx.out.err_line("Try 'sleep --help' for more information.");
                     return 1;
                 }
@@ -211,7 +220,8 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
         let fail = |msg: &str| {
             ctx.out.err_line(&format!("timeout: {msg}"));
-            ctx.out.err_line("Try 'timeout --help' for more information.");
+            ctx.out
+                .err_line("Try 'timeout --help' for more information.");
             125
         };
         let mut args = ctx.args.clone().into_iter().peekable();
@@ -228,29 +238,55 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
                 "--foreground" | "-v" | "--verbose" => {}
                 "-s" | "-k" | "--signal" | "--kill-after" => {
                     if args.next().is_none() {
-                        return fail(&format!("option requires an argument -- '{}'", a.trim_start_matches('-')));
+                        return fail(&format!(
+                            "option requires an argument -- '{}'",
+                            a.trim_start_matches('-')
+                        ));
                     }
                 }
-                _ if a.starts_with("--signal=") || a.starts_with("--kill-after=") || a.starts_with("-s") || a.starts_with("-k") => {}
+                _ if a.starts_with("--signal=")
+                    || a.starts_with("--kill-after=")
+                    || a.starts_with("-s")
+                    || a.starts_with("-k") => {}
                 _ if a.starts_with("--") => return fail(&format!("unrecognized option '{a}'")),
-                _ => return fail(&format!("invalid option -- '{}'", a.chars().nth(1).unwrap_or('-'))),
+                _ => {
+                    return fail(&format!(
+                        "invalid option -- '{}'",
+                        a.chars().nth(1).unwrap_or('-')
+                    ))
+                }
             }
         }
-        let Some(dur) = args.next() else { return fail("missing operand") };
-        let Some(secs) = parse_duration(&dur) else { return fail(&format!("invalid time interval '{dur}'")) };
+        let Some(dur) = args.next() else {
+            return fail("missing operand");
+        };
+        let Some(secs) = parse_duration(&dur) else {
+            return fail(&format!("invalid time interval '{dur}'"));
+        };
         let argv: Vec<String> = args.collect();
-        let Some(name) = argv.first() else { return fail("missing operand") };
+        let Some(name) = argv.first() else {
+            return fail("missing operand");
+        };
         if lookup(name).is_none() {
-            ctx.out.err_line(&format!("timeout: failed to run command '{name}': No such file or directory"));
+            ctx.out.err_line(&format!(
+                "timeout: failed to run command '{name}': No such file or directory"
+            ));
             return 127;
         }
-        let Ctx { session, stdin, out, .. } = ctx;
+        let Ctx {
+            session,
+            stdin,
+            out,
+            ..
+        } = ctx;
         let clock = session.cluster.clock().clone();
         let run = session.run_argv(argv, stdin, &out);
         if secs == 0.0 || !secs.is_finite() {
             return run.await;
         }
-        let Ok(limit) = Duration::try_from_secs_f64(secs) else { return run.await };
+        let Ok(limit) = Duration::try_from_secs_f64(secs) else {
+            return run.await;
+        };
         match clock.timeout(limit, run).await {
             Ok(status) => status,
             Err(_) if preserve => 128 + 15,
@@ -278,7 +314,12 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
     let target = match ctx.args.first().map(String::as_str) {
         None | Some("~") => "/".to_string(),
         Some("-") => {
-            let old = ctx.session.vars.get("OLDPWD").cloned().unwrap_or_else(|| "/".into());
+            let old = ctx
+                .session
+                .vars
+                .get("OLDPWD")
+                .cloned()
+                .unwrap_or_else(|| "/".into());
             ctx.out.line(&old);
             old
         }
@@ -295,11 +336,15 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
             0
         }
         Some(p) if p.exists() => {
-            ctx.out.err_line(&format!("sh: cd: {}: Not a directory", ctx.args[0]));
+            ctx.out
+                .err_line(&format!("sh: cd: {}: Not a directory", ctx.args[0]));
             1
         }
         _ => {
-            ctx.out.err_line(&format!("sh: cd: {}: No such file or directory", ctx.args.first().map(String::as_str).unwrap_or("")));
+            ctx.out.err_line(&format!(
+                "sh: cd: {}: No such file or directory",
+                ctx.args.first().map(String::as_str).unwrap_or("")
+            ));
             1
         }
     }
@@ -332,7 +377,8 @@ pub fn history(ctx: &mut Ctx<'_>) -> i32 {
                 0
             }
             Err(_) => {
-                ctx.out.err_line(&format!("sh: history: {n}: numeric argument required"));
+                ctx.out
+                    .err_line(&format!("sh: history: {n}: numeric argument required"));
                 1
             }
         },
@@ -355,7 +401,8 @@ pub fn help(ctx: &mut Ctx<'_>) -> i32 {
                 0
             }
             None => {
-                ctx.out.err_line(&format!("sh: help: no help topics match '{topic}'."));
+                ctx.out
+                    .err_line(&format!("sh: help: no help topics match '{topic}'."));
                 1
             }
         };
@@ -363,10 +410,13 @@ pub fn help(ctx: &mut Ctx<'_>) -> i32 {
     ctx.out.line("Commands you can use here:");
     let width = TABLE.iter().map(|b| b.name.len()).max().unwrap_or(0);
     for b in TABLE.iter().filter(|b| b.name != ":") {
-        ctx.out.line(&format!("  {:<width$}  {}", b.name, b.summary));
+        ctx.out
+            .line(&format!("  {:<width$}  {}", b.name, b.summary));
     }
     ctx.out.line("");
-    ctx.out.line("The shell understands 'quotes', \"$VAR\", ${VAR:-default}, $(command), a | b, a && b,");
+    ctx.out.line(
+        "The shell understands 'quotes', \"$VAR\", ${VAR:-default}, $(command), a | b, a && b,",
+    );
     ctx.out.line("a || b, a; b, > file, 2>&1, and heredocs (<<EOF … EOF). 'help NAME' shows a command's usage.");
     0
 }
@@ -377,7 +427,8 @@ pub fn exit(ctx: &mut Ctx<'_>) -> i32 {
         Some(n) => match n.parse::<i64>() {
             Ok(n) => (n & 0xff) as i32,
             Err(_) => {
-                ctx.out.err_line(&format!("sh: exit: {n}: numeric argument required"));
+                ctx.out
+                    .err_line(&format!("sh: exit: {n}: numeric argument required"));
                 2
             }
         },

@@ -55,7 +55,9 @@ pub fn translate(pattern: &str, extended: bool) -> Result<String, String> {
         at_start = false;
         match c {
             '\\' => {
-                let Some(&e) = chars.get(i) else { return Err("Trailing backslash".into()) };
+                let Some(&e) = chars.get(i) else {
+                    return Err("Trailing backslash".into());
+                };
                 i += 1;
                 match e {
                     '(' | ')' | '{' | '}' | '|' | '+' | '?' if !extended => {
@@ -99,7 +101,9 @@ pub fn translate(pattern: &str, extended: bool) -> Result<String, String> {
             '^' => out.push_str("\\^"),
             '$' => {
                 let at_end = i == chars.len()
-                    || (!extended && chars.get(i) == Some(&'\\') && matches!(chars.get(i + 1), Some(')' | '|')))
+                    || (!extended
+                        && chars.get(i) == Some(&'\\')
+                        && matches!(chars.get(i + 1), Some(')' | '|')))
                     || (extended && matches!(chars.get(i), Some(')' | '|')));
                 out.push_str(if at_end || extended { "$" } else { "\\$" });
             }
@@ -160,7 +164,10 @@ fn copy_interval(chars: &[char], i: &mut usize, out: &mut String) -> Result<(), 
             return Err("Invalid content of \\{\\}".into());
         }
     }
-    let valid = !body.is_empty() && body.chars().all(|c| c.is_ascii_digit() || c == ',') && body.matches(',').count() <= 1 && !body.starts_with(',');
+    let valid = !body.is_empty()
+        && body.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && body.matches(',').count() <= 1
+        && !body.starts_with(',');
     if !valid {
         return Err("Invalid content of \\{\\}".into());
     }
@@ -179,7 +186,9 @@ fn copy_bracket(chars: &[char], i: &mut usize, out: &mut String) -> Result<(), S
     }
     let mut first = true;
     loop {
-        let Some(&c) = chars.get(*i) else { return Err("Unmatched [, [^, [:, [., or [=".into()) };
+        let Some(&c) = chars.get(*i) else {
+            return Err("Unmatched [, [^, [:, [., or [=".into());
+        };
         *i += 1;
         match c {
             ']' if !first => {
@@ -189,7 +198,9 @@ fn copy_bracket(chars: &[char], i: &mut usize, out: &mut String) -> Result<(), S
             '[' if chars.get(*i) == Some(&':') => {
                 // [:alpha:]
                 let rest: String = chars[*i..].iter().collect();
-                let Some(end) = rest.find(":]") else { return Err("Unmatched [, [^, [:, [., or [=".into()) };
+                let Some(end) = rest.find(":]") else {
+                    return Err("Unmatched [, [^, [:, [., or [=".into());
+                };
                 out.push('[');
                 out.push_str(&rest[..end + 2]);
                 *i += rest[..end + 2].chars().count();
@@ -248,7 +259,8 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
     let (after, before, max) = match (context('A'), context('B'), num('m')) {
         (Ok(a), Ok(b), Ok(m)) => (a, b, m),
         (Err(v), _, _) | (_, Err(v), _) => {
-            ctx.out.err_line(&format!("grep: {v}: invalid context length argument"));
+            ctx.out
+                .err_line(&format!("grep: {v}: invalid context length argument"));
             return 2;
         }
         (_, _, Err(v)) => {
@@ -256,16 +268,26 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
             return 2;
         }
     };
-    let mut patterns: Vec<String> = opts.iter().filter(|(o, _)| *o == 'e').filter_map(|(_, v)| v.clone()).collect();
+    let mut patterns: Vec<String> = opts
+        .iter()
+        .filter(|(o, _)| *o == 'e')
+        .filter_map(|(_, v)| v.clone())
+        .collect();
     if patterns.is_empty() {
         if operands.is_empty() {
-            ctx.out.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
+            ctx.out
+                .err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
             ctx.out.err_line("Try 'grep --help' for more information.");
             return 2;
         }
         patterns.push(operands.remove(0));
     }
-    let extended = opts.iter().rev().find(|(o, _)| matches!(o, 'E' | 'F' | 'G')).map(|(o, _)| *o).unwrap_or('G');
+    let extended = opts
+        .iter()
+        .rev()
+        .find(|(o, _)| matches!(o, 'E' | 'F' | 'G'))
+        .map(|(o, _)| *o)
+        .unwrap_or('G');
     let mut alternatives = Vec::new();
     for p in patterns.iter().flat_map(|p| p.split('\n')) {
         let r = match extended {
@@ -287,7 +309,11 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
     } else if has('w') {
         re = format!("(?:^|[^[:word:]])(?P<w>{re})(?:[^[:word:]]|$)");
     }
-    let regex = match RegexBuilder::new(&re).case_insensitive(has('i')).size_limit(1 << 22).build() {
+    let regex = match RegexBuilder::new(&re)
+        .case_insensitive(has('i'))
+        .size_limit(1 << 22)
+        .build()
+    {
         Ok(r) => r,
         Err(_) => {
             ctx.out.err_line("grep: Invalid regular expression");
@@ -302,7 +328,11 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
         silent: has('s'),
         files_only: has('l'),
         only: has('o'),
-        names: if has('h') { false } else { has('H') || operands.len() > 1 },
+        names: if has('h') {
+            false
+        } else {
+            has('H') || operands.len() > 1
+        },
         after,
         before,
         max,
@@ -321,7 +351,11 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
                 continue;
             }
         };
-        let shown = if name == "-" { "(standard input)".to_string() } else { name };
+        let shown = if name == "-" {
+            "(standard input)".to_string()
+        } else {
+            name
+        };
         if search(ctx, &regex, word, &o, &shown, &text) {
             any = true;
             if o.quiet {
@@ -341,7 +375,10 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
 /// The matched text of one match (the word group for `-w`).
 fn matches<'t>(regex: &Regex, word: bool, line: &'t str) -> Vec<&'t str> {
     if word {
-        regex.captures_iter(line).filter_map(|c| c.name("w").map(|m| m.as_str())).collect()
+        regex
+            .captures_iter(line)
+            .filter_map(|c| c.name("w").map(|m| m.as_str()))
+            .collect()
     } else {
         regex.find_iter(line).map(|m| m.as_str()).collect()
     }
@@ -387,7 +424,10 @@ fn search(ctx: &Ctx<'_>, regex: &Regex, word: bool, o: &Options, name: &str, tex
                 Some(p) if p + 1 > start => p + 1,
                 _ => start,
             };
-            if (o.before > 0 || o.after > 0) && printed_any && last_printed.is_none_or(|p| from > p + 1) {
+            if (o.before > 0 || o.after > 0)
+                && printed_any
+                && last_printed.is_none_or(|p| from > p + 1)
+            {
                 ctx.out.line("--");
             }
             for (k, ctx_line) in ls.iter().enumerate().take(n).skip(from) {

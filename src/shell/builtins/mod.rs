@@ -54,31 +54,156 @@ impl Builtin {
 
 /// Every command, in the order `help` lists them.
 pub static TABLE: &[Builtin] = &[
-    Builtin { name: "kubectl", usage: "kubectl COMMAND [ARGS]…", summary: "talk to the lab cluster", run: Run::Async(cluster::kubectl) },
-    Builtin { name: "curl", usage: "curl [-s] [-k] [-v] URL", summary: "send an HTTP request from your machine (node and load-balancer addresses)", run: Run::Async(cluster::curl) },
-    Builtin { name: "minikube", usage: "minikube ip | minikube service NAME --url", summary: "node address and NodePort URLs of the lab cluster", run: Run::Sync(cluster::minikube) },
-    Builtin { name: "openssl", usage: "openssl req -x509 -nodes -newkey rsa:2048 -keyout KEY -out CRT -subj /CN=…", summary: "make a self-signed certificate and key", run: Run::Async(openssl::openssl) },
-    Builtin { name: "echo", usage: "echo [-n] [-e] [WORD]…", summary: "print words", run: Run::Sync(core::echo) },
-    Builtin { name: "export", usage: "export NAME[=VALUE]…", summary: "set variables (no arguments: list them)", run: Run::Sync(core::export) },
-    Builtin { name: "unset", usage: "unset NAME…", summary: "remove variables", run: Run::Sync(core::unset) },
-    Builtin { name: "sleep", usage: "sleep SECONDS", summary: "wait, on the lab's clock", run: Run::Async(core::sleep) },
-    Builtin { name: "timeout", usage: "timeout SECONDS COMMAND [ARG]…", summary: "stop COMMAND after SECONDS (status 124)", run: Run::Async(core::timeout) },
-    Builtin { name: "grep", usage: "grep [-i -v -c -w -E -n -A N -B N -C N] PATTERN [FILE]…", summary: "print lines that match a pattern", run: Run::Sync(grep::grep) },
-    Builtin { name: "head", usage: "head [-n N] [FILE]…", summary: "first lines", run: Run::Sync(text::head) },
-    Builtin { name: "tail", usage: "tail [-n N|+N] [FILE]…", summary: "last lines", run: Run::Sync(text::tail) },
-    Builtin { name: "wc", usage: "wc [-l -w -c] [FILE]…", summary: "count lines, words and bytes", run: Run::Sync(text::wc) },
-    Builtin { name: "sort", usage: "sort [-r -n -u] [FILE]…", summary: "sort lines", run: Run::Sync(text::sort) },
-    Builtin { name: "cat", usage: "cat [FILE]…", summary: "print files from your lesson folder", run: Run::Sync(text::cat) },
-    Builtin { name: "ls", usage: "ls [DIR]", summary: "list the files in your lesson folder", run: Run::Sync(text::ls) },
-    Builtin { name: "cd", usage: "cd [DIR]", summary: "change directory (inside the lesson folder)", run: Run::Sync(core::cd) },
-    Builtin { name: "pwd", usage: "pwd", summary: "print the current directory", run: Run::Sync(core::pwd) },
-    Builtin { name: "clear", usage: "clear", summary: "clear the screen", run: Run::Sync(core::clear) },
-    Builtin { name: "history", usage: "history [-c]", summary: "the commands you typed", run: Run::Sync(core::history) },
-    Builtin { name: "help", usage: "help [COMMAND]", summary: "this list", run: Run::Sync(core::help) },
-    Builtin { name: "true", usage: "true", summary: "do nothing, successfully", run: Run::Sync(core::true_) },
-    Builtin { name: "false", usage: "false", summary: "do nothing, unsuccessfully", run: Run::Sync(core::false_) },
-    Builtin { name: ":", usage: ":", summary: "do nothing, successfully", run: Run::Sync(core::true_) },
-    Builtin { name: "exit", usage: "exit [N]", summary: "leave the shell", run: Run::Sync(core::exit) },
+    Builtin {
+        name: "kubectl",
+        usage: "kubectl COMMAND [ARGS]…",
+        summary: "talk to the lab cluster",
+        run: Run::Async(cluster::kubectl),
+    },
+    Builtin {
+        name: "curl",
+        usage: "curl [-s] [-k] [-v] URL",
+        summary: "send an HTTP request from your machine (node and load-balancer addresses)",
+        run: Run::Async(cluster::curl),
+    },
+    Builtin {
+        name: "minikube",
+        usage: "minikube ip | minikube service NAME --url",
+        summary: "node address and NodePort URLs of the lab cluster",
+        run: Run::Sync(cluster::minikube),
+    },
+    Builtin {
+        name: "openssl",
+        usage: "openssl req -x509 -nodes -newkey rsa:2048 -keyout KEY -out CRT -subj /CN=…",
+        summary: "make a self-signed certificate and key",
+        run: Run::Async(openssl::openssl),
+    },
+    Builtin {
+        name: "echo",
+        usage: "echo [-n] [-e] [WORD]…",
+        summary: "print words",
+        run: Run::Sync(core::echo),
+    },
+    Builtin {
+        name: "export",
+        usage: "export NAME[=VALUE]…",
+        summary: "set variables (no arguments: list them)",
+        run: Run::Sync(core::export),
+    },
+    Builtin {
+        name: "unset",
+        usage: "unset NAME…",
+        summary: "remove variables",
+        run: Run::Sync(core::unset),
+    },
+    Builtin {
+        name: "sleep",
+        usage: "sleep SECONDS",
+        summary: "wait, on the lab's clock",
+        run: Run::Async(core::sleep),
+    },
+    Builtin {
+        name: "timeout",
+        usage: "timeout SECONDS COMMAND [ARG]…",
+        summary: "stop COMMAND after SECONDS (status 124)",
+        run: Run::Async(core::timeout),
+    },
+    Builtin {
+        name: "grep",
+        usage: "grep [-i -v -c -w -E -n -A N -B N -C N] PATTERN [FILE]…",
+        summary: "print lines that match a pattern",
+        run: Run::Sync(grep::grep),
+    },
+    Builtin {
+        name: "head",
+        usage: "head [-n N] [FILE]…",
+        summary: "first lines",
+        run: Run::Sync(text::head),
+    },
+    Builtin {
+        name: "tail",
+        usage: "tail [-n N|+N] [FILE]…",
+        summary: "last lines",
+        run: Run::Sync(text::tail),
+    },
+    Builtin {
+        name: "wc",
+        usage: "wc [-l -w -c] [FILE]…",
+        summary: "count lines, words and bytes",
+        run: Run::Sync(text::wc),
+    },
+    Builtin {
+        name: "sort",
+        usage: "sort [-r -n -u] [FILE]…",
+        summary: "sort lines",
+        run: Run::Sync(text::sort),
+    },
+    Builtin {
+        name: "cat",
+        usage: "cat [FILE]…",
+        summary: "print files from your lesson folder",
+        run: Run::Sync(text::cat),
+    },
+    Builtin {
+        name: "ls",
+        usage: "ls [DIR]",
+        summary: "list the files in your lesson folder",
+        run: Run::Sync(text::ls),
+    },
+    Builtin {
+        name: "cd",
+        usage: "cd [DIR]",
+        summary: "change directory (inside the lesson folder)",
+        run: Run::Sync(core::cd),
+    },
+    Builtin {
+        name: "pwd",
+        usage: "pwd",
+        summary: "print the current directory",
+        run: Run::Sync(core::pwd),
+    },
+    Builtin {
+        name: "clear",
+        usage: "clear",
+        summary: "clear the screen",
+        run: Run::Sync(core::clear),
+    },
+    Builtin {
+        name: "history",
+        usage: "history [-c]",
+        summary: "the commands you typed",
+        run: Run::Sync(core::history),
+    },
+    Builtin {
+        name: "help",
+        usage: "help [COMMAND]",
+        summary: "this list",
+        run: Run::Sync(core::help),
+    },
+    Builtin {
+        name: "true",
+        usage: "true",
+        summary: "do nothing, successfully",
+        run: Run::Sync(core::true_),
+    },
+    Builtin {
+        name: "false",
+        usage: "false",
+        summary: "do nothing, unsuccessfully",
+        run: Run::Sync(core::false_),
+    },
+    Builtin {
+        name: ":",
+        usage: ":",
+        summary: "do nothing, successfully",
+        run: Run::Sync(core::true_),
+    },
+    Builtin {
+        name: "exit",
+        usage: "exit [N]",
+        summary: "leave the shell",
+        run: Run::Sync(core::exit),
+    },
 ];
 
 pub fn lookup(name: &str) -> Option<&'static Builtin> {
@@ -192,7 +317,8 @@ pub fn opt_error(ctx: &Ctx<'_>, e: &OptError, status: i32) -> i32 {
     match e.message(&ctx.name) {
         Some(m) => {
             ctx.out.err_line(&m);
-            ctx.out.err_line(&format!("Try '{} --help' for more information.", ctx.name));
+            ctx.out
+                .err_line(&format!("Try '{} --help' for more information.", ctx.name));
             status
         }
         None => {
@@ -233,7 +359,11 @@ pub fn lines(text: &str) -> Vec<&str> {
 mod tests {
     use super::*;
 
-    const SPEC: OptSpec = OptSpec { flags: "abc", with_value: "nA", long: &[("all", 'a'), ("lines", 'n')] };
+    const SPEC: OptSpec = OptSpec {
+        flags: "abc",
+        with_value: "nA",
+        long: &[("all", 'a'), ("lines", 'n')],
+    };
 
     fn v(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()
@@ -241,16 +371,45 @@ mod tests {
 
     #[test]
     fn getopt_like_gnu() {
-        let (o, ops) = getopt(&SPEC, &v(&["x", "-ab", "-n5", "y", "-A", "3", "--lines=2", "--all", "-", "--", "-c"])).unwrap();
+        let (o, ops) = getopt(
+            &SPEC,
+            &v(&[
+                "x",
+                "-ab",
+                "-n5",
+                "y",
+                "-A",
+                "3",
+                "--lines=2",
+                "--all",
+                "-",
+                "--",
+                "-c",
+            ]),
+        )
+        .unwrap();
         assert_eq!(
             o,
-            vec![('a', None), ('b', None), ('n', Some("5".into())), ('A', Some("3".into())), ('n', Some("2".into())), ('a', None)]
+            vec![
+                ('a', None),
+                ('b', None),
+                ('n', Some("5".into())),
+                ('A', Some("3".into())),
+                ('n', Some("2".into())),
+                ('a', None)
+            ]
         );
         assert_eq!(ops, v(&["x", "y", "-", "-c"]));
         assert_eq!(getopt(&SPEC, &v(&["-z"])), Err(OptError::Invalid('z')));
-        assert_eq!(getopt(&SPEC, &v(&["--zz"])), Err(OptError::Unrecognized("--zz".into())));
+        assert_eq!(
+            getopt(&SPEC, &v(&["--zz"])),
+            Err(OptError::Unrecognized("--zz".into()))
+        );
         assert_eq!(getopt(&SPEC, &v(&["-n"])), Err(OptError::MissingValue('n')));
-        assert_eq!(getopt(&SPEC, &v(&["--lines"])), Err(OptError::MissingLongValue("lines".into())));
+        assert_eq!(
+            getopt(&SPEC, &v(&["--lines"])),
+            Err(OptError::MissingLongValue("lines".into()))
+        );
         assert_eq!(getopt(&SPEC, &v(&["--help"])), Err(OptError::Help));
     }
 
@@ -266,7 +425,11 @@ mod tests {
     fn table_names_are_unique_and_documented() {
         for (i, b) in TABLE.iter().enumerate() {
             assert!(!b.summary.is_empty() && !b.usage.is_empty(), "{}", b.name);
-            assert!(TABLE[i + 1..].iter().all(|o| o.name != b.name), "{}", b.name);
+            assert!(
+                TABLE[i + 1..].iter().all(|o| o.name != b.name),
+                "{}",
+                b.name
+            );
         }
     }
 }

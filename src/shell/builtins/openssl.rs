@@ -29,16 +29,30 @@ pub struct Req {
 pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
     let mut x509 = false;
     let mut nodes = false;
-    let mut req = Req { days: 30, bits: 2048, keyout: "privkey.pem".into(), out: None, subject: Vec::new() };
+    let mut req = Req {
+        days: 30,
+        bits: 2048,
+        keyout: "privkey.pem".into(),
+        out: None,
+        subject: Vec::new(),
+    };
     let mut subj = None;
     let mut it = args.iter();
     let need = |it: &mut std::slice::Iter<'_, String>, opt: &str| -> Result<String, Vec<String>> {
-        it.next().cloned().ok_or_else(|| vec![format!("req: Option -{opt} needs a value"), "req: Use -help for summary.".to_string()])
+        it.next().cloned().ok_or_else(|| {
+            vec![
+                format!("req: Option -{opt} needs a value"),
+                "req: Use -help for summary.".to_string(),
+            ]
+        })
     };
     while let Some(a) = it.next() {
         let opt = a.trim_start_matches('-');
         if !a.starts_with('-') {
-            return Err(vec![format!("req: Unknown parameter {a}"), "req: Use -help for summary.".into()]);
+            return Err(vec![
+                format!("req: Unknown parameter {a}"),
+                "req: Use -help for summary.".into(),
+            ]);
         }
         match opt {
             "x509" => x509 = true,
@@ -46,15 +60,28 @@ pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
             "sha256" | "sha384" | "sha512" | "batch" | "verbose" | "quiet" => {}
             "days" => {
                 let v = need(&mut it, opt)?;
-                req.days = v.parse().ok().filter(|d| *d > 0).ok_or_else(|| vec![format!("req: Invalid number \"{v}\" for option -days")])?;
+                req.days =
+                    v.parse().ok().filter(|d| *d > 0).ok_or_else(|| {
+                        vec![format!("req: Invalid number \"{v}\" for option -days")]
+                    })?;
             }
             "newkey" => {
                 let v = need(&mut it, opt)?;
-                let bits = v.strip_prefix("rsa:").or(if v == "rsa" { Some("2048") } else { None });
+                let bits = v
+                    .strip_prefix("rsa:")
+                    .or(if v == "rsa" { Some("2048") } else { None });
                 req.bits = match bits.and_then(|b| b.parse::<usize>().ok()) {
                     Some(b) if (2048..=4096).contains(&b) => b,
-                    Some(_) => return Err(vec!["req: the lab makes RSA keys of 2048 to 4096 bits".into()]),
-                    None => return Err(vec![format!("req: the lab only makes RSA keys (-newkey rsa:2048), not '{v}'")]),
+                    Some(_) => {
+                        return Err(vec![
+                            "req: the lab makes RSA keys of 2048 to 4096 bits".into()
+                        ])
+                    }
+                    None => {
+                        return Err(vec![format!(
+                            "req: the lab only makes RSA keys (-newkey rsa:2048), not '{v}'"
+                        )])
+                    }
                 };
             }
             "keyout" => req.keyout = need(&mut it, opt)?,
@@ -63,19 +90,32 @@ pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
             "addext" => {
                 need(&mut it, opt)?;
             }
-            _ => return Err(vec![format!("req: Unknown option or message digest: {a}"), "req: Use -help for summary.".into()]),
+            _ => {
+                return Err(vec![
+                    format!("req: Unknown option or message digest: {a}"),
+                    "req: Use -help for summary.".into(),
+                ])
+            }
         }
     }
     if !x509 {
-        return Err(vec!["req: the lab only makes self-signed certificates: add -x509".into()]);
+        return Err(vec![
+            "req: the lab only makes self-signed certificates: add -x509".into(),
+        ]);
     }
     if !nodes {
-        return Err(vec!["req: the lab cannot ask for a pass phrase: add -nodes to leave the key unencrypted".into()]);
+        return Err(vec![
+            "req: the lab cannot ask for a pass phrase: add -nodes to leave the key unencrypted"
+                .into(),
+        ]);
     }
     let Some(subj) = subj else {
-        return Err(vec!["req: the lab cannot ask for the subject: add -subj \"/CN=name\"".into()]);
+        return Err(vec![
+            "req: the lab cannot ask for the subject: add -subj \"/CN=name\"".into(),
+        ]);
     };
-    req.subject = parse_subject(&subj).ok_or_else(|| vec![format!("req: Can't parse \"{subj}\" as -subj argument")])?;
+    req.subject = parse_subject(&subj)
+        .ok_or_else(|| vec![format!("req: Can't parse \"{subj}\" as -subj argument")])?;
     Ok(req)
 }
 
@@ -98,11 +138,21 @@ pub fn make_certificate(req: &Req) -> Result<(String, String), String> {
     use rcgen::{CertificateParams, DnType, DnValue, IsCa, KeyPair, PKCS_RSA_SHA256};
     use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 
-    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, req.bits).map_err(|e| e.to_string())?;
-    let key_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
-    let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256).map_err(|e| e.to_string())?;
-    let cn = req.subject.iter().find(|(k, _)| k == "CN").map(|(_, v)| v.clone());
-    let mut params = CertificateParams::new(cn.clone().into_iter().collect::<Vec<_>>()).map_err(|e| e.to_string())?;
+    let key =
+        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, req.bits).map_err(|e| e.to_string())?;
+    let key_pem = key
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| e.to_string())?
+        .to_string();
+    let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256)
+        .map_err(|e| e.to_string())?;
+    let cn = req
+        .subject
+        .iter()
+        .find(|(k, _)| k == "CN")
+        .map(|(_, v)| v.clone());
+    let mut params = CertificateParams::new(cn.clone().into_iter().collect::<Vec<_>>())
+        .map_err(|e| e.to_string())?;
     params.is_ca = IsCa::NoCa;
     params.distinguished_name = rcgen::DistinguishedName::new();
     for (k, v) in &req.subject {
@@ -113,9 +163,15 @@ pub fn make_certificate(req: &Req) -> Result<(String, String), String> {
             "C" => DnType::CountryName,
             "ST" => DnType::StateOrProvinceName,
             "L" => DnType::LocalityName,
-            _ => return Err(format!("req: Subject Attribute {k} has no known NID, skipped")),
+            _ => {
+                return Err(format!(
+                    "req: Subject Attribute {k} has no known NID, skipped"
+                ))
+            }
         };
-        params.distinguished_name.push(t, DnValue::Utf8String(v.clone()));
+        params
+            .distinguished_name
+            .push(t, DnValue::Utf8String(v.clone()));
     }
     let now = chrono::Utc::now();
     let until = now + chrono::Duration::days(i64::from(req.days));
@@ -154,11 +210,14 @@ pub fn openssl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         match ctx.args.first().map(String::as_str) {
             Some("req") => {}
             Some(other) => {
-                ctx.out.err_line(&format!("Invalid command '{other}'; the lab's openssl only knows 'req -x509'."));
+                ctx.out.err_line(&format!(
+                    "Invalid command '{other}'; the lab's openssl only knows 'req -x509'."
+                ));
                 return 1;
             }
             None => {
-                ctx.out.err_line("openssl: the lab's openssl only knows 'openssl req -x509 …'");
+                ctx.out
+                    .err_line("openssl: the lab's openssl only knows 'openssl req -x509 …'");
                 return 1;
             }
         }
@@ -185,13 +244,17 @@ pub fn openssl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         };
         ctx.out.err(&progress());
         if let Err(e) = ctx.session.write_file(&req.keyout, key.as_bytes()) {
-            ctx.out.err_line(&format!("req: Can't open \"{}\" for writing, {e}", req.keyout));
+            ctx.out.err_line(&format!(
+                "req: Can't open \"{}\" for writing, {e}",
+                req.keyout
+            ));
             return 1;
         }
         match &req.out {
             Some(path) => {
                 if let Err(e) = ctx.session.write_file(path, cert.as_bytes()) {
-                    ctx.out.err_line(&format!("req: Can't open \"{path}\" for writing, {e}"));
+                    ctx.out
+                        .err_line(&format!("req: Can't open \"{path}\" for writing, {e}"));
                     return 1;
                 }
             }
@@ -216,7 +279,13 @@ mod tests {
         assert_eq!(r.bits, 2048);
         assert_eq!(r.keyout, "/tmp/nginx.key");
         assert_eq!(r.out.as_deref(), Some("/tmp/nginx.crt"));
-        assert_eq!(r.subject, vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())]);
+        assert_eq!(
+            r.subject,
+            vec![
+                ("CN".into(), "my-nginx".into()),
+                ("O".into(), "my-nginx".into())
+            ]
+        );
     }
 
     #[test]
@@ -232,7 +301,16 @@ mod tests {
 
     #[test]
     fn makes_a_parseable_certificate() {
-        let req = Req { days: 365, bits: 2048, keyout: "k".into(), out: None, subject: vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())] };
+        let req = Req {
+            days: 365,
+            bits: 2048,
+            keyout: "k".into(),
+            out: None,
+            subject: vec![
+                ("CN".into(), "my-nginx".into()),
+                ("O".into(), "my-nginx".into()),
+            ],
+        };
         let (key, cert) = make_certificate(&req).unwrap();
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"));
         assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));
@@ -240,10 +318,18 @@ mod tests {
         use rsa::pkcs8::DecodePrivateKey;
         use rsa::traits::PublicKeyParts;
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(&key).unwrap();
-        let der = base64_decode(&cert.lines().filter(|l| !l.starts_with("-----")).collect::<String>());
+        let der = base64_decode(
+            &cert
+                .lines()
+                .filter(|l| !l.starts_with("-----"))
+                .collect::<String>(),
+        );
         let modulus = key.n().to_bytes_be();
         assert!(der.windows(modulus.len()).any(|w| w == modulus.as_slice()));
-        assert!(der.windows(8).filter(|w| w == b"my-nginx").count() >= 3, "CN, O and the DNS name");
+        assert!(
+            der.windows(8).filter(|w| w == b"my-nginx").count() >= 3,
+            "CN, O and the DNS name"
+        );
     }
 
     fn base64_decode(s: &str) -> Vec<u8> {

@@ -6,11 +6,18 @@ use super::{getopt, inputs, lines, opt_error, Ctx, OptSpec};
 
 /// Report a file that could not be read, GNU style.
 fn cannot_open(ctx: &Ctx<'_>, name: &str, e: &str) {
-    ctx.out.err_line(&format!("{}: cannot open '{name}' for reading: {e}", ctx.name));
+    ctx.out.err_line(&format!(
+        "{}: cannot open '{name}' for reading: {e}",
+        ctx.name
+    ));
 }
 
 pub fn cat(ctx: &mut Ctx<'_>) -> i32 {
-    const SPEC: OptSpec = OptSpec { flags: "nu", with_value: "", long: &[("number", 'n')] };
+    const SPEC: OptSpec = OptSpec {
+        flags: "nu",
+        with_value: "",
+        long: &[("number", 'n')],
+    };
     let (opts, files) = match getopt(&SPEC, &ctx.args) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, &e, 1),
@@ -49,7 +56,8 @@ enum Count {
 
 fn parse_count(ctx: &Ctx<'_>, v: &str, what: &str) -> Result<Count, i32> {
     let bad = || {
-        ctx.out.err_line(&format!("{}: invalid number of {what}: '{v}'", ctx.name));
+        ctx.out
+            .err_line(&format!("{}: invalid number of {what}: '{v}'", ctx.name));
         1
     };
     let (kind, digits) = if let Some(d) = v.strip_prefix('-') {
@@ -72,7 +80,11 @@ fn numeric_shorthand(args: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut takes_value = false;
     for a in args {
-        if !takes_value && a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
+        if !takes_value
+            && a.len() > 1
+            && a.starts_with('-')
+            && a[1..].chars().all(|c| c.is_ascii_digit())
+        {
             out.push("-n".to_string());
             out.push(a[1..].to_string());
         } else {
@@ -87,7 +99,14 @@ fn head_tail(ctx: &mut Ctx<'_>, head: bool) -> i32 {
     const SPEC: OptSpec = OptSpec {
         flags: "qvf",
         with_value: "nc",
-        long: &[("lines", 'n'), ("bytes", 'c'), ("quiet", 'q'), ("silent", 'q'), ("verbose", 'v'), ("follow", 'f')],
+        long: &[
+            ("lines", 'n'),
+            ("bytes", 'c'),
+            ("quiet", 'q'),
+            ("silent", 'q'),
+            ("verbose", 'v'),
+            ("follow", 'f'),
+        ],
     };
     let args = numeric_shorthand(&ctx.args);
     let (opts, files) = match getopt(&SPEC, &args) {
@@ -127,7 +146,8 @@ fn head_tail(ctx: &mut Ctx<'_>, head: bool) -> i32 {
         };
         if headers {
             let shown = if name == "-" { "standard input" } else { &name };
-            ctx.out.line(&format!("{}==> {shown} <==", if first { "" } else { "\n" }));
+            ctx.out
+                .line(&format!("{}==> {shown} <==", if first { "" } else { "\n" }));
         }
         first = false;
         if bytes {
@@ -165,7 +185,12 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
     const SPEC: OptSpec = OptSpec {
         flags: "lwcm",
         with_value: "",
-        long: &[("lines", 'l'), ("words", 'w'), ("bytes", 'c'), ("chars", 'm')],
+        long: &[
+            ("lines", 'l'),
+            ("words", 'w'),
+            ("bytes", 'c'),
+            ("chars", 'm'),
+        ],
     };
     let (opts, files) = match getopt(&SPEC, &ctx.args) {
         Ok(p) => p,
@@ -191,7 +216,12 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
                 continue;
             }
         };
-        let counts = [t.matches('\n').count(), t.split_whitespace().count(), t.chars().count(), t.len()];
+        let counts = [
+            t.matches('\n').count(),
+            t.split_whitespace().count(),
+            t.chars().count(),
+            t.len(),
+        ];
         for (tot, n) in totals.iter_mut().zip(counts) {
             *tot += n;
         }
@@ -200,13 +230,22 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
         } else {
             regular_total += t.len();
         }
-        let label = if files.is_empty() { None } else { Some(name.clone()) };
+        let label = if files.is_empty() {
+            None
+        } else {
+            Some(name.clone())
+        };
         rows.push((counts.to_vec(), label));
     }
     if files.len() > 1 {
         rows.push((totals, Some("total".into())));
     }
-    let wanted: Vec<usize> = [l, w, m, c].iter().enumerate().filter(|(_, on)| **on).map(|(i, _)| i).collect();
+    let wanted: Vec<usize> = [l, w, m, c]
+        .iter()
+        .enumerate()
+        .filter(|(_, on)| **on)
+        .map(|(i, _)| i)
+        .collect();
     // coreutils: one count of one input is not padded; otherwise the width fits the total size,
     // and at least 7 when reading a pipe.
     let width = if wanted.len() == 1 && inputs.len() == 1 {
@@ -220,7 +259,10 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
         }
     };
     for (counts, label) in rows {
-        let mut cells: Vec<String> = wanted.iter().map(|&i| format!("{:>width$}", counts[i])).collect();
+        let mut cells: Vec<String> = wanted
+            .iter()
+            .map(|&i| format!("{:>width$}", counts[i]))
+            .collect();
         if let Some(l) = label {
             cells.push(l);
         }
@@ -247,7 +289,14 @@ pub fn sort(ctx: &mut Ctx<'_>) -> i32 {
     const SPEC: OptSpec = OptSpec {
         flags: "rnuf",
         with_value: "kt",
-        long: &[("reverse", 'r'), ("numeric-sort", 'n'), ("unique", 'u'), ("ignore-case", 'f'), ("key", 'k'), ("field-separator", 't')],
+        long: &[
+            ("reverse", 'r'),
+            ("numeric-sort", 'n'),
+            ("unique", 'u'),
+            ("ignore-case", 'f'),
+            ("key", 'k'),
+            ("field-separator", 't'),
+        ],
     };
     let (opts, files) = match getopt(&SPEC, &ctx.args) {
         Ok(p) => p,
@@ -255,16 +304,25 @@ pub fn sort(ctx: &mut Ctx<'_>) -> i32 {
     };
     let has = |c: char| opts.iter().any(|(o, _)| *o == c);
     let (reverse, numeric, unique, fold) = (has('r'), has('n'), has('u'), has('f'));
-    let sep: Option<char> = opts.iter().rev().find(|(o, _)| *o == 't').and_then(|(_, v)| v.as_deref()?.chars().next());
+    let sep: Option<char> = opts
+        .iter()
+        .rev()
+        .find(|(o, _)| *o == 't')
+        .and_then(|(_, v)| v.as_deref()?.chars().next());
     let key_field: Option<usize> = match opts.iter().rev().find(|(o, _)| *o == 'k') {
         None => None,
         Some((_, v)) => {
             let v = v.clone().unwrap_or_default();
             let first = v.split([',', '.']).next().unwrap_or("");
-            match first.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse::<usize>() {
+            match first
+                .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                .parse::<usize>()
+            {
                 Ok(n) if n > 0 => Some(n),
                 _ => {
-                    ctx.out.err_line(&format!("sort: invalid number at field start: invalid count at start of '{v}'"));
+                    ctx.out.err_line(&format!(
+                        "sort: invalid number at field start: invalid count at start of '{v}'"
+                    ));
                     return 2;
                 }
             }
@@ -281,23 +339,29 @@ pub fn sort(ctx: &mut Ctx<'_>) -> i32 {
         }
     }
     let key = |line: &str| -> String {
-        let Some(k) = key_field else { return line.to_string() };
+        let Some(k) = key_field else {
+            return line.to_string();
+        };
         let fields: Vec<&str> = match sep {
             Some(c) => line.split(c).collect(),
             None => line.split_whitespace().collect(),
         };
-        fields.get(k - 1..).map(|f| f.join(&sep.map(String::from).unwrap_or(" ".into()))).unwrap_or_default()
+        fields
+            .get(k - 1..)
+            .map(|f| f.join(&sep.map(String::from).unwrap_or(" ".into())))
+            .unwrap_or_default()
     };
     let cmp = |a: &String, b: &String| -> std::cmp::Ordering {
         let (ka, kb) = (key(a), key(b));
-        let primary = if numeric {
-            numeric_key(&ka).partial_cmp(&numeric_key(&kb)).unwrap_or(std::cmp::Ordering::Equal)
+        if numeric {
+            numeric_key(&ka)
+                .partial_cmp(&numeric_key(&kb))
+                .unwrap_or(std::cmp::Ordering::Equal)
         } else if fold {
             ka.to_lowercase().cmp(&kb.to_lowercase())
         } else {
             ka.cmp(&kb)
-        };
-        primary
+        }
     };
     all.sort_by(|a, b| {
         let o = cmp(a, b);
@@ -320,18 +384,27 @@ pub fn sort(ctx: &mut Ctx<'_>) -> i32 {
 
 /// `ls [-a] [-l] [DIR|FILE]…`: names in the workspace, one per line.
 pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
-    const SPEC: OptSpec = OptSpec { flags: "al1", with_value: "", long: &[("all", 'a')] };
+    const SPEC: OptSpec = OptSpec {
+        flags: "al1",
+        with_value: "",
+        long: &[("all", 'a')],
+    };
     let (opts, operands) = match getopt(&SPEC, &ctx.args) {
         Ok(p) => p,
         Err(e) => return opt_error(ctx, &e, 2),
     };
     let all = opts.iter().any(|(c, _)| *c == 'a');
-    let targets = if operands.is_empty() { vec![".".to_string()] } else { operands };
+    let targets = if operands.is_empty() {
+        vec![".".to_string()]
+    } else {
+        operands
+    };
     let mut status = 0;
     let many = targets.len() > 1;
     for (i, t) in targets.iter().enumerate() {
         let Some(p) = ctx.session.workspace.resolve(&ctx.session.path(t)) else {
-            ctx.out.err_line(&format!("ls: cannot access '{t}': Permission denied"));
+            ctx.out
+                .err_line(&format!("ls: cannot access '{t}': Permission denied"));
             status = 2;
             continue;
         };
@@ -340,7 +413,9 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         let Ok(rd) = std::fs::read_dir(&p) else {
-            ctx.out.err_line(&format!("ls: cannot access '{t}': No such file or directory"));
+            ctx.out.err_line(&format!(
+                "ls: cannot access '{t}': No such file or directory"
+            ));
             status = 2;
             continue;
         };
@@ -357,7 +432,8 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
             .collect();
         names.sort();
         if many {
-            ctx.out.line(&format!("{}{t}:", if i > 0 { "\n" } else { "" }));
+            ctx.out
+                .line(&format!("{}{t}:", if i > 0 { "\n" } else { "" }));
         }
         for n in names {
             ctx.out.line(&n);
