@@ -221,6 +221,9 @@ impl Session {
             if argv.is_empty() {
                 return 0;
             }
+            if self.attached.is_some() {
+                return self.run_attached(argv, stdin, out).await;
+            }
             let name = argv.remove(0);
             match builtins::lookup(&name) {
                 Some(b) => {

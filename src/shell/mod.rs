@@ -8,6 +8,7 @@
 //! - [`repl`] reads lines from stdin for `k8s-lab shell`.
 
 pub mod ast;
+pub mod attach;
 pub mod builtins;
 pub mod exec;
 pub mod expand;
@@ -37,6 +38,9 @@ pub struct Session {
     pub cwd: String,
     /// Set by `exit`: the shell should end with this status.
     pub exit: Option<i32>,
+    /// Set while the command line is attached to a pod (`kubectl run -it`, `kubectl exec -it
+    /// … -- sh`): commands then run inside that pod until `exit`.
+    pub attached: Option<attach::Attached>,
     /// Status of the last `$(…)` in the command being expanded (`A=$(false)` returns 1).
     subst_status: Option<i32>,
     /// An expansion error (`${A:?}`) abandons the rest of the line, as in interactive bash.
@@ -60,6 +64,7 @@ impl Session {
             last_status: 0,
             cwd: "/".into(),
             exit: None,
+            attached: None,
             subst_status: None,
             abort: false,
         }

@@ -36,10 +36,10 @@ fn write_chunk(chunk: Chunk, tty: bool) {
     }
 }
 
-fn prompt(tty: bool, continuation: bool) {
+fn prompt(tty: bool, continuation: bool, main: &str) {
     if tty {
         let mut o = std::io::stdout().lock();
-        let _ = o.write_all(if continuation { b"> " } else { b"$ " });
+        let _ = o.write_all(if continuation { "> " } else { main }.as_bytes());
         let _ = o.flush();
     }
 }
@@ -50,7 +50,7 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     let mut text = String::new();
     loop {
-        prompt(tty, !text.is_empty());
+        prompt(tty, !text.is_empty(), &session.prompt());
         let line = tokio::select! {
             l = lines.next_line() => l?,
             _ = tokio::signal::ctrl_c() => {

@@ -2,21 +2,49 @@
 //! the learner's machine, and the two `minikube` questions the tutorials ask (`ip`,
 //! `service NAME --url`).
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use futures::future::BoxFuture;
 
 use super::Ctx;
+use crate::shell::attach::attach_request;
+use crate::shell::exec::forward;
+use crate::shell::io::{Chunk, Output};
 use crate::runtime::net::Origin;
 use crate::runtime::{Kind, Object};
 
 pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
-        let s = &*ctx.session;
-        let k = crate::kubectl::Ctx {
-            cluster: &s.cluster,
-            workspace: &s.workspace,
-            stdin: ctx.stdin.as_deref(),
+        let request = attach_request(&ctx.args);
+        if let Some(r) = request.clone().filter(|r| !r.from_run) {
+            // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell.
+            if ctx.session.cluster.get(Kind::Pod, &r.namespace, &r.pod).is_some() {
+                return ctx.session.attach(r, &ctx.out, false).await;
+            }
+        }
+        // Notice whether kubectl already printed the attach hint, so it is not printed twice.
+        let hinted = Arc::new(AtomicBool::new(false));
+        let out = {
+            let (h, out) = (hinted.clone(), ctx.out.clone());
+            Output::new(move |chunk| {
+                if let Chunk::Text(_, t) = &chunk {
+                    if t.contains("If you don't see a command prompt") {
+                        h.store(true, Ordering::Relaxed);
+                    }
+                }
+                forward(&out, chunk)
+            })
         };
-        crate::kubectl::run(&k, &ctx.args, &ctx.out).await
+        let status = {
+            let s = &*ctx.session;
+            let k = crate::kubectl::Ctx { cluster: &s.cluster, workspace: &s.workspace, stdin: ctx.stdin.as_deref() };
+            crate::kubectl::run(&k, &ctx.args, &out).await
+        };
+        match request {
+            Some(r) if r.from_run && status == 0 => ctx.session.attach(r, &ctx.out, hinted.load(Ordering::Relaxed)).await,
+            _ => status,
+        }
     })
 }
 
