@@ -39,11 +39,15 @@ pub struct AttachRequest {
 }
 
 /// Programs of the pod's image, run by the pod shell.
-const POD_PROGRAMS: &[&str] = &["curl", "wget", "printenv", "env", "hostname", "nslookup", "cat", "sh", "bash", "ash"];
+const POD_PROGRAMS: &[&str] = &[
+    "curl", "wget", "printenv", "env", "hostname", "nslookup", "cat", "sh", "bash", "ash",
+];
 
 /// Lab builtins that a busybox shell has too.
-const SHARED: &[&str] =
-    &["echo", "grep", "head", "tail", "wc", "sort", "sleep", "timeout", "true", "false", ":", "export", "unset", "clear", "history", "help"];
+const SHARED: &[&str] = &[
+    "echo", "grep", "head", "tail", "wc", "sort", "sleep", "timeout", "true", "false", ":",
+    "export", "unset", "clear", "history", "help",
+];
 
 /// Does `kubectl ARGS` attach a terminal? `run NAME -i [-t]` without a command, or
 /// `exec -i -t POD -- sh|bash|ash`.
@@ -65,7 +69,9 @@ pub fn attach_request(args: &[String]) -> Option<AttachRequest> {
             "--rm" | "--rm=true" => remove = true,
             "-t" | "--tty" | "--tty=true" => {}
             s if s.starts_with("--namespace=") => namespace = s["--namespace=".len()..].to_string(),
-            s if s.starts_with("--container=") => container = Some(s["--container=".len()..].to_string()),
+            s if s.starts_with("--container=") => {
+                container = Some(s["--container=".len()..].to_string())
+            }
             s if s.starts_with('-') => {
                 // Other flags: `--image=x` carries its value; `--image x` is not used by the
                 // lessons and would be read as a positional, which only matters for `run`.
@@ -78,12 +84,25 @@ pub fn attach_request(args: &[String]) -> Option<AttachRequest> {
     }
     match positional.as_slice() {
         [verb, name, ..] if verb == "run" && command.is_none_or(|c| c.is_empty()) => {
-            Some(AttachRequest { namespace, pod: name.clone(), container, from_run: true, remove })
+            Some(AttachRequest {
+                namespace,
+                pod: name.clone(),
+                container,
+                from_run: true,
+                remove,
+            })
         }
         [verb, name, ..] if verb == "exec" => {
             let cmd = command?;
-            let shell = cmd.len() == 1 && matches!(cmd[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
-            shell.then(|| AttachRequest { namespace, pod: name.clone(), container, from_run: false, remove: false })
+            let shell =
+                cmd.len() == 1 && matches!(cmd[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
+            shell.then(|| AttachRequest {
+                namespace,
+                pod: name.clone(),
+                container,
+                from_run: false,
+                remove: false,
+            })
         }
         _ => None,
     }
@@ -110,23 +129,45 @@ impl Session {
     }
 
     /// Attach to the pod once it runs (kubectl waits up to a minute for that).
-    pub(crate) async fn attach(&mut self, req: AttachRequest, out: &Output, hint_printed: bool) -> i32 {
+    pub(crate) async fn attach(
+        &mut self,
+        req: AttachRequest,
+        out: &Output,
+        hint_printed: bool,
+    ) -> i32 {
         let cluster = self.cluster.clone();
         let (ns, name) = (req.namespace.clone(), req.pod.clone());
-        let running = cluster.wait_until(Duration::from_secs(60), |c| c.running_pod(&ns, &name).is_some()).await;
+        let running = cluster
+            .wait_until(Duration::from_secs(60), |c| {
+                c.running_pod(&ns, &name).is_some()
+            })
+            .await;
         if !running {
-            out.err_line(&format!("error: timed out waiting for the condition on pods/{}", req.pod));
+            out.err_line(&format!(
+                "error: timed out waiting for the condition on pods/{}",
+                req.pod
+            ));
             return 1;
         }
-        let Some(obj) = cluster.get(Kind::Pod, &req.namespace, &req.pod) else { return 1 };
+        let Some(obj) = cluster.get(Kind::Pod, &req.namespace, &req.pod) else {
+            return 1;
+        };
         let Object::Pod(pod) = &*obj else { return 1 };
-        let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
+        let containers = pod
+            .spec
+            .as_ref()
+            .map(|s| s.containers.clone())
+            .unwrap_or_default();
         let chosen = match &req.container {
             Some(c) => containers.iter().find(|x| &x.name == c),
             None => containers.first(),
         };
         let Some(container) = chosen else {
-            out.err_line(&format!("error: container {} not found in pod {}", req.container.unwrap_or_default(), req.pod));
+            out.err_line(&format!(
+                "error: container {} not found in pod {}",
+                req.container.unwrap_or_default(),
+                req.pod
+            ));
             return 1;
         };
         if req.from_run && !hint_printed {
@@ -145,7 +186,9 @@ impl Session {
 
     /// Leave the pod: kubectl's farewell, and `--rm` deletes the pod.
     async fn detach(&mut self, status: i32, out: &Output) -> i32 {
-        let Some(a) = self.attached.take() else { return status };
+        let Some(a) = self.attached.take() else {
+            return status;
+        };
         if a.from_run && !a.remove {
             out.err_line(&format!(
                 "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running",
@@ -153,16 +196,30 @@ impl Session {
             ));
         }
         if a.remove {
-            let args: Vec<String> = ["delete", "pod", &a.pod, "-n", &a.namespace].iter().map(|s| s.to_string()).collect();
-            let k = crate::kubectl::Ctx { cluster: &self.cluster, workspace: &self.workspace, stdin: None };
+            let args: Vec<String> = ["delete", "pod", &a.pod, "-n", &a.namespace]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let k = crate::kubectl::Ctx {
+                cluster: &self.cluster,
+                workspace: &self.workspace,
+                stdin: None,
+            };
             crate::kubectl::run(&k, &args, out).await;
         }
         status
     }
 
     /// Run one command inside the attached pod.
-    pub(crate) async fn run_attached(&mut self, mut argv: Vec<String>, stdin: Option<String>, out: &Output) -> i32 {
-        let Some(a) = self.attached.clone() else { return 1 };
+    pub(crate) async fn run_attached(
+        &mut self,
+        mut argv: Vec<String>,
+        stdin: Option<String>,
+        out: &Output,
+    ) -> i32 {
+        let Some(a) = self.attached.clone() else {
+            return 1;
+        };
         let name = argv[0].clone();
         if name == "exit" {
             let status = match argv.get(1).map(|n| n.parse::<i64>()) {
@@ -181,12 +238,26 @@ impl Session {
                 self.attached = None;
                 return 1;
             };
-            return crate::runtime::pod_shell::run_in_pod(&self.cluster, &pod, Some(&a.container), &argv, stdin.as_deref(), out).await;
+            return crate::runtime::pod_shell::run_in_pod(
+                &self.cluster,
+                &pod,
+                Some(&a.container),
+                &argv,
+                stdin.as_deref(),
+                out,
+            )
+            .await;
         }
         if SHARED.contains(&name.as_str()) {
             if let Some(b) = builtins::lookup(&name) {
                 argv.remove(0);
-                let ctx = Ctx { session: self, name, args: argv, stdin, out: out.clone() };
+                let ctx = Ctx {
+                    session: self,
+                    name,
+                    args: argv,
+                    stdin,
+                    out: out.clone(),
+                };
                 return b.call(ctx).await;
             }
         }
@@ -206,14 +277,29 @@ mod tests {
     #[test]
     fn recognises_attaching_commands() {
         let r = attach_request(&v("run curl --image=radial/busyboxplus:curl -i --tty")).unwrap();
-        assert_eq!((r.pod.as_str(), r.namespace.as_str(), r.from_run, r.remove), ("curl", "default", true, false));
+        assert_eq!(
+            (r.pod.as_str(), r.namespace.as_str(), r.from_run, r.remove),
+            ("curl", "default", true, false)
+        );
         let r = attach_request(&v("run -n lab tmp --rm -it --image=busybox")).unwrap();
-        assert_eq!((r.pod.as_str(), r.namespace.as_str(), r.remove), ("tmp", "lab", true));
+        assert_eq!(
+            (r.pod.as_str(), r.namespace.as_str(), r.remove),
+            ("tmp", "lab", true)
+        );
         let r = attach_request(&v("exec -it web-1 -c web -- /bin/sh")).unwrap();
-        assert_eq!((r.pod.as_str(), r.container.as_deref(), r.from_run), ("web-1", Some("web"), false));
+        assert_eq!(
+            (r.pod.as_str(), r.container.as_deref(), r.from_run),
+            ("web-1", Some("web"), false)
+        );
         assert_eq!(attach_request(&v("run curl --image=busybox")), None);
-        assert_eq!(attach_request(&v("run curl --image=busybox -it -- nslookup x")), None);
-        assert_eq!(attach_request(&v("exec -ti web-1 -- curl http://localhost:8080")), None);
+        assert_eq!(
+            attach_request(&v("run curl --image=busybox -it -- nslookup x")),
+            None
+        );
+        assert_eq!(
+            attach_request(&v("exec -ti web-1 -- curl http://localhost:8080")),
+            None
+        );
         assert_eq!(attach_request(&v("exec web-1 -- sh")), None);
         assert_eq!(attach_request(&v("get pods -i")), None);
         assert_eq!(attach_request(&v("run -n")), None);
@@ -221,7 +307,10 @@ mod tests {
 
     #[test]
     fn prompts_follow_the_image() {
-        assert_eq!(prompt_for("radial/busyboxplus:curl", "curl"), "[ root@curl:/ ]$ ");
+        assert_eq!(
+            prompt_for("radial/busyboxplus:curl", "curl"),
+            "[ root@curl:/ ]$ "
+        );
         assert_eq!(prompt_for("busybox", "b"), "/ # ");
         assert_eq!(prompt_for("nginx", "web"), "root@web:/# ");
     }

@@ -8,7 +8,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::io::{Chunk, Output, Stream};
 use super::Session;
@@ -36,41 +36,56 @@ fn write_chunk(chunk: Chunk, tty: bool) {
     }
 }
 
-fn prompt(tty: bool, continuation: bool, main: &str) {
-    if tty {
-        let mut o = std::io::stdout().lock();
-        let _ = o.write_all(if continuation { "> " } else { main }.as_bytes());
-        let _ = o.flush();
-    }
-}
-
 /// Read commands from stdin until EOF or `exit`; returns the shell's exit status.
 pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
     let tty = std::io::stdin().is_terminal();
-    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    run_lines(session, BufReader::new(tokio::io::stdin()), tty, move |c| {
+        write_chunk(c, tty)
+    })
+    .await
+}
+
+/// The loop behind [`run_stdin`], over any line source and output sink (tests drive it with a
+/// byte slice). With `tty`, prompts are written to the sink's stdout.
+pub async fn run_lines<R, F>(
+    session: &mut Session,
+    reader: R,
+    tty: bool,
+    sink: F,
+) -> anyhow::Result<i32>
+where
+    R: AsyncBufRead + Unpin,
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
+    let mut lines = reader.lines();
     let mut text = String::new();
+    let prompt = |p: &str| {
+        if tty {
+            sink(Chunk::Text(Stream::Out, p.to_string()));
+        }
+    };
     loop {
-        prompt(tty, !text.is_empty(), &session.prompt());
+        prompt(&if text.is_empty() {
+            session.prompt()
+        } else {
+            "> ".to_string()
+        });
         let line = tokio::select! {
             l = lines.next_line() => l?,
             _ = tokio::signal::ctrl_c() => {
                 // Like bash: forget the half-typed command and prompt again.
                 text.clear();
                 session.last_status = 130;
-                if tty {
-                    println!();
-                }
+                prompt("\n");
                 continue;
             }
         };
         let Some(line) = line else {
             if !text.is_empty() {
                 // The input ended inside a quote or heredoc: let the parser say so.
-                run_one(session, &text, tty).await;
+                run_one(session, &text, tty, sink.clone()).await;
             }
-            if tty {
-                println!("exit");
-            }
+            prompt("exit\n");
             return Ok(session.exit.unwrap_or(session.last_status));
         };
         if !text.is_empty() {
@@ -81,7 +96,7 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
             continue;
         }
         let command = std::mem::take(&mut text);
-        run_one(session, &command, tty).await;
+        run_one(session, &command, tty, sink.clone()).await;
         if let Some(status) = session.exit {
             return Ok(status);
         }
@@ -89,7 +104,10 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
 }
 
 /// Run one command line, streaming its output; Ctrl+C cancels it.
-async fn run_one(session: &mut Session, command: &str, tty: bool) -> i32 {
+async fn run_one<F>(session: &mut Session, command: &str, tty: bool, sink: F) -> i32
+where
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
     let (out, mut rx) = Output::channel();
     let interrupted = {
         let run = session.run_line(command, &out);
@@ -97,7 +115,7 @@ async fn run_one(session: &mut Session, command: &str, tty: bool) -> i32 {
         loop {
             tokio::select! {
                 biased;
-                Some(chunk) = rx.recv() => write_chunk(chunk, tty),
+                Some(chunk) = rx.recv() => sink(chunk),
                 _ = &mut run => break false,
                 _ = tokio::signal::ctrl_c() => break true,
             }
@@ -106,13 +124,101 @@ async fn run_one(session: &mut Session, command: &str, tty: bool) -> i32 {
     // The command's future is gone; print whatever it wrote before it ended.
     drop(out);
     while let Ok(chunk) = rx.try_recv() {
-        write_chunk(chunk, tty);
+        sink(chunk);
     }
     if interrupted {
         if tty {
-            println!();
+            sink(Chunk::Text(Stream::Out, "\n".into()));
         }
         session.last_status = 130;
     }
     session.last_status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::tests::session;
+    use std::sync::{Arc, Mutex};
+
+    async fn feed(input: &str, tty: bool) -> (i32, String) {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(String::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push_str(&t);
+            }
+        };
+        let status = run_lines(&mut s, input.as_bytes(), tty, sink)
+            .await
+            .unwrap();
+        let text = seen.lock().unwrap().clone();
+        (status, text)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn piped_input_prints_only_output() {
+        assert_eq!(
+            feed("echo a\nN=y\ncat <<EOF\nx $N\nEOF\n", false).await,
+            (0, "a\nx y\n".into())
+        );
+        assert_eq!(
+            feed("echo 'multi\nline'\nfalse\n", false).await,
+            (1, "multi\nline\n".into())
+        );
+        assert_eq!(
+            feed("echo a \\\n  b | wc -w\n", false).await,
+            (0, "2\n".into())
+        );
+        assert_eq!(feed("echo a |\n grep a\n", false).await, (0, "a\n".into()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn exit_ends_the_loop_with_its_status() {
+        assert_eq!(
+            feed("echo a\nexit 3\necho never\n", false).await,
+            (3, "a\n".into())
+        );
+        assert_eq!(feed("false\n", false).await, (1, String::new()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn input_ending_inside_a_quote_is_a_syntax_error() {
+        let (status, text) = feed("echo ok\necho 'open\n", false).await;
+        assert_eq!(status, 2);
+        assert_eq!(text, "ok\nsh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn terminal_gets_prompts_and_continuation_prompts() {
+        let (status, text) = feed("echo 'a\nb'\ntrue\n", true).await;
+        assert_eq!(status, 0);
+        assert_eq!(text, "$ > a\nb\n$ $ exit\n");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn output_streams_while_the_command_runs() {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push((tokio::time::Instant::now(), t));
+            }
+        };
+        let t0 = tokio::time::Instant::now();
+        run_lines(
+            &mut s,
+            "echo first; sleep 5; echo second\n".as_bytes(),
+            false,
+            sink,
+        )
+        .await
+        .unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0], (t0, "first\n".to_string()));
+        assert_eq!(seen[1].0 - t0, std::time::Duration::from_secs(5));
+    }
 }

@@ -627,7 +627,11 @@ fn pod(name: &str, image: &str) -> crate::runtime::Object {
             ..Default::default()
         },
         spec: Some(PodSpec {
-            containers: vec![Container { name: name.into(), image: Some(image.into()), ..Default::default() }],
+            containers: vec![Container {
+                name: name.into(),
+                image: Some(image.into()),
+                ..Default::default()
+            }],
             ..Default::default()
         }),
         ..Default::default()
@@ -638,12 +642,24 @@ fn pod(name: &str, image: &str) -> crate::runtime::Object {
 async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     let (mut s, _d) = session().await;
     s.cluster.create(pod("box", "busybox")).unwrap();
-    assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
+    assert_eq!(
+        run(&mut s, "kubectl exec -it box -- sh").await,
+        (0, String::new())
+    );
     assert_eq!(s.prompt(), "/ # ");
     assert_eq!(out(&mut s, "hostname").await, "box\n");
-    assert_eq!(out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await, "1\n");
-    assert_eq!(out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await, "1\n");
-    assert_eq!(run(&mut s, "kubectl get pods").await, (127, "sh: kubectl: not found\n".into()));
+    assert_eq!(
+        out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await,
+        "1\n"
+    );
+    assert_eq!(
+        out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await,
+        "1\n"
+    );
+    assert_eq!(
+        run(&mut s, "kubectl get pods").await,
+        (127, "sh: kubectl: not found\n".into())
+    );
     assert_eq!(run(&mut s, "minikube ip").await.0, 127);
     assert_eq!(out(&mut s, "A=1; echo $A | wc -c").await, "2\n");
     // `exit` leaves the pod (no farewell for exec) and the host shell is back.
@@ -656,11 +672,26 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
 #[tokio::test(start_paused = true)]
 async fn run_it_attaches_and_says_how_to_resume() {
     let (mut s, _d) = session().await;
-    s.cluster.create(pod("curl", "radial/busyboxplus:curl")).unwrap();
-    let req = super::attach::attach_request(&["run", "curl", "--image=radial/busyboxplus:curl", "-i", "--tty"].map(String::from)).unwrap();
+    s.cluster
+        .create(pod("curl", "radial/busyboxplus:curl"))
+        .unwrap();
+    let req = super::attach::attach_request(
+        &[
+            "run",
+            "curl",
+            "--image=radial/busyboxplus:curl",
+            "-i",
+            "--tty",
+        ]
+        .map(String::from),
+    )
+    .unwrap();
     let (o, buf) = Output::buffer();
     assert_eq!(s.attach(req, &o, false).await, 0);
-    assert_eq!(buf.text(), "If you don't see a command prompt, try pressing enter.\n");
+    assert_eq!(
+        buf.text(),
+        "If you don't see a command prompt, try pressing enter.\n"
+    );
     assert_eq!(s.prompt(), "[ root@curl:/ ]$ ");
     let text = out(&mut s, "nslookup kubernetes").await;
     assert!(text.contains("10.96.0.1"), "{text}");
@@ -675,9 +706,15 @@ async fn run_it_attaches_and_says_how_to_resume() {
 async fn attaching_to_a_pod_that_never_runs_times_out() {
     let (mut s, _d) = session().await;
     s.cluster.create(pod("bad", "no-such-image")).unwrap();
-    let req = super::attach::attach_request(&["run", "bad", "-it", "--image=no-such-image"].map(String::from)).unwrap();
+    let req = super::attach::attach_request(
+        &["run", "bad", "-it", "--image=no-such-image"].map(String::from),
+    )
+    .unwrap();
     let (o, buf) = Output::buffer();
     assert_eq!(s.attach(req, &o, false).await, 1);
-    assert_eq!(buf.text(), "error: timed out waiting for the condition on pods/bad\n");
+    assert_eq!(
+        buf.text(),
+        "error: timed out waiting for the condition on pods/bad\n"
+    );
     assert!(s.attached.is_none());
 }

@@ -8,18 +8,23 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use super::Ctx;
+use crate::runtime::net::Origin;
+use crate::runtime::{Kind, Object};
 use crate::shell::attach::attach_request;
 use crate::shell::exec::forward;
 use crate::shell::io::{Chunk, Output};
-use crate::runtime::net::Origin;
-use crate::runtime::{Kind, Object};
 
 pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
         let request = attach_request(&ctx.args);
         if let Some(r) = request.clone().filter(|r| !r.from_run) {
             // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell.
-            if ctx.session.cluster.get(Kind::Pod, &r.namespace, &r.pod).is_some() {
+            if ctx
+                .session
+                .cluster
+                .get(Kind::Pod, &r.namespace, &r.pod)
+                .is_some()
+            {
                 return ctx.session.attach(r, &ctx.out, false).await;
             }
         }
@@ -38,11 +43,19 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         };
         let status = {
             let s = &*ctx.session;
-            let k = crate::kubectl::Ctx { cluster: &s.cluster, workspace: &s.workspace, stdin: ctx.stdin.as_deref() };
+            let k = crate::kubectl::Ctx {
+                cluster: &s.cluster,
+                workspace: &s.workspace,
+                stdin: ctx.stdin.as_deref(),
+            };
             crate::kubectl::run(&k, &ctx.args, &out).await
         };
         match request {
-            Some(r) if r.from_run && status == 0 => ctx.session.attach(r, &ctx.out, hinted.load(Ordering::Relaxed)).await,
+            Some(r) if r.from_run && status == 0 => {
+                ctx.session
+                    .attach(r, &ctx.out, hinted.load(Ordering::Relaxed))
+                    .await
+            }
             _ => status,
         }
     })
