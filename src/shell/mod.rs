@@ -13,6 +13,7 @@ pub mod builtins;
 pub mod exec;
 pub mod expand;
 pub mod io;
+pub mod line_editor;
 pub mod parse;
 pub mod repl;
 

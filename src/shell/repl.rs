@@ -1,7 +1,7 @@
 //! `k8s-lab shell`: the lab's command line without the TUI, reading stdin.
 //!
-//! On a terminal it prints a `$ ` prompt (and `> ` while a command is incomplete) and relies on
-//! the terminal's own line editing (backspace, Ctrl+U, Ctrl+W). With piped input — scripts,
+//! On a terminal it prints a `$ ` prompt (and `> ` while a command is incomplete) and edits the
+//! line with [`super::line_editor`] (arrows, history, Tab). With piped input — scripts,
 //! tests, screen readers — it prints only what the commands print. Output is written as it
 //! arrives, so `kubectl get … --watch` streams. Ctrl+C cancels the running command by dropping
 //! its future and the shell carries on; end of input ends the shell with the last status.
@@ -11,6 +11,7 @@ use std::io::{IsTerminal, Write};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
 use super::io::{Chunk, Output, Stream};
+use super::line_editor::{self, Outcome};
 use super::Session;
 
 /// Write one chunk to the process's stdout or stderr.
@@ -39,10 +40,12 @@ fn write_chunk(chunk: Chunk, tty: bool) {
 /// Read commands from stdin until EOF or `exit`; returns the shell's exit status.
 pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
     let tty = std::io::stdin().is_terminal();
-    run_lines(session, BufReader::new(tokio::io::stdin()), tty, move |c| {
-        write_chunk(c, tty)
-    })
-    .await
+    let sink = move |c| write_chunk(c, tty);
+    if tty {
+        run_source(session, Terminal, true, sink).await
+    } else {
+        run_lines(session, BufReader::new(tokio::io::stdin()), false, sink).await
+    }
 }
 
 /// The loop behind [`run_stdin`], over any line source and output sink (tests drive it with a
@@ -57,36 +60,105 @@ where
     R: AsyncBufRead + Unpin,
     F: Fn(Chunk) + Clone + Send + Sync + 'static,
 {
-    let mut lines = reader.lines();
-    let mut text = String::new();
-    let prompt = |p: &str| {
-        if tty {
-            sink(Chunk::Text(Stream::Out, p.to_string()));
-        }
+    let echo: Option<Box<dyn Fn(Chunk) + Send + Sync>> = if tty {
+        Some(Box::new(sink.clone()))
+    } else {
+        None
     };
+    run_source(
+        session,
+        Piped {
+            lines: reader.lines(),
+            echo,
+        },
+        tty,
+        sink,
+    )
+    .await
+}
+
+/// One line of input, or why there is none.
+enum Input {
+    Line(String),
+    Interrupted,
+    Eof,
+}
+
+/// Where command lines come from: a pipe or file, or the terminal with line editing.
+trait Source {
+    /// The next line; the source shows `prompt` if it shows prompts at all.
+    async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input>;
+}
+
+struct Piped<R> {
+    lines: tokio::io::Lines<R>,
+    echo: Option<Box<dyn Fn(Chunk) + Send + Sync>>,
+}
+
+impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
+    async fn next(&mut self, prompt: &str, _history: &[String]) -> std::io::Result<Input> {
+        if let Some(echo) = &self.echo {
+            echo(Chunk::Text(Stream::Out, prompt.to_string()));
+        }
+        tokio::select! {
+            l = self.lines.next_line() => Ok(l?.map_or(Input::Eof, Input::Line)),
+            _ = tokio::signal::ctrl_c() => {
+                if let Some(echo) = &self.echo {
+                    echo(Chunk::Text(Stream::Out, "\n".into()));
+                }
+                Ok(Input::Interrupted)
+            }
+        }
+    }
+}
+
+struct Terminal;
+
+impl Source for Terminal {
+    async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input> {
+        Ok(match line_editor::read_line(prompt, history).await? {
+            Outcome::Submit(l) => Input::Line(l),
+            Outcome::Interrupted => Input::Interrupted,
+            _ => Input::Eof,
+        })
+    }
+}
+
+async fn run_source<S, F>(
+    session: &mut Session,
+    mut source: S,
+    tty: bool,
+    sink: F,
+) -> anyhow::Result<i32>
+where
+    S: Source,
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
+    let mut text = String::new();
     loop {
-        prompt(&if text.is_empty() {
+        let prompt = if text.is_empty() {
             session.prompt()
         } else {
             "> ".to_string()
-        });
-        let line = tokio::select! {
-            l = lines.next_line() => l?,
-            _ = tokio::signal::ctrl_c() => {
+        };
+        let line = match source.next(&prompt, &session.history).await? {
+            Input::Line(l) => l,
+            Input::Interrupted => {
                 // Like bash: forget the half-typed command and prompt again.
                 text.clear();
                 session.last_status = 130;
-                prompt("\n");
                 continue;
             }
-        };
-        let Some(line) = line else {
-            if !text.is_empty() {
-                // The input ended inside a quote or heredoc: let the parser say so.
-                run_one(session, &text, tty, sink.clone()).await;
+            Input::Eof => {
+                if !text.is_empty() {
+                    // The input ended inside a quote or heredoc: let the parser say so.
+                    run_one(session, &text, tty, sink.clone()).await;
+                }
+                if tty {
+                    sink(Chunk::Text(Stream::Out, "exit\n".into()));
+                }
+                return Ok(session.exit.unwrap_or(session.last_status));
             }
-            prompt("exit\n");
-            return Ok(session.exit.unwrap_or(session.last_status));
         };
         if !text.is_empty() {
             text.push('\n');
