@@ -17,7 +17,10 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new(root: impl Into<PathBuf>) -> Workspace {
-        Workspace { root: root.into(), url_aliases: BTreeMap::new() }
+        Workspace {
+            root: root.into(),
+            url_aliases: BTreeMap::new(),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -63,18 +66,24 @@ impl Workspace {
     }
 
     pub fn read(&self, typed: &str) -> io::Result<String> {
-        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        let p = self
+            .resolve(typed)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
         std::fs::read_to_string(p)
     }
 
     pub fn read_bytes(&self, typed: &str) -> io::Result<Vec<u8>> {
-        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        let p = self
+            .resolve(typed)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
         std::fs::read(p)
     }
 
     /// Write a file atomically (temp file + rename), creating folders as needed.
     pub fn write(&self, typed: &str, data: &[u8]) -> io::Result<()> {
-        let p = self.resolve(typed).ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+        let p = self
+            .resolve(typed)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
         write_atomic(&p, data)
     }
 }
@@ -84,7 +93,11 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".{}.tmp{}", path.file_name().and_then(|n| n.to_str()).unwrap_or("file"), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        std::process::id()
+    ));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(data)?;
@@ -105,7 +118,10 @@ mod tests {
     fn paths_stay_inside_the_root() {
         let ws = Workspace::new("/w");
         assert_eq!(ws.resolve("/tmp/nginx.key").unwrap(), PathBuf::from("/w/tmp/nginx.key"));
-        assert_eq!(ws.resolve("./run-my-nginx.yaml").unwrap(), PathBuf::from("/w/run-my-nginx.yaml"));
+        assert_eq!(
+            ws.resolve("./run-my-nginx.yaml").unwrap(),
+            PathBuf::from("/w/run-my-nginx.yaml")
+        );
         assert_eq!(ws.resolve("a/../b").unwrap(), PathBuf::from("/w/b"));
         assert!(ws.resolve("../etc/passwd").is_none());
         assert!(ws.resolve("/../../etc/passwd").is_none());

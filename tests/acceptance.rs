@@ -31,7 +31,11 @@ fn run_lab(file: &str, block: u8) {
     let path = acceptance_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let transcript = parse(&text);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async move {
         let home = tempdir(file);
         let mut session = support::lab::session_for(transcript.setting("lesson"), block, &home).await;
@@ -40,7 +44,10 @@ fn run_lab(file: &str, block: u8) {
             let ran = tokio::time::timeout(Duration::from_secs(180), session.run_line(&step.command, &out)).await;
             let output = buf.text();
             let Ok(code) = ran else {
-                panic!("{file}:{}: `{}` did not finish in 180 s; output so far:\n{output}", step.line_no, step.command);
+                panic!(
+                    "{file}:{}: `{}` did not finish in 180 s; output so far:\n{output}",
+                    step.line_no, step.command
+                );
             };
             let verdict = if step.expected.is_empty() {
                 if looks_like_error(&output) {
@@ -65,7 +72,11 @@ fn run_lab(file: &str, block: u8) {
 }
 
 fn tempdir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8s-lab-acceptance-{}-{}", name.trim_end_matches(".lab"), std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "k8s-lab-acceptance-{}-{}",
+        name.trim_end_matches(".lab"),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -20,7 +20,10 @@ pub struct Ctx<'a> {
 /// `rollout status`) run until done or until the future is dropped (Ctrl+C, `timeout`).
 pub async fn run(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
     let _ = ctx;
-    out.err_line(&format!("error: unknown command {:?} for \"kubectl\"", args.first().map(String::as_str).unwrap_or("")));
+    out.err_line(&format!(
+        "error: unknown command {:?} for \"kubectl\"",
+        args.first().map(String::as_str).unwrap_or("")
+    ));
     1
 }
 

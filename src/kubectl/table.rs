@@ -13,7 +13,10 @@ pub struct Table {
 
 impl Table {
     pub fn new(headers: &[&str]) -> Table {
-        Table { headers: headers.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, row: Vec<String>) {
@@ -22,7 +25,10 @@ impl Table {
 
     /// Column widths over headers and rows (display width, so Korean text lines up).
     pub fn widths(&self, with_headers: bool) -> Vec<usize> {
-        let n = self.headers.len().max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
+        let n = self
+            .headers
+            .len()
+            .max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
         let mut w = vec![0; n];
         let head = with_headers.then_some(&self.headers);
         for row in head.into_iter().chain(self.rows.iter()) {
@@ -71,7 +77,10 @@ mod tests {
         let mut t = Table::new(&["NAME", "TYPE"]);
         t.push(vec!["kubernetes".into(), "ClusterIP".into()]);
         t.push(vec!["a".into(), "NodePort".into()]);
-        assert_eq!(t.render(false), "NAME         TYPE\nkubernetes   ClusterIP\na            NodePort\n");
+        assert_eq!(
+            t.render(false),
+            "NAME         TYPE\nkubernetes   ClusterIP\na            NodePort\n"
+        );
         let mut t = Table::new(&["A", "B"]);
         t.push(vec!["x".into(), "y".into()]);
         assert_eq!(t.render(false), "A     B\nx     y\n", "minimum column width is six");

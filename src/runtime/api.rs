@@ -66,7 +66,10 @@ impl Cluster {
         if kind.namespaced() {
             let ns = obj.namespace().to_string();
             if kind != Kind::Event && self.get(Kind::Namespace, "", &ns).is_none() {
-                return Err(ApiError::NotFound { kind: Kind::Namespace, name: ns });
+                return Err(ApiError::NotFound {
+                    kind: Kind::Namespace,
+                    name: ns,
+                });
             }
         }
         defaults::apply_defaults(obj);
@@ -83,7 +86,10 @@ impl Cluster {
             obj.meta_mut().namespace = Some("default".into());
         }
         let key = Key::of(&obj);
-        let old = self.store().get(&key).ok_or(ApiError::NotFound { kind: key.kind, name: key.name.clone() })?;
+        let old = self.store().get(&key).ok_or(ApiError::NotFound {
+            kind: key.kind,
+            name: key.name.clone(),
+        })?;
         defaults::apply_defaults(&mut obj);
         validate::validate(&obj)?;
         if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
@@ -103,7 +109,10 @@ impl Cluster {
         let annotation = serde_json::to_string(&applied).unwrap_or_default();
         let key = Key::of(&obj);
         let Some(live) = self.store().get(&key) else {
-            obj.meta_mut().annotations.get_or_insert_with(BTreeMap::new).insert(LAST_APPLIED.into(), annotation + "\n");
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(LAST_APPLIED.into(), annotation + "\n");
             return self.create(obj).map(|o| (o, ApplyOutcome::Created));
         };
         let last: Value = live
@@ -120,7 +129,11 @@ impl Cluster {
         new_obj.meta_mut().resource_version = None;
         let before_rv = live.meta().resource_version.clone();
         let after = self.update(new_obj)?;
-        let outcome = if after.meta().resource_version == before_rv { ApplyOutcome::Unchanged } else { ApplyOutcome::Configured };
+        let outcome = if after.meta().resource_version == before_rv {
+            ApplyOutcome::Unchanged
+        } else {
+            ApplyOutcome::Configured
+        };
         Ok((after, outcome))
     }
 
@@ -128,14 +141,21 @@ impl Cluster {
     /// garbage collector takes care of dependents.
     pub fn delete(&self, kind: Kind, namespace: &str, name: &str) -> Result<Arc<Object>, ApiError> {
         let key = Key::new(kind, namespace, name);
-        let obj = self.store().get(&key).ok_or(ApiError::NotFound { kind, name: name.to_string() })?;
+        let obj = self.store().get(&key).ok_or(ApiError::NotFound {
+            kind,
+            name: name.to_string(),
+        })?;
         if let Object::Pod(pod) = obj.as_ref() {
             let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
             if scheduled {
                 if obj.meta().deletion_timestamp.is_some() {
                     return Ok(obj);
                 }
-                let grace = pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds).unwrap_or(30);
+                let grace = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.termination_grace_period_seconds)
+                    .unwrap_or(30);
                 let now = self.clock().now();
                 return self.store().update(&key, |o| {
                     let m = o.meta_mut();
@@ -157,7 +177,9 @@ impl Cluster {
         let now = self.clock().now();
         let existing = self.list(Kind::Event, Some(&ns)).into_iter().find(|e| {
             let Object::Event(ev) = e.as_ref() else { return false };
-            ev.involved_object.uid == uid && ev.reason.as_deref() == Some(reason) && ev.message.as_deref() == Some(message)
+            ev.involved_object.uid == uid
+                && ev.reason.as_deref() == Some(reason)
+                && ev.message.as_deref() == Some(message)
         });
         if let Some(e) = existing {
             let _ = self.store().update(&Key::of(&e), |o| {
@@ -174,7 +196,11 @@ impl Cluster {
                 api_version: Some(info.api_version()),
                 kind: Some(info.name.to_string()),
                 name: Some(regarding.name().to_string()),
-                namespace: if regarding.kind().namespaced() { Some(ns.clone()) } else { None },
+                namespace: if regarding.kind().namespaced() {
+                    Some(ns.clone())
+                } else {
+                    None
+                },
                 uid,
                 resource_version: regarding.meta().resource_version.clone(),
                 ..Default::default()
@@ -188,7 +214,10 @@ impl Cluster {
             event_time: None::<MicroTime>,
             reporting_component: Some(component.into()),
             reporting_instance: Some(String::new()),
-            source: Some(EventSource { component: Some(component.into()), host: None }),
+            source: Some(EventSource {
+                component: Some(component.into()),
+                host: None,
+            }),
             ..Default::default()
         };
         let suffix: String = (0..16).map(|_| format!("{:x}", rand::random_range(0..16u8))).collect();
@@ -216,13 +245,19 @@ impl Cluster {
             let old_ip = old_spec.and_then(|s| s.cluster_ip.clone());
             match (&spec.cluster_ip, &old_ip) {
                 (Some(new), Some(old)) if !new.is_empty() && new != old => {
-                    causes.push(FieldError::invalid("spec.clusterIPs[0]", format!("[]string{{{new:?}}}"), "may not change once set"));
+                    causes.push(FieldError::invalid(
+                        "spec.clusterIPs[0]",
+                        format!("[]string{{{new:?}}}"),
+                        "may not change once set",
+                    ));
                 }
                 (_, Some(old)) => spec.cluster_ip = Some(old.clone()),
                 _ => {}
             }
-            let used: HashSet<String> =
-                others.iter().filter_map(|o| o.as_service()?.spec.as_ref()?.cluster_ip.clone()).collect();
+            let used: HashSet<String> = others
+                .iter()
+                .filter_map(|o| o.as_service()?.spec.as_ref()?.cluster_ip.clone())
+                .collect();
             match spec.cluster_ip.clone().filter(|s| !s.is_empty()) {
                 Some(ip) if ip == "None" => {}
                 Some(ip) if old_ip.is_none() => match ip.parse::<Ipv4Addr>() {
@@ -283,16 +318,21 @@ impl Cluster {
                     n,
                     "provided port is not in the valid range. The range of valid ports is 30000-32767",
                 )),
-                Some(n) if used_ports.contains(&n) => {
-                    causes.push(FieldError::invalid(format!("spec.ports[{i}].nodePort"), n, "provided port is already allocated"))
-                }
+                Some(n) if used_ports.contains(&n) => causes.push(FieldError::invalid(
+                    format!("spec.ports[{i}].nodePort"),
+                    n,
+                    "provided port is already allocated",
+                )),
                 Some(n) => {
                     used_ports.insert(n);
                 }
                 None => {
                     let free: Vec<i32> = NODE_PORT_RANGE.filter(|n| !used_ports.contains(n)).collect();
                     if free.is_empty() {
-                        causes.push(FieldError { field: format!("spec.ports[{i}].nodePort"), detail: "Internal error: range is full".into() });
+                        causes.push(FieldError {
+                            field: format!("spec.ports[{i}].nodePort"),
+                            detail: "Internal error: range is full".into(),
+                        });
                     } else {
                         let n = free[rand::random_range(0..free.len())];
                         used_ports.insert(n);
@@ -309,7 +349,11 @@ impl Cluster {
         if causes.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::Invalid { kind: Kind::Service, name, causes })
+            Err(ApiError::Invalid {
+                kind: Kind::Service,
+                name,
+                causes,
+            })
         }
     }
 }
@@ -362,10 +406,14 @@ mod tests {
 
     #[test]
     fn merge_removes_what_was_unapplied_and_keeps_what_others_set() {
-        let mut live = json!({"spec": {"replicas": 3, "paused": true, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}});
+        let mut live =
+            json!({"spec": {"replicas": 3, "paused": true, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}});
         let last = json!({"spec": {"replicas": 3, "paused": true}});
         let new = json!({"spec": {"replicas": 5}});
         three_way_merge(&mut live, &last, &new);
-        assert_eq!(live, json!({"spec": {"replicas": 5, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}}));
+        assert_eq!(
+            live,
+            json!({"spec": {"replicas": 5, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}})
+        );
     }
 }

@@ -34,8 +34,18 @@ pub struct Elapsed;
 impl Clock {
     /// A clock running at `speed` lab seconds per real second (clamped to a sane range).
     pub fn new(speed: f64) -> Clock {
-        let speed = if speed.is_finite() { speed.clamp(0.01, 1000.0) } else { 1.0 };
-        Clock { inner: Arc::new(Inner { speed, start_wall: Utc::now(), start: Instant::now() }) }
+        let speed = if speed.is_finite() {
+            speed.clamp(0.01, 1000.0)
+        } else {
+            1.0
+        };
+        Clock {
+            inner: Arc::new(Inner {
+                speed,
+                start_wall: Utc::now(),
+                start: Instant::now(),
+            }),
+        }
     }
 
     /// Real time.
@@ -88,9 +98,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn timeout_is_on_lab_time() {
         let clock = Clock::new(2.0);
-        let r = clock.timeout(Duration::from_secs(4), clock.sleep(Duration::from_secs(5))).await;
+        let r = clock
+            .timeout(Duration::from_secs(4), clock.sleep(Duration::from_secs(5)))
+            .await;
         assert_eq!(r, Err(Elapsed));
-        let r = clock.timeout(Duration::from_secs(4), clock.sleep(Duration::from_secs(3))).await;
+        let r = clock
+            .timeout(Duration::from_secs(4), clock.sleep(Duration::from_secs(3)))
+            .await;
         assert_eq!(r, Ok(()));
     }
 }

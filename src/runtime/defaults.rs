@@ -52,7 +52,9 @@ fn deployment(d: &mut Deployment) {
     let strategy = spec.strategy.get_or_insert_with(DeploymentStrategy::default);
     let ty = strategy.type_.get_or_insert_with(|| "RollingUpdate".into()).clone();
     if ty == "RollingUpdate" {
-        let ru = strategy.rolling_update.get_or_insert_with(RollingUpdateDeployment::default);
+        let ru = strategy
+            .rolling_update
+            .get_or_insert_with(RollingUpdateDeployment::default);
         ru.max_surge.get_or_insert(IntOrString::String("25%".into()));
         ru.max_unavailable.get_or_insert(IntOrString::String("25%".into()));
     }
@@ -82,11 +84,16 @@ pub fn pod_spec(spec: &mut PodSpec) {
     for c in spec.containers.iter_mut() {
         if c.image_pull_policy.is_none() {
             let image = c.image.as_deref().unwrap_or("");
-            let tag = image.rsplit('/').next().and_then(|last| last.split_once(':')).map(|(_, t)| t);
+            let tag = image
+                .rsplit('/')
+                .next()
+                .and_then(|last| last.split_once(':'))
+                .map(|(_, t)| t);
             let always = matches!(tag, None | Some("latest")) && !image.contains('@');
             c.image_pull_policy = Some(if always { "Always" } else { "IfNotPresent" }.into());
         }
-        c.termination_message_path.get_or_insert_with(|| "/dev/termination-log".into());
+        c.termination_message_path
+            .get_or_insert_with(|| "/dev/termination-log".into());
         c.termination_message_policy.get_or_insert_with(|| "File".into());
         c.resources.get_or_insert_with(Default::default);
         for p in c.ports.iter_mut().flatten() {
@@ -103,7 +110,13 @@ mod tests {
     #[test]
     fn service_ports_get_protocol_and_target_port() {
         let mut s = Service {
-            spec: Some(ServiceSpec { ports: Some(vec![ServicePort { port: 80, ..Default::default() }]), ..Default::default() }),
+            spec: Some(ServiceSpec {
+                ports: Some(vec![ServicePort {
+                    port: 80,
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         service(&mut s);
@@ -119,14 +132,30 @@ mod tests {
     fn image_pull_policy_follows_the_tag() {
         let mut spec = PodSpec {
             containers: vec![
-                Container { name: "a".into(), image: Some("nginx".into()), ..Default::default() },
-                Container { name: "b".into(), image: Some("gcr.io/x/y:1.0".into()), ..Default::default() },
-                Container { name: "c".into(), image: Some("localhost:5000/y".into()), ..Default::default() },
+                Container {
+                    name: "a".into(),
+                    image: Some("nginx".into()),
+                    ..Default::default()
+                },
+                Container {
+                    name: "b".into(),
+                    image: Some("gcr.io/x/y:1.0".into()),
+                    ..Default::default()
+                },
+                Container {
+                    name: "c".into(),
+                    image: Some("localhost:5000/y".into()),
+                    ..Default::default()
+                },
             ],
             ..Default::default()
         };
         pod_spec(&mut spec);
-        let p: Vec<_> = spec.containers.iter().map(|c| c.image_pull_policy.clone().unwrap()).collect();
+        let p: Vec<_> = spec
+            .containers
+            .iter()
+            .map(|c| c.image_pull_policy.clone().unwrap())
+            .collect();
         assert_eq!(p, ["Always", "IfNotPresent", "Always"]);
     }
 }

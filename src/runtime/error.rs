@@ -13,10 +13,16 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn invalid(field: impl Into<String>, value: impl std::fmt::Display, why: &str) -> Self {
-        FieldError { field: field.into(), detail: format!("Invalid value: {value}: {why}") }
+        FieldError {
+            field: field.into(),
+            detail: format!("Invalid value: {value}: {why}"),
+        }
     }
     pub fn required(field: impl Into<String>) -> Self {
-        FieldError { field: field.into(), detail: "Required value".into() }
+        FieldError {
+            field: field.into(),
+            detail: "Required value".into(),
+        }
     }
 }
 
@@ -28,7 +34,11 @@ pub enum ApiError {
     #[error("{} \"{name}\" already exists", kind.info().qualified_plural())]
     AlreadyExists { kind: Kind, name: String },
     #[error("{}", render_invalid(*kind, name, causes))]
-    Invalid { kind: Kind, name: String, causes: Vec<FieldError> },
+    Invalid {
+        kind: Kind,
+        name: String,
+        causes: Vec<FieldError>,
+    },
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -37,7 +47,11 @@ pub enum ApiError {
 
 fn render_invalid(kind: Kind, name: &str, causes: &[FieldError]) -> String {
     let list: Vec<String> = causes.iter().map(|c| format!("{}: {}", c.field, c.detail)).collect();
-    let joined = if list.len() == 1 { list[0].clone() } else { format!("[{}]", list.join(", ")) };
+    let joined = if list.len() == 1 {
+        list[0].clone()
+    } else {
+        format!("[{}]", list.join(", "))
+    };
     format!("The {} \"{}\" is invalid: {}", kind.info().name, name, joined)
 }
 
@@ -60,14 +74,24 @@ mod tests {
 
     #[test]
     fn messages_read_like_the_api_server() {
-        let e = ApiError::NotFound { kind: Kind::Service, name: "backend".into() };
+        let e = ApiError::NotFound {
+            kind: Kind::Service,
+            name: "backend".into(),
+        };
         assert_eq!(e.to_string(), "services \"backend\" not found");
-        let e = ApiError::NotFound { kind: Kind::Deployment, name: "x".into() };
+        let e = ApiError::NotFound {
+            kind: Kind::Deployment,
+            name: "x".into(),
+        };
         assert_eq!(e.to_string(), "deployments.apps \"x\" not found");
         let e = ApiError::Invalid {
             kind: Kind::Service,
             name: "dup".into(),
-            causes: vec![FieldError::invalid("spec.ports[0].nodePort", 30008, "provided port is already allocated")],
+            causes: vec![FieldError::invalid(
+                "spec.ports[0].nodePort",
+                30008,
+                "provided port is already allocated",
+            )],
         };
         assert_eq!(
             e.to_string(),

@@ -67,22 +67,124 @@ impl KindInfo {
 
 /// Every resource type, in the order `kubectl api-resources` lists them (core first).
 pub const KINDS: &[KindInfo] = &[
-    KindInfo { kind: Kind::ConfigMap, name: "ConfigMap", plural: "configmaps", singular: "configmap", short_names: &["cm"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Endpoints, name: "Endpoints", plural: "endpoints", singular: "endpoints", short_names: &["ep"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Event, name: "Event", plural: "events", singular: "event", short_names: &["ev"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Namespace, name: "Namespace", plural: "namespaces", singular: "namespace", short_names: &["ns"], group: "", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::Node, name: "Node", plural: "nodes", singular: "node", short_names: &["no"], group: "", version: "v1", namespaced: false },
-    KindInfo { kind: Kind::Pod, name: "Pod", plural: "pods", singular: "pod", short_names: &["po"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Secret, name: "Secret", plural: "secrets", singular: "secret", short_names: &[], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Service, name: "Service", plural: "services", singular: "service", short_names: &["svc"], group: "", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::Deployment, name: "Deployment", plural: "deployments", singular: "deployment", short_names: &["deploy"], group: "apps", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::ReplicaSet, name: "ReplicaSet", plural: "replicasets", singular: "replicaset", short_names: &["rs"], group: "apps", version: "v1", namespaced: true },
-    KindInfo { kind: Kind::EndpointSlice, name: "EndpointSlice", plural: "endpointslices", singular: "endpointslice", short_names: &[], group: "discovery.k8s.io", version: "v1", namespaced: true },
+    KindInfo {
+        kind: Kind::ConfigMap,
+        name: "ConfigMap",
+        plural: "configmaps",
+        singular: "configmap",
+        short_names: &["cm"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Endpoints,
+        name: "Endpoints",
+        plural: "endpoints",
+        singular: "endpoints",
+        short_names: &["ep"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Event,
+        name: "Event",
+        plural: "events",
+        singular: "event",
+        short_names: &["ev"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Namespace,
+        name: "Namespace",
+        plural: "namespaces",
+        singular: "namespace",
+        short_names: &["ns"],
+        group: "",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::Node,
+        name: "Node",
+        plural: "nodes",
+        singular: "node",
+        short_names: &["no"],
+        group: "",
+        version: "v1",
+        namespaced: false,
+    },
+    KindInfo {
+        kind: Kind::Pod,
+        name: "Pod",
+        plural: "pods",
+        singular: "pod",
+        short_names: &["po"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Secret,
+        name: "Secret",
+        plural: "secrets",
+        singular: "secret",
+        short_names: &[],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Service,
+        name: "Service",
+        plural: "services",
+        singular: "service",
+        short_names: &["svc"],
+        group: "",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::Deployment,
+        name: "Deployment",
+        plural: "deployments",
+        singular: "deployment",
+        short_names: &["deploy"],
+        group: "apps",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::ReplicaSet,
+        name: "ReplicaSet",
+        plural: "replicasets",
+        singular: "replicaset",
+        short_names: &["rs"],
+        group: "apps",
+        version: "v1",
+        namespaced: true,
+    },
+    KindInfo {
+        kind: Kind::EndpointSlice,
+        name: "EndpointSlice",
+        plural: "endpointslices",
+        singular: "endpointslice",
+        short_names: &[],
+        group: "discovery.k8s.io",
+        version: "v1",
+        namespaced: true,
+    },
 ];
 
 impl Kind {
     pub fn info(self) -> &'static KindInfo {
-        KINDS.iter().find(|k| k.kind == self).expect("every Kind has a row in KINDS")
+        KINDS
+            .iter()
+            .find(|k| k.kind == self)
+            .expect("every Kind has a row in KINDS")
     }
 
     /// Resolve what a user typed as a resource type: plural, singular, short name, kind name,
@@ -103,7 +205,9 @@ impl Kind {
                 let group_ok = match &group {
                     None => true,
                     Some(g) => {
-                        k.group == g || g.starts_with(&format!("{}.", k.version)) || (k.group.is_empty() && g == k.version)
+                        k.group == g
+                            || g.starts_with(&format!("{}.", k.version))
+                            || (k.group.is_empty() && g == k.version)
                     }
                 };
                 name_ok && group_ok
@@ -113,7 +217,10 @@ impl Kind {
 
     /// The kind for an `apiVersion`/`kind` pair in a manifest.
     pub fn from_type_meta(api_version: &str, kind: &str) -> Option<Kind> {
-        KINDS.iter().find(|k| k.name == kind && k.api_version() == api_version).map(|k| k.kind)
+        KINDS
+            .iter()
+            .find(|k| k.name == kind && k.api_version() == api_version)
+            .map(|k| k.kind)
     }
 
     pub fn namespaced(self) -> bool {

@@ -16,33 +16,65 @@ use super::object::Object;
 pub enum ManifestError {
     /// The YAML itself is broken.
     #[error("error converting YAML to JSON: yaml: line {line}, column {column}: {message}")]
-    Syntax { line: usize, column: usize, message: String },
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// `apiVersion` or `kind` missing.
-    #[error("error validating data: [{0}]; if you choose to ignore these errors, turn validation off with --validate=false")]
+    #[error(
+        "error validating data: [{0}]; if you choose to ignore these errors, turn validation off with --validate=false"
+    )]
     MissingTypeMeta(String),
     /// A kind this lab (or Kubernetes) does not serve.
     #[error("resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source_name}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first")]
-    UnknownKind { name: String, namespace: String, source_name: String, kind: String, api_version: String },
+    UnknownKind {
+        name: String,
+        namespace: String,
+        source_name: String,
+        kind: String,
+        api_version: String,
+    },
     /// Fields the schema does not have (strict decoding).
-    #[error("{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}", unknown_list(fields))]
-    UnknownFields { kind: String, version: String, name: String, fields: Vec<String> },
+    #[error(
+        "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+        unknown_list(fields)
+    )]
+    UnknownFields {
+        kind: String,
+        version: String,
+        name: String,
+        fields: Vec<String>,
+    },
     /// A value of the wrong type.
     #[error("{kind} in version \"{version}\" cannot be handled as a {kind}: {message}")]
-    BadValue { kind: String, version: String, name: String, message: String },
+    BadValue {
+        kind: String,
+        version: String,
+        name: String,
+        message: String,
+    },
     /// The document is not a mapping.
     #[error("error validating data: the document is not an object")]
     NotAnObject,
 }
 
 fn unknown_list(fields: &[String]) -> String {
-    fields.iter().map(|f| format!("unknown field \"{f}\"")).collect::<Vec<_>>().join(", ")
+    fields
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl ManifestError {
     /// True for errors the API server would report (kubectl prefixes them with
     /// `Error from server (BadRequest): error when creating …`), false for client-side ones.
     pub fn is_server_side(&self) -> bool {
-        matches!(self, ManifestError::UnknownFields { .. } | ManifestError::BadValue { .. })
+        matches!(
+            self,
+            ManifestError::UnknownFields { .. } | ManifestError::BadValue { .. }
+        )
     }
 
     /// The object's name, when the document got far enough to have one.
@@ -62,7 +94,11 @@ pub fn parse_documents(text: &str) -> Vec<Result<serde_json::Value, ManifestErro
             Ok(serde_yaml::Value::Null) => {}
             Ok(v) => match serde_json::to_value(&v) {
                 Ok(j) => out.push(Ok(j)),
-                Err(e) => out.push(Err(ManifestError::Syntax { line: 0, column: 0, message: e.to_string() })),
+                Err(e) => out.push(Err(ManifestError::Syntax {
+                    line: 0,
+                    column: 0,
+                    message: e.to_string(),
+                })),
             },
             Err(e) => {
                 let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
@@ -85,13 +121,27 @@ fn strip_location(msg: &str) -> String {
 
 /// Decode a JSON value into a typed object, strictly.
 pub fn decode_value(value: serde_json::Value, source_name: &str) -> Result<Object, ManifestError> {
-    let serde_json::Value::Object(map) = &value else { return Err(ManifestError::NotAnObject) };
+    let serde_json::Value::Object(map) = &value else {
+        return Err(ManifestError::NotAnObject);
+    };
     let api_version = map.get("apiVersion").and_then(|v| v.as_str()).unwrap_or("");
     let kind_name = map.get("kind").and_then(|v| v.as_str()).unwrap_or("");
-    let name = value.pointer("/metadata/name").and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let namespace = value.pointer("/metadata/namespace").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let namespace = value
+        .pointer("/metadata/namespace")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
     match (api_version.is_empty(), kind_name.is_empty()) {
-        (true, true) => return Err(ManifestError::MissingTypeMeta("apiVersion not set, kind not set".into())),
+        (true, true) => {
+            return Err(ManifestError::MissingTypeMeta(
+                "apiVersion not set, kind not set".into(),
+            ))
+        }
         (true, false) => return Err(ManifestError::MissingTypeMeta("apiVersion not set".into())),
         (false, true) => return Err(ManifestError::MissingTypeMeta("kind not set".into())),
         _ => {}
@@ -109,16 +159,31 @@ pub fn decode_value(value: serde_json::Value, source_name: &str) -> Result<Objec
     let mut unknown = Vec::new();
     let result = decode_kind(kind, &value, &mut |path| unknown.push(path));
     match result {
-        Err(e) => Err(ManifestError::BadValue { kind: kind_name.to_string(), version, name, message: e.to_string() }),
-        Ok(_) if !unknown.is_empty() => {
-            Err(ManifestError::UnknownFields { kind: kind_name.to_string(), version, name, fields: unknown })
-        }
+        Err(e) => Err(ManifestError::BadValue {
+            kind: kind_name.to_string(),
+            version,
+            name,
+            message: e.to_string(),
+        }),
+        Ok(_) if !unknown.is_empty() => Err(ManifestError::UnknownFields {
+            kind: kind_name.to_string(),
+            version,
+            name,
+            fields: unknown,
+        }),
         Ok(obj) => Ok(obj),
     }
 }
 
-fn decode_kind(kind: Kind, value: &serde_json::Value, unknown: &mut dyn FnMut(String)) -> Result<Object, serde_json::Error> {
-    fn strict<'a, T: Deserialize<'a>>(value: &'a serde_json::Value, unknown: &mut dyn FnMut(String)) -> Result<T, serde_json::Error> {
+fn decode_kind(
+    kind: Kind,
+    value: &serde_json::Value,
+    unknown: &mut dyn FnMut(String),
+) -> Result<Object, serde_json::Error> {
+    fn strict<'a, T: Deserialize<'a>>(
+        value: &'a serde_json::Value,
+        unknown: &mut dyn FnMut(String),
+    ) -> Result<T, serde_json::Error> {
         serde_ignored::deserialize(value, |path| unknown(api_field_path(&path.to_string())))
     }
     Ok(match kind {
@@ -154,7 +219,10 @@ fn api_field_path(raw: &str) -> String {
 
 /// Parse and decode every document of a manifest text.
 pub fn decode_manifests(text: &str, source_name: &str) -> Vec<Result<Object, ManifestError>> {
-    parse_documents(text).into_iter().map(|d| d.and_then(|v| decode_value(v, source_name))).collect()
+    parse_documents(text)
+        .into_iter()
+        .map(|d| d.and_then(|v| decode_value(v, source_name)))
+        .collect()
 }
 
 /// Render a JSON value as YAML the way kubectl's `-o yaml` does (two-space indent, lists not
@@ -192,27 +260,40 @@ mod tests {
             ManifestError::UnknownFields { fields, .. } => {
                 let mut fields = fields.clone();
                 fields.sort();
-                assert_eq!(fields, vec!["spec.ports[0].targetPrt".to_string(), "spec.selectr".to_string()]);
+                assert_eq!(
+                    fields,
+                    vec!["spec.ports[0].targetPrt".to_string(), "spec.selectr".to_string()]
+                );
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(err.to_string().contains("strict decoding error: unknown field \"spec.ports[0].targetPrt\", unknown field \"spec.selectr\""));
+        assert!(err.to_string().contains(
+            "strict decoding error: unknown field \"spec.ports[0].targetPrt\", unknown field \"spec.selectr\""
+        ));
     }
 
     #[test]
     fn syntax_errors_have_line_and_column() {
         let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n   bad: [\n";
         let err = decode_manifests(text, "STDIN").remove(0).unwrap_err();
-        let ManifestError::Syntax { line, column, .. } = err else { panic!("{err:?}") };
+        let ManifestError::Syntax { line, column, .. } = err else {
+            panic!("{err:?}")
+        };
         assert!(line >= 5, "line {line}");
         assert!(column > 0);
     }
 
     #[test]
     fn unknown_kind_and_missing_kind() {
-        let err = decode_manifests("apiVersion: v1\nkind: Frob\nmetadata:\n  name: a\n", "x.yaml").remove(0).unwrap_err();
-        assert!(err.to_string().contains("no matches for kind \"Frob\" in version \"v1\""));
-        let err = decode_manifests("apiVersion: v1\nmetadata:\n  name: a\n", "x.yaml").remove(0).unwrap_err();
+        let err = decode_manifests("apiVersion: v1\nkind: Frob\nmetadata:\n  name: a\n", "x.yaml")
+            .remove(0)
+            .unwrap_err();
+        assert!(err
+            .to_string()
+            .contains("no matches for kind \"Frob\" in version \"v1\""));
+        let err = decode_manifests("apiVersion: v1\nmetadata:\n  name: a\n", "x.yaml")
+            .remove(0)
+            .unwrap_err();
         assert!(err.to_string().contains("kind not set"));
     }
 }

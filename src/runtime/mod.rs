@@ -77,7 +77,9 @@ pub struct Cluster {
 
 impl std::fmt::Debug for Cluster {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Cluster").field("nodes", &self.inner.config.nodes).finish_non_exhaustive()
+        f.debug_struct("Cluster")
+            .field("nodes", &self.inner.config.nodes)
+            .finish_non_exhaustive()
     }
 }
 
@@ -89,6 +91,7 @@ struct Inner {
     kubelet: controllers::kubelet::State,
     lb_pending: Mutex<std::collections::HashSet<String>>,
     proxy: net::proxy::State,
+    dns_addr: std::sync::OnceLock<std::net::SocketAddr>,
     tasks: Mutex<Vec<AbortHandle>>,
 }
 
@@ -104,13 +107,21 @@ impl Cluster {
                 kubelet: Default::default(),
                 lb_pending: Default::default(),
                 proxy: Default::default(),
+                dns_addr: Default::default(),
                 config,
                 tasks: Mutex::new(Vec::new()),
             }),
         };
         controllers::start(&cluster);
         seed::seed(&cluster)?;
+        let dns = net::dns_server::start(&cluster).await?;
+        let _ = cluster.inner.dns_addr.set(dns);
         Ok(cluster)
+    }
+
+    /// Where the cluster DNS answers real packets (UDP and TCP on 127.0.0.1).
+    pub fn dns_addr(&self) -> Option<std::net::SocketAddr> {
+        self.inner.dns_addr.get().copied()
     }
 
     pub fn store(&self) -> &Store {

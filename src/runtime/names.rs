@@ -6,12 +6,16 @@ pub const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 /// `n` random characters from [`ALPHANUMS`], the suffix of `generateName`.
 pub fn random_suffix(n: usize) -> String {
-    (0..n).map(|_| ALPHANUMS[rand::random_range(0..ALPHANUMS.len())] as char).collect()
+    (0..n)
+        .map(|_| ALPHANUMS[rand::random_range(0..ALPHANUMS.len())] as char)
+        .collect()
 }
 
 /// Like Kubernetes' `SafeEncodeString`: each character mapped into [`ALPHANUMS`].
 pub fn safe_encode(s: &str) -> String {
-    s.bytes().map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char).collect()
+    s.bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
 }
 
 /// 32-bit FNV-1a, the hash Kubernetes uses for pod-template-hash.

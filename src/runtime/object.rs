@@ -107,25 +107,53 @@ impl Object {
     }
 
     pub fn as_pod(&self) -> Option<&Pod> {
-        if let Object::Pod(p) = self { Some(p) } else { None }
+        if let Object::Pod(p) = self {
+            Some(p)
+        } else {
+            None
+        }
     }
     pub fn as_service(&self) -> Option<&Service> {
-        if let Object::Service(s) = self { Some(s) } else { None }
+        if let Object::Service(s) = self {
+            Some(s)
+        } else {
+            None
+        }
     }
     pub fn as_deployment(&self) -> Option<&Deployment> {
-        if let Object::Deployment(d) = self { Some(d) } else { None }
+        if let Object::Deployment(d) = self {
+            Some(d)
+        } else {
+            None
+        }
     }
     pub fn as_replicaset(&self) -> Option<&ReplicaSet> {
-        if let Object::ReplicaSet(r) = self { Some(r) } else { None }
+        if let Object::ReplicaSet(r) = self {
+            Some(r)
+        } else {
+            None
+        }
     }
     pub fn as_endpoints(&self) -> Option<&Endpoints> {
-        if let Object::Endpoints(e) = self { Some(e) } else { None }
+        if let Object::Endpoints(e) = self {
+            Some(e)
+        } else {
+            None
+        }
     }
     pub fn as_node(&self) -> Option<&Node> {
-        if let Object::Node(n) = self { Some(n) } else { None }
+        if let Object::Node(n) = self {
+            Some(n)
+        } else {
+            None
+        }
     }
     pub fn as_event(&self) -> Option<&Event> {
-        if let Object::Event(e) = self { Some(e) } else { None }
+        if let Object::Event(e) = self {
+            Some(e)
+        } else {
+            None
+        }
     }
 }
 
@@ -136,7 +164,19 @@ macro_rules! impl_from {
         })*
     };
 }
-impl_from!(Namespace, Node, Pod, Service, Endpoints, EndpointSlice, Deployment, ReplicaSet, Event, ConfigMap, Secret);
+impl_from!(
+    Namespace,
+    Node,
+    Pod,
+    Service,
+    Endpoints,
+    EndpointSlice,
+    Deployment,
+    ReplicaSet,
+    Event,
+    ConfigMap,
+    Secret
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Namespace, NamespaceSpec,
-    NamespaceStatus, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, PodSpec, PodTemplateSpec, Service,
-    ServicePort, ServiceSpec,
+    ConfigMap, Container, ContainerPort, EndpointAddress, EndpointPort, EndpointSubset, Endpoints, Namespace,
+    NamespaceSpec, NamespaceStatus, Node, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, PodSpec,
+    PodTemplateSpec, Service, ServicePort, ServiceSpec,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
@@ -24,7 +24,15 @@ const ROOT_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBfzCCASWgAwIBAgIBADAKBggq
 
 /// Names of the cluster's nodes: `minikube`, `minikube-m02`, `minikube-m03` …
 pub fn node_names(prefix: &str, count: usize) -> Vec<String> {
-    (0..count.max(1)).map(|i| if i == 0 { prefix.to_string() } else { format!("{prefix}-m{:02}", i + 1) }).collect()
+    (0..count.max(1))
+        .map(|i| {
+            if i == 0 {
+                prefix.to_string()
+            } else {
+                format!("{prefix}-m{:02}", i + 1)
+            }
+        })
+        .collect()
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
@@ -44,8 +52,13 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         cluster.create(Object::Namespace(Namespace {
             metadata: meta(ns, None, &[("kubernetes.io/metadata.name", ns)]),
-            spec: Some(NamespaceSpec { finalizers: Some(vec!["kubernetes".into()]) }),
-            status: Some(NamespaceStatus { phase: Some("Active".into()), ..Default::default() }),
+            spec: Some(NamespaceSpec {
+                finalizers: Some(vec!["kubernetes".into()]),
+            }),
+            status: Some(NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            }),
         }))?;
         cluster.create(Object::ConfigMap(ConfigMap {
             metadata: meta("kube-root-ca.crt", Some(ns), &[]),
@@ -84,18 +97,43 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
         };
         cluster.create(Object::Node(Node {
             metadata: meta(name, None, &l),
-            spec: Some(NodeSpec { pod_cidr: Some(format!("10.244.{i}.0/24")), pod_cidrs: Some(vec![format!("10.244.{i}.0/24")]), ..Default::default() }),
+            spec: Some(NodeSpec {
+                pod_cidr: Some(format!("10.244.{i}.0/24")),
+                pod_cidrs: Some(vec![format!("10.244.{i}.0/24")]),
+                ..Default::default()
+            }),
             status: Some(NodeStatus {
                 addresses: Some(vec![
-                    NodeAddress { type_: "InternalIP".into(), address: node_ip(cfg.node_block, i).to_string() },
-                    NodeAddress { type_: "Hostname".into(), address: name.clone() },
+                    NodeAddress {
+                        type_: "InternalIP".into(),
+                        address: node_ip(cfg.node_block, i).to_string(),
+                    },
+                    NodeAddress {
+                        type_: "Hostname".into(),
+                        address: name.clone(),
+                    },
                 ]),
                 allocatable: Some(resources.clone()),
                 capacity: Some(resources),
                 conditions: Some(vec![
-                    cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
-                    cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-                    cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                    cond(
+                        "MemoryPressure",
+                        "False",
+                        "KubeletHasSufficientMemory",
+                        "kubelet has sufficient memory available",
+                    ),
+                    cond(
+                        "DiskPressure",
+                        "False",
+                        "KubeletHasNoDiskPressure",
+                        "kubelet has no disk pressure",
+                    ),
+                    cond(
+                        "PIDPressure",
+                        "False",
+                        "KubeletHasSufficientPID",
+                        "kubelet has sufficient PID available",
+                    ),
                     cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
                 ]),
                 node_info: Some(NodeSystemInfo {
@@ -117,7 +155,11 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
     }
 
     cluster.create(Object::Service(Service {
-        metadata: meta("kubernetes", Some("default"), &[("component", "apiserver"), ("provider", "kubernetes")]),
+        metadata: meta(
+            "kubernetes",
+            Some("default"),
+            &[("component", "apiserver"), ("provider", "kubernetes")],
+        ),
         spec: Some(ServiceSpec {
             cluster_ip: Some(KUBERNETES_SERVICE_IP.to_string()),
             ports: Some(vec![ServicePort {
@@ -131,15 +173,31 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
         status: None,
     }))?;
     cluster.create(Object::Endpoints(Endpoints {
-        metadata: meta("kubernetes", Some("default"), &[("endpointslice.kubernetes.io/skip-mirror", "true")]),
+        metadata: meta(
+            "kubernetes",
+            Some("default"),
+            &[("endpointslice.kubernetes.io/skip-mirror", "true")],
+        ),
         subsets: Some(vec![EndpointSubset {
-            addresses: Some(vec![EndpointAddress { ip: node_ip(cluster.config().node_block, 0).to_string(), ..Default::default() }]),
-            ports: Some(vec![EndpointPort { name: Some("https".into()), port: 8443, protocol: Some("TCP".into()), ..Default::default() }]),
+            addresses: Some(vec![EndpointAddress {
+                ip: node_ip(cluster.config().node_block, 0).to_string(),
+                ..Default::default()
+            }]),
+            ports: Some(vec![EndpointPort {
+                name: Some("https".into()),
+                port: 8443,
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]),
             ..Default::default()
         }]),
     }))?;
 
-    let dns_labels = [("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")];
+    let dns_labels = [
+        ("k8s-app", "kube-dns"),
+        ("kubernetes.io/cluster-service", "true"),
+        ("kubernetes.io/name", "CoreDNS"),
+    ];
     let port = |name: &str, port: i32, proto: &str| ServicePort {
         name: Some(name.into()),
         port,
@@ -152,7 +210,11 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
         spec: Some(ServiceSpec {
             cluster_ip: Some(KUBE_DNS_IP.to_string()),
             selector: labels(&[("k8s-app", "kube-dns")]),
-            ports: Some(vec![port("dns", 53, "UDP"), port("dns-tcp", 53, "TCP"), port("metrics", 9153, "TCP")]),
+            ports: Some(vec![
+                port("dns", 53, "UDP"),
+                port("dns-tcp", 53, "TCP"),
+                port("metrics", 9153, "TCP"),
+            ]),
             ..Default::default()
         }),
         status: None,
@@ -167,15 +229,25 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
         metadata: meta("coredns", Some("kube-system"), &[("k8s-app", "kube-dns")]),
         spec: Some(DeploymentSpec {
             replicas: Some(1),
-            selector: LabelSelector { match_labels: labels(&[("k8s-app", "kube-dns")]), ..Default::default() },
+            selector: LabelSelector {
+                match_labels: labels(&[("k8s-app", "kube-dns")]),
+                ..Default::default()
+            },
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta { labels: labels(&[("k8s-app", "kube-dns")]), ..Default::default() }),
+                metadata: Some(ObjectMeta {
+                    labels: labels(&[("k8s-app", "kube-dns")]),
+                    ..Default::default()
+                }),
                 spec: Some(PodSpec {
                     containers: vec![Container {
                         name: "coredns".into(),
                         image: Some(super::images::COREDNS_IMAGE.into()),
                         args: Some(vec!["-conf".into(), "/etc/coredns/Corefile".into()]),
-                        ports: Some(vec![cport("dns", 53, "UDP"), cport("dns-tcp", 53, "TCP"), cport("metrics", 9153, "TCP")]),
+                        ports: Some(vec![
+                            cport("dns", 53, "UDP"),
+                            cport("dns-tcp", 53, "TCP"),
+                            cport("metrics", 9153, "TCP"),
+                        ]),
                         ..Default::default()
                     }],
                     dns_policy: Some("Default".into()),

@@ -39,12 +39,20 @@ impl Selector {
 
     /// From a map (`Service.spec.selector`): every pair must match.
     pub fn from_map(m: &BTreeMap<String, String>) -> Selector {
-        Selector(m.iter().map(|(k, v)| Requirement::Equals(k.clone(), v.clone())).collect())
+        Selector(
+            m.iter()
+                .map(|(k, v)| Requirement::Equals(k.clone(), v.clone()))
+                .collect(),
+        )
     }
 
     pub fn from_label_selector(ls: &LabelSelector) -> Selector {
-        let mut reqs: Vec<Requirement> =
-            ls.match_labels.iter().flatten().map(|(k, v)| Requirement::Equals(k.clone(), v.clone())).collect();
+        let mut reqs: Vec<Requirement> = ls
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| Requirement::Equals(k.clone(), v.clone()))
+            .collect();
         for e in ls.match_expressions.iter().flatten() {
             let vals = e.values.clone().unwrap_or_default();
             reqs.push(match e.operator.as_str() {
@@ -86,11 +94,17 @@ impl Selector {
             } else if let Some((k, v)) = part.split_once('=') {
                 Requirement::Equals(k.trim().into(), v.trim().into())
             } else if words.len() >= 2 && (words[1] == "in" || words[1] == "notin") {
-                let rest = part.splitn(2, words[1]).nth(1).unwrap_or("").trim();
-                let inner = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')).ok_or_else(|| {
-                    format!("unable to parse requirement: found '{rest}', expected: '('")
-                })?;
-                let vals = inner.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+                let after_key = part[part.find(words[0]).unwrap_or(0) + words[0].len()..].trim_start();
+                let rest = after_key.strip_prefix(words[1]).unwrap_or("").trim();
+                let inner = rest
+                    .strip_prefix('(')
+                    .and_then(|r| r.strip_suffix(')'))
+                    .ok_or_else(|| format!("unable to parse requirement: found '{rest}', expected: '('"))?;
+                let vals = inner
+                    .split(',')
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+                    .collect();
                 if words[1] == "in" {
                     Requirement::In(words[0].into(), vals)
                 } else {
@@ -99,7 +113,10 @@ impl Selector {
             } else if words.len() == 1 {
                 Requirement::Exists(part.to_string())
             } else {
-                return Err(format!("unable to parse requirement: found '{}', expected: ',' or 'end of string'", words[1]));
+                return Err(format!(
+                    "unable to parse requirement: found '{}', expected: ',' or 'end of string'",
+                    words[1]
+                ));
             };
             reqs.push(req);
         }
@@ -117,6 +134,9 @@ mod tests {
 
     #[test]
     fn parses_kubectl_selectors() {
+        let s = Selector::parse("instance in (x),!gone").unwrap();
+        assert!(s.matches(&labels(&[("instance", "x")])));
+        assert!(!s.matches(&labels(&[("instance", "y")])));
         let s = Selector::parse("app=hello,tier!=frontend,env in (a, b),!legacy").unwrap();
         assert!(s.matches(&labels(&[("app", "hello"), ("tier", "backend"), ("env", "a")])));
         assert!(!s.matches(&labels(&[("app", "hello"), ("tier", "frontend"), ("env", "a")])));

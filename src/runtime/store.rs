@@ -28,8 +28,16 @@ pub struct Key {
 
 impl Key {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Key {
-        let namespace = if kind.namespaced() { namespace.to_string() } else { String::new() };
-        Key { kind, namespace, name: name.to_string() }
+        let namespace = if kind.namespaced() {
+            namespace.to_string()
+        } else {
+            String::new()
+        };
+        Key {
+            kind,
+            namespace,
+            name: name.to_string(),
+        }
     }
 
     pub fn of(obj: &Object) -> Key {
@@ -74,7 +82,13 @@ impl Default for Store {
 impl Store {
     pub fn new() -> Store {
         let (tx, _) = broadcast::channel(WATCH_CAPACITY);
-        Store { state: RwLock::new(State { objects: BTreeMap::new(), resource_version: 0 }), tx }
+        Store {
+            state: RwLock::new(State {
+                objects: BTreeMap::new(),
+                resource_version: 0,
+            }),
+            tx,
+        }
     }
 
     pub fn watch(&self) -> broadcast::Receiver<WatchEvent> {
@@ -88,7 +102,11 @@ impl Store {
     /// Objects of `kind`, in one namespace or all of them, sorted by namespace and name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
         let st = self.state.read().unwrap();
-        let start = Key { kind, namespace: namespace.unwrap_or("").to_string(), name: String::new() };
+        let start = Key {
+            kind,
+            namespace: namespace.unwrap_or("").to_string(),
+            name: String::new(),
+        };
         st.objects
             .range(start..)
             .take_while(|(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns || !kind.namespaced()))
@@ -105,7 +123,10 @@ impl Store {
         let mut st = self.state.write().unwrap();
         let key = Key::of(&obj);
         if st.objects.contains_key(&key) {
-            return Err(ApiError::AlreadyExists { kind: key.kind, name: key.name });
+            return Err(ApiError::AlreadyExists {
+                kind: key.kind,
+                name: key.name,
+            });
         }
         st.resource_version += 1;
         let rv = st.resource_version;
@@ -118,7 +139,10 @@ impl Store {
         }
         let obj = Arc::new(obj);
         st.objects.insert(key, obj.clone());
-        let _ = self.tx.send(WatchEvent { event: EventType::Added, object: obj.clone() });
+        let _ = self.tx.send(WatchEvent {
+            event: EventType::Added,
+            object: obj.clone(),
+        });
         Ok(obj)
     }
 
@@ -128,7 +152,10 @@ impl Store {
         let mut st = self.state.write().unwrap();
         let key = Key::of(&obj);
         let Some(old) = st.objects.get(&key).cloned() else {
-            return Err(ApiError::NotFound { kind: key.kind, name: key.name });
+            return Err(ApiError::NotFound {
+                kind: key.kind,
+                name: key.name,
+            });
         };
         if let Some(rv) = &obj.meta().resource_version {
             if Some(rv) != old.meta().resource_version.as_ref() {
@@ -148,7 +175,10 @@ impl Store {
     pub fn update(&self, key: &Key, f: impl FnOnce(&mut Object)) -> Result<Arc<Object>, ApiError> {
         let mut st = self.state.write().unwrap();
         let Some(old) = st.objects.get(key).cloned() else {
-            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+            return Err(ApiError::NotFound {
+                kind: key.kind,
+                name: key.name.clone(),
+            });
         };
         let mut obj = (*old).clone();
         f(&mut obj);
@@ -168,7 +198,10 @@ impl Store {
         obj.meta_mut().resource_version = Some(st.resource_version.to_string());
         let obj = Arc::new(obj);
         st.objects.insert(key, obj.clone());
-        let _ = self.tx.send(WatchEvent { event: EventType::Modified, object: obj.clone() });
+        let _ = self.tx.send(WatchEvent {
+            event: EventType::Modified,
+            object: obj.clone(),
+        });
         Some(obj)
     }
 
@@ -176,10 +209,16 @@ impl Store {
     pub fn remove(&self, key: &Key) -> Result<Arc<Object>, ApiError> {
         let mut st = self.state.write().unwrap();
         let Some(old) = st.objects.remove(key) else {
-            return Err(ApiError::NotFound { kind: key.kind, name: key.name.clone() });
+            return Err(ApiError::NotFound {
+                kind: key.kind,
+                name: key.name.clone(),
+            });
         };
         st.resource_version += 1;
-        let _ = self.tx.send(WatchEvent { event: EventType::Deleted, object: old.clone() });
+        let _ = self.tx.send(WatchEvent {
+            event: EventType::Deleted,
+            object: old.clone(),
+        });
         Ok(old)
     }
 }
@@ -207,7 +246,15 @@ pub fn new_uid() -> String {
     let b: [u8; 16] = rand::random();
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
     let variant = ((b[8] & 0x3f) | 0x80) as u32;
-    format!("{}-{}-4{}-{:02x}{}-{}", &hex[0..8], &hex[8..12], &hex[13..16], variant, &hex[18..20], &hex[20..32])
+    format!(
+        "{}-{}-4{}-{:02x}{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        variant,
+        &hex[18..20],
+        &hex[20..32]
+    )
 }
 
 #[cfg(test)]
@@ -238,7 +285,11 @@ mod tests {
         store.create(svc("default", "b"), Utc::now()).unwrap();
         store.create(svc("default", "a"), Utc::now()).unwrap();
         store.create(svc("kube-system", "dns"), Utc::now()).unwrap();
-        let names: Vec<_> = store.list(Kind::Service, Some("default")).iter().map(|o| o.name().to_string()).collect();
+        let names: Vec<_> = store
+            .list(Kind::Service, Some("default"))
+            .iter()
+            .map(|o| o.name().to_string())
+            .collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(store.list(Kind::Service, None).len(), 3);
         assert!(store.list(Kind::Pod, None).is_empty());

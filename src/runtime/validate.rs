@@ -14,7 +14,8 @@ const IANA_SVC_NAME_MSG: &str = "a DNS-1123 label must consist of lower case alp
 pub fn is_dns1123_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -65,22 +66,37 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                 let mut names = HashSet::new();
                 for (i, p) in ports.iter().enumerate() {
                     if !(1..=65535).contains(&p.port) {
-                        causes.push(FieldError::invalid(format!("spec.ports[{i}].port"), p.port, "must be between 1 and 65535, inclusive"));
+                        causes.push(FieldError::invalid(
+                            format!("spec.ports[{i}].port"),
+                            p.port,
+                            "must be between 1 and 65535, inclusive",
+                        ));
                     }
                     if ports.len() > 1 && p.name.as_deref().unwrap_or("").is_empty() {
                         causes.push(FieldError::required(format!("spec.ports[{i}].name")));
                     }
                     if let Some(n) = p.name.as_deref().filter(|n| !n.is_empty()) {
                         if !is_dns1123_label(n) {
-                            causes.push(FieldError::invalid(format!("spec.ports[{i}].name"), format!("{n:?}"), IANA_SVC_NAME_MSG));
+                            causes.push(FieldError::invalid(
+                                format!("spec.ports[{i}].name"),
+                                format!("{n:?}"),
+                                IANA_SVC_NAME_MSG,
+                            ));
                         }
                         if !names.insert(n.to_string()) {
-                            causes.push(FieldError { field: format!("spec.ports[{i}].name"), detail: format!("Duplicate value: {n:?}") });
+                            causes.push(FieldError {
+                                field: format!("spec.ports[{i}].name"),
+                                detail: format!("Duplicate value: {n:?}"),
+                            });
                         }
                     }
                     if let Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(t)) = p.target_port {
                         if !(1..=65535).contains(&t) {
-                            causes.push(FieldError::invalid(format!("spec.ports[{i}].targetPort"), t, "must be between 1 and 65535, inclusive"));
+                            causes.push(FieldError::invalid(
+                                format!("spec.ports[{i}].targetPort"),
+                                t,
+                                "must be between 1 and 65535, inclusive",
+                            ));
                         }
                     }
                 }
@@ -92,7 +108,12 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                 if sel.is_empty() && spec.selector.match_expressions.as_ref().is_none_or(|e| e.is_empty()) {
                     causes.push(FieldError::required("spec.selector"));
                 }
-                let labels = spec.template.metadata.as_ref().and_then(|m| m.labels.clone()).unwrap_or_default();
+                let labels = spec
+                    .template
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.labels.clone())
+                    .unwrap_or_default();
                 if !sel.is_empty() && !sel.iter().all(|(k, v)| labels.get(k) == Some(v)) {
                     causes.push(FieldError::invalid(
                         "spec.template.metadata.labels",
@@ -102,10 +123,19 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                 }
                 if let Some(r) = spec.replicas {
                     if r < 0 {
-                        causes.push(FieldError::invalid("spec.replicas", r, "must be greater than or equal to 0"));
+                        causes.push(FieldError::invalid(
+                            "spec.replicas",
+                            r,
+                            "must be greater than or equal to 0",
+                        ));
                     }
                 }
-                let containers = spec.template.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or(&[]);
+                let containers = spec
+                    .template
+                    .spec
+                    .as_ref()
+                    .map(|s| s.containers.as_slice())
+                    .unwrap_or(&[]);
                 if containers.is_empty() {
                     causes.push(FieldError::required("spec.template.spec.containers"));
                 }
@@ -114,7 +144,9 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                         causes.push(FieldError::required(format!("spec.template.spec.containers[{i}].name")));
                     }
                     if c.image.as_deref().unwrap_or("").is_empty() {
-                        causes.push(FieldError::required(format!("spec.template.spec.containers[{i}].image")));
+                        causes.push(FieldError::required(format!(
+                            "spec.template.spec.containers[{i}].image"
+                        )));
                     }
                 }
             }
@@ -124,7 +156,11 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
     if causes.is_empty() {
         Ok(())
     } else {
-        Err(ApiError::Invalid { kind: obj.kind(), name, causes })
+        Err(ApiError::Invalid {
+            kind: obj.kind(),
+            name,
+            causes,
+        })
     }
 }
 
@@ -151,7 +187,13 @@ mod tests {
     fn service_port_out_of_range_is_invalid() {
         let mut s = Service::default();
         s.metadata.name = Some("x".into());
-        s.spec = Some(ServiceSpec { ports: Some(vec![ServicePort { port: 70000, ..Default::default() }]), ..Default::default() });
+        s.spec = Some(ServiceSpec {
+            ports: Some(vec![ServicePort {
+                port: 70000,
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
         let e = validate(&Object::Service(s)).unwrap_err();
         assert_eq!(
             e.to_string(),

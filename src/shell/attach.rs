@@ -45,8 +45,8 @@ const POD_PROGRAMS: &[&str] = &[
 
 /// Lab builtins that a busybox shell has too.
 const SHARED: &[&str] = &[
-    "echo", "grep", "head", "tail", "wc", "sort", "sleep", "timeout", "true", "false", ":",
-    "export", "unset", "clear", "history", "help",
+    "echo", "grep", "head", "tail", "wc", "sort", "sleep", "timeout", "true", "false", ":", "export", "unset", "clear",
+    "history", "help",
 ];
 
 /// Does `kubectl ARGS` attach a terminal? `run NAME -i [-t]` without a command, or
@@ -69,9 +69,7 @@ pub fn attach_request(args: &[String]) -> Option<AttachRequest> {
             "--rm" | "--rm=true" => remove = true,
             "-t" | "--tty" | "--tty=true" => {}
             s if s.starts_with("--namespace=") => namespace = s["--namespace=".len()..].to_string(),
-            s if s.starts_with("--container=") => {
-                container = Some(s["--container=".len()..].to_string())
-            }
+            s if s.starts_with("--container=") => container = Some(s["--container=".len()..].to_string()),
             s if s.starts_with('-') => {
                 // Other flags: `--image=x` carries its value; `--image x` is not used by the
                 // lessons and would be read as a positional, which only matters for `run`.
@@ -83,19 +81,16 @@ pub fn attach_request(args: &[String]) -> Option<AttachRequest> {
         return None;
     }
     match positional.as_slice() {
-        [verb, name, ..] if verb == "run" && command.is_none_or(|c| c.is_empty()) => {
-            Some(AttachRequest {
-                namespace,
-                pod: name.clone(),
-                container,
-                from_run: true,
-                remove,
-            })
-        }
+        [verb, name, ..] if verb == "run" && command.is_none_or(|c| c.is_empty()) => Some(AttachRequest {
+            namespace,
+            pod: name.clone(),
+            container,
+            from_run: true,
+            remove,
+        }),
         [verb, name, ..] if verb == "exec" => {
             let cmd = command?;
-            let shell =
-                cmd.len() == 1 && matches!(cmd[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
+            let shell = cmd.len() == 1 && matches!(cmd[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
             shell.then(|| AttachRequest {
                 namespace,
                 pod: name.clone(),
@@ -129,18 +124,11 @@ impl Session {
     }
 
     /// Attach to the pod once it runs (kubectl waits up to a minute for that).
-    pub(crate) async fn attach(
-        &mut self,
-        req: AttachRequest,
-        out: &Output,
-        hint_printed: bool,
-    ) -> i32 {
+    pub(crate) async fn attach(&mut self, req: AttachRequest, out: &Output, hint_printed: bool) -> i32 {
         let cluster = self.cluster.clone();
         let (ns, name) = (req.namespace.clone(), req.pod.clone());
         let running = cluster
-            .wait_until(Duration::from_secs(60), |c| {
-                c.running_pod(&ns, &name).is_some()
-            })
+            .wait_until(Duration::from_secs(60), |c| c.running_pod(&ns, &name).is_some())
             .await;
         if !running {
             out.err_line(&format!(
@@ -153,11 +141,7 @@ impl Session {
             return 1;
         };
         let Object::Pod(pod) = &*obj else { return 1 };
-        let containers = pod
-            .spec
-            .as_ref()
-            .map(|s| s.containers.clone())
-            .unwrap_or_default();
+        let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
         let chosen = match &req.container {
             Some(c) => containers.iter().find(|x| &x.name == c),
             None => containers.first(),
@@ -211,12 +195,7 @@ impl Session {
     }
 
     /// Run one command inside the attached pod.
-    pub(crate) async fn run_attached(
-        &mut self,
-        mut argv: Vec<String>,
-        stdin: Option<String>,
-        out: &Output,
-    ) -> i32 {
+    pub(crate) async fn run_attached(&mut self, mut argv: Vec<String>, stdin: Option<String>, out: &Output) -> i32 {
         let Some(a) = self.attached.clone() else {
             return 1;
         };
@@ -282,24 +261,15 @@ mod tests {
             ("curl", "default", true, false)
         );
         let r = attach_request(&v("run -n lab tmp --rm -it --image=busybox")).unwrap();
-        assert_eq!(
-            (r.pod.as_str(), r.namespace.as_str(), r.remove),
-            ("tmp", "lab", true)
-        );
+        assert_eq!((r.pod.as_str(), r.namespace.as_str(), r.remove), ("tmp", "lab", true));
         let r = attach_request(&v("exec -it web-1 -c web -- /bin/sh")).unwrap();
         assert_eq!(
             (r.pod.as_str(), r.container.as_deref(), r.from_run),
             ("web-1", Some("web"), false)
         );
         assert_eq!(attach_request(&v("run curl --image=busybox")), None);
-        assert_eq!(
-            attach_request(&v("run curl --image=busybox -it -- nslookup x")),
-            None
-        );
-        assert_eq!(
-            attach_request(&v("exec -ti web-1 -- curl http://localhost:8080")),
-            None
-        );
+        assert_eq!(attach_request(&v("run curl --image=busybox -it -- nslookup x")), None);
+        assert_eq!(attach_request(&v("exec -ti web-1 -- curl http://localhost:8080")), None);
         assert_eq!(attach_request(&v("exec web-1 -- sh")), None);
         assert_eq!(attach_request(&v("get pods -i")), None);
         assert_eq!(attach_request(&v("run -n")), None);
@@ -307,10 +277,7 @@ mod tests {
 
     #[test]
     fn prompts_follow_the_image() {
-        assert_eq!(
-            prompt_for("radial/busyboxplus:curl", "curl"),
-            "[ root@curl:/ ]$ "
-        );
+        assert_eq!(prompt_for("radial/busyboxplus:curl", "curl"), "[ root@curl:/ ]$ ");
         assert_eq!(prompt_for("busybox", "b"), "/ # ");
         assert_eq!(prompt_for("nginx", "web"), "root@web:/# ");
     }

@@ -146,12 +146,7 @@ impl Session {
         }
     }
 
-    fn exec_command<'a>(
-        &'a mut self,
-        cmd: &'a Command,
-        stdin: Option<&'a str>,
-        out: &'a Output,
-    ) -> BoxFuture<'a, i32> {
+    fn exec_command<'a>(&'a mut self, cmd: &'a Command, stdin: Option<&'a str>, out: &'a Output) -> BoxFuture<'a, i32> {
         Box::pin(async move {
             match cmd {
                 Command::Simple(c) => self.exec_simple(c, stdin, out).await,
@@ -245,12 +240,7 @@ impl Session {
     }
 
     /// Apply redirections: read stdin sources, and route fd 1 and 2.
-    async fn redirect(
-        &mut self,
-        redirects: &[Redirect],
-        stdin: Option<&str>,
-        out: &Output,
-    ) -> Result<Redirected, i32> {
+    async fn redirect(&mut self, redirects: &[Redirect], stdin: Option<&str>, out: &Output) -> Result<Redirected, i32> {
         let mut input = stdin.map(str::to_string);
         let mut fds = [Target::Stdout, Target::Stdout, Target::Stderr];
         let mut files: Vec<FileOut> = Vec::new();

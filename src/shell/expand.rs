@@ -79,11 +79,7 @@ impl Session {
 
     /// Expand command words into arguments. Words that look like assignments after `export`
     /// are not split (`export POD=$(…)` keeps newlines in the value, as bash does).
-    pub(crate) async fn expand_args(
-        &mut self,
-        words: &[Word],
-        out: &Output,
-    ) -> Result<Vec<String>, ExpandError> {
+    pub(crate) async fn expand_args(&mut self, words: &[Word], out: &Output) -> Result<Vec<String>, ExpandError> {
         let mut args = Vec::new();
         let declaration = words
             .first()
@@ -101,11 +97,7 @@ impl Session {
     }
 
     /// Expand one word with field splitting: zero or more arguments.
-    pub(crate) async fn expand_fields(
-        &mut self,
-        w: &Word,
-        out: &Output,
-    ) -> Result<Vec<String>, ExpandError> {
+    pub(crate) async fn expand_fields(&mut self, w: &Word, out: &Output) -> Result<Vec<String>, ExpandError> {
         let mut f = Fields::default();
         for p in &w.parts {
             match p {
@@ -128,11 +120,7 @@ impl Session {
 
     /// Expand one word to a single string without splitting (assignments, redirection targets,
     /// heredoc bodies).
-    pub(crate) async fn expand_string(
-        &mut self,
-        w: &Word,
-        out: &Output,
-    ) -> Result<String, ExpandError> {
+    pub(crate) async fn expand_string(&mut self, w: &Word, out: &Output) -> Result<String, ExpandError> {
         let mut s = String::new();
         for p in &w.parts {
             s.push_str(&self.expand_part(p, out).await?);
@@ -241,19 +229,11 @@ mod tests {
         assert_eq!(split(&[("", false)]), Vec::<String>::new());
         assert_eq!(split(&[("   ", false)]), Vec::<String>::new());
         assert_eq!(split(&[("", true)]), vec![""]);
-        assert_eq!(
-            split(&[("x", true), ("a b", false), ("y", true)]),
-            vec!["xa", "by"]
-        );
+        assert_eq!(split(&[("x", true), ("a b", false), ("y", true)]), vec!["xa", "by"]);
         assert_eq!(split(&[("x", true), (" a", false)]), vec!["x", "a"]);
         assert_eq!(split(&[("a ", false), ("y", true)]), vec!["a", "y"]);
         assert_eq!(
-            split(&[
-                ("http://", true),
-                ("127.0.2.1", false),
-                (":", true),
-                ("30008", false)
-            ]),
+            split(&[("http://", true), ("127.0.2.1", false), (":", true), ("30008", false)]),
             vec!["http://127.0.2.1:30008"]
         );
     }

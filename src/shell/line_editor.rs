@@ -170,10 +170,7 @@ impl Editor {
 
     /// Terminal bytes that redraw the line after `prompt` with the cursor in place.
     pub fn render(&self, prompt: &str) -> String {
-        let tail_width: usize = self.buf[self.cursor..]
-            .iter()
-            .map(|c| c.width().unwrap_or(0))
-            .sum();
+        let tail_width: usize = self.buf[self.cursor..].iter().map(|c| c.width().unwrap_or(0)).sum();
         let mut s = format!("\r{prompt}{}\x1b[K", self.text());
         if tail_width > 0 {
             s.push_str(&format!("\x1b[{tail_width}D"));

@@ -6,38 +6,14 @@ use super::tests::{run, session};
 /// (line, expected status, text the output must contain — empty: output must be empty).
 const CASES: &[(&str, i32, &str)] = &[
     // Unbalanced quotes and brackets.
-    (
-        "echo 'abc",
-        2,
-        "unexpected EOF while looking for matching '''",
-    ),
-    (
-        "echo \"abc",
-        2,
-        "unexpected EOF while looking for matching '\"'",
-    ),
-    (
-        "echo `abc",
-        2,
-        "unexpected EOF while looking for matching '`'",
-    ),
-    (
-        "echo $(echo a",
-        2,
-        "unexpected EOF while looking for matching ')'",
-    ),
+    ("echo 'abc", 2, "unexpected EOF while looking for matching '''"),
+    ("echo \"abc", 2, "unexpected EOF while looking for matching '\"'"),
+    ("echo `abc", 2, "unexpected EOF while looking for matching '`'"),
+    ("echo $(echo a", 2, "unexpected EOF while looking for matching ')'"),
     ("echo $(", 2, "unexpected EOF"),
     ("$(", 2, "unexpected EOF"),
-    (
-        "echo ${",
-        2,
-        "unexpected EOF while looking for matching '}'",
-    ),
-    (
-        "echo ${A",
-        2,
-        "unexpected EOF while looking for matching '}'",
-    ),
+    ("echo ${", 2, "unexpected EOF while looking for matching '}'"),
+    ("echo ${A", 2, "unexpected EOF while looking for matching '}'"),
     ("echo ${A:-x", 2, "matching '}'"),
     ("(echo a", 2, "matching ')'"),
     ("echo \"$(echo 'a)\"", 2, "unexpected EOF"),
@@ -124,11 +100,7 @@ const CASES: &[(&str, i32, &str)] = &[
     ("timeout", 125, "missing operand"),
     ("timeout 5", 125, "missing operand"),
     ("timeout abc echo", 125, "invalid time interval 'abc'"),
-    (
-        "timeout --bogus 1 echo",
-        125,
-        "unrecognized option '--bogus'",
-    ),
+    ("timeout --bogus 1 echo", 125, "unrecognized option '--bogus'"),
     ("timeout -s", 125, "requires an argument"),
     ("export -z", 2, "export: -z: invalid option"),
     ("export =x", 1, "not a valid identifier"),
@@ -145,16 +117,8 @@ const CASES: &[(&str, i32, &str)] = &[
     ("openssl", 1, "openssl"),
     ("openssl req", 1, "-x509"),
     ("openssl req -x509 -nodes -subj bad", 1, "Can't parse"),
-    (
-        "openssl req -x509 -nodes -subj /CN=x -days -5",
-        1,
-        "Invalid number",
-    ),
-    (
-        "openssl req -x509 -nodes -subj /CN=x -newkey rsa:99",
-        1,
-        "2048 to 4096",
-    ),
+    ("openssl req -x509 -nodes -subj /CN=x -days -5", 1, "Invalid number"),
+    ("openssl req -x509 -nodes -subj /CN=x -newkey rsa:99", 1, "2048 to 4096"),
     ("cat /etc/../../x", 1, "Permission denied"),
     ("ls /nope", 2, "cannot access '/nope'"),
     ("ls -Z", 2, "ls: invalid option -- 'Z'"),
@@ -177,11 +141,7 @@ const CASES: &[(&str, i32, &str)] = &[
     ("A==b", 0, ""),
     ("cat <<EOF", 0, "here-document delimited by end-of-file"),
     ("cat <<'E\"OF'\nx\nE\"OF", 0, "x"),
-    (
-        "cat <<$(echo x)\nx",
-        2,
-        "heredoc delimiter must be plain text",
-    ),
+    ("cat <<$(echo x)\nx", 2, "heredoc delimiter must be plain text"),
     ("echo `echo \\`", 2, "unexpected EOF"),
     ("{ echo a; }", 127, "sh: {: command not found"),
     ("if true; then echo a; fi", 127, "sh: if: command not found"),
@@ -197,16 +157,9 @@ async fn malformed_lines_error_and_the_session_survives() {
         if want.is_empty() {
             assert_eq!(text, "", "output of {line:?}");
         } else {
-            assert!(
-                text.contains(want),
-                "{line:?} printed {text:?}, wanted {want:?}"
-            );
+            assert!(text.contains(want), "{line:?} printed {text:?}, wanted {want:?}");
         }
-        assert_eq!(
-            s.exit.take().is_some(),
-            line.starts_with("exit"),
-            "{line:?}"
-        );
+        assert_eq!(s.exit.take().is_some(), line.starts_with("exit"), "{line:?}");
         let (st, text) = run(&mut s, "echo ok").await;
         assert_eq!((st, text.as_str()), (0, "ok\n"), "after {line:?}");
     }

@@ -102,10 +102,7 @@ pub fn parse(text: &str, mode: Mode) -> Result<Parsed, ParseError> {
 
 /// True when `text` is not a complete command yet and the reader should append another line.
 pub fn needs_more(text: &str) -> bool {
-    matches!(
-        parse(text, Mode::Interactive),
-        Err(ParseError::Incomplete(_))
-    )
+    matches!(parse(text, Mode::Interactive), Err(ParseError::Incomplete(_)))
 }
 
 struct Pending {
@@ -140,10 +137,7 @@ pub fn is_name(s: &str) -> bool {
 
 /// Characters that end an unquoted word.
 fn is_meta(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')'
-    )
+    matches!(c, ' ' | '\t' | '\n' | ';' | '&' | '|' | '<' | '>' | '(' | ')')
 }
 
 impl Parser {
@@ -168,17 +162,13 @@ impl Parser {
     }
 
     fn starts_with(&self, t: &str) -> bool {
-        t.chars()
-            .enumerate()
-            .all(|(i, c)| self.peek_at(i) == Some(c))
+        t.chars().enumerate().all(|(i, c)| self.peek_at(i) == Some(c))
     }
 
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ParseError::Unsupported(
-                "expression nested too deeply".into(),
-            ));
+            return Err(ParseError::Unsupported("expression nested too deeply".into()));
         }
         Ok(())
     }
@@ -189,9 +179,7 @@ impl Parser {
 
     /// The operator or word at the cursor, as bash names it in "unexpected token" errors.
     fn token_at(&self) -> String {
-        for op in [
-            ";;", "&&", "||", ">>", "<<", "|", ";", "&", "(", ")", "<", ">",
-        ] {
+        for op in [";;", "&&", "||", ">>", "<<", "|", ";", "&", "(", ")", "<", ">"] {
             if self.starts_with(op) {
                 return op.to_string();
             }
@@ -332,9 +320,7 @@ impl Parser {
     fn pipeline(&mut self) -> Result<Pipeline, ParseError> {
         self.blanks();
         let mut bang = false;
-        if self.peek() == Some('!')
-            && matches!(self.peek_at(1), None | Some(' ' | '\t' | '\n' | ';'))
-        {
+        if self.peek() == Some('!') && matches!(self.peek_at(1), None | Some(' ' | '\t' | '\n' | ';')) {
             bang = true;
             self.pos += 1;
             self.blanks();
@@ -504,9 +490,7 @@ impl Parser {
             }
             let word = self.target()?;
             let Some(delim) = word.literal_text() else {
-                return Err(ParseError::Unsupported(
-                    "a heredoc delimiter must be plain text".into(),
-                ));
+                return Err(ParseError::Unsupported("a heredoc delimiter must be plain text".into()));
             };
             self.pending.push(Pending {
                 delim,
@@ -849,9 +833,7 @@ impl Parser {
         let mut inner = Parser::new(&raw, self.mode);
         inner.depth = self.depth + 1;
         if inner.depth > MAX_DEPTH {
-            return Err(ParseError::Unsupported(
-                "expression nested too deeply".into(),
-            ));
+            return Err(ParseError::Unsupported("expression nested too deeply".into()));
         }
         let mut script = inner.script(None)?;
         if inner.pos < inner.s.len() {
@@ -917,9 +899,7 @@ impl Parser {
             return Ok(());
         }
         if self.mode == Mode::Interactive {
-            return Err(ParseError::Incomplete(Missing::Heredoc(
-                self.pending[0].delim.clone(),
-            )));
+            return Err(ParseError::Incomplete(Missing::Heredoc(self.pending[0].delim.clone())));
         }
         self.read_heredocs()
     }
@@ -1027,9 +1007,7 @@ mod tests {
     use super::*;
 
     fn ok(s: &str) -> Script {
-        parse(s, Mode::Final)
-            .unwrap_or_else(|e| panic!("{s:?}: {e:?}"))
-            .script
+        parse(s, Mode::Final).unwrap_or_else(|e| panic!("{s:?}: {e:?}")).script
     }
 
     fn err(s: &str) -> ParseError {
@@ -1062,10 +1040,7 @@ mod tests {
     fn words_and_blanks() {
         let s = ok("  kubectl   get\tsvc  ");
         let c = simple(&s, 0, 0);
-        assert_eq!(
-            c.words,
-            vec![Word::lit("kubectl"), Word::lit("get"), Word::lit("svc")]
-        );
+        assert_eq!(c.words, vec![Word::lit("kubectl"), Word::lit("get"), Word::lit("svc")]);
     }
 
     #[test]
@@ -1187,20 +1162,11 @@ mod tests {
 
     #[test]
     fn bad_substitutions() {
-        assert_eq!(
-            err("echo ${a b}"),
-            ParseError::BadSubstitution("${a b}".into())
-        );
+        assert_eq!(err("echo ${a b}"), ParseError::BadSubstitution("${a b}".into()));
         assert_eq!(err("echo ${}"), ParseError::BadSubstitution("${}".into()));
-        assert_eq!(
-            err("echo ${a/b/c}"),
-            ParseError::BadSubstitution("${a/b/c}".into())
-        );
+        assert_eq!(err("echo ${a/b/c}"), ParseError::BadSubstitution("${a/b/c}".into()));
         assert_eq!(err("echo ${"), ParseError::Incomplete(Missing::Close('}')));
-        assert_eq!(
-            err("echo ${A:-x"),
-            ParseError::Incomplete(Missing::Close('}'))
-        );
+        assert_eq!(err("echo ${A:-x"), ParseError::Incomplete(Missing::Close('}')));
     }
 
     #[test]
@@ -1257,10 +1223,7 @@ mod tests {
         let RedirOp::Heredoc(w) = &c.redirects[0].op else {
             panic!()
         };
-        assert_eq!(
-            w.parts,
-            vec![Part::Double(vec![q("name: "), var("N"), q("\nx: $y\n")])]
-        );
+        assert_eq!(w.parts, vec![Part::Double(vec![q("name: "), var("N"), q("\nx: $y\n")])]);
         assert_eq!(s.items.len(), 2);
     }
 
@@ -1370,9 +1333,7 @@ mod tests {
             r[7],
             Redirect {
                 fd: 0,
-                op: RedirOp::HereString(Word {
-                    parts: vec![q("w")]
-                })
+                op: RedirOp::HereString(Word { parts: vec![q("w")] })
             }
         );
         // A digit not followed by `>` is an ordinary word.
@@ -1383,10 +1344,7 @@ mod tests {
     #[test]
     fn subshell_and_bang() {
         let s = ok("( A=1; echo $A ) && ! false");
-        assert!(matches!(
-            s.items[0].first.commands[0],
-            Command::Subshell(..)
-        ));
+        assert!(matches!(s.items[0].first.commands[0], Command::Subshell(..)));
         assert!(s.items[0].rest[0].1.bang);
     }
 
@@ -1405,14 +1363,8 @@ mod tests {
         assert_eq!(err("()"), ParseError::Unexpected(")".into()));
         assert_eq!(err("a | "), ParseError::Incomplete(Missing::Command));
         assert_eq!(err("'abc"), ParseError::Incomplete(Missing::Quote('\'')));
-        assert_eq!(
-            err("echo \"abc"),
-            ParseError::Incomplete(Missing::Quote('"'))
-        );
-        assert_eq!(
-            err("echo $(ls"),
-            ParseError::Incomplete(Missing::Close(')'))
-        );
+        assert_eq!(err("echo \"abc"), ParseError::Incomplete(Missing::Quote('"')));
+        assert_eq!(err("echo $(ls"), ParseError::Incomplete(Missing::Close(')')));
         assert!(matches!(err("sleep 1 &"), ParseError::Unsupported(_)));
         assert_eq!(
             err("| a").messages(),

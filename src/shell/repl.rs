@@ -50,21 +50,12 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
 
 /// The loop behind [`run_stdin`], over any line source and output sink (tests drive it with a
 /// byte slice). With `tty`, prompts are written to the sink's stdout.
-pub async fn run_lines<R, F>(
-    session: &mut Session,
-    reader: R,
-    tty: bool,
-    sink: F,
-) -> anyhow::Result<i32>
+pub async fn run_lines<R, F>(session: &mut Session, reader: R, tty: bool, sink: F) -> anyhow::Result<i32>
 where
     R: AsyncBufRead + Unpin,
     F: Fn(Chunk) + Clone + Send + Sync + 'static,
 {
-    let echo: Option<Box<dyn Fn(Chunk) + Send + Sync>> = if tty {
-        Some(Box::new(sink.clone()))
-    } else {
-        None
-    };
+    let echo: Option<Box<dyn Fn(Chunk) + Send + Sync>> = if tty { Some(Box::new(sink.clone())) } else { None };
     run_source(
         session,
         Piped {
@@ -124,12 +115,7 @@ impl Source for Terminal {
     }
 }
 
-async fn run_source<S, F>(
-    session: &mut Session,
-    mut source: S,
-    tty: bool,
-    sink: F,
-) -> anyhow::Result<i32>
+async fn run_source<S, F>(session: &mut Session, mut source: S, tty: bool, sink: F) -> anyhow::Result<i32>
 where
     S: Source,
     F: Fn(Chunk) + Clone + Send + Sync + 'static,
@@ -222,9 +208,7 @@ mod tests {
                 w.lock().unwrap().push_str(&t);
             }
         };
-        let status = run_lines(&mut s, input.as_bytes(), tty, sink)
-            .await
-            .unwrap();
+        let status = run_lines(&mut s, input.as_bytes(), tty, sink).await.unwrap();
         let text = seen.lock().unwrap().clone();
         (status, text)
     }
@@ -239,19 +223,13 @@ mod tests {
             feed("echo 'multi\nline'\nfalse\n", false).await,
             (1, "multi\nline\n".into())
         );
-        assert_eq!(
-            feed("echo a \\\n  b | wc -w\n", false).await,
-            (0, "2\n".into())
-        );
+        assert_eq!(feed("echo a \\\n  b | wc -w\n", false).await, (0, "2\n".into()));
         assert_eq!(feed("echo a |\n grep a\n", false).await, (0, "a\n".into()));
     }
 
     #[tokio::test(start_paused = true)]
     async fn exit_ends_the_loop_with_its_status() {
-        assert_eq!(
-            feed("echo a\nexit 3\necho never\n", false).await,
-            (3, "a\n".into())
-        );
+        assert_eq!(feed("echo a\nexit 3\necho never\n", false).await, (3, "a\n".into()));
         assert_eq!(feed("false\n", false).await, (1, String::new()));
     }
 
@@ -259,7 +237,10 @@ mod tests {
     async fn input_ending_inside_a_quote_is_a_syntax_error() {
         let (status, text) = feed("echo ok\necho 'open\n", false).await;
         assert_eq!(status, 2);
-        assert_eq!(text, "ok\nsh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n");
+        assert_eq!(
+            text,
+            "ok\nsh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -280,14 +261,9 @@ mod tests {
             }
         };
         let t0 = tokio::time::Instant::now();
-        run_lines(
-            &mut s,
-            "echo first; sleep 5; echo second\n".as_bytes(),
-            false,
-            sink,
-        )
-        .await
-        .unwrap();
+        run_lines(&mut s, "echo first; sleep 5; echo second\n".as_bytes(), false, sink)
+            .await
+            .unwrap();
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[0], (t0, "first\n".to_string()));

@@ -75,10 +75,7 @@ async fn echo_and_quoting() {
 async fn variables_and_status() {
     let (mut s, _d) = session().await;
     assert_eq!(run(&mut s, "A=1").await, (0, String::new()));
-    assert_eq!(
-        out(&mut s, "echo $A ${A} \"$A\" '$A' x${A}y").await,
-        "1 1 1 $A x1y\n"
-    );
+    assert_eq!(out(&mut s, "echo $A ${A} \"$A\" '$A' x${A}y").await, "1 1 1 $A x1y\n");
     assert_eq!(out(&mut s, "export B=two C; echo $B$C").await, "two\n");
     assert_eq!(out(&mut s, "unset A; echo [$A]").await, "[]\n");
     assert_eq!(out(&mut s, "false; echo $?; true; echo $?").await, "1\n0\n");
@@ -107,10 +104,7 @@ async fn variables_and_status() {
 async fn export_lists_and_rejects_bad_names() {
     let (mut s, _d) = session().await;
     run(&mut s, "export X='a \"q\" $b'").await;
-    assert_eq!(
-        out(&mut s, "export").await,
-        "declare -x X=\"a \\\"q\\\" \\$b\"\n"
-    );
+    assert_eq!(out(&mut s, "export").await, "declare -x X=\"a \\\"q\\\" \\$b\"\n");
     let (st, text) = run(&mut s, "export 1A=b OK=1").await;
     assert_eq!(st, 1);
     assert_eq!(text, "sh: export: '1A=b': not a valid identifier\n");
@@ -122,10 +116,7 @@ async fn and_or_semicolon() {
     let (mut s, _d) = session().await;
     assert_eq!(out(&mut s, "true && echo a || echo b").await, "a\n");
     assert_eq!(out(&mut s, "false && echo a || echo b").await, "b\n");
-    assert_eq!(
-        out(&mut s, "false || false || echo c; echo d").await,
-        "c\nd\n"
-    );
+    assert_eq!(out(&mut s, "false || false || echo c; echo d").await, "c\nd\n");
     assert_eq!(run(&mut s, "true && false").await.0, 1);
     assert_eq!(run(&mut s, "! true").await.0, 1);
     assert_eq!(run(&mut s, "! false").await.0, 0);
@@ -136,15 +127,9 @@ async fn and_or_semicolon() {
 async fn command_substitution() {
     let (mut s, _d) = session().await;
     assert_eq!(out(&mut s, "echo $(echo hi)").await, "hi\n");
-    assert_eq!(
-        out(&mut s, "echo \"[$(echo -e 'a\\nb\\n\\n')]\"").await,
-        "[a\nb]\n"
-    );
+    assert_eq!(out(&mut s, "echo \"[$(echo -e 'a\\nb\\n\\n')]\"").await, "[a\nb]\n");
     // Unquoted: split on whitespace into separate arguments.
-    assert_eq!(
-        out(&mut s, "echo $(echo -e 'a\\n  b') | wc -w").await,
-        "2\n"
-    );
+    assert_eq!(out(&mut s, "echo $(echo -e 'a\\n  b') | wc -w").await, "2\n");
     assert_eq!(out(&mut s, "echo x$(echo '1 2')y").await, "x1 2y\n");
     assert_eq!(out(&mut s, "echo $(echo $(echo nested))").await, "nested\n");
     assert_eq!(
@@ -163,20 +148,14 @@ async fn command_substitution() {
     assert_eq!(out(&mut s, "echo $(exit 3) $?").await, "3\n");
     // stderr inside $(…) is not captured.
     let (_, o, e) = run3(&mut s, "X=$(nosuch)").await;
-    assert_eq!(
-        (o.as_str(), e.as_str()),
-        ("", "sh: nosuch: command not found\n")
-    );
+    assert_eq!((o.as_str(), e.as_str()), ("", "sh: nosuch: command not found\n"));
 }
 
 #[tokio::test(start_paused = true)]
 async fn pipelines_carry_stdout_only() {
     let (mut s, _d) = session().await;
     assert_eq!(out(&mut s, "echo -e 'b\\na\\nc' | sort").await, "a\nb\nc\n");
-    assert_eq!(
-        out(&mut s, "echo -e 'b\\na\\nc' | sort -r | head -n 2").await,
-        "c\nb\n"
-    );
+    assert_eq!(out(&mut s, "echo -e 'b\\na\\nc' | sort -r | head -n 2").await, "c\nb\n");
     let (st, o, e) = run3(&mut s, "nosuch | echo after").await;
     assert_eq!(
         (st, o.as_str(), e.as_str()),
@@ -195,10 +174,7 @@ async fn heredocs() {
     run(&mut s, "N=web").await;
     let text = "cat <<EOF\nname: $N\nliteral: \\$N\nEOF";
     assert_eq!(out(&mut s, text).await, "name: web\nliteral: $N\n");
-    assert_eq!(
-        out(&mut s, "cat <<'EOF'\nname: $N\nEOF").await,
-        "name: $N\n"
-    );
+    assert_eq!(out(&mut s, "cat <<'EOF'\nname: $N\nEOF").await, "name: $N\n");
     assert_eq!(
         out(&mut s, "cat <<-EOF\n\t\tindented $N\n\tEOF").await,
         "indented web\n"
@@ -219,14 +195,8 @@ async fn heredocs() {
 #[tokio::test(start_paused = true)]
 async fn redirections_write_into_the_workspace() {
     let (mut s, d) = session().await;
-    assert_eq!(
-        out(&mut s, "echo one > /tmp/f.txt; echo two >> /tmp/f.txt").await,
-        ""
-    );
-    assert_eq!(
-        std::fs::read_to_string(d.0.join("tmp/f.txt")).unwrap(),
-        "one\ntwo\n"
-    );
+    assert_eq!(out(&mut s, "echo one > /tmp/f.txt; echo two >> /tmp/f.txt").await, "");
+    assert_eq!(std::fs::read_to_string(d.0.join("tmp/f.txt")).unwrap(), "one\ntwo\n");
     assert_eq!(out(&mut s, "cat < /tmp/f.txt | wc -l").await, "2\n");
     assert_eq!(out(&mut s, "nosuch 2>/dev/null; echo $?").await, "127\n");
     assert_eq!(
@@ -249,10 +219,7 @@ async fn redirections_write_into_the_workspace() {
 #[tokio::test(start_paused = true)]
 async fn subshells_keep_variables_local() {
     let (mut s, _d) = session().await;
-    assert_eq!(
-        out(&mut s, "(S=1; echo in $S); echo out [$S]").await,
-        "in 1\nout []\n"
-    );
+    assert_eq!(out(&mut s, "(S=1; echo in $S); echo out [$S]").await, "in 1\nout []\n");
     assert_eq!(out(&mut s, "(echo a; echo b) | wc -l").await, "2\n");
 }
 
@@ -270,7 +237,10 @@ async fn unknown_commands_and_syntax_errors() {
     assert_eq!(out(&mut s, "echo $?").await, "2\n");
     let (st, text) = run(&mut s, "echo 'open").await;
     assert_eq!(st, 2);
-    assert_eq!(text, "sh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n");
+    assert_eq!(
+        text,
+        "sh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n"
+    );
     assert_eq!(
         run(&mut s, "echo ${a b}").await,
         (2, "sh: ${a b}: bad substitution\n".into())
@@ -283,10 +253,7 @@ async fn empty_line_keeps_status() {
     run(&mut s, "false").await;
     assert_eq!(run(&mut s, "").await.0, 1);
     assert_eq!(run(&mut s, "   # just a comment").await.0, 1);
-    assert_eq!(
-        s.history,
-        vec!["false".to_string(), "   # just a comment".to_string()]
-    );
+    assert_eq!(s.history, vec!["false".to_string(), "   # just a comment".to_string()]);
 }
 
 #[tokio::test(start_paused = true)]
@@ -316,26 +283,12 @@ async fn sleep_uses_the_lab_clock() {
 async fn timeout_stops_the_command_with_124() {
     let (mut s, _d) = session().await;
     let t0 = Instant::now();
-    assert_eq!(
-        run(&mut s, "timeout 3 sleep 100; echo $?").await,
-        (0, "124\n".into())
-    );
+    assert_eq!(run(&mut s, "timeout 3 sleep 100; echo $?").await, (0, "124\n".into()));
     assert_eq!(Instant::now() - t0, Duration::from_secs(3));
-    assert_eq!(
-        run(&mut s, "timeout 3 echo fast").await,
-        (0, "fast\n".into())
-    );
+    assert_eq!(run(&mut s, "timeout 3 echo fast").await, (0, "fast\n".into()));
     assert_eq!(run(&mut s, "timeout 3 false").await.0, 1);
-    assert_eq!(
-        run(&mut s, "timeout 1 sleep 5 && echo no || echo yes")
-            .await
-            .1,
-        "yes\n"
-    );
-    assert_eq!(
-        run(&mut s, "timeout --preserve-status 1 sleep 5").await.0,
-        143
-    );
+    assert_eq!(run(&mut s, "timeout 1 sleep 5 && echo no || echo yes").await.1, "yes\n");
+    assert_eq!(run(&mut s, "timeout --preserve-status 1 sleep 5").await.0, 143);
     assert_eq!(
         run(&mut s, "timeout 1 nosuch").await,
         (
@@ -384,38 +337,27 @@ async fn dropping_the_future_cancels_and_the_session_goes_on() {
 #[tokio::test(start_paused = true)]
 async fn grep_options() {
     let (mut s, _d) = session().await;
-    run(&mut s, "echo -e 'KUBERNETES_SERVICE_HOST=10.96.0.1\\nHOSTNAME=x\\nMY_NGINX_SERVICE_PORT=80\\nservice' > /tmp/env").await;
+    run(
+        &mut s,
+        "echo -e 'KUBERNETES_SERVICE_HOST=10.96.0.1\\nHOSTNAME=x\\nMY_NGINX_SERVICE_PORT=80\\nservice' > /tmp/env",
+    )
+    .await;
     assert_eq!(
         out(&mut s, "cat /tmp/env | grep SERVICE").await,
         "KUBERNETES_SERVICE_HOST=10.96.0.1\nMY_NGINX_SERVICE_PORT=80\n"
     );
     assert_eq!(out(&mut s, "grep -i service /tmp/env | wc -l").await, "3\n");
-    assert_eq!(
-        out(&mut s, "grep -v SERVICE /tmp/env").await,
-        "HOSTNAME=x\nservice\n"
-    );
+    assert_eq!(out(&mut s, "grep -v SERVICE /tmp/env").await, "HOSTNAME=x\nservice\n");
     assert_eq!(out(&mut s, "grep -c SERVICE /tmp/env").await, "2\n");
     assert_eq!(
         out(&mut s, "grep -n HOST /tmp/env").await,
         "1:KUBERNETES_SERVICE_HOST=10.96.0.1\n2:HOSTNAME=x\n"
     );
     assert_eq!(out(&mut s, "grep -w service /tmp/env").await, "service\n");
-    assert_eq!(
-        out(&mut s, "grep -E 'HOST(NAME)?=' /tmp/env | wc -l").await,
-        "2\n"
-    );
-    assert_eq!(
-        out(&mut s, "grep 'HOST\\(NAME\\)\\?=' /tmp/env | wc -l").await,
-        "2\n"
-    );
-    assert_eq!(
-        out(&mut s, "grep -o '[0-9]\\+' /tmp/env").await,
-        "10\n96\n0\n1\n80\n"
-    );
-    assert_eq!(
-        run(&mut s, "grep nothing /tmp/env").await,
-        (1, String::new())
-    );
+    assert_eq!(out(&mut s, "grep -E 'HOST(NAME)?=' /tmp/env | wc -l").await, "2\n");
+    assert_eq!(out(&mut s, "grep 'HOST\\(NAME\\)\\?=' /tmp/env | wc -l").await, "2\n");
+    assert_eq!(out(&mut s, "grep -o '[0-9]\\+' /tmp/env").await, "10\n96\n0\n1\n80\n");
+    assert_eq!(run(&mut s, "grep nothing /tmp/env").await, (1, String::new()));
     assert_eq!(
         run(&mut s, "grep x /nope").await,
         (2, "grep: /nope: No such file or directory\n".into())
@@ -426,10 +368,7 @@ async fn grep_options() {
         run(&mut s, "grep 'a\\(' /tmp/env").await,
         (2, "grep: Unmatched ( or \\(\n".into())
     );
-    assert_eq!(
-        out(&mut s, "grep -q SERVICE /tmp/env && echo yes").await,
-        "yes\n"
-    );
+    assert_eq!(out(&mut s, "grep -q SERVICE /tmp/env && echo yes").await, "yes\n");
     assert_eq!(
         out(&mut s, "grep -H -c x /tmp/env -").await,
         "/tmp/env:1\n(standard input):0\n"
@@ -446,18 +385,9 @@ async fn grep_context_like_gnu() {
         "l2\nl3\nl4\n--\nl8\nl9\nl10\n"
     );
     assert_eq!(out(&mut s, "grep l5 -A 2 /tmp/n").await, "l5\nl6\nl7\n");
-    assert_eq!(
-        out(&mut s, "grep -B2 -n l5 /tmp/n").await,
-        "3-l3\n4-l4\n5:l5\n"
-    );
-    assert_eq!(
-        out(&mut s, "grep -C1 -e l3 -e l5 /tmp/n").await,
-        "l2\nl3\nl4\nl5\nl6\n"
-    );
-    assert_eq!(
-        out(&mut s, "grep -A1 l1 /tmp/n").await,
-        "l1\nl2\n--\nl10\nl11\nl12\n"
-    );
+    assert_eq!(out(&mut s, "grep -B2 -n l5 /tmp/n").await, "3-l3\n4-l4\n5:l5\n");
+    assert_eq!(out(&mut s, "grep -C1 -e l3 -e l5 /tmp/n").await, "l2\nl3\nl4\nl5\nl6\n");
+    assert_eq!(out(&mut s, "grep -A1 l1 /tmp/n").await, "l1\nl2\n--\nl10\nl11\nl12\n");
 }
 
 #[tokio::test(start_paused = true)]
@@ -474,15 +404,9 @@ async fn head_tail_wc_sort_cat() {
     assert_eq!(out(&mut s, "sort -n /tmp/nums").await, "1\n2\n2\n3\n10\n");
     assert_eq!(out(&mut s, "sort -nru /tmp/nums").await, "10\n3\n2\n1\n");
     assert_eq!(out(&mut s, "wc -l /tmp/nums").await, "5 /tmp/nums\n");
-    assert_eq!(
-        out(&mut s, "cat /tmp/nums | wc").await,
-        "      5       5      11\n"
-    );
+    assert_eq!(out(&mut s, "cat /tmp/nums | wc").await, "      5       5      11\n");
     assert_eq!(out(&mut s, "wc /tmp/nums").await, " 5  5 11 /tmp/nums\n");
-    assert_eq!(
-        out(&mut s, "echo a b | wc -w -l").await,
-        "      1       2\n"
-    );
+    assert_eq!(out(&mut s, "echo a b | wc -w -l").await, "      1       2\n");
     assert_eq!(out(&mut s, "cat /tmp/nums /tmp/nums | wc -l").await, "10\n");
     assert_eq!(
         run(&mut s, "cat /tmp/missing").await,
@@ -534,10 +458,7 @@ async fn cd_pwd_ls_stay_in_the_workspace() {
 async fn history_help_clear_exit() {
     let (mut s, _d) = session().await;
     run(&mut s, "echo one").await;
-    assert_eq!(
-        out(&mut s, "history").await,
-        "    1  echo one\n    2  history\n"
-    );
+    assert_eq!(out(&mut s, "history").await, "    1  echo one\n    2  history\n");
     let help = out(&mut s, "help").await;
     for b in super::builtins::TABLE.iter().filter(|b| b.name != ":") {
         assert!(help.contains(b.name), "{}", b.name);
@@ -642,20 +563,11 @@ fn pod(name: &str, image: &str) -> crate::runtime::Object {
 async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     let (mut s, _d) = session().await;
     s.cluster.create(pod("box", "busybox")).unwrap();
-    assert_eq!(
-        run(&mut s, "kubectl exec -it box -- sh").await,
-        (0, String::new())
-    );
+    assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(s.prompt(), "/ # ");
     assert_eq!(out(&mut s, "hostname").await, "box\n");
-    assert_eq!(
-        out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await,
-        "1\n"
-    );
-    assert_eq!(
-        out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await,
-        "1\n"
-    );
+    assert_eq!(out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await, "1\n");
+    assert_eq!(out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await, "1\n");
     assert_eq!(
         run(&mut s, "kubectl get pods").await,
         (127, "sh: kubectl: not found\n".into())
@@ -672,32 +584,23 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
 #[tokio::test(start_paused = true)]
 async fn run_it_attaches_and_says_how_to_resume() {
     let (mut s, _d) = session().await;
-    s.cluster
-        .create(pod("curl", "radial/busyboxplus:curl"))
-        .unwrap();
+    s.cluster.create(pod("curl", "radial/busyboxplus:curl")).unwrap();
     let req = super::attach::attach_request(
-        &[
-            "run",
-            "curl",
-            "--image=radial/busyboxplus:curl",
-            "-i",
-            "--tty",
-        ]
-        .map(String::from),
+        &["run", "curl", "--image=radial/busyboxplus:curl", "-i", "--tty"].map(String::from),
     )
     .unwrap();
     let (o, buf) = Output::buffer();
     assert_eq!(s.attach(req, &o, false).await, 0);
-    assert_eq!(
-        buf.text(),
-        "If you don't see a command prompt, try pressing enter.\n"
-    );
+    assert_eq!(buf.text(), "If you don't see a command prompt, try pressing enter.\n");
     assert_eq!(s.prompt(), "[ root@curl:/ ]$ ");
     let text = out(&mut s, "nslookup kubernetes").await;
     assert!(text.contains("10.96.0.1"), "{text}");
     assert_eq!(
         run(&mut s, "exit").await,
-        (0, "Session ended, resume using 'kubectl attach curl -c curl -i -t' command when the pod is running\n".into())
+        (
+            0,
+            "Session ended, resume using 'kubectl attach curl -c curl -i -t' command when the pod is running\n".into()
+        )
     );
     assert_eq!(out(&mut s, "echo back").await, "back\n");
 }
@@ -706,15 +609,9 @@ async fn run_it_attaches_and_says_how_to_resume() {
 async fn attaching_to_a_pod_that_never_runs_times_out() {
     let (mut s, _d) = session().await;
     s.cluster.create(pod("bad", "no-such-image")).unwrap();
-    let req = super::attach::attach_request(
-        &["run", "bad", "-it", "--image=no-such-image"].map(String::from),
-    )
-    .unwrap();
+    let req = super::attach::attach_request(&["run", "bad", "-it", "--image=no-such-image"].map(String::from)).unwrap();
     let (o, buf) = Output::buffer();
     assert_eq!(s.attach(req, &o, false).await, 1);
-    assert_eq!(
-        buf.text(),
-        "error: timed out waiting for the condition on pods/bad\n"
-    );
+    assert_eq!(buf.text(), "error: timed out waiting for the condition on pods/bad\n");
     assert!(s.attached.is_none());
 }

@@ -29,7 +29,11 @@ pub fn parse(text: &str) -> Transcript {
     let mut t = Transcript::default();
     for (i, line) in text.lines().enumerate() {
         if let Some(cmd) = line.strip_prefix("$ ") {
-            t.steps.push(Step { line_no: i + 1, command: cmd.to_string(), expected: Vec::new() });
+            t.steps.push(Step {
+                line_no: i + 1,
+                command: cmd.to_string(),
+                expected: Vec::new(),
+            });
         } else if let Some(cont) = line.strip_prefix("> ").or_else(|| (line == ">").then_some("")) {
             if let Some(s) = t.steps.last_mut() {
                 if s.expected.is_empty() {
@@ -110,12 +114,20 @@ pub fn check(expected: &[String], output: &str) -> Result<(), String> {
     let exp: Vec<&String> = expected.iter().filter(|l| !l.trim().is_empty()).collect();
     let actual: Vec<&str> = output.lines().filter(|l| !l.trim().is_empty()).collect();
     if exp.len() == 1 && exp[0].trim() == "(empty)" {
-        return if output.is_empty() { Ok(()) } else { Err("expected no output at all".into()) };
+        return if output.is_empty() {
+            Ok(())
+        } else {
+            Err("expected no output at all".into())
+        };
     }
     if exp.first().is_some_and(|l| l.trim() == "(unordered)") {
         let want: Vec<&String> = exp[1..].to_vec();
         if want.len() != actual.len() {
-            return Err(format!("expected {} lines in any order, got {}", want.len(), actual.len()));
+            return Err(format!(
+                "expected {} lines in any order, got {}",
+                want.len(),
+                actual.len()
+            ));
         }
         let mut used = vec![false; actual.len()];
         for w in want {
@@ -153,7 +165,8 @@ fn matches_from(items: &[Item], lines: &[&str]) -> bool {
         Some(Item::Contains(t)) => {
             let rest_free = items[1..].iter().all(|i| matches!(i, Item::Contains(_) | Item::Any));
             (0..lines.len()).any(|k| {
-                contains_matches(t, lines[k]) && (matches_from(&items[1..], &lines[k + 1..]) || (rest_free && items.len() == 1))
+                contains_matches(t, lines[k])
+                    && (matches_from(&items[1..], &lines[k + 1..]) || (rest_free && items.len() == 1))
             })
         }
     }
@@ -217,7 +230,8 @@ mod tests {
 
     #[test]
     fn parses_commands_heredocs_and_settings() {
-        let t = parse("# c\n@ lesson lesson5\n$ kubectl apply -f - <<EOF\n> a: 1\n> EOF\nservice/x created\n$ echo hi\n");
+        let t =
+            parse("# c\n@ lesson lesson5\n$ kubectl apply -f - <<EOF\n> a: 1\n> EOF\nservice/x created\n$ echo hi\n");
         assert_eq!(t.setting("lesson"), Some("lesson5"));
         assert_eq!(t.steps[0].command, "kubectl apply -f - <<EOF\na: 1\nEOF");
         assert_eq!(t.steps[0].expected, v(&["service/x created"]));
@@ -226,16 +240,34 @@ mod tests {
 
     #[test]
     fn cells_placeholders_and_literals() {
-        assert!(line_matches("frontend   LoadBalancer   <ip>   <pending>   80:<port>/TCP  <age>", "frontend   LoadBalancer   10.96.1.2   <pending>     80:31234/TCP   3s"));
-        assert!(!line_matches("frontend   LoadBalancer   <ip>   <pending>   80:<port>/TCP  <age>", "frontend   LoadBalancer   10.96.1.2   127.0.1.1     80:31234/TCP   3s"));
+        assert!(line_matches(
+            "frontend   LoadBalancer   <ip>   <pending>   80:<port>/TCP  <age>",
+            "frontend   LoadBalancer   10.96.1.2   <pending>     80:31234/TCP   3s"
+        ));
+        assert!(!line_matches(
+            "frontend   LoadBalancer   <ip>   <pending>   80:<port>/TCP  <age>",
+            "frontend   LoadBalancer   10.96.1.2   127.0.1.1     80:31234/TCP   3s"
+        ));
         assert!(!line_matches("a   b", "a   b   c"));
     }
 
     #[test]
     fn wildcards_contains_unordered_and_empty() {
-        assert!(check(&v(&["...", "deployment \"backend\" successfully rolled out"]), "Waiting...\nWaiting...\ndeployment \"backend\" successfully rolled out\n").is_ok());
-        assert!(check(&v(&["~ Name: backend", "~ Replicas: 3 desired"]), "Name:      backend\nX: y\nReplicas:    3 desired | 3 updated\n").is_ok());
-        assert!(check(&v(&["~ Replicas: 3 desired", "~ Name: backend"]), "Name:      backend\nReplicas:    3 desired\n").is_err());
+        assert!(check(
+            &v(&["...", "deployment \"backend\" successfully rolled out"]),
+            "Waiting...\nWaiting...\ndeployment \"backend\" successfully rolled out\n"
+        )
+        .is_ok());
+        assert!(check(
+            &v(&["~ Name: backend", "~ Replicas: 3 desired"]),
+            "Name:      backend\nX: y\nReplicas:    3 desired | 3 updated\n"
+        )
+        .is_ok());
+        assert!(check(
+            &v(&["~ Replicas: 3 desired", "~ Name: backend"]),
+            "Name:      backend\nReplicas:    3 desired\n"
+        )
+        .is_err());
         assert!(check(&v(&["(unordered)", "B=1", "A=2"]), "A=2\nB=1\n").is_ok());
         assert!(check(&v(&["(unordered)", "B=1"]), "A=2\nB=1\n").is_err());
         assert!(check(&v(&["(empty)"]), "").is_ok());

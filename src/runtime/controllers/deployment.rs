@@ -16,7 +16,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "deployment-controller", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "deployment-controller",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
 const HASH_LABEL: &str = "pod-template-hash";
@@ -37,16 +42,28 @@ fn resync(cluster: &Cluster) -> Vec<Key> {
 }
 
 fn rs_replicas(rs: &Object) -> i32 {
-    rs.as_replicaset().and_then(|r| r.spec.as_ref()).and_then(|s| s.replicas).unwrap_or(0)
+    rs.as_replicaset()
+        .and_then(|r| r.spec.as_ref())
+        .and_then(|s| s.replicas)
+        .unwrap_or(0)
 }
 
 fn rs_status(rs: &Object) -> (i32, i32, i32) {
     let st = rs.as_replicaset().and_then(|r| r.status.clone()).unwrap_or_default();
-    (st.replicas, st.ready_replicas.unwrap_or(0), st.available_replicas.unwrap_or(0))
+    (
+        st.replicas,
+        st.ready_replicas.unwrap_or(0),
+        st.available_replicas.unwrap_or(0),
+    )
 }
 
 fn revision(o: &Object) -> i64 {
-    o.meta().annotations.as_ref().and_then(|a| a.get(REVISION)).and_then(|r| r.parse().ok()).unwrap_or(0)
+    o.meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(REVISION))
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Resolve `25%` or `1` against `total` (rounding up for surge, down for unavailable).
@@ -56,14 +73,20 @@ fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool) -> i32 {
         Some(IntOrString::String(s)) => {
             let pct: f64 = s.trim_end_matches('%').parse().unwrap_or(25.0);
             let x = pct * total as f64 / 100.0;
-            if round_up { x.ceil() as i32 } else { x.floor() as i32 }
+            if round_up {
+                x.ceil() as i32
+            } else {
+                x.floor() as i32
+            }
         }
         None => 0,
     }
 }
 
 fn reconcile(cluster: &Cluster, key: &Key) {
-    let Some(dep_obj) = cluster.store().get(key) else { return };
+    let Some(dep_obj) = cluster.store().get(key) else {
+        return;
+    };
     let Some(dep) = dep_obj.as_deployment() else { return };
     if dep_obj.meta().deletion_timestamp.is_some() {
         return;
@@ -75,13 +98,27 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 
     // The template without the hash label is what the hash is computed over.
     let template_json = serde_json::to_value(&spec.template).unwrap_or_default();
-    let hash = template_hash(&template_json, dep.status.as_ref().and_then(|s| s.collision_count).unwrap_or(0));
+    let hash = template_hash(
+        &template_json,
+        dep.status.as_ref().and_then(|s| s.collision_count).unwrap_or(0),
+    );
     let rs_name = format!("{}-{}", key.name, hash);
-    let new_rs = owned.iter().find(|r| r.labels().get(HASH_LABEL) == Some(&hash)).cloned();
-    let olds: Vec<Arc<Object>> = owned.iter().filter(|r| r.labels().get(HASH_LABEL) != Some(&hash)).cloned().collect();
+    let new_rs = owned
+        .iter()
+        .find(|r| r.labels().get(HASH_LABEL) == Some(&hash))
+        .cloned();
+    let olds: Vec<Arc<Object>> = owned
+        .iter()
+        .filter(|r| r.labels().get(HASH_LABEL) != Some(&hash))
+        .cloned()
+        .collect();
     let max_rev = owned.iter().map(|r| revision(r)).max().unwrap_or(0);
 
-    let ru = spec.strategy.as_ref().and_then(|s| s.rolling_update.clone()).unwrap_or_default();
+    let ru = spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.clone())
+        .unwrap_or_default();
     let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
     let max_surge = scaled(ru.max_surge.as_ref(), desired, true);
     let max_unavailable = scaled(ru.max_unavailable.as_ref(), desired, false);
@@ -90,7 +127,13 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let new_rs = match new_rs {
         Some(rs) => rs,
         None => {
-            let start = if olds.is_empty() { desired } else if recreate { 0 } else { (desired + max_surge - old_total).clamp(0, desired) };
+            let start = if olds.is_empty() {
+                desired
+            } else if recreate {
+                0
+            } else {
+                (desired + max_surge - old_total).clamp(0, desired)
+            };
             match create_rs(cluster, &dep_obj, &spec, &rs_name, &hash, start, max_rev + 1) {
                 Some(rs) => rs,
                 None => return,
@@ -100,7 +143,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     if revision(&new_rs) < max_rev {
         // Rolled back to an older template: it becomes the newest revision.
         let _ = cluster.store().update(&Key::of(&new_rs), |o| {
-            o.meta_mut().annotations.get_or_insert_with(BTreeMap::new).insert(REVISION.into(), (max_rev + 1).to_string());
+            o.meta_mut()
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(REVISION.into(), (max_rev + 1).to_string());
         });
     }
 
@@ -164,7 +210,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let rs_name = new_rs.name().to_string();
     let _ = cluster.store().update(key, |o| {
         let Object::Deployment(d) = o else { return };
-        d.metadata.annotations.get_or_insert_with(BTreeMap::new).insert(REVISION.into(), new_rev.to_string());
+        d.metadata
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(REVISION.into(), new_rev.to_string());
         let st = d.status.get_or_insert_with(DeploymentStatus::default);
         st.observed_generation = generation;
         st.replicas = Some(replicas).filter(|r| *r > 0);
@@ -174,13 +223,24 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         st.unavailable_replicas = Some(desired.max(replicas) - available).filter(|r| *r > 0);
         let conds = st.conditions.get_or_insert_with(Vec::new);
         let (avail_status, avail_reason, avail_msg) = if min_avail {
-            ("True", "MinimumReplicasAvailable", "Deployment has minimum availability.")
+            (
+                "True",
+                "MinimumReplicasAvailable",
+                "Deployment has minimum availability.",
+            )
         } else {
-            ("False", "MinimumReplicasUnavailable", "Deployment does not have minimum availability.")
+            (
+                "False",
+                "MinimumReplicasUnavailable",
+                "Deployment does not have minimum availability.",
+            )
         };
         set_condition(conds, "Available", avail_status, avail_reason, avail_msg, now);
         let (reason, msg) = if complete {
-            ("NewReplicaSetAvailable", format!("ReplicaSet \"{rs_name}\" has successfully progressed."))
+            (
+                "NewReplicaSetAvailable",
+                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+            )
         } else {
             ("ReplicaSetUpdated", format!("ReplicaSet \"{rs_name}\" is progressing."))
         };
@@ -190,7 +250,14 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     });
 }
 
-fn set_condition(conds: &mut Vec<DeploymentCondition>, ty: &str, status: &str, reason: &str, msg: &str, now: chrono::DateTime<chrono::Utc>) {
+fn set_condition(
+    conds: &mut Vec<DeploymentCondition>,
+    ty: &str,
+    status: &str,
+    reason: &str,
+    msg: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     if let Some(c) = conds.iter_mut().find(|c| c.type_ == ty) {
         if c.status != status {
             c.last_transition_time = Some(Time(now));
@@ -224,12 +291,24 @@ fn create_rs(
 ) -> Option<Arc<Object>> {
     let mut template = spec.template.clone();
     let tmeta = template.metadata.get_or_insert_with(ObjectMeta::default);
-    tmeta.labels.get_or_insert_with(BTreeMap::new).insert(HASH_LABEL.into(), hash.into());
+    tmeta
+        .labels
+        .get_or_insert_with(BTreeMap::new)
+        .insert(HASH_LABEL.into(), hash.into());
     let mut selector: LabelSelector = spec.selector.clone();
-    selector.match_labels.get_or_insert_with(BTreeMap::new).insert(HASH_LABEL.into(), hash.into());
+    selector
+        .match_labels
+        .get_or_insert_with(BTreeMap::new)
+        .insert(HASH_LABEL.into(), hash.into());
     let mut annotations = BTreeMap::new();
-    annotations.insert("deployment.kubernetes.io/desired-replicas".to_string(), spec.replicas.unwrap_or(1).to_string());
-    annotations.insert("deployment.kubernetes.io/max-replicas".to_string(), spec.replicas.unwrap_or(1).to_string());
+    annotations.insert(
+        "deployment.kubernetes.io/desired-replicas".to_string(),
+        spec.replicas.unwrap_or(1).to_string(),
+    );
+    annotations.insert(
+        "deployment.kubernetes.io/max-replicas".to_string(),
+        spec.replicas.unwrap_or(1).to_string(),
+    );
     annotations.insert(REVISION.to_string(), revision.to_string());
     let rs = ReplicaSet {
         metadata: ObjectMeta {
@@ -240,7 +319,12 @@ fn create_rs(
             owner_references: Some(vec![owner_ref(dep_obj)]),
             ..Default::default()
         },
-        spec: Some(ReplicaSetSpec { replicas: Some(0), selector, template: Some(template), min_ready_seconds: spec.min_ready_seconds }),
+        spec: Some(ReplicaSetSpec {
+            replicas: Some(0),
+            selector,
+            template: Some(template),
+            min_ready_seconds: spec.min_ready_seconds,
+        }),
         status: None,
     };
     let created = cluster.create(Object::ReplicaSet(rs)).ok()?;
@@ -255,7 +339,11 @@ fn scale_rs(cluster: &Cluster, dep_obj: &Object, rs: &Object, to: i32) {
     if from == to {
         return;
     }
-    let desired = dep_obj.as_deployment().and_then(|d| d.spec.as_ref()).and_then(|s| s.replicas).unwrap_or(1);
+    let desired = dep_obj
+        .as_deployment()
+        .and_then(|d| d.spec.as_ref())
+        .and_then(|s| s.replicas)
+        .unwrap_or(1);
     let res = cluster.store().update(&Key::of(rs), |o| {
         if let Object::ReplicaSet(r) = o {
             if let Some(s) = r.spec.as_mut() {
@@ -266,8 +354,202 @@ fn scale_rs(cluster: &Cluster, dep_obj: &Object, rs: &Object, to: i32) {
         }
     });
     if res.is_ok() {
-        let (verb, name) = if to > from { ("up", rs.name()) } else { ("down", rs.name()) };
+        let (verb, name) = if to > from {
+            ("up", rs.name())
+        } else {
+            ("down", rs.name())
+        };
         let msg = format!("Scaled {verb} replica set {name} from {from} to {to}");
         cluster.record_event(dep_obj, "Normal", "ScalingReplicaSet", &msg, "deployment-controller");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::runtime::manifest::decode_manifests;
+    use crate::runtime::{Cluster, ClusterConfig, Kind, Object};
+
+    fn deployment(image: &str, replicas: i32) -> Object {
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers:\n      - name: c\n        image: {image}\n"
+        );
+        decode_manifests(&text, "t").remove(0).unwrap()
+    }
+
+    fn status(c: &Cluster) -> (i32, i32, i32) {
+        let d = c.get(Kind::Deployment, "default", "web").unwrap();
+        let s = d.as_deployment().unwrap().status.clone().unwrap_or_default();
+        (
+            s.replicas.unwrap_or(0),
+            s.updated_replicas.unwrap_or(0),
+            s.available_replicas.unwrap_or(0),
+        )
+    }
+
+    async fn cluster(block: u8) -> Cluster {
+        Cluster::start(ClusterConfig {
+            node_block: block,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn template_change_rolls_out_a_new_replicaset() {
+        let c = cluster(40).await;
+        c.apply(deployment("nginx:1.26", 4)).unwrap();
+        assert!(c.wait_until(Duration::from_secs(60), |c| status(c) == (4, 4, 4)).await);
+        let first_rs: Vec<String> = c
+            .list(Kind::ReplicaSet, Some("default"))
+            .iter()
+            .map(|r| r.name().to_string())
+            .collect();
+
+        c.apply(deployment("nginx:1.27", 4)).unwrap();
+        let done = c
+            .wait_until(Duration::from_secs(120), |c| {
+                let rs = c.list(Kind::ReplicaSet, Some("default"));
+                let old_empty = rs.iter().filter(|r| first_rs.contains(&r.name().to_string())).all(|r| {
+                    r.as_replicaset()
+                        .unwrap()
+                        .status
+                        .as_ref()
+                        .is_some_and(|s| s.replicas == 0)
+                });
+                rs.len() == 2 && old_empty && status(c) == (4, 4, 4)
+            })
+            .await;
+        assert!(done, "the new ReplicaSet took over: {:?}", status(&c));
+        let d = c.get(Kind::Deployment, "default", "web").unwrap();
+        assert_eq!(
+            d.meta().annotations.as_ref().unwrap()["deployment.kubernetes.io/revision"],
+            "2"
+        );
+        // Every pod left runs the new image.
+        let images: Vec<String> = c
+            .list(Kind::Pod, Some("default"))
+            .iter()
+            .filter(|p| p.meta().deletion_timestamp.is_none())
+            .map(|p| {
+                p.as_pod().unwrap().spec.as_ref().unwrap().containers[0]
+                    .image
+                    .clone()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(images, vec!["nginx:1.27"; 4]);
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn scaling_down_deletes_pods_and_events_say_so() {
+        let c = cluster(41).await;
+        c.apply(deployment("nginx", 3)).unwrap();
+        assert!(c.wait_until(Duration::from_secs(60), |c| status(c) == (3, 3, 3)).await);
+        c.apply(deployment("nginx", 1)).unwrap();
+        let scaled = c
+            .wait_until(Duration::from_secs(60), |c| {
+                status(c) == (1, 1, 1) && c.list(Kind::Pod, Some("default")).len() == 1
+            })
+            .await;
+        assert!(scaled);
+        let messages: Vec<String> = c
+            .list(Kind::Event, Some("default"))
+            .iter()
+            .filter_map(|e| e.as_event()?.message.clone())
+            .filter(|m| m.starts_with("Scaled"))
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("Scaled up replica set web-") && m.ends_with("from 0 to 3")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with("Scaled down replica set web-") && m.ends_with("from 3 to 1")),
+            "{messages:?}"
+        );
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn termination_takes_as_long_as_the_program_needs() {
+        let c = cluster(43).await;
+        c.apply(deployment("nginx", 1)).unwrap();
+        let mut shell = deployment("busybox", 1);
+        shell.meta_mut().name = Some("sleeper".into());
+        if let Object::Deployment(d) = &mut shell {
+            let spec = d.spec.as_mut().unwrap();
+            spec.selector.match_labels = Some([("app".to_string(), "sleeper".to_string())].into());
+            spec.template.metadata.as_mut().unwrap().labels = Some([("app".to_string(), "sleeper".to_string())].into());
+            spec.template.spec.as_mut().unwrap().termination_grace_period_seconds = Some(10);
+        }
+        c.apply(shell).unwrap();
+        let running = |c: &Cluster, prefix: &str| {
+            c.list(Kind::Pod, Some("default")).into_iter().find(|p| {
+                p.name().starts_with(prefix)
+                    && p.as_pod().unwrap().status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+            })
+        };
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| running(c, "web-").is_some()
+                && running(c, "sleeper-").is_some())
+                .await
+        );
+        let web = running(&c, "web-").unwrap().name().to_string();
+        let sleeper = running(&c, "sleeper-").unwrap().name().to_string();
+        let t0 = tokio::time::Instant::now();
+        c.delete(Kind::Pod, "default", &web).unwrap();
+        c.delete(Kind::Pod, "default", &sleeper).unwrap();
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| c.get(Kind::Pod, "default", &web).is_none())
+                .await
+        );
+        assert!(t0.elapsed() < Duration::from_secs(2), "nginx exits on SIGTERM");
+        assert!(
+            c.get(Kind::Pod, "default", &sleeper).is_some(),
+            "a shell loop ignores SIGTERM"
+        );
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| c
+                .get(Kind::Pod, "default", &sleeper)
+                .is_none())
+                .await
+        );
+        let took = t0.elapsed();
+        assert!(
+            took >= Duration::from_secs(10) && took < Duration::from_secs(11),
+            "killed after the 10 s grace period: {took:?}"
+        );
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn endpoints_follow_readiness_and_selectors() {
+        let c = cluster(42).await;
+        c.apply(deployment("nginx", 2)).unwrap();
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
+        c.apply(decode_manifests(svc, "t").remove(0).unwrap()).unwrap();
+        let ready = |c: &Cluster| -> (usize, usize) {
+            let e = c.get(Kind::Endpoints, "default", "web");
+            let subsets = e.and_then(|e| e.as_endpoints()?.subsets.clone()).unwrap_or_default();
+            let r = subsets.iter().map(|s| s.addresses.as_ref().map_or(0, Vec::len)).sum();
+            let n = subsets
+                .iter()
+                .map(|s| s.not_ready_addresses.as_ref().map_or(0, Vec::len))
+                .sum();
+            (r, n)
+        };
+        assert!(c.wait_until(Duration::from_secs(60), |c| ready(c) == (2, 0)).await);
+        // A selector that matches nothing leaves an Endpoints object without addresses.
+        let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: helo}\n  ports:\n  - port: 80\n";
+        c.apply(decode_manifests(bad, "t").remove(0).unwrap()).unwrap();
+        assert!(c.wait_until(Duration::from_secs(10), |c| ready(c) == (0, 0)).await);
+        c.shutdown();
     }
 }

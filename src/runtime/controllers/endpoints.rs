@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, ServicePort};
+use k8s_openapi::api::core::v1::{
+    EndpointAddress, EndpointPort, EndpointSubset, Endpoints, ObjectReference, Pod, ServicePort,
+};
 use k8s_openapi::api::discovery::v1::{Endpoint, EndpointConditions, EndpointPort as SlicePort, EndpointSlice};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -18,7 +20,15 @@ use crate::runtime::selectors::Selector;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "endpoint-controller", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "endpoint-controller",
+    keys_for,
+    reconcile,
+    resync,
+};
+
+/// Resolved ports of one pod: (name, port, protocol).
+type PortList = Vec<(String, i32, String)>;
 
 pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 
@@ -55,7 +65,10 @@ pub fn target_port(sp: &ServicePort, pod: &Pod) -> Option<i32> {
             .containers
             .iter()
             .flat_map(|c| c.ports.iter().flatten())
-            .find(|p| p.name.as_deref() == Some(name.as_str()) && p.protocol.as_deref().unwrap_or("TCP") == sp.protocol.as_deref().unwrap_or("TCP"))
+            .find(|p| {
+                p.name.as_deref() == Some(name.as_str())
+                    && p.protocol.as_deref().unwrap_or("TCP") == sp.protocol.as_deref().unwrap_or("TCP")
+            })
             .map(|p| p.container_port),
     }
 }
@@ -71,7 +84,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     };
     let Some(svc) = svc_obj.as_service() else { return };
     let spec = svc.spec.clone().unwrap_or_default();
-    let Some(selector) = spec.selector.clone().filter(|s| !s.is_empty()) else { return };
+    let Some(selector) = spec.selector.clone().filter(|s| !s.is_empty()) else {
+        return;
+    };
     let selector = Selector::from_map(&selector);
     let ports = spec.ports.clone().unwrap_or_default();
 
@@ -82,17 +97,26 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         .filter_map(|p| p.as_pod().cloned())
         .filter(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some())
         .collect();
-    pods.sort_by_key(|p| p.status.as_ref().and_then(|s| s.pod_ip.clone()).and_then(|ip| ip.parse::<std::net::Ipv4Addr>().ok()));
+    pods.sort_by_key(|p| {
+        p.status
+            .as_ref()
+            .and_then(|s| s.pod_ip.clone())
+            .and_then(|ip| ip.parse::<std::net::Ipv4Addr>().ok())
+    });
 
     // Group pods by their resolved port list: one subset per distinct list, like the controller.
-    let mut subsets: BTreeMap<Vec<(String, i32, String)>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
+    let mut subsets: BTreeMap<PortList, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
     let mut slice_eps: BTreeMap<Vec<(String, i32, String)>, Vec<Endpoint>> = BTreeMap::new();
     for pod in &pods {
         let resolved: Vec<(String, i32, String)> = ports
             .iter()
             .filter_map(|sp| {
                 let port = target_port(sp, pod)?;
-                Some((sp.name.clone().unwrap_or_default(), port, sp.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                Some((
+                    sp.name.clone().unwrap_or_default(),
+                    port,
+                    sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                ))
             })
             .collect();
         if resolved.is_empty() && !ports.is_empty() {
@@ -107,13 +131,26 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             uid: pod.metadata.uid.clone(),
             ..Default::default()
         };
-        let addr = EndpointAddress { ip: ip.clone(), node_name: node.clone(), target_ref: Some(target.clone()), ..Default::default() };
+        let addr = EndpointAddress {
+            ip: ip.clone(),
+            node_name: node.clone(),
+            target_ref: Some(target.clone()),
+            ..Default::default()
+        };
         let ready = pod_ready(pod);
         let entry = subsets.entry(resolved.clone()).or_default();
-        if ready { entry.0.push(addr) } else { entry.1.push(addr) }
+        if ready {
+            entry.0.push(addr)
+        } else {
+            entry.1.push(addr)
+        }
         slice_eps.entry(resolved).or_default().push(Endpoint {
             addresses: vec![ip],
-            conditions: Some(EndpointConditions { ready: Some(ready), serving: Some(ready), terminating: Some(false) }),
+            conditions: Some(EndpointConditions {
+                ready: Some(ready),
+                serving: Some(ready),
+                terminating: Some(false),
+            }),
             node_name: node,
             target_ref: Some(target),
             ..Default::default()
@@ -138,7 +175,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         })
         .collect();
     let mut labels = svc.metadata.labels.clone().unwrap_or_default();
-    labels.insert("endpoints.kubernetes.io/managed-by".into(), "endpoint-controller".into());
+    labels.insert(
+        "endpoints.kubernetes.io/managed-by".into(),
+        "endpoint-controller".into(),
+    );
     let subsets = Some(subsets).filter(|s| !s.is_empty());
     if cluster.store().get(&ep_key).is_some() {
         let _ = cluster.store().update(&ep_key, |o| {
@@ -149,7 +189,12 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         });
     } else {
         let ep = Endpoints {
-            metadata: ObjectMeta { name: Some(key.name.clone()), namespace: Some(key.namespace.clone()), labels: Some(labels), ..Default::default() },
+            metadata: ObjectMeta {
+                name: Some(key.name.clone()),
+                namespace: Some(key.namespace.clone()),
+                labels: Some(labels),
+                ..Default::default()
+            },
             subsets,
         };
         let _ = cluster.create(Object::Endpoints(ep));
@@ -159,13 +204,25 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let existing = slices_of(cluster, &key.namespace, &key.name);
     if slice_eps.is_empty() {
         slice_eps.insert(
-            ports.iter().map(|sp| (sp.name.clone().unwrap_or_default(), 0, sp.protocol.clone().unwrap_or_else(|| "TCP".into()))).collect(),
+            ports
+                .iter()
+                .map(|sp| {
+                    (
+                        sp.name.clone().unwrap_or_default(),
+                        0,
+                        sp.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                    )
+                })
+                .collect(),
             Vec::new(),
         );
     }
     let mut slabels = svc.metadata.labels.clone().unwrap_or_default();
     slabels.insert(SERVICE_NAME_LABEL.into(), key.name.clone());
-    slabels.insert("endpointslice.kubernetes.io/managed-by".into(), "endpointslice-controller.k8s.io".into());
+    slabels.insert(
+        "endpointslice.kubernetes.io/managed-by".into(),
+        "endpointslice-controller.k8s.io".into(),
+    );
     let groups = slice_eps.len();
     for (i, (ps, eps)) in slice_eps.into_iter().enumerate() {
         let slice_ports: Vec<SlicePort> = ps
@@ -212,5 +269,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 }
 
 fn slices_of(cluster: &Cluster, ns: &str, svc: &str) -> Vec<std::sync::Arc<Object>> {
-    cluster.list(Kind::EndpointSlice, Some(ns)).into_iter().filter(|s| s.labels().get(SERVICE_NAME_LABEL).map(String::as_str) == Some(svc)).collect()
+    cluster
+        .list(Kind::EndpointSlice, Some(ns))
+        .into_iter()
+        .filter(|s| s.labels().get(SERVICE_NAME_LABEL).map(String::as_str) == Some(svc))
+        .collect()
 }

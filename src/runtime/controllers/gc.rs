@@ -6,7 +6,12 @@ use crate::runtime::kinds::Kind;
 use crate::runtime::store::{EventType, Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "garbage-collector", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "garbage-collector",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 /// Kinds that can have owners in the lab.
 const DEPENDENTS: &[Kind] = &[Kind::ReplicaSet, Kind::Pod, Kind::Endpoints, Kind::EndpointSlice];
@@ -14,12 +19,20 @@ const DEPENDENTS: &[Kind] = &[Kind::ReplicaSet, Kind::Pod, Kind::Endpoints, Kind
 fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     if ev.event != EventType::Deleted {
         // A new dependent whose owner is already gone.
-        if ev.object.meta().owner_references.as_ref().is_some_and(|o| !o.is_empty()) {
+        if ev
+            .object
+            .meta()
+            .owner_references
+            .as_ref()
+            .is_some_and(|o| !o.is_empty())
+        {
             return vec![Key::of(&ev.object)];
         }
         return vec![];
     }
-    let Some(uid) = ev.object.meta().uid.clone() else { return vec![] };
+    let Some(uid) = ev.object.meta().uid.clone() else {
+        return vec![];
+    };
     let ns = ev.object.namespace().to_string();
     DEPENDENTS
         .iter()
@@ -35,9 +48,13 @@ fn resync(cluster: &Cluster) -> Vec<Key> {
 
 fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(obj) = cluster.store().get(key) else { return };
-    let Some(refs) = obj.meta().owner_references.as_ref().filter(|r| !r.is_empty()) else { return };
+    let Some(refs) = obj.meta().owner_references.as_ref().filter(|r| !r.is_empty()) else {
+        return;
+    };
     let orphaned = refs.iter().all(|r| {
-        let Some(kind) = Kind::from_type_meta(&r.api_version, &r.kind) else { return true };
+        let Some(kind) = Kind::from_type_meta(&r.api_version, &r.kind) else {
+            return true;
+        };
         match cluster.get(kind, &key.namespace, &r.name) {
             Some(owner) => owner.meta().uid.as_deref() != Some(r.uid.as_str()),
             None => true,

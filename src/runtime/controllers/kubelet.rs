@@ -13,7 +13,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP, PodStatus,
+    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP,
+    PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use tokio::task::AbortHandle;
@@ -27,9 +28,14 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "kubelet", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "kubelet",
+    keys_for,
+    reconcile,
+    resync,
+};
 
-/// How long a server program takes to exit after SIGTERM (lab time).
+/// How long a server program takes to exit after SIGTERM (lab time), when nothing says otherwise.
 const STOP_DELAY: Duration = Duration::from_millis(800);
 
 /// A container that is running.
@@ -88,7 +94,13 @@ pub struct State {
 impl Cluster {
     /// The running pod `namespace/name`, if its containers are up.
     pub fn running_pod(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
-        match self.kubelet().slots.lock().unwrap().get(&(namespace.to_string(), name.to_string())) {
+        match self
+            .kubelet()
+            .slots
+            .lock()
+            .unwrap()
+            .get(&(namespace.to_string(), name.to_string()))
+        {
             Some(Slot::Running(p)) => Some(p.clone()),
             _ => None,
         }
@@ -128,7 +140,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(obj) = obj else { return };
     let Some(pod) = obj.as_pod() else { return };
     let uid = uid.unwrap_or_default();
-    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else { return };
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        return;
+    };
 
     if obj.meta().deletion_timestamp.is_some() {
         let mut slots = state.slots.lock().unwrap();
@@ -137,21 +151,36 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         }
         let had = slots.insert(slot_key.clone(), Slot::Terminating { uid: uid.clone() });
         drop(slots);
-        let running = matches!(had, Some(Slot::Running(_)));
+        let grace = obj
+            .meta()
+            .deletion_grace_period_seconds
+            .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+            .unwrap_or(30)
+            .max(0) as u64;
+        let delay = match &had {
+            Some(Slot::Running(p)) => p
+                .containers
+                .iter()
+                .map(|c| c.program.stop_delay(Duration::from_secs(grace)))
+                .max()
+                .unwrap_or(STOP_DELAY),
+            _ => Duration::ZERO,
+        };
         if let Some(s) = had {
-            stop_slot_later(cluster, s);
+            stop_slot_later(cluster, s, delay);
         }
         let cl = cluster.clone();
         let key = key.clone();
         cluster.spawn(async move {
-            if running {
-                cl.clock().sleep(STOP_DELAY).await;
-            }
+            cl.clock().sleep(delay).await;
             if cl.store().get(&key).and_then(|o| o.meta().uid.clone()).as_deref() == Some(uid.as_str()) {
                 let _ = cl.store().remove(&key);
             }
             let mut slots = cl.kubelet().slots.lock().unwrap();
-            if slots.get(&(key.namespace.clone(), key.name.clone())).is_some_and(|s| s.uid() == uid) {
+            if slots
+                .get(&(key.namespace.clone(), key.name.clone()))
+                .is_some_and(|s| s.uid() == uid)
+            {
                 slots.remove(&(key.namespace.clone(), key.name.clone()));
             }
         });
@@ -187,14 +216,14 @@ fn stop_slot(cluster: &Cluster, slot: Slot) {
 }
 
 /// Stop after the program's shutdown delay (it keeps serving meanwhile, as nginx drains).
-fn stop_slot_later(cluster: &Cluster, slot: Slot) {
+fn stop_slot_later(cluster: &Cluster, slot: Slot, delay: Duration) {
     if let Slot::Starting { task, .. } = &slot {
         task.abort();
         return;
     }
     let cl = cluster.clone();
     cluster.spawn(async move {
-        cl.clock().sleep(STOP_DELAY).await;
+        cl.clock().sleep(delay).await;
         stop_slot(&cl, slot);
     });
 }
@@ -203,7 +232,16 @@ fn node_ip_and_index(cluster: &Cluster, node: &str) -> (String, u8) {
     let n = cluster.get(Kind::Node, "", node);
     let ip = n
         .as_ref()
-        .and_then(|n| n.as_node()?.status.as_ref()?.addresses.as_ref()?.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.clone()))
+        .and_then(|n| {
+            n.as_node()?
+                .status
+                .as_ref()?
+                .addresses
+                .as_ref()?
+                .iter()
+                .find(|a| a.type_ == "InternalIP")
+                .map(|a| a.address.clone())
+        })
         .unwrap_or_default();
     let idx = n
         .as_ref()
@@ -236,7 +274,10 @@ fn waiting_status(pod: &Pod, reason: &str, message: Option<String>) -> Vec<Conta
             restart_count: 0,
             started: Some(false),
             state: Some(ContainerState {
-                waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                waiting: Some(ContainerStateWaiting {
+                    reason: Some(reason.into()),
+                    message: message.clone(),
+                }),
                 ..Default::default()
             }),
             ..Default::default()
@@ -262,7 +303,12 @@ fn set_creating(cluster: &Cluster, key: &Key, node: &str) {
         ready.message = Some(format!("containers with unready status: [{}]", names.join(" ")));
         let mut cready = ready.clone();
         cready.type_ = "ContainersReady".into();
-        let scheduled = st.conditions.iter().flatten().find(|c| c.type_ == "PodScheduled").cloned();
+        let scheduled = st
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == "PodScheduled")
+            .cloned();
         st.conditions = Some(vec![
             condition("PodReadyToStartContainers", false, now),
             condition("Initialized", true, now),
@@ -289,6 +335,23 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let obj = Object::Pod(pod.clone());
     let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
 
+    // Volumes: a missing Secret or ConfigMap keeps the pod in ContainerCreating, retried.
+    let mut mounted = Vec::new();
+    for c in &containers {
+        loop {
+            match mount_files(&cluster, &key.namespace, &pod, c) {
+                Ok(files) => {
+                    mounted.push(Arc::new(files));
+                    break;
+                }
+                Err(msg) => {
+                    cluster.record_event(&obj, "Warning", "FailedMount", &msg, "kubelet");
+                    cluster.clock().sleep(Duration::from_secs(2)).await;
+                }
+            }
+        }
+    }
+
     // Pull.
     cluster.clock().sleep(cfg.container_start / 2).await;
     let mut programs = Vec::new();
@@ -303,7 +366,13 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                     let msg = format!("Container image \"{image}\" already present on machine");
                     cluster.record_event(&obj, "Normal", "Pulled", &msg, "kubelet");
                 } else {
-                    cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
+                    cluster.record_event(
+                        &obj,
+                        "Normal",
+                        "Pulling",
+                        &format!("Pulling image \"{image}\""),
+                        "kubelet",
+                    );
                     let secs = 0.5 + (crate::runtime::names::fnv32a(image.as_bytes()) % 2000) as f64 / 1000.0;
                     let size = 10_000_000 + crate::runtime::names::fnv32a(image.as_bytes()) % 90_000_000;
                     let msg = format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.");
@@ -321,20 +390,30 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let (_, idx) = node_ip_and_index(&cluster, &node);
     let ip = {
         let mut used = cluster.kubelet().used_ips.lock().unwrap();
-        let ip = (2..=254u8).map(|m| Ipv4Addr::new(10, 244, idx, m)).find(|ip| !used.contains(ip)).unwrap_or(Ipv4Addr::new(10, 244, idx, 255));
+        let ip = (2..=254u8)
+            .map(|m| Ipv4Addr::new(10, 244, idx, m))
+            .find(|ip| !used.contains(ip))
+            .unwrap_or(Ipv4Addr::new(10, 244, idx, 255));
         used.insert(ip);
         ip
     };
 
-    let env_base = service_env(&cluster, &key.namespace, pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true));
+    let env_base = service_env(
+        &cluster,
+        &key.namespace,
+        pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true),
+    );
     let mut running = Vec::new();
     let mut routes = Vec::new();
     let mut tasks = Vec::new();
     let now = cluster.clock().now();
     let mut statuses = Vec::new();
-    for (c, image, program) in programs {
+    for ((c, image, factory), files) in programs.into_iter().zip(mounted) {
         let mut env = BTreeMap::new();
-        env.insert("PATH".to_string(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string());
+        env.insert(
+            "PATH".to_string(),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
+        );
         env.insert("HOSTNAME".to_string(), key.name.clone());
         env.extend(env_base.clone());
         for e in c.env.iter().flatten() {
@@ -361,7 +440,9 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             container: c.name.clone(),
             image: image.clone(),
             env,
+            files,
         });
+        let program = factory(&ctx);
         let logs = LogSink::default();
         for line in program.startup_log(&ctx) {
             logs.push(now, line);
@@ -376,11 +457,29 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                     let h = cluster.spawn_handle(serve(listener, program.clone(), ctx.clone(), port, logs.clone()));
                     tasks.push(h);
                 }
-                Err(e) => cluster.record_event(&obj, "Warning", "Failed", &format!("Error: failed to listen on port {port}: {e}"), "kubelet"),
+                Err(e) => cluster.record_event(
+                    &obj,
+                    "Warning",
+                    "Failed",
+                    &format!("Error: failed to listen on port {port}: {e}"),
+                    "kubelet",
+                ),
             }
         }
-        cluster.record_event(&obj, "Normal", "Created", &format!("Created container: {}", c.name), "kubelet");
-        cluster.record_event(&obj, "Normal", "Started", &format!("Started container {}", c.name), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Created",
+            &format!("Created container: {}", c.name),
+            "kubelet",
+        );
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Started",
+            &format!("Started container {}", c.name),
+            "kubelet",
+        );
         let (repo, tag) = images::parse_image(&image);
         let full = if repo.contains('/') && repo.split('/').next().is_some_and(|h| h.contains('.')) {
             repo.clone()
@@ -391,20 +490,47 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         };
         statuses.push(ContainerStatus {
             name: c.name.clone(),
-            image: if repo.contains('/') { format!("{full}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") },
+            image: if repo.contains('/') {
+                format!("{full}:{tag}")
+            } else {
+                format!("docker.io/library/{repo}:{tag}")
+            },
             image_id: format!("{full}@sha256:{}", pseudo_hex(&image, 64)),
-            container_id: Some(format!("containerd://{}", pseudo_hex(&format!("{}{}", key.name, c.name), 64))),
+            container_id: Some(format!(
+                "containerd://{}",
+                pseudo_hex(&format!("{}{}", key.name, c.name), 64)
+            )),
             ready: true,
             restart_count: 0,
             started: Some(true),
-            state: Some(ContainerState { running: Some(ContainerStateRunning { started_at: Some(Time(now)) }), ..Default::default() }),
+            state: Some(ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(Time(now)),
+                }),
+                ..Default::default()
+            }),
             ..Default::default()
         });
-        running.push(RunningContainer { name: c.name.clone(), image, program, ctx, logs });
+        running.push(RunningContainer {
+            name: c.name.clone(),
+            image,
+            program,
+            ctx,
+            logs,
+        });
     }
 
     let uid = pod.metadata.uid.clone().unwrap_or_default();
-    let rp = Arc::new(RunningPod { uid: uid.clone(), namespace: key.namespace.clone(), name: key.name.clone(), ip, node, containers: running, routes, tasks });
+    let rp = Arc::new(RunningPod {
+        uid: uid.clone(),
+        namespace: key.namespace.clone(),
+        name: key.name.clone(),
+        ip,
+        node,
+        containers: running,
+        routes,
+        tasks,
+    });
     {
         let mut slots = cluster.kubelet().slots.lock().unwrap();
         let slot_key = (key.namespace.clone(), key.name.clone());
@@ -439,20 +565,54 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
 
 async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: String, image: String) {
     let (repo, tag) = images::parse_image(&image);
-    let full = if repo.contains('/') { format!("{repo}:{tag}") } else { format!("docker.io/library/{repo}:{tag}") };
+    let full = if repo.contains('/') {
+        format!("{repo}:{tag}")
+    } else {
+        format!("docker.io/library/{repo}:{tag}")
+    };
     let detail = format!(
         "failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
     );
     let mut backoff = Duration::from_secs(10);
     loop {
-        cluster.record_event(&obj, "Normal", "Pulling", &format!("Pulling image \"{image}\""), "kubelet");
-        cluster.record_event(&obj, "Warning", "Failed", &format!("Failed to pull image \"{image}\": {detail}"), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "Pulling",
+            &format!("Pulling image \"{image}\""),
+            "kubelet",
+        );
+        cluster.record_event(
+            &obj,
+            "Warning",
+            "Failed",
+            &format!("Failed to pull image \"{image}\": {detail}"),
+            "kubelet",
+        );
         cluster.record_event(&obj, "Warning", "Failed", "Error: ErrImagePull", "kubelet");
-        set_waiting(&cluster, &key, &container, "ErrImagePull", Some(format!("rpc error: code = Unknown desc = {detail}")));
+        set_waiting(
+            &cluster,
+            &key,
+            &container,
+            "ErrImagePull",
+            Some(format!("rpc error: code = Unknown desc = {detail}")),
+        );
         cluster.clock().sleep(Duration::from_secs(2)).await;
-        cluster.record_event(&obj, "Normal", "BackOff", &format!("Back-off pulling image \"{image}\""), "kubelet");
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "BackOff",
+            &format!("Back-off pulling image \"{image}\""),
+            "kubelet",
+        );
         cluster.record_event(&obj, "Warning", "Failed", "Error: ImagePullBackOff", "kubelet");
-        set_waiting(&cluster, &key, &container, "ImagePullBackOff", Some(format!("Back-off pulling image \"{image}\"")));
+        set_waiting(
+            &cluster,
+            &key,
+            &container,
+            "ImagePullBackOff",
+            Some(format!("Back-off pulling image \"{image}\"")),
+        );
         cluster.clock().sleep(backoff).await;
         backoff = (backoff * 2).min(Duration::from_secs(300));
     }
@@ -461,15 +621,114 @@ async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: 
 fn set_waiting(cluster: &Cluster, key: &Key, container: &str, reason: &str, message: Option<String>) {
     let _ = cluster.store().update(key, |o| {
         let Object::Pod(p) = o else { return };
-        for cs in p.status.iter_mut().flat_map(|s| s.container_statuses.iter_mut().flatten()) {
+        for cs in p
+            .status
+            .iter_mut()
+            .flat_map(|s| s.container_statuses.iter_mut().flatten())
+        {
             if cs.name == container {
                 cs.state = Some(ContainerState {
-                    waiting: Some(ContainerStateWaiting { reason: Some(reason.into()), message: message.clone() }),
+                    waiting: Some(ContainerStateWaiting {
+                        reason: Some(reason.into()),
+                        message: message.clone(),
+                    }),
                     ..Default::default()
                 });
             }
         }
     });
+}
+
+/// The files a container sees from its Secret and ConfigMap volumes, by absolute path.
+/// `Err` is the kubelet's FailedMount message.
+pub fn mount_files(
+    cluster: &Cluster,
+    namespace: &str,
+    pod: &Pod,
+    container: &k8s_openapi::api::core::v1::Container,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let volumes = pod.spec.as_ref().and_then(|s| s.volumes.clone()).unwrap_or_default();
+    let mut files = BTreeMap::new();
+    for m in container.volume_mounts.iter().flatten() {
+        let Some(v) = volumes.iter().find(|v| v.name == m.name) else {
+            continue;
+        };
+        let (data, items, optional): (BTreeMap<String, Vec<u8>>, _, bool) = if let Some(sec) = &v.secret {
+            let name = sec.secret_name.clone().unwrap_or_default();
+            match cluster.get(Kind::Secret, namespace, &name) {
+                Some(o) => {
+                    let Object::Secret(s) = o.as_ref() else { continue };
+                    let mut d: BTreeMap<String, Vec<u8>> = s
+                        .data
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.0))
+                        .collect();
+                    for (k, v) in s.string_data.clone().unwrap_or_default() {
+                        d.insert(k, v.into_bytes());
+                    }
+                    (d, sec.items.clone(), sec.optional.unwrap_or(false))
+                }
+                None if sec.optional == Some(true) => continue,
+                None => {
+                    return Err(format!(
+                        "MountVolume.SetUp failed for volume \"{}\" : secret \"{name}\" not found",
+                        v.name
+                    ))
+                }
+            }
+        } else if let Some(cm) = &v.config_map {
+            let name = cm.name.clone();
+            match cluster.get(Kind::ConfigMap, namespace, &name) {
+                Some(o) => {
+                    let Object::ConfigMap(c) = o.as_ref() else { continue };
+                    let mut d: BTreeMap<String, Vec<u8>> = c
+                        .data
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|(k, v)| (k, v.into_bytes()))
+                        .collect();
+                    for (k, v) in c.binary_data.clone().unwrap_or_default() {
+                        d.insert(k, v.0);
+                    }
+                    (d, cm.items.clone(), cm.optional.unwrap_or(false))
+                }
+                None if cm.optional == Some(true) => continue,
+                None => {
+                    return Err(format!(
+                        "MountVolume.SetUp failed for volume \"{}\" : configmap \"{name}\" not found",
+                        v.name
+                    ))
+                }
+            }
+        } else {
+            continue;
+        };
+        let _ = optional;
+        let base = m.mount_path.trim_end_matches('/').to_string();
+        let entries: Vec<(String, Vec<u8>)> = match items {
+            Some(items) => items
+                .iter()
+                .filter_map(|i| data.get(&i.key).map(|d| (i.path.clone(), d.clone())))
+                .collect(),
+            None => data.into_iter().collect(),
+        };
+        match m.sub_path.as_deref().filter(|p| !p.is_empty()) {
+            Some(sub) => {
+                if let Some((_, d)) = entries.into_iter().find(|(p, _)| p == sub) {
+                    files.insert(base, d);
+                }
+            }
+            None => {
+                for (p, d) in entries {
+                    files.insert(format!("{base}/{p}"), d);
+                }
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// The Service environment variables a container gets at start (docker-link style), for the
@@ -481,22 +740,38 @@ pub fn service_env(cluster: &Cluster, namespace: &str, links: bool) -> BTreeMap<
         services.push(k);
     }
     if links {
-        services.extend(cluster.list(Kind::Service, Some(namespace)).into_iter().filter(|s| !(namespace == "default" && s.name() == "kubernetes")));
+        services.extend(
+            cluster
+                .list(Kind::Service, Some(namespace))
+                .into_iter()
+                .filter(|s| !(namespace == "default" && s.name() == "kubernetes")),
+        );
     }
     let mut env = BTreeMap::new();
     for s in services {
-        let Some(spec) = s.as_service().and_then(|s| s.spec.as_ref()) else { continue };
-        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else { continue };
+        let Some(spec) = s.as_service().and_then(|s| s.spec.as_ref()) else {
+            continue;
+        };
+        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else {
+            continue;
+        };
         let ports = spec.ports.clone().unwrap_or_default();
         let Some(first) = ports.first() else { continue };
         let prefix = s.name().to_ascii_uppercase().replace('-', "_");
         env.insert(format!("{prefix}_SERVICE_HOST"), ip.to_string());
         env.insert(format!("{prefix}_SERVICE_PORT"), first.port.to_string());
-        let first_proto = first.protocol.clone().unwrap_or_else(|| "TCP".into()).to_ascii_lowercase();
+        let first_proto = first
+            .protocol
+            .clone()
+            .unwrap_or_else(|| "TCP".into())
+            .to_ascii_lowercase();
         env.insert(format!("{prefix}_PORT"), format!("{first_proto}://{ip}:{}", first.port));
         for p in &ports {
             if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
-                env.insert(format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")), p.port.to_string());
+                env.insert(
+                    format!("{prefix}_SERVICE_PORT_{}", name.to_ascii_uppercase().replace('-', "_")),
+                    p.port.to_string(),
+                );
             }
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
             let base = format!("{prefix}_PORT_{}_{}", p.port, proto.to_ascii_uppercase());

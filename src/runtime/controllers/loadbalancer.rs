@@ -15,7 +15,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "service-controller", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "service-controller",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     match &*ev.object {
@@ -53,7 +58,13 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             return;
         }
     }
-    cluster.record_event(&obj, "Normal", "EnsuringLoadBalancer", "Ensuring load balancer", "service-controller");
+    cluster.record_event(
+        &obj,
+        "Normal",
+        "EnsuringLoadBalancer",
+        "Ensuring load balancer",
+        "service-controller",
+    );
     let cl = cluster.clone();
     let key = key.clone();
     cluster.spawn(async move {
@@ -61,7 +72,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         let done = provision(&cl, &key, &uid);
         if !done {
             // Try again later (the pool may free up).
-            cl.clock().sleep(cl.config().lb_delay.max(std::time::Duration::from_secs(5))).await;
+            cl.clock()
+                .sleep(cl.config().lb_delay.max(std::time::Duration::from_secs(5)))
+                .await;
         }
         cl.lb_pending().lock().unwrap().remove(&uid);
         if !done {
@@ -73,14 +86,28 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 
 /// Give the Service an address. Returns false if it must be retried.
 fn provision(cluster: &Cluster, key: &Key, uid: &str) -> bool {
-    let Some(obj) = cluster.store().get(key) else { return true };
+    let Some(obj) = cluster.store().get(key) else {
+        return true;
+    };
     if obj.meta().uid.as_deref() != Some(uid) || !is_lb(&obj) || !ingress_ips(&obj).is_empty() {
         return true;
     }
-    let used: HashSet<String> = cluster.list(Kind::Service, None).iter().flat_map(|s| ingress_ips(s)).collect();
-    let free: Option<Ipv4Addr> = cluster.config().lb_pool.iter().copied().find(|ip| !used.contains(&ip.to_string()));
+    let used: HashSet<String> = cluster
+        .list(Kind::Service, None)
+        .iter()
+        .flat_map(|s| ingress_ips(s))
+        .collect();
+    let free: Option<Ipv4Addr> = cluster
+        .config()
+        .lb_pool
+        .iter()
+        .copied()
+        .find(|ip| !used.contains(&ip.to_string()));
     let Some(ip) = free else {
-        let msg = format!("Error syncing load balancer: failed to ensure load balancer: no available IPs in the pool ({} in use)", used.len());
+        let msg = format!(
+            "Error syncing load balancer: failed to ensure load balancer: no available IPs in the pool ({} in use)",
+            used.len()
+        );
         cluster.record_event(&obj, "Warning", "SyncLoadBalancerFailed", &msg, "service-controller");
         return false;
     };
@@ -88,12 +115,22 @@ fn provision(cluster: &Cluster, key: &Key, uid: &str) -> bool {
         if let Object::Service(s) = o {
             let st = s.status.get_or_insert_with(ServiceStatus::default);
             st.load_balancer = Some(LoadBalancerStatus {
-                ingress: Some(vec![LoadBalancerIngress { ip: Some(ip.to_string()), ip_mode: Some("VIP".into()), ..Default::default() }]),
+                ingress: Some(vec![LoadBalancerIngress {
+                    ip: Some(ip.to_string()),
+                    ip_mode: Some("VIP".into()),
+                    ..Default::default()
+                }]),
             });
         }
     });
     if let Ok(o) = updated {
-        cluster.record_event(&o, "Normal", "EnsuredLoadBalancer", "Ensured load balancer", "service-controller");
+        cluster.record_event(
+            &o,
+            "Normal",
+            "EnsuredLoadBalancer",
+            "Ensured load balancer",
+            "service-controller",
+        );
     }
     true
 }

@@ -89,7 +89,11 @@ pub fn all_keys(cluster: &Cluster, kind: Kind) -> Vec<Key> {
 
 /// The controller owner reference of `obj`, if any.
 pub fn controller_of(obj: &Object) -> Option<&OwnerReference> {
-    obj.meta().owner_references.as_ref()?.iter().find(|r| r.controller == Some(true))
+    obj.meta()
+        .owner_references
+        .as_ref()?
+        .iter()
+        .find(|r| r.controller == Some(true))
 }
 
 /// An owner reference pointing at `owner` as its controller.
@@ -125,6 +129,10 @@ pub fn pod_ready(pod: &k8s_openapi::api::core::v1::Pod) -> bool {
 /// A pod counts for its ReplicaSet until it is being deleted or has finished.
 pub fn pod_active(obj: &Object) -> bool {
     let Some(pod) = obj.as_pod() else { return false };
-    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("Pending");
+    let phase = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.phase.as_deref())
+        .unwrap_or("Pending");
     obj.meta().deletion_timestamp.is_none() && phase != "Succeeded" && phase != "Failed"
 }

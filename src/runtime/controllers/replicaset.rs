@@ -12,7 +12,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "replicaset-controller", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "replicaset-controller",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     match &*ev.object {
@@ -56,11 +61,27 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                     ..Default::default()
                 },
                 spec: template.spec,
-                status: Some(PodStatus { phase: Some("Pending".into()), qos_class: Some("BestEffort".into()), ..Default::default() }),
+                status: Some(PodStatus {
+                    phase: Some("Pending".into()),
+                    qos_class: Some("BestEffort".into()),
+                    ..Default::default()
+                }),
             };
             match cluster.create(Object::Pod(pod)) {
-                Ok(p) => cluster.record_event(&rs_obj, "Normal", "SuccessfulCreate", &format!("Created pod: {}", p.name()), "replicaset-controller"),
-                Err(e) => cluster.record_event(&rs_obj, "Warning", "FailedCreate", &format!("Error creating: {e}"), "replicaset-controller"),
+                Ok(p) => cluster.record_event(
+                    &rs_obj,
+                    "Normal",
+                    "SuccessfulCreate",
+                    &format!("Created pod: {}", p.name()),
+                    "replicaset-controller",
+                ),
+                Err(e) => cluster.record_event(
+                    &rs_obj,
+                    "Warning",
+                    "FailedCreate",
+                    &format!("Error creating: {e}"),
+                    "replicaset-controller",
+                ),
             }
         }
     } else if active.len() > desired {
@@ -72,7 +93,13 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         });
         for p in active.iter().take(active.len() - desired) {
             if cluster.delete(Kind::Pod, &key.namespace, p.name()).is_ok() {
-                cluster.record_event(&rs_obj, "Normal", "SuccessfulDelete", &format!("Deleted pod: {}", p.name()), "replicaset-controller");
+                cluster.record_event(
+                    &rs_obj,
+                    "Normal",
+                    "SuccessfulDelete",
+                    &format!("Deleted pod: {}", p.name()),
+                    "replicaset-controller",
+                );
             }
         }
     }

@@ -9,7 +9,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{EventType, Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "default-scheduler", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "default-scheduler",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     match (&*ev.object, ev.event) {
@@ -35,7 +40,12 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let nodes: Vec<String> = cluster
         .list(Kind::Node, None)
         .iter()
-        .filter(|n| !n.as_node().and_then(|n| n.spec.as_ref()).and_then(|s| s.unschedulable).unwrap_or(false))
+        .filter(|n| {
+            !n.as_node()
+                .and_then(|n| n.spec.as_ref())
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false)
+        })
         .map(|n| n.name().to_string())
         .collect();
     if nodes.is_empty() {
@@ -44,7 +54,12 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let pods = cluster.list(Kind::Pod, None);
     let load = |node: &str| {
         pods.iter()
-            .filter(|p| p.as_pod().and_then(|p| p.spec.as_ref()).and_then(|s| s.node_name.as_deref()) == Some(node))
+            .filter(|p| {
+                p.as_pod()
+                    .and_then(|p| p.spec.as_ref())
+                    .and_then(|s| s.node_name.as_deref())
+                    == Some(node)
+            })
             .count()
     };
     // Fewest pods wins; ties go to a random node among the least loaded.

@@ -19,11 +19,17 @@ impl Program for Bootcamp {
 
     fn handle(&self, ctx: Arc<PodCtx>, _req: HttpRequest) -> BoxFuture<'static, HttpResponse> {
         Box::pin(async move {
-            HttpResponse::text(200, format!("Hello Kubernetes bootcamp! | Running on: {} | v=1\n", ctx.pod_name))
+            HttpResponse::text(
+                200,
+                format!("Hello Kubernetes bootcamp! | Running on: {} | v=1\n", ctx.pod_name),
+            )
         })
     }
 
     fn access_log(&self, ctx: &PodCtx, _req: &HttpRequest, _resp: &HttpResponse) -> Option<String> {
-        Some(format!("Running On: {} | Total Requests: n | App Uptime: n seconds | Log Time: now", ctx.pod_name))
+        Some(format!(
+            "Running On: {} | Total Requests: n | App Uptime: n seconds | Log Time: now",
+            ctx.pod_name
+        ))
     }
 }

@@ -1,21 +1,49 @@
-//! `gcr.io/google-samples/hello-frontend:1.0`: nginx on :80 with the tutorial's configuration,
-//! `upstream hello { server hello; }` and `location / { proxy_pass http://hello; }`. Each request
-//! really travels: the name `hello` is resolved through the pod's DNS search path to the Service's
-//! ClusterIP, and the connection goes through the Service proxy to one backend pod.
+//! `gcr.io/google-samples/hello-frontend:1.0`: nginx on :80 with the tutorial's configuration
+//! baked into the image (`upstream hello { server hello; }`, `location / { proxy_pass
+//! http://hello; }`). Each request really travels: `hello` is resolved through the pod's DNS
+//! search path to the Service's ClusterIP, and the connection goes through the Service proxy to
+//! one backend pod.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use super::nginx::{error_page, startup_lines, with_server_header};
+use super::nginx::{conf, proxy, startup_lines, with_server_header};
 use super::{HttpRequest, HttpResponse, PodCtx, Program};
-use crate::runtime::net::http::{fetch, FetchRequest};
 
-pub struct HelloFrontend;
+/// The configuration file the image ships (`frontend-nginx.conf` of the tutorial).
+pub const FRONTEND_CONF: &str = "upstream hello {
+    server hello;
+}
 
-/// nginx's default `proxy_connect_timeout`.
-const PROXY_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
+server {
+    listen 80;
+
+    location / {
+        proxy_pass http://hello;
+    }
+}
+";
+
+pub struct HelloFrontend {
+    upstreams: Vec<(String, Vec<String>)>,
+}
+
+impl HelloFrontend {
+    pub fn new() -> HelloFrontend {
+        let parsed = conf::parse(FRONTEND_CONF, "/etc/nginx/conf.d/frontend.conf").expect("the built-in config parses");
+        let cfg = conf::interpret(&[("/etc/nginx/conf.d/frontend.conf".into(), parsed)]);
+        HelloFrontend {
+            upstreams: cfg.upstreams,
+        }
+    }
+}
+
+impl Default for HelloFrontend {
+    fn default() -> Self {
+        HelloFrontend::new()
+    }
+}
 
 impl Program for HelloFrontend {
     fn ports(&self) -> Vec<u16> {
@@ -27,27 +55,7 @@ impl Program for HelloFrontend {
     }
 
     fn handle(&self, ctx: Arc<PodCtx>, req: HttpRequest) -> BoxFuture<'static, HttpResponse> {
-        Box::pin(async move {
-            let upstream = FetchRequest {
-                method: req.method.clone(),
-                host: "hello".into(),
-                port: 80,
-                target: req.target.clone(),
-                // nginx's proxy defaults: HTTP/1.0 upstream, Host set to the upstream name.
-                headers: vec![("Host".into(), "hello".into()), ("Connection".into(), "close".into())],
-                body: req.body.clone(),
-            };
-            let origin = ctx.origin();
-            let result = ctx.cluster.clock().timeout(PROXY_CONNECT_TIMEOUT, fetch(&ctx.cluster, &origin, &upstream)).await;
-            match result {
-                Ok(Ok(resp)) => {
-                    let mut r = resp.response;
-                    r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("server") && !k.eq_ignore_ascii_case("date"));
-                    with_server_header(r)
-                }
-                Ok(Err(_)) => with_server_header(HttpResponse::new(502, "text/html", error_page(502, "Bad Gateway"))),
-                Err(_) => with_server_header(HttpResponse::new(504, "text/html", error_page(504, "Gateway Time-out"))),
-            }
-        })
+        let upstreams = self.upstreams.clone();
+        Box::pin(async move { with_server_header(proxy(&ctx, &req, "http://hello", &upstreams).await) })
     }
 }

@@ -16,6 +16,7 @@ pub mod tools;
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
@@ -43,7 +44,10 @@ pub struct HttpRequest {
 
 impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -57,7 +61,11 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     pub fn new(status: u16, content_type: &str, body: impl Into<Bytes>) -> HttpResponse {
-        HttpResponse { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.into() }
+        HttpResponse {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+        }
     }
 
     pub fn text(status: u16, body: impl Into<Bytes>) -> HttpResponse {
@@ -76,11 +84,17 @@ pub struct PodCtx {
     pub container: String,
     pub image: String,
     pub env: BTreeMap<String, String>,
+    /// Files mounted into the container (Secret and ConfigMap volumes), by absolute path.
+    pub files: Arc<BTreeMap<String, Vec<u8>>>,
 }
 
 impl PodCtx {
     pub fn origin(&self) -> Origin {
-        Origin::Pod { namespace: self.namespace.clone(), name: self.pod_name.clone(), ip: self.pod_ip }
+        Origin::Pod {
+            namespace: self.namespace.clone(),
+            name: self.pod_name.clone(),
+            ip: self.pod_ip,
+        }
     }
 }
 
@@ -92,11 +106,20 @@ pub trait Program: Send + Sync + 'static {
     fn startup_log(&self, _ctx: &PodCtx) -> Vec<String> {
         Vec::new()
     }
+    /// The TLS configuration of a port that speaks HTTPS.
+    fn tls(&self, _port: u16) -> Option<Arc<rustls::ServerConfig>> {
+        None
+    }
     /// Answer one HTTP request.
     fn handle(&self, ctx: Arc<PodCtx>, req: HttpRequest) -> BoxFuture<'static, HttpResponse>;
     /// Access-log line for a request (nginx's combined format by default).
     fn access_log(&self, ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -> Option<String> {
         Some(server::combined_log_line(ctx, req, resp))
+    }
+    /// How long the program takes to exit after SIGTERM, given the pod's grace period. Servers
+    /// exit at once; a shell as PID 1 ignores SIGTERM and is killed when the grace period ends.
+    fn stop_delay(&self, _grace: Duration) -> Duration {
+        Duration::from_millis(800)
     }
     /// The shell prompt of an interactive session (`kubectl run -it`).
     fn prompt(&self) -> &'static str {
@@ -116,20 +139,40 @@ pub fn parse_image(image: &str) -> (String, String) {
     (repo.to_string(), tag.to_string())
 }
 
-/// The program for an image reference, or `None` if the image does not exist.
-pub fn lookup(image: &str) -> Option<Arc<dyn Program>> {
+/// Starts an image's program for one container (the program may read the container's files).
+pub type Factory = fn(&PodCtx) -> Arc<dyn Program>;
+
+/// The catalog: image repository (and tag, where only one exists) → program.
+const CATALOG: &[(&str, Option<&str>, Factory)] = &[
+    ("nginx", None, |ctx| Arc::new(nginx::Nginx::from_ctx(ctx))),
+    ("bprashanth/nginxhttps", Some("1.0"), |ctx| {
+        Arc::new(nginx::Nginx::from_ctx(ctx))
+    }),
+    ("gcr.io/google-samples/hello-go-gke", Some("1.0"), |_| {
+        Arc::new(hello::HelloGo)
+    }),
+    ("gcr.io/google-samples/hello-frontend", Some("1.0"), |_| {
+        Arc::new(frontend::HelloFrontend::new())
+    }),
+    ("gcr.io/google-samples/kubernetes-bootcamp", Some("v1"), |_| {
+        Arc::new(bootcamp::Bootcamp)
+    }),
+    ("luksa/kubia", None, |_| Arc::new(kubia::Kubia)),
+    ("radial/busyboxplus", Some("curl"), |_| {
+        Arc::new(tools::Tools::busyboxplus())
+    }),
+    ("curlimages/curl", None, |_| Arc::new(tools::Tools::plain())),
+    ("busybox", None, |_| Arc::new(tools::Tools::plain())),
+    ("registry.k8s.io/coredns/coredns", None, |_| Arc::new(tools::CoreDns)),
+];
+
+/// The program factory for an image reference, or `None` if the image does not exist.
+pub fn lookup(image: &str) -> Option<Factory> {
     let (repo, tag) = parse_image(image);
-    Some(match (repo.as_str(), tag.as_str()) {
-        ("nginx", _) => Arc::new(nginx::Nginx::plain()),
-        ("gcr.io/google-samples/hello-go-gke", "1.0") => Arc::new(hello::HelloGo),
-        ("gcr.io/google-samples/hello-frontend", "1.0") => Arc::new(frontend::HelloFrontend),
-        ("gcr.io/google-samples/kubernetes-bootcamp", "v1") => Arc::new(bootcamp::Bootcamp),
-        ("luksa/kubia", _) => Arc::new(kubia::Kubia),
-        ("radial/busyboxplus", "curl") => Arc::new(tools::Tools::busyboxplus()),
-        ("curlimages/curl", _) | ("busybox", _) => Arc::new(tools::Tools::plain()),
-        ("registry.k8s.io/coredns/coredns", _) => Arc::new(tools::CoreDns),
-        _ => return None,
-    })
+    CATALOG
+        .iter()
+        .find(|(r, t, _)| *r == repo && t.is_none_or(|t| t == tag))
+        .map(|(_, _, f)| *f)
 }
 
 #[cfg(test)]
@@ -139,8 +182,14 @@ mod tests {
     #[test]
     fn image_references_are_normalised() {
         assert_eq!(parse_image("nginx"), ("nginx".into(), "latest".into()));
-        assert_eq!(parse_image("docker.io/library/nginx:1.27"), ("nginx".into(), "1.27".into()));
-        assert_eq!(parse_image("localhost:5000/app"), ("localhost:5000/app".into(), "latest".into()));
+        assert_eq!(
+            parse_image("docker.io/library/nginx:1.27"),
+            ("nginx".into(), "1.27".into())
+        );
+        assert_eq!(
+            parse_image("localhost:5000/app"),
+            ("localhost:5000/app".into(), "latest".into())
+        );
         assert!(lookup("gcr.io/google-samples/hello-go-gke:1.0").is_some());
         assert!(lookup("gcr.io/google-samples/hello-go-gke:2.0").is_none());
         assert!(lookup("nginx:1.27").is_some());

@@ -18,7 +18,10 @@ use crate::runtime::net::TrafficEvent;
 
 /// A container's log: lines with the lab time they were written.
 #[derive(Clone, Default, Debug)]
-pub struct LogSink(Arc<Mutex<Vec<(chrono::DateTime<chrono::Utc>, String)>>>);
+pub struct LogSink(Arc<Mutex<Vec<LogLine>>>);
+
+/// A log line with the lab time it was written.
+pub type LogLine = (chrono::DateTime<chrono::Utc>, String);
 
 /// Most lines a container keeps (older ones are dropped, like log rotation).
 const MAX_LOG_LINES: usize = 10_000;
@@ -32,7 +35,7 @@ impl LogSink {
         v.push((at, line));
     }
 
-    pub fn lines(&self) -> Vec<(chrono::DateTime<chrono::Utc>, String)> {
+    pub fn lines(&self) -> Vec<LogLine> {
         self.0.lock().unwrap().clone()
     }
 }
@@ -57,16 +60,30 @@ pub fn combined_log_line(ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -
 /// Serve `program` on `listener` until the task is aborted.
 pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<PodCtx>, port: u16, logs: LogSink) {
     loop {
-        let Ok((stream, peer)) = listener.accept().await else { continue };
+        let Ok((stream, peer)) = listener.accept().await else {
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
         let from = ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string());
+        let tls = program.tls(port);
         tokio::spawn(async move {
             let svc = service_fn(move |req: hyper::Request<Incoming>| {
                 let (program, ctx, logs, from) = (program.clone(), ctx.clone(), logs.clone(), from.clone());
                 async move { Ok::<_, Infallible>(handle_one(program, ctx, logs, req, peer, port, from).await) }
             });
-            let _ = hyper::server::conn::http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), svc).await;
+            let http = hyper::server::conn::http1::Builder::new();
+            match tls {
+                Some(cfg) => {
+                    // A failed handshake (a client that does not trust us) just ends the connection.
+                    if let Ok(tls_stream) = tokio_rustls::TlsAcceptor::from(cfg).accept(stream).await {
+                        let _ = http.serve_connection(TokioIo::new(tls_stream), svc).await;
+                    }
+                }
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), svc).await;
+                }
+            }
         });
     }
 }
@@ -85,9 +102,17 @@ async fn handle_one(
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let request = HttpRequest {
         method: parts.method.to_string(),
-        target: parts.uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into()),
+        target: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/".into()),
         version: format!("{:?}", parts.version),
-        headers: parts.headers.iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
         body,
         peer,
         port,
@@ -114,5 +139,6 @@ fn to_hyper(resp: HttpResponse, head: bool) -> hyper::Response<Full<Bytes>> {
         b = b.header(k.as_str(), v.as_str());
     }
     let body = if head { Bytes::new() } else { resp.body };
-    b.body(Full::new(body)).unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+    b.body(Full::new(body))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
 }

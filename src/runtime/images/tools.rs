@@ -3,6 +3,7 @@
 //! resolver ([`crate::runtime::net`]) rather than from a socket in the pod.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 
@@ -14,7 +15,9 @@ pub struct Tools {
 
 impl Tools {
     pub fn busyboxplus() -> Tools {
-        Tools { prompt: "[ root@curl:/ ]$ " }
+        Tools {
+            prompt: "[ root@curl:/ ]$ ",
+        }
     }
     pub fn plain() -> Tools {
         Tools { prompt: "/ # " }
@@ -33,6 +36,10 @@ impl Program for Tools {
     fn prompt(&self) -> &'static str {
         self.prompt
     }
+
+    fn stop_delay(&self, grace: Duration) -> Duration {
+        grace
+    }
 }
 
 /// CoreDNS: serves its health (:8080 `/health`) and metrics (:9153) endpoints over HTTP.
@@ -44,7 +51,12 @@ impl Program for CoreDns {
     }
 
     fn startup_log(&self, _ctx: &PodCtx) -> Vec<String> {
-        vec![".:53".into(), "[INFO] plugin/reload: Running configuration SHA512 = lab".into(), "CoreDNS-1.12.0".into(), "linux/amd64, go1.23.3, 51e11f1".into()]
+        vec![
+            ".:53".into(),
+            "[INFO] plugin/reload: Running configuration SHA512 = lab".into(),
+            "CoreDNS-1.12.0".into(),
+            "linux/amd64, go1.23.3, 51e11f1".into(),
+        ]
     }
 
     fn handle(&self, _ctx: Arc<PodCtx>, req: HttpRequest) -> BoxFuture<'static, HttpResponse> {

@@ -15,7 +15,11 @@ pub const CLUSTER_DOMAIN: &str = "cluster.local";
 
 /// The search path of a pod in `namespace`.
 pub fn search_path(namespace: &str) -> Vec<String> {
-    vec![format!("{namespace}.svc.{CLUSTER_DOMAIN}"), format!("svc.{CLUSTER_DOMAIN}"), CLUSTER_DOMAIN.to_string()]
+    vec![
+        format!("{namespace}.svc.{CLUSTER_DOMAIN}"),
+        format!("svc.{CLUSTER_DOMAIN}"),
+        CLUSTER_DOMAIN.to_string(),
+    ]
 }
 
 /// Names to try for `name`, in order, as a resolver with `ndots:5` does.
@@ -38,12 +42,18 @@ pub fn candidates(name: &str, namespace: &str) -> Vec<String> {
 /// A-records for a fully qualified name (without the trailing dot).
 pub fn lookup_a(cluster: &Cluster, fqdn: &str) -> Vec<Ipv4Addr> {
     let fqdn = fqdn.trim_end_matches('.').to_ascii_lowercase();
-    let Some(rest) = fqdn.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else { return vec![] };
+    let Some(rest) = fqdn.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else {
+        return vec![];
+    };
     let parts: Vec<&str> = rest.split('.').collect();
     match parts.as_slice() {
         [svc, ns, "svc"] => {
-            let Some(obj) = cluster.get(Kind::Service, ns, svc) else { return vec![] };
-            let Some(spec) = obj.as_service().and_then(|s| s.spec.as_ref()) else { return vec![] };
+            let Some(obj) = cluster.get(Kind::Service, ns, svc) else {
+                return vec![];
+            };
+            let Some(spec) = obj.as_service().and_then(|s| s.spec.as_ref()) else {
+                return vec![];
+            };
             match spec.cluster_ip.as_deref() {
                 Some("None") => headless_ips(cluster, ns, svc),
                 Some(ip) => ip.parse().into_iter().collect(),
@@ -56,7 +66,9 @@ pub fn lookup_a(cluster: &Cluster, fqdn: &str) -> Vec<Ipv4Addr> {
 }
 
 fn headless_ips(cluster: &Cluster, ns: &str, svc: &str) -> Vec<Ipv4Addr> {
-    let Some(ep) = cluster.get(Kind::Endpoints, ns, svc) else { return vec![] };
+    let Some(ep) = cluster.get(Kind::Endpoints, ns, svc) else {
+        return vec![];
+    };
     let mut ips: Vec<Ipv4Addr> = ep
         .as_endpoints()
         .and_then(|e| e.subsets.clone())
@@ -70,6 +82,150 @@ fn headless_ips(cluster: &Cluster, ns: &str, svc: &str) -> Vec<Ipv4Addr> {
     ips
 }
 
+/// One answer record of the cluster zone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rec {
+    A(Ipv4Addr),
+    Cname(String),
+    Srv { port: u16, target: String },
+    Ptr(String),
+}
+
+/// What the cluster's DNS knows about a name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Answer {
+    pub records: Vec<Rec>,
+    /// The name does not exist at all (NXDOMAIN), as opposed to existing without this type.
+    pub nxdomain: bool,
+    /// The name is outside the zones the lab serves (no upstream: the lab is offline).
+    pub outside: bool,
+}
+
+/// The record types a query can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QType {
+    A,
+    Aaaa,
+    Srv,
+    Ptr,
+    Cname,
+    Any,
+}
+
+/// Answer a query for `fqdn` (no trailing dot needed) the way CoreDNS's kubernetes plugin does.
+pub fn lookup(cluster: &Cluster, fqdn: &str, qtype: QType) -> Answer {
+    let name = fqdn.trim_end_matches('.').to_ascii_lowercase();
+    if let Some(rev) = name.strip_suffix(".in-addr.arpa") {
+        let octets: Vec<&str> = rev.split('.').rev().collect();
+        let ip = octets.join(".");
+        let target = cluster
+            .list(Kind::Service, None)
+            .into_iter()
+            .find(|s| s.as_service().and_then(|s| s.spec.as_ref()?.cluster_ip.as_deref()) == Some(ip.as_str()))
+            .map(|s| format!("{}.{}.svc.{CLUSTER_DOMAIN}", s.name(), s.namespace()));
+        return match target {
+            Some(t) if matches!(qtype, QType::Ptr | QType::Any) => Answer {
+                records: vec![Rec::Ptr(t)],
+                ..Default::default()
+            },
+            Some(_) => Answer::default(),
+            None => Answer {
+                nxdomain: true,
+                ..Default::default()
+            },
+        };
+    }
+    let Some(rest) = name.strip_suffix(&format!(".{CLUSTER_DOMAIN}")) else {
+        return Answer {
+            outside: true,
+            ..Default::default()
+        };
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    let want_a = matches!(qtype, QType::A | QType::Any);
+    match parts.as_slice() {
+        [port, proto, svc, ns, "svc"] if port.starts_with('_') && proto.starts_with('_') => {
+            let Some(spec) = cluster
+                .get(Kind::Service, ns, svc)
+                .and_then(|o| o.as_service()?.spec.clone())
+            else {
+                return Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                };
+            };
+            let (pname, pproto) = (&port[1..], proto[1..].to_ascii_uppercase());
+            let found = spec.ports.unwrap_or_default().into_iter().find(|p| {
+                p.name.as_deref() == Some(pname) && p.protocol.as_deref().unwrap_or("TCP").eq_ignore_ascii_case(&pproto)
+            });
+            match found {
+                Some(p) if matches!(qtype, QType::Srv | QType::Any) => Answer {
+                    records: vec![Rec::Srv {
+                        port: p.port as u16,
+                        target: format!("{svc}.{ns}.svc.{CLUSTER_DOMAIN}"),
+                    }],
+                    ..Default::default()
+                },
+                Some(_) => Answer::default(),
+                None => Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                },
+            }
+        }
+        [svc, ns, "svc"] => {
+            let Some(spec) = cluster
+                .get(Kind::Service, ns, svc)
+                .and_then(|o| o.as_service()?.spec.clone())
+            else {
+                return Answer {
+                    nxdomain: true,
+                    ..Default::default()
+                };
+            };
+            if spec.type_.as_deref() == Some("ExternalName") {
+                let target = spec.external_name.unwrap_or_default();
+                return Answer {
+                    records: vec![Rec::Cname(target)],
+                    ..Default::default()
+                };
+            }
+            let ips = lookup_a(cluster, &name);
+            Answer {
+                records: if want_a {
+                    ips.into_iter().map(Rec::A).collect()
+                } else {
+                    vec![]
+                },
+                ..Default::default()
+            }
+        }
+        [_, ns, "pod"] if cluster.get(Kind::Namespace, "", ns).is_none() => Answer {
+            nxdomain: true,
+            ..Default::default()
+        },
+        [_, _, "pod"] => {
+            let ips = lookup_a(cluster, &name);
+            let nxdomain = ips.is_empty();
+            Answer {
+                records: if want_a {
+                    ips.into_iter().map(Rec::A).collect()
+                } else {
+                    vec![]
+                },
+                nxdomain,
+                ..Default::default()
+            }
+        }
+        // Namespace- and zone-level names exist but hold no address.
+        [_, "svc"] | ["svc"] | [_, "pod"] | ["pod"] => Answer::default(),
+        _ => Answer {
+            nxdomain: true,
+            ..Default::default()
+        },
+    }
+}
+
 /// Resolve a host name as a client at `origin` would: IP literals as they are, `localhost`,
 /// and cluster names only from inside the cluster (a pod's resolver points at kube-dns; the
 /// host's and the nodes' do not). Returns the name that answered and its addresses.
@@ -80,9 +236,21 @@ pub fn resolve(cluster: &Cluster, origin: &Origin, name: &str) -> Option<(String
     if name.eq_ignore_ascii_case("localhost") {
         return Some((name.to_string(), vec![Ipv4Addr::LOCALHOST]));
     }
-    let Origin::Pod { namespace, .. } = origin else { return None };
+    let Origin::Pod { namespace, .. } = origin else {
+        return None;
+    };
     candidates(name, namespace).into_iter().find_map(|c| {
-        let ips = lookup_a(cluster, &c);
+        let answer = lookup(cluster, &c, QType::A);
+        let ips: Vec<Ipv4Addr> = answer
+            .records
+            .iter()
+            .flat_map(|r| match r {
+                Rec::A(ip) => vec![*ip],
+                // ExternalName: follow the CNAME once, inside the cluster zone only (offline lab).
+                Rec::Cname(t) => lookup_a(cluster, t),
+                _ => vec![],
+            })
+            .collect();
         (!ips.is_empty()).then_some((c, ips))
     })
 }
@@ -95,15 +263,27 @@ mod tests {
     fn short_names_go_through_the_search_path_first() {
         assert_eq!(
             candidates("hello", "default"),
-            ["hello.default.svc.cluster.local", "hello.svc.cluster.local", "hello.cluster.local", "hello"]
+            [
+                "hello.default.svc.cluster.local",
+                "hello.svc.cluster.local",
+                "hello.cluster.local",
+                "hello"
+            ]
         );
-        assert_eq!(candidates("hello.default.svc.cluster.local.", "x"), ["hello.default.svc.cluster.local"]);
+        assert_eq!(
+            candidates("hello.default.svc.cluster.local.", "x"),
+            ["hello.default.svc.cluster.local"]
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn services_resolve_from_pods_only() {
         let cluster = Cluster::start(Default::default()).await.unwrap();
-        let pod = Origin::Pod { namespace: "default".into(), name: "p".into(), ip: Ipv4Addr::new(10, 244, 0, 2) };
+        let pod = Origin::Pod {
+            namespace: "default".into(),
+            name: "p".into(),
+            ip: Ipv4Addr::new(10, 244, 0, 2),
+        };
         let (name, ips) = resolve(&cluster, &pod, "kubernetes").unwrap();
         assert_eq!(name, "kubernetes.default.svc.cluster.local");
         assert_eq!(ips, vec![Ipv4Addr::new(10, 96, 0, 1)]);

@@ -27,7 +27,14 @@ pub struct FetchRequest {
 
 impl FetchRequest {
     pub fn get(host: &str, port: u16, target: &str) -> FetchRequest {
-        FetchRequest { method: "GET".into(), host: host.into(), port, target: target.into(), headers: vec![], body: Bytes::new() }
+        FetchRequest {
+            method: "GET".into(),
+            host: host.into(),
+            port,
+            target: target.into(),
+            headers: vec![],
+            body: Bytes::new(),
+        }
     }
 }
 
@@ -61,13 +68,21 @@ pub fn resolve_one(cluster: &Cluster, origin: &Origin, host: &str) -> Result<Ipv
 }
 
 /// Resolve and connect. Unreachable addresses never complete: wrap in a timeout.
-pub async fn connect(cluster: &Cluster, origin: &Origin, host: &str, port: u16) -> Result<(TcpStream, SocketAddr), FetchError> {
+pub async fn connect(
+    cluster: &Cluster,
+    origin: &Origin,
+    host: &str,
+    port: u16,
+) -> Result<(TcpStream, SocketAddr), FetchError> {
     let ip = resolve_one(cluster, origin, host)?;
     let addr = SocketAddr::from((ip, port));
     match cluster.net().connect(origin, addr).await {
         Ok(s) => Ok((s, addr)),
         Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(FetchError::Denied(e.to_string())),
-        Err(_) => Err(FetchError::Refused { host: ip.to_string(), port }),
+        Err(_) => Err(FetchError::Refused {
+            host: ip.to_string(),
+            port,
+        }),
     }
 }
 
@@ -76,20 +91,30 @@ pub async fn send<S>(stream: S, req: &FetchRequest) -> Result<(HttpResponse, Str
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.map_err(|_| FetchError::Reset)?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|_| FetchError::Reset)?;
     let driver = tokio::spawn(async move {
         let _ = conn.await;
     });
-    let mut b = hyper::Request::builder().method(req.method.as_str()).uri(req.target.as_str());
+    let mut b = hyper::Request::builder()
+        .method(req.method.as_str())
+        .uri(req.target.as_str());
     let has_host = req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host"));
     if !has_host {
-        let host = if req.port == 80 { req.host.clone() } else { format!("{}:{}", req.host, req.port) };
+        let host = if req.port == 80 {
+            req.host.clone()
+        } else {
+            format!("{}:{}", req.host, req.port)
+        };
         b = b.header("Host", host);
     }
     for (k, v) in &req.headers {
         b = b.header(k.as_str(), v.as_str());
     }
-    let request = b.body(Full::new(req.body.clone())).map_err(|_| FetchError::EmptyReply)?;
+    let request = b
+        .body(Full::new(req.body.clone()))
+        .map_err(|_| FetchError::EmptyReply)?;
     let result = sender.send_request(request).await;
     let resp = match result {
         Ok(r) => r,
@@ -107,9 +132,19 @@ where
     let headers = resp
         .headers()
         .iter()
-        .map(|(k, v)| (canonical_header(k.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                canonical_header(k.as_str()),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
-    let body = resp.into_body().collect().await.map(|b| b.to_bytes()).map_err(|_| FetchError::Reset)?;
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .map_err(|_| FetchError::Reset)?;
     driver.abort();
     Ok((HttpResponse { status, headers, body }, version))
 }
@@ -132,5 +167,9 @@ pub fn canonical_header(name: &str) -> String {
 pub async fn fetch(cluster: &Cluster, origin: &Origin, req: &FetchRequest) -> Result<FetchResponse, FetchError> {
     let (stream, remote) = connect(cluster, origin, &req.host, req.port).await?;
     let (response, version) = send(stream, req).await?;
-    Ok(FetchResponse { response, version, remote })
+    Ok(FetchResponse {
+        response,
+        version,
+        remote,
+    })
 }

@@ -7,8 +7,10 @@
 
 pub mod addresses;
 pub mod dns;
+pub mod dns_server;
 pub mod http;
 pub mod proxy;
+pub mod tls;
 
 use std::collections::HashMap;
 use std::io;
@@ -26,7 +28,11 @@ pub enum Origin {
     /// The learner's machine (the lab shell, or a real `curl` in another terminal).
     Host,
     /// A pod, e.g. `kubectl exec` or the frontend's nginx.
-    Pod { namespace: String, name: String, ip: Ipv4Addr },
+    Pod {
+        namespace: String,
+        name: String,
+        ip: Ipv4Addr,
+    },
     /// A node's own shell (`minikube ssh`).
     Node { name: String, ip: Ipv4Addr },
 }
@@ -85,7 +91,11 @@ impl Default for Net {
 impl Net {
     pub fn new() -> Net {
         let (traffic, _) = broadcast::channel(4096);
-        Net { routes: RwLock::new(HashMap::new()), traffic, hops: RwLock::new(HashMap::new()) }
+        Net {
+            routes: RwLock::new(HashMap::new()),
+            traffic,
+            hops: RwLock::new(HashMap::new()),
+        }
     }
 
     pub fn set_route(&self, virt: SocketAddrV4, route: Route) {
@@ -184,7 +194,10 @@ pub fn is_loopback(ip: IpAddr) -> bool {
 /// Bind a TCP listener, refusing any non-loopback address.
 pub async fn bind_loopback(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
     if !is_loopback(addr.ip()) {
-        return Err(io::Error::new(io::ErrorKind::PermissionDenied, format!("k8s-lab binds loopback addresses only, not {addr}")));
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("k8s-lab binds loopback addresses only, not {addr}"),
+        ));
     }
     let sock = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
@@ -202,7 +215,10 @@ mod tests {
     #[tokio::test]
     async fn foreign_addresses_are_refused_without_dialling() {
         let net = Net::new();
-        let err = net.connect(&Origin::Host, "192.168.1.1:80".parse().unwrap()).await.unwrap_err();
+        let err = net
+            .connect(&Origin::Host, "192.168.1.1:80".parse().unwrap())
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
         let err = connect_loopback("8.8.8.8:53".parse().unwrap()).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
@@ -216,14 +232,22 @@ mod tests {
         let real = listener.local_addr().unwrap();
         let virt: SocketAddrV4 = "10.244.1.7:80".parse().unwrap();
         net.set_route(virt, Route::Listener(real));
-        let pod = Origin::Pod { namespace: "default".into(), name: "p".into(), ip: Ipv4Addr::new(10, 244, 2, 3) };
+        let pod = Origin::Pod {
+            namespace: "default".into(),
+            name: "p".into(),
+            ip: Ipv4Addr::new(10, 244, 2, 3),
+        };
         let stream = net.connect(&pod, SocketAddr::V4(virt)).await.unwrap();
         assert_eq!(stream.peer_addr().unwrap(), real);
         // An unknown pod port is refused, as a pod's kernel would.
         let err = net.connect(&pod, "10.244.1.7:81".parse().unwrap()).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::ConnectionRefused);
         // From the host, pod IPs are not routable at all.
-        let r = tokio::time::timeout(Duration::from_millis(50), net.connect(&Origin::Host, SocketAddr::V4(virt))).await;
+        let r = tokio::time::timeout(
+            Duration::from_millis(50),
+            net.connect(&Origin::Host, SocketAddr::V4(virt)),
+        )
+        .await;
         assert!(r.is_err(), "host must not reach a pod IP");
     }
 }

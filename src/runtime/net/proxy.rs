@@ -24,7 +24,12 @@ use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
-pub const CONTROLLER: Controller = Controller { name: "kube-proxy", keys_for, reconcile, resync };
+pub const CONTROLLER: Controller = Controller {
+    name: "kube-proxy",
+    keys_for,
+    reconcile,
+    resync,
+};
 
 /// One ready endpoint of a Service port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,10 +65,13 @@ impl PortProxy {
     }
 }
 
+/// The port proxies of one Service, by (port, protocol).
+type ServicePorts = BTreeMap<(i32, String), PortProxy>;
+
 /// kube-proxy's state: the port proxies of every Service, keyed by namespace/name.
 #[derive(Default)]
 pub struct State {
-    services: Mutex<HashMap<(String, String), BTreeMap<(i32, String), PortProxy>>>,
+    services: Mutex<HashMap<(String, String), ServicePorts>>,
 }
 
 /// Where a Service port is really listening, for `describe` and the UI.
@@ -81,7 +89,12 @@ impl Cluster {
     pub fn lb_listener(&self, namespace: &str, name: &str) -> Vec<(SocketAddrV4, SocketAddr)> {
         let st = self.proxy().services.lock().unwrap();
         st.get(&(namespace.to_string(), name.to_string()))
-            .map(|ports| ports.values().filter_map(|p| p.lb.as_ref().map(|(v, r, _)| (*v, *r))).collect())
+            .map(|ports| {
+                ports
+                    .values()
+                    .filter_map(|p| p.lb.as_ref().map(|(v, r, _)| (*v, *r)))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -104,18 +117,24 @@ fn resync(cluster: &Cluster) -> Vec<Key> {
 
 /// Ready endpoints of the Service port named `port_name` (or the only port).
 fn backends_for(cluster: &Cluster, ns: &str, name: &str, port_name: &str, protocol: &str) -> Vec<Backend> {
-    let Some(ep) = cluster.get(Kind::Endpoints, ns, name) else { return vec![] };
+    let Some(ep) = cluster.get(Kind::Endpoints, ns, name) else {
+        return vec![];
+    };
     let mut out = Vec::new();
     for subset in ep.as_endpoints().and_then(|e| e.subsets.clone()).unwrap_or_default() {
         let ports = subset.ports.clone().unwrap_or_default();
-        let Some(p) = ports.iter().find(|p| p.name.as_deref().unwrap_or("") == port_name && p.protocol.as_deref().unwrap_or("TCP") == protocol)
-        else {
+        let Some(p) = ports.iter().find(|p| {
+            p.name.as_deref().unwrap_or("") == port_name && p.protocol.as_deref().unwrap_or("TCP") == protocol
+        }) else {
             continue;
         };
         for a in subset.addresses.iter().flatten() {
             if let (Ok(ip), Ok(port)) = (a.ip.parse::<Ipv4Addr>(), u16::try_from(p.port)) {
                 let pod = a.target_ref.as_ref().and_then(|t| t.name.clone()).unwrap_or_default();
-                out.push(Backend { addr: SocketAddrV4::new(ip, port), pod });
+                out.push(Backend {
+                    addr: SocketAddrV4::new(ip, port),
+                    pod,
+                });
             }
         }
     }
@@ -125,8 +144,14 @@ fn backends_for(cluster: &Cluster, ns: &str, name: &str, port_name: &str, protoc
 fn reconcile(cluster: &Cluster, key: &Key) {
     let skey = (key.namespace.clone(), key.name.clone());
     let svc_obj = cluster.store().get(key);
-    let spec = svc_obj.as_ref().and_then(|o| o.as_service()).and_then(|s| s.spec.clone());
-    let cluster_ip = spec.as_ref().and_then(|s| s.cluster_ip.as_deref()).and_then(|ip| ip.parse::<Ipv4Addr>().ok());
+    let spec = svc_obj
+        .as_ref()
+        .and_then(|o| o.as_service())
+        .and_then(|s| s.spec.clone());
+    let cluster_ip = spec
+        .as_ref()
+        .and_then(|s| s.cluster_ip.as_deref())
+        .and_then(|ip| ip.parse::<Ipv4Addr>().ok());
     let state = cluster.proxy();
     let mut services = state.services.lock().unwrap();
     let (Some(obj), Some(spec), Some(cip)) = (svc_obj.clone(), spec, cluster_ip) else {
@@ -136,7 +161,13 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     };
     let ports = services.entry(skey.clone()).or_default();
-    let wanted: Vec<_> = spec.ports.clone().unwrap_or_default().into_iter().filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP").collect();
+    let wanted: Vec<_> = spec
+        .ports
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP")
+        .collect();
     let wanted_keys: Vec<(i32, String)> = wanted.iter().map(|p| (p.port, "TCP".to_string())).collect();
     for (k, p) in ports.iter_mut() {
         if !wanted_keys.contains(k) {
@@ -146,19 +177,46 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     ports.retain(|k, _| wanted_keys.contains(k));
     let lb_ip: Option<Ipv4Addr> = obj
         .as_service()
-        .and_then(|s| s.status.as_ref()?.load_balancer.as_ref()?.ingress.as_ref()?.first()?.ip.clone())
+        .and_then(|s| {
+            s.status
+                .as_ref()?
+                .load_balancer
+                .as_ref()?
+                .ingress
+                .as_ref()?
+                .first()?
+                .ip
+                .clone()
+        })
         .and_then(|ip| ip.parse().ok());
     let affinity = spec.session_affinity.as_deref() == Some("ClientIP");
     let node_ips: Vec<Ipv4Addr> = cluster
         .list(Kind::Node, None)
         .iter()
-        .filter_map(|n| n.as_node()?.status.as_ref()?.addresses.as_ref()?.iter().find(|a| a.type_ == "InternalIP")?.address.parse().ok())
+        .filter_map(|n| {
+            n.as_node()?
+                .status
+                .as_ref()?
+                .addresses
+                .as_ref()?
+                .iter()
+                .find(|a| a.type_ == "InternalIP")?
+                .address
+                .parse()
+                .ok()
+        })
         .collect();
 
     for sp in wanted {
         let Ok(port) = u16::try_from(sp.port) else { continue };
         let label = format!("{}/{}:{}", key.namespace, key.name, sp.port);
-        let backends = backends_for(cluster, &key.namespace, &key.name, sp.name.as_deref().unwrap_or(""), "TCP");
+        let backends = backends_for(
+            cluster,
+            &key.namespace,
+            &key.name,
+            sp.name.as_deref().unwrap_or(""),
+            "TCP",
+        );
         let proxy = ports.entry((sp.port, "TCP".into())).or_insert_with(|| PortProxy {
             backends: Arc::new(RwLock::new(Vec::new())),
             cluster_ip: None,
@@ -180,13 +238,26 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         if proxy.cluster_ip.is_none() {
             if let Ok(listener) = std_bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))) {
                 let real = listener.local_addr().expect("bound");
-                let h = cluster.spawn_handle(accept_loop(cluster.clone(), listener, proxy.backends.clone(), label.clone(), affinity));
+                let h = cluster.spawn_handle(accept_loop(
+                    cluster.clone(),
+                    listener,
+                    proxy.backends.clone(),
+                    label.clone(),
+                    affinity,
+                ));
                 proxy.cluster_ip = Some((virt, real, h));
             }
         }
         if let Some((v, real, _)) = &proxy.cluster_ip {
             // Keep the listener; flip the route between it and Reject.
-            cluster.net().set_route(*v, if backends.is_empty() { Route::Reject } else { Route::Listener(*real) });
+            cluster.net().set_route(
+                *v,
+                if backends.is_empty() {
+                    Route::Reject
+                } else {
+                    Route::Listener(*real)
+                },
+            );
         }
 
         // NodePort.
@@ -199,9 +270,17 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                 let mut handles = Vec::new();
                 for ip in &node_ips {
                     match std_bind(SocketAddr::from((*ip, np))) {
-                        Ok(l) => handles.push(cluster.spawn_handle(accept_loop(cluster.clone(), l, proxy.backends.clone(), label.clone(), affinity))),
+                        Ok(l) => handles.push(cluster.spawn_handle(accept_loop(
+                            cluster.clone(),
+                            l,
+                            proxy.backends.clone(),
+                            label.clone(),
+                            affinity,
+                        ))),
                         Err(e) => {
-                            let msg = format!("could not listen on node port {ip}:{np}: {e}; the Service still works inside the lab");
+                            let msg = format!(
+                                "could not listen on node port {ip}:{np}: {e}; the Service still works inside the lab"
+                            );
                             cluster.record_event(&obj, "Warning", "NodePortUnavailable", &msg, "kube-proxy");
                         }
                     }
@@ -237,7 +316,13 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                     if real != SocketAddr::V4(v) {
                         cluster.net().set_route(v, Route::Listener(real));
                     }
-                    let h = cluster.spawn_handle(accept_loop(cluster.clone(), l, proxy.backends.clone(), label.clone(), affinity));
+                    let h = cluster.spawn_handle(accept_loop(
+                        cluster.clone(),
+                        l,
+                        proxy.backends.clone(),
+                        label.clone(),
+                        affinity,
+                    ));
                     proxy.lb = Some((v, real, h));
                 }
             }
@@ -248,7 +333,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 /// Bind synchronously (so reconcile stays a plain function), then hand to tokio.
 fn std_bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
     if !super::is_loopback(addr.ip()) {
-        return Err(std::io::Error::new(std::io::ErrorKind::PermissionDenied, "loopback only"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "loopback only",
+        ));
     }
     let sock = socket2_listener(addr)?;
     TcpListener::from_std(sock)
@@ -264,7 +352,9 @@ fn socket2_listener(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> 
 async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends, label: String, affinity: bool) {
     let sticky: Arc<Mutex<HashMap<String, SocketAddrV4>>> = Arc::default();
     loop {
-        let Ok((client, peer)) = listener.accept().await else { continue };
+        let Ok((client, peer)) = listener.accept().await else {
+            continue;
+        };
         let (cluster, backends, label, sticky) = (cluster.clone(), backends.clone(), label.clone(), sticky.clone());
         tokio::spawn(async move {
             let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
@@ -314,7 +404,10 @@ async fn forward(cluster: Cluster, mut client: TcpStream, backend: Backend, from
     if let Ok(local) = upstream.local_addr() {
         cluster.net().note_hop(local, format!("{from} via {label}"));
     }
-    let bytes = tokio::io::copy_bidirectional(&mut client, &mut upstream).await.map(|(a, b)| a + b).unwrap_or(0);
+    let bytes = tokio::io::copy_bidirectional(&mut client, &mut upstream)
+        .await
+        .map(|(a, b)| a + b)
+        .unwrap_or(0);
     cluster.net().emit(TrafficEvent {
         from,
         service: Some(label),

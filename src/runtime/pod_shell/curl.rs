@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::runtime::net::http::{self, FetchError, FetchRequest};
+use crate::runtime::net::tls::{self, Trust};
 use crate::runtime::net::Origin;
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
@@ -62,7 +63,12 @@ pub fn parse_args(args: &[String]) -> Result<CurlArgs, (String, i32)> {
             "-X" | "--request" => a.method = Some(need(&mut it, arg)?),
             "-d" | "--data" | "--data-raw" => a.data = Some(need(&mut it, arg)?),
             s if s.starts_with("--") => {
-                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2));
+                return Err((
+                    format!(
+                        "curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"
+                    ),
+                    2,
+                ));
             }
             s if s.starts_with('-') && s.len() > 2 => {
                 // Bundled short flags: -sS, -sk, -sSL …; a value flag must come last.
@@ -97,12 +103,22 @@ pub fn parse_args(args: &[String]) -> Result<CurlArgs, (String, i32)> {
                 }
             }
             s if s.starts_with('-') && s.len() == 2 => {
-                return Err((format!("curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"), 2));
+                return Err((
+                    format!(
+                        "curl: option {s}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information"
+                    ),
+                    2,
+                ));
             }
             _ => url = Some(arg.clone()),
         }
     }
-    a.url = url.ok_or_else(|| ("curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information".to_string(), 2))?;
+    a.url = url.ok_or_else(|| {
+        (
+            "curl: no URL specified\ncurl: try 'curl --help' or 'curl --manual' for more information".to_string(),
+            2,
+        )
+    })?;
     Ok(a)
 }
 
@@ -127,13 +143,22 @@ pub fn parse_url(raw: &str) -> Result<Url, (String, i32)> {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let target = if target.starts_with('?') { format!("/{target}") } else { target.to_string() };
+    let target = if target.starts_with('?') {
+        format!("/{target}")
+    } else {
+        target.to_string()
+    };
     let authority = authority.rsplit('@').next().unwrap_or(authority);
     let default_port = if scheme == "https" { 443 } else { 80 };
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) if !p.is_empty() => match p.parse::<u16>() {
             Ok(p) => (h.to_string(), p),
-            Err(_) => return Err((format!("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535"), 3)),
+            Err(_) => {
+                return Err((
+                    "curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535".to_string(),
+                    3,
+                ))
+            }
         },
         Some((h, _)) => (h.to_string(), default_port),
         None => (authority.to_string(), default_port),
@@ -141,7 +166,12 @@ pub fn parse_url(raw: &str) -> Result<Url, (String, i32)> {
     if host.is_empty() {
         return Err(("curl: (3) URL rejected: No host part in the URL".to_string(), 3));
     }
-    Ok(Url { scheme, host, port, target })
+    Ok(Url {
+        scheme,
+        host,
+        port,
+        target,
+    })
 }
 
 /// Default connect timeout when none is given: a laptop's curl would wait minutes for a
@@ -153,8 +183,22 @@ fn default_connect_timeout(origin: &Origin) -> Duration {
     }
 }
 
+/// Reads a file as the client sees it (`--cacert`): the pod's mounted files, or the workspace.
+pub type FileReader<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync);
+
 /// Run curl. Returns its exit code.
 pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
+    run_with_files(cluster, origin, args, out, &|_| None).await
+}
+
+/// Run curl with access to files (for `--cacert`).
+pub async fn run_with_files(
+    cluster: &Cluster,
+    origin: &Origin,
+    args: &[String],
+    out: &Output,
+    files: FileReader<'_>,
+) -> i32 {
     let a = match parse_args(args) {
         Ok(a) => a,
         Err((msg, code)) => {
@@ -177,34 +221,91 @@ pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Outp
             return code;
         }
     };
-    if url.scheme == "https" {
-        return report("TLS is not available in this build of the lab's curl", 35);
-    }
+    let trust = if url.scheme != "https" {
+        None
+    } else if a.insecure {
+        Some(Trust::Insecure)
+    } else {
+        match &a.cacert {
+            Some(path) => match files(path) {
+                Some(pem) => Some(Trust::from_pem(&pem)),
+                None => return report(&format!("error setting certificate file: {path}"), 77),
+            },
+            // A pod's CA bundle has public CAs only: none of them signed a lab certificate.
+            None => Some(Trust::Roots(Vec::new())),
+        }
+    };
     let started = Instant::now();
     let clock = cluster.clock();
-    let ct = a.connect_timeout.map(Duration::from_secs_f64).unwrap_or_else(|| default_connect_timeout(origin));
+    let ct = a
+        .connect_timeout
+        .map(Duration::from_secs_f64)
+        .unwrap_or_else(|| default_connect_timeout(origin));
     let elapsed_ms = || (started.elapsed().as_secs_f64() * 1000.0 * clock.speed()).round() as u64;
     let ip = match http::resolve_one(cluster, origin, &url.host) {
         Ok(ip) => ip,
         Err(_) => return report(&format!("Could not resolve host: {}", url.host), 6),
     };
-    let connected = clock.timeout(ct, http::connect(cluster, origin, &ip.to_string(), url.port)).await;
+    let connected = clock
+        .timeout(ct, http::connect(cluster, origin, &ip.to_string(), url.port))
+        .await;
     let (stream, _) = match connected {
-        Err(_) => return report(&format!("Failed to connect to {ip} port {} after {} ms: Timeout was reached", url.port, elapsed_ms()), 28),
+        Err(_) => {
+            return report(
+                &format!(
+                    "Failed to connect to {ip} port {} after {} ms: Timeout was reached",
+                    url.port,
+                    elapsed_ms()
+                ),
+                28,
+            )
+        }
         Ok(Err(FetchError::Denied(m))) => return report(&m, 7),
-        Ok(Err(_)) => return report(&format!("Failed to connect to {ip} port {} after {} ms: Couldn't connect to server", url.port, elapsed_ms()), 7),
+        Ok(Err(_)) => {
+            return report(
+                &format!(
+                    "Failed to connect to {ip} port {} after {} ms: Couldn't connect to server",
+                    url.port,
+                    elapsed_ms()
+                ),
+                7,
+            )
+        }
         Ok(Ok(s)) => s,
     };
-    let method = a.method.clone().unwrap_or_else(|| if a.head { "HEAD".into() } else if a.data.is_some() { "POST".into() } else { "GET".into() });
-    let host_header = if url.port == 80 { url.host.clone() } else { format!("{}:{}", url.host, url.port) };
-    let mut headers = vec![("Host".to_string(), host_header), ("User-Agent".to_string(), "curl/8.14.1".to_string()), ("Accept".to_string(), "*/*".to_string())];
+    let method = a.method.clone().unwrap_or_else(|| {
+        if a.head {
+            "HEAD".into()
+        } else if a.data.is_some() {
+            "POST".into()
+        } else {
+            "GET".into()
+        }
+    });
+    let host_header = if url.port == 80 {
+        url.host.clone()
+    } else {
+        format!("{}:{}", url.host, url.port)
+    };
+    let mut headers = vec![
+        ("Host".to_string(), host_header),
+        ("User-Agent".to_string(), "curl/8.14.1".to_string()),
+        ("Accept".to_string(), "*/*".to_string()),
+    ];
     for h in &a.headers {
         if let Some((k, v)) = h.split_once(':') {
             headers.retain(|(ek, _)| !ek.eq_ignore_ascii_case(k.trim()));
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
-    let req = FetchRequest { method: method.clone(), host: url.host.clone(), port: url.port, target: url.target.clone(), headers, body: a.data.clone().unwrap_or_default().into() };
+    let req = FetchRequest {
+        method: method.clone(),
+        host: url.host.clone(),
+        port: url.port,
+        target: url.target.clone(),
+        headers,
+        body: a.data.clone().unwrap_or_default().into(),
+    };
     if a.verbose {
         out.err_line(&format!("*   Trying {ip}:{}...", url.port));
         out.err_line(&format!("* Connected to {} ({ip}) port {}", url.host, url.port));
@@ -214,12 +315,43 @@ pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Outp
         }
         out.err_line(">");
     }
-    let sent = match a.max_time {
-        Some(m) => match clock.timeout(Duration::from_secs_f64(m), http::send(stream, &req)).await {
+    let exchange = async {
+        match trust {
+            None => Ok(http::send(stream, &req).await),
+            Some(trust) => {
+                let Ok(name) = rustls::pki_types::ServerName::try_from(url.host.clone()) else {
+                    let msg = format!(
+                        "SSL: no alternative certificate subject name matches target host name '{}'",
+                        url.host
+                    );
+                    return Err((60, msg));
+                };
+                match tokio_rustls::TlsConnector::from(tls::client_config(trust))
+                    .connect(name, stream)
+                    .await
+                {
+                    Ok(tls_stream) => Ok(http::send(tls_stream, &req).await),
+                    Err(e) => Err(tls::curl_error(&e, &url.host, true)),
+                }
+            }
+        }
+    };
+    let result = match a.max_time {
+        Some(m) => match clock.timeout(Duration::from_secs_f64(m), exchange).await {
             Ok(r) => r,
-            Err(_) => return report(&format!("Operation timed out after {} milliseconds with 0 bytes received", elapsed_ms()), 28),
+            Err(_) => {
+                let msg = format!(
+                    "Operation timed out after {} milliseconds with 0 bytes received",
+                    elapsed_ms()
+                );
+                return report(&msg, 28);
+            }
         },
-        None => http::send(stream, &req).await,
+        None => exchange.await,
+    };
+    let sent = match result {
+        Ok(s) => s,
+        Err((code, msg)) => return report(&msg, code),
     };
     let (resp, version) = match sent {
         Ok(r) => r,
@@ -257,14 +389,20 @@ pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Outp
         None => out.out(&text),
     }
     if let Some(w) = &a.write_out {
-        let w = w.replace("%{http_code}", &resp.status.to_string()).replace("%{size_download}", &resp.body.len().to_string()).replace("\\n", "\n");
+        let w = w
+            .replace("%{http_code}", &resp.status.to_string())
+            .replace("%{size_download}", &resp.body.len().to_string())
+            .replace("\\n", "\n");
         out.out(&w);
     }
     0
 }
 
 fn reason(status: u16) -> &'static str {
-    hyper::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
+    hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -280,10 +418,21 @@ mod tests {
         let a = parse_args(&v(&["-sS", "http://my-nginx", "--connect-timeout", "2"])).unwrap();
         assert!(a.silent && a.show_error);
         assert_eq!(a.connect_timeout, Some(2.0));
-        assert_eq!(parse_url("127.0.2.1:30008").unwrap(), Url { scheme: "http".into(), host: "127.0.2.1".into(), port: 30008, target: "/".into() });
+        assert_eq!(
+            parse_url("127.0.2.1:30008").unwrap(),
+            Url {
+                scheme: "http".into(),
+                host: "127.0.2.1".into(),
+                port: 30008,
+                target: "/".into()
+            }
+        );
         assert_eq!(parse_url("https://my-nginx/x?y=1").unwrap().port, 443);
         assert_eq!(parse_args(&v(&["-s"])).unwrap_err().1, 2);
-        assert_eq!(parse_args(&v(&["--nope", "x"])).unwrap_err().0.lines().next().unwrap(), "curl: option --nope: is unknown");
+        assert_eq!(
+            parse_args(&v(&["--nope", "x"])).unwrap_err().0.lines().next().unwrap(),
+            "curl: option --nope: is unknown"
+        );
         assert_eq!(parse_url("ftp://x").unwrap_err().1, 1);
     }
 }

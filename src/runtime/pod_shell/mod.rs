@@ -34,21 +34,36 @@ pub async fn exec(
         out.err_line(&format!("Error from server (NotFound): pods \"{pod}\" not found"));
         return 1;
     };
-    let spec_containers: Vec<String> =
-        obj.as_pod().and_then(|p| p.spec.as_ref()).map(|s| s.containers.iter().map(|c| c.name.clone()).collect()).unwrap_or_default();
+    let spec_containers: Vec<String> = obj
+        .as_pod()
+        .and_then(|p| p.spec.as_ref())
+        .map(|s| s.containers.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
     if let Some(c) = container {
         if !spec_containers.iter().any(|n| n == c) {
-            out.err_line(&format!("Error from server (BadRequest): container {c} is not valid for pod {pod}"));
+            out.err_line(&format!(
+                "Error from server (BadRequest): container {c} is not valid for pod {pod}"
+            ));
             return 1;
         }
     }
     let Some(running) = cluster.running_pod(namespace, pod) else {
-        let phase = obj.as_pod().and_then(|p| p.status.as_ref()?.phase.clone()).unwrap_or_else(|| "Pending".into());
+        let phase = obj
+            .as_pod()
+            .and_then(|p| p.status.as_ref()?.phase.clone())
+            .unwrap_or_else(|| "Pending".into());
         if phase == "Pending" {
-            let name = container.map(str::to_string).or_else(|| spec_containers.first().cloned()).unwrap_or_default();
-            out.err_line(&format!("error: unable to upgrade connection: container not found (\"{name}\")"));
+            let name = container
+                .map(str::to_string)
+                .or_else(|| spec_containers.first().cloned())
+                .unwrap_or_default();
+            out.err_line(&format!(
+                "error: unable to upgrade connection: container not found (\"{name}\")"
+            ));
         } else {
-            out.err_line(&format!("error: cannot exec into a container in a completed pod; current phase is {phase}"));
+            out.err_line(&format!(
+                "error: cannot exec into a container in a completed pod; current phase is {phase}"
+            ));
         }
         return 1;
     };
@@ -73,10 +88,18 @@ pub async fn run_in_pod(
     out: &Output,
 ) -> i32 {
     let Some(c) = pod.container(container) else { return 1 };
-    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    let origin = Origin::Pod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        ip: pod.ip,
+    };
     let args = &argv[1..];
     match argv[0].rsplit('/').next().unwrap_or("") {
-        "curl" => curl::run(cluster, &origin, args, out).await,
+        "curl" => {
+            let files = c.ctx.files.clone();
+            let read = move |p: &str| files.get(p).cloned();
+            curl::run_with_files(cluster, &origin, args, out, &read).await
+        }
         "wget" => wget(cluster, &origin, args, out).await,
         "printenv" => {
             if args.is_empty() {
@@ -118,7 +141,12 @@ pub async fn run_in_pod(
             }
             let mut code = 0;
             for f in args {
-                match pod_file(cluster, pod, f) {
+                let mounted = c
+                    .ctx
+                    .files
+                    .get(f.as_str())
+                    .map(|b| String::from_utf8_lossy(b).into_owned());
+                match mounted.or_else(|| pod_file(cluster, pod, f)) {
                     Some(text) => out.out(&text),
                     None => {
                         out.err_line(&format!("cat: {f}: No such file or directory"));
@@ -129,6 +157,36 @@ pub async fn run_in_pod(
             code
         }
         "nslookup" => nslookup(cluster, pod, args, out),
+        "ls" => {
+            let dir = args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .map(|d| d.trim_end_matches('/').to_string())
+                .unwrap_or_else(|| "/".into());
+            let mut names: Vec<String> = c
+                .ctx
+                .files
+                .keys()
+                .filter_map(|p| p.strip_prefix(&format!("{dir}/")))
+                .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+                .collect();
+            if dir == "/etc" {
+                names.extend(["hostname", "hosts", "resolv.conf"].map(String::from));
+            }
+            names.sort();
+            names.dedup();
+            if names.is_empty() && !c.ctx.files.contains_key(&dir) {
+                out.err_line(&format!("ls: cannot access '{dir}': No such file or directory"));
+                return 2;
+            }
+            if names.is_empty() {
+                out.line(&dir);
+            }
+            for n in names {
+                out.line(&n);
+            }
+            0
+        }
         "sh" | "bash" | "ash" => {
             if args.first().map(String::as_str) == Some("-c") {
                 let Some(script) = args.get(1) else {
@@ -137,7 +195,10 @@ pub async fn run_in_pod(
                 };
                 let mut code = 0;
                 for part in script.split([';', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
-                    let words: Vec<String> = part.split_whitespace().map(|w| w.trim_matches(['"', '\'']).to_string()).collect();
+                    let words: Vec<String> = part
+                        .split_whitespace()
+                        .map(|w| w.trim_matches(['"', '\'']).to_string())
+                        .collect();
                     code = Box::pin(run_in_pod(cluster, pod, container, &words, stdin, out)).await;
                 }
                 code
@@ -190,7 +251,11 @@ fn nslookup(cluster: &Cluster, pod: &RunningPod, args: &[String], out: &Output) 
     out.line(&format!("Server:    {server}"));
     out.line(&format!("Address 1: {server} kube-dns.kube-system.svc.cluster.local"));
     out.line("");
-    let origin = Origin::Pod { namespace: pod.namespace.clone(), name: pod.name.clone(), ip: pod.ip };
+    let origin = Origin::Pod {
+        namespace: pod.namespace.clone(),
+        name: pod.name.clone(),
+        ip: pod.ip,
+    };
     match dns::resolve(cluster, &origin, name) {
         Some((fqdn, ips)) => {
             out.line(&format!("Name:      {name}"));
@@ -222,7 +287,7 @@ async fn wget(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output)
     let code = curl::run(cluster, origin, &curl_args.split_off(0), &buf_out).await;
     out.out(&buf.stdout());
     if code != 0 {
-        out.err_line(&format!("wget: can't connect to remote host: Connection refused"));
+        out.err_line("wget: can't connect to remote host: Connection refused");
         return 1;
     }
     0

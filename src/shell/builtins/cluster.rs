@@ -19,12 +19,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         let request = attach_request(&ctx.args);
         if let Some(r) = request.clone().filter(|r| !r.from_run) {
             // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell.
-            if ctx
-                .session
-                .cluster
-                .get(Kind::Pod, &r.namespace, &r.pod)
-                .is_some()
-            {
+            if ctx.session.cluster.get(Kind::Pod, &r.namespace, &r.pod).is_some() {
                 return ctx.session.attach(r, &ctx.out, false).await;
             }
         }
@@ -52,9 +47,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         };
         match request {
             Some(r) if r.from_run && status == 0 => {
-                ctx.session
-                    .attach(r, &ctx.out, hinted.load(Ordering::Relaxed))
-                    .await
+                ctx.session.attach(r, &ctx.out, hinted.load(Ordering::Relaxed)).await
             }
             _ => status,
         }
@@ -62,10 +55,9 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
 }
 
 pub fn curl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
-    Box::pin(async move {
-        crate::runtime::pod_shell::curl(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out)
-            .await
-    })
+    Box::pin(
+        async move { crate::runtime::pod_shell::curl(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out).await },
+    )
 }
 
 /// The InternalIP of the first node (what `minikube ip` prints).
@@ -101,7 +93,9 @@ pub fn minikube(ctx: &mut Ctx<'_>) -> i32 {
         },
         Some("service") => service(ctx, &cluster),
         Some(other) => {
-            ctx.out.err_line(&format!("minikube {other}: the lab only answers 'minikube ip' and 'minikube service NAME --url'"));
+            ctx.out.err_line(&format!(
+                "minikube {other}: the lab only answers 'minikube ip' and 'minikube service NAME --url'"
+            ));
             1
         }
         None => {
@@ -141,7 +135,9 @@ fn service(ctx: &mut Ctx<'_>, cluster: &crate::runtime::Cluster) -> i32 {
         return 1;
     }
     let Some(obj) = cluster.get(Kind::Service, &namespace, &name) else {
-        ctx.out.err_line(&format!("❌  Exiting due to SVC_NOT_FOUND: Service '{name}' was not found in '{namespace}' namespace."));
+        ctx.out.err_line(&format!(
+            "❌  Exiting due to SVC_NOT_FOUND: Service '{name}' was not found in '{namespace}' namespace."
+        ));
         ctx.out.err_line(&format!("You may select another namespace by using 'minikube service {name} -n <namespace>'. Or list out all the services using 'minikube service list'"));
         return 83;
     };

@@ -113,8 +113,7 @@ pub fn export(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         if a.starts_with('-') && a.len() > 1 {
-            ctx.out
-                .err_line(&format!("sh: export: {a}: invalid option"));
+            ctx.out.err_line(&format!("sh: export: {a}: invalid option"));
             ctx.out
                 .err_line("export: usage: export [name[=value] ...] or export -p");
             return 2;
@@ -124,8 +123,7 @@ pub fn export(ctx: &mut Ctx<'_>) -> i32 {
             None => (a.clone(), None),
         };
         if !is_name(&name) {
-            ctx.out
-                .err_line(&format!("sh: export: '{a}': not a valid identifier"));
+            ctx.out.err_line(&format!("sh: export: '{a}': not a valid identifier"));
             status = 1;
             continue;
         }
@@ -153,8 +151,7 @@ pub fn unset(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         if !is_name(&a) {
-            ctx.out
-                .err_line(&format!("sh: unset: '{a}': not a valid identifier"));
+            ctx.out.err_line(&format!("sh: unset: '{a}': not a valid identifier"));
             status = 1;
             continue;
         }
@@ -202,8 +199,7 @@ pub fn sleep(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
             match parse_duration(a) {
                 Some(s) => total += s,
                 None => {
-                    ctx.out
-                        .err_line(&format!("sleep: invalid time interval '{a}'"));
+                    ctx.out.err_line(&format!("sleep: invalid time interval '{a}'"));
                     ctx.out.err_line("Try 'sleep --help' for more information.");
                     return 1;
                 }
@@ -220,8 +216,7 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
         let fail = |msg: &str| {
             ctx.out.err_line(&format!("timeout: {msg}"));
-            ctx.out
-                .err_line("Try 'timeout --help' for more information.");
+            ctx.out.err_line("Try 'timeout --help' for more information.");
             125
         };
         let mut args = ctx.args.clone().into_iter().peekable();
@@ -249,12 +244,7 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
                     || a.starts_with("-s")
                     || a.starts_with("-k") => {}
                 _ if a.starts_with("--") => return fail(&format!("unrecognized option '{a}'")),
-                _ => {
-                    return fail(&format!(
-                        "invalid option -- '{}'",
-                        a.chars().nth(1).unwrap_or('-')
-                    ))
-                }
+                _ => return fail(&format!("invalid option -- '{}'", a.chars().nth(1).unwrap_or('-'))),
             }
         }
         let Some(dur) = args.next() else {
@@ -274,10 +264,7 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
             return 127;
         }
         let Ctx {
-            session,
-            stdin,
-            out,
-            ..
+            session, stdin, out, ..
         } = ctx;
         let clock = session.cluster.clock().clone();
         let run = session.run_argv(argv, stdin, &out);
@@ -314,12 +301,7 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
     let target = match ctx.args.first().map(String::as_str) {
         None | Some("~") => "/".to_string(),
         Some("-") => {
-            let old = ctx
-                .session
-                .vars
-                .get("OLDPWD")
-                .cloned()
-                .unwrap_or_else(|| "/".into());
+            let old = ctx.session.vars.get("OLDPWD").cloned().unwrap_or_else(|| "/".into());
             ctx.out.line(&old);
             old
         }
@@ -336,8 +318,7 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
             0
         }
         Some(p) if p.exists() => {
-            ctx.out
-                .err_line(&format!("sh: cd: {}: Not a directory", ctx.args[0]));
+            ctx.out.err_line(&format!("sh: cd: {}: Not a directory", ctx.args[0]));
             1
         }
         _ => {
@@ -401,8 +382,7 @@ pub fn help(ctx: &mut Ctx<'_>) -> i32 {
                 0
             }
             None => {
-                ctx.out
-                    .err_line(&format!("sh: help: no help topics match '{topic}'."));
+                ctx.out.err_line(&format!("sh: help: no help topics match '{topic}'."));
                 1
             }
         };
@@ -410,14 +390,13 @@ pub fn help(ctx: &mut Ctx<'_>) -> i32 {
     ctx.out.line("Commands you can use here:");
     let width = TABLE.iter().map(|b| b.name.len()).max().unwrap_or(0);
     for b in TABLE.iter().filter(|b| b.name != ":") {
-        ctx.out
-            .line(&format!("  {:<width$}  {}", b.name, b.summary));
+        ctx.out.line(&format!("  {:<width$}  {}", b.name, b.summary));
     }
     ctx.out.line("");
-    ctx.out.line(
-        "The shell understands 'quotes', \"$VAR\", ${VAR:-default}, $(command), a | b, a && b,",
-    );
-    ctx.out.line("a || b, a; b, > file, 2>&1, and heredocs (<<EOF … EOF). 'help NAME' shows a command's usage.");
+    ctx.out
+        .line("The shell understands 'quotes', \"$VAR\", ${VAR:-default}, $(command), a | b, a && b,");
+    ctx.out
+        .line("a || b, a; b, > file, 2>&1, and heredocs (<<EOF … EOF). 'help NAME' shows a command's usage.");
     0
 }
 
@@ -427,8 +406,7 @@ pub fn exit(ctx: &mut Ctx<'_>) -> i32 {
         Some(n) => match n.parse::<i64>() {
             Ok(n) => (n & 0xff) as i32,
             Err(_) => {
-                ctx.out
-                    .err_line(&format!("sh: exit: {n}: numeric argument required"));
+                ctx.out.err_line(&format!("sh: exit: {n}: numeric argument required"));
                 2
             }
         },

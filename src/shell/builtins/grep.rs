@@ -101,9 +101,7 @@ pub fn translate(pattern: &str, extended: bool) -> Result<String, String> {
             '^' => out.push_str("\\^"),
             '$' => {
                 let at_end = i == chars.len()
-                    || (!extended
-                        && chars.get(i) == Some(&'\\')
-                        && matches!(chars.get(i + 1), Some(')' | '|')))
+                    || (!extended && chars.get(i) == Some(&'\\') && matches!(chars.get(i + 1), Some(')' | '|')))
                     || (extended && matches!(chars.get(i), Some(')' | '|')));
                 out.push_str(if at_end || extended { "$" } else { "\\$" });
             }
@@ -259,8 +257,7 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
     let (after, before, max) = match (context('A'), context('B'), num('m')) {
         (Ok(a), Ok(b), Ok(m)) => (a, b, m),
         (Err(v), _, _) | (_, Err(v), _) => {
-            ctx.out
-                .err_line(&format!("grep: {v}: invalid context length argument"));
+            ctx.out.err_line(&format!("grep: {v}: invalid context length argument"));
             return 2;
         }
         (_, _, Err(v)) => {
@@ -275,8 +272,7 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
         .collect();
     if patterns.is_empty() {
         if operands.is_empty() {
-            ctx.out
-                .err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
+            ctx.out.err_line("Usage: grep [OPTION]... PATTERNS [FILE]...");
             ctx.out.err_line("Try 'grep --help' for more information.");
             return 2;
         }
@@ -424,10 +420,7 @@ fn search(ctx: &Ctx<'_>, regex: &Regex, word: bool, o: &Options, name: &str, tex
                 Some(p) if p + 1 > start => p + 1,
                 _ => start,
             };
-            if (o.before > 0 || o.after > 0)
-                && printed_any
-                && last_printed.is_none_or(|p| from > p + 1)
-            {
+            if (o.before > 0 || o.after > 0) && printed_any && last_printed.is_none_or(|p| from > p + 1) {
                 ctx.out.line("--");
             }
             for (k, ctx_line) in ls.iter().enumerate().take(n).skip(from) {

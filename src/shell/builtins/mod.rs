@@ -373,19 +373,7 @@ mod tests {
     fn getopt_like_gnu() {
         let (o, ops) = getopt(
             &SPEC,
-            &v(&[
-                "x",
-                "-ab",
-                "-n5",
-                "y",
-                "-A",
-                "3",
-                "--lines=2",
-                "--all",
-                "-",
-                "--",
-                "-c",
-            ]),
+            &v(&["x", "-ab", "-n5", "y", "-A", "3", "--lines=2", "--all", "-", "--", "-c"]),
         )
         .unwrap();
         assert_eq!(
@@ -401,10 +389,7 @@ mod tests {
         );
         assert_eq!(ops, v(&["x", "y", "-", "-c"]));
         assert_eq!(getopt(&SPEC, &v(&["-z"])), Err(OptError::Invalid('z')));
-        assert_eq!(
-            getopt(&SPEC, &v(&["--zz"])),
-            Err(OptError::Unrecognized("--zz".into()))
-        );
+        assert_eq!(getopt(&SPEC, &v(&["--zz"])), Err(OptError::Unrecognized("--zz".into())));
         assert_eq!(getopt(&SPEC, &v(&["-n"])), Err(OptError::MissingValue('n')));
         assert_eq!(
             getopt(&SPEC, &v(&["--lines"])),
@@ -425,11 +410,7 @@ mod tests {
     fn table_names_are_unique_and_documented() {
         for (i, b) in TABLE.iter().enumerate() {
             assert!(!b.summary.is_empty() && !b.usage.is_empty(), "{}", b.name);
-            assert!(
-                TABLE[i + 1..].iter().all(|o| o.name != b.name),
-                "{}",
-                b.name
-            );
+            assert!(TABLE[i + 1..].iter().all(|o| o.name != b.name), "{}", b.name);
         }
     }
 }

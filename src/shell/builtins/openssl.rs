@@ -60,23 +60,18 @@ pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
             "sha256" | "sha384" | "sha512" | "batch" | "verbose" | "quiet" => {}
             "days" => {
                 let v = need(&mut it, opt)?;
-                req.days =
-                    v.parse().ok().filter(|d| *d > 0).ok_or_else(|| {
-                        vec![format!("req: Invalid number \"{v}\" for option -days")]
-                    })?;
+                req.days = v
+                    .parse()
+                    .ok()
+                    .filter(|d| *d > 0)
+                    .ok_or_else(|| vec![format!("req: Invalid number \"{v}\" for option -days")])?;
             }
             "newkey" => {
                 let v = need(&mut it, opt)?;
-                let bits = v
-                    .strip_prefix("rsa:")
-                    .or(if v == "rsa" { Some("2048") } else { None });
+                let bits = v.strip_prefix("rsa:").or(if v == "rsa" { Some("2048") } else { None });
                 req.bits = match bits.and_then(|b| b.parse::<usize>().ok()) {
                     Some(b) if (2048..=4096).contains(&b) => b,
-                    Some(_) => {
-                        return Err(vec![
-                            "req: the lab makes RSA keys of 2048 to 4096 bits".into()
-                        ])
-                    }
+                    Some(_) => return Err(vec!["req: the lab makes RSA keys of 2048 to 4096 bits".into()]),
                     None => {
                         return Err(vec![format!(
                             "req: the lab only makes RSA keys (-newkey rsa:2048), not '{v}'"
@@ -100,22 +95,20 @@ pub fn parse_req(args: &[String]) -> Result<Req, Vec<String>> {
     }
     if !x509 {
         return Err(vec![
-            "req: the lab only makes self-signed certificates: add -x509".into(),
+            "req: the lab only makes self-signed certificates: add -x509".into()
         ]);
     }
     if !nodes {
         return Err(vec![
-            "req: the lab cannot ask for a pass phrase: add -nodes to leave the key unencrypted"
-                .into(),
+            "req: the lab cannot ask for a pass phrase: add -nodes to leave the key unencrypted".into(),
         ]);
     }
     let Some(subj) = subj else {
         return Err(vec![
-            "req: the lab cannot ask for the subject: add -subj \"/CN=name\"".into(),
+            "req: the lab cannot ask for the subject: add -subj \"/CN=name\"".into()
         ]);
     };
-    req.subject = parse_subject(&subj)
-        .ok_or_else(|| vec![format!("req: Can't parse \"{subj}\" as -subj argument")])?;
+    req.subject = parse_subject(&subj).ok_or_else(|| vec![format!("req: Can't parse \"{subj}\" as -subj argument")])?;
     Ok(req)
 }
 
@@ -138,21 +131,11 @@ pub fn make_certificate(req: &Req) -> Result<(String, String), String> {
     use rcgen::{CertificateParams, DnType, DnValue, IsCa, KeyPair, PKCS_RSA_SHA256};
     use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 
-    let key =
-        rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, req.bits).map_err(|e| e.to_string())?;
-    let key_pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| e.to_string())?
-        .to_string();
-    let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256)
-        .map_err(|e| e.to_string())?;
-    let cn = req
-        .subject
-        .iter()
-        .find(|(k, _)| k == "CN")
-        .map(|(_, v)| v.clone());
-    let mut params = CertificateParams::new(cn.clone().into_iter().collect::<Vec<_>>())
-        .map_err(|e| e.to_string())?;
+    let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, req.bits).map_err(|e| e.to_string())?;
+    let key_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
+    let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256).map_err(|e| e.to_string())?;
+    let cn = req.subject.iter().find(|(k, _)| k == "CN").map(|(_, v)| v.clone());
+    let mut params = CertificateParams::new(cn.clone().into_iter().collect::<Vec<_>>()).map_err(|e| e.to_string())?;
     params.is_ca = IsCa::NoCa;
     params.distinguished_name = rcgen::DistinguishedName::new();
     for (k, v) in &req.subject {
@@ -163,15 +146,9 @@ pub fn make_certificate(req: &Req) -> Result<(String, String), String> {
             "C" => DnType::CountryName,
             "ST" => DnType::StateOrProvinceName,
             "L" => DnType::LocalityName,
-            _ => {
-                return Err(format!(
-                    "req: Subject Attribute {k} has no known NID, skipped"
-                ))
-            }
+            _ => return Err(format!("req: Subject Attribute {k} has no known NID, skipped")),
         };
-        params
-            .distinguished_name
-            .push(t, DnValue::Utf8String(v.clone()));
+        params.distinguished_name.push(t, DnValue::Utf8String(v.clone()));
     }
     let now = chrono::Utc::now();
     let until = now + chrono::Duration::days(i64::from(req.days));
@@ -244,10 +221,8 @@ pub fn openssl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         };
         ctx.out.err(&progress());
         if let Err(e) = ctx.session.write_file(&req.keyout, key.as_bytes()) {
-            ctx.out.err_line(&format!(
-                "req: Can't open \"{}\" for writing, {e}",
-                req.keyout
-            ));
+            ctx.out
+                .err_line(&format!("req: Can't open \"{}\" for writing, {e}", req.keyout));
             return 1;
         }
         match &req.out {
@@ -281,10 +256,7 @@ mod tests {
         assert_eq!(r.out.as_deref(), Some("/tmp/nginx.crt"));
         assert_eq!(
             r.subject,
-            vec![
-                ("CN".into(), "my-nginx".into()),
-                ("O".into(), "my-nginx".into())
-            ]
+            vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())]
         );
     }
 
@@ -306,10 +278,7 @@ mod tests {
             bits: 2048,
             keyout: "k".into(),
             out: None,
-            subject: vec![
-                ("CN".into(), "my-nginx".into()),
-                ("O".into(), "my-nginx".into()),
-            ],
+            subject: vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())],
         };
         let (key, cert) = make_certificate(&req).unwrap();
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"));
@@ -318,12 +287,7 @@ mod tests {
         use rsa::pkcs8::DecodePrivateKey;
         use rsa::traits::PublicKeyParts;
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(&key).unwrap();
-        let der = base64_decode(
-            &cert
-                .lines()
-                .filter(|l| !l.starts_with("-----"))
-                .collect::<String>(),
-        );
+        let der = base64_decode(&cert.lines().filter(|l| !l.starts_with("-----")).collect::<String>());
         let modulus = key.n().to_bytes_be();
         assert!(der.windows(modulus.len()).any(|w| w == modulus.as_slice()));
         assert!(

@@ -6,10 +6,8 @@ use super::{getopt, inputs, lines, opt_error, Ctx, OptSpec};
 
 /// Report a file that could not be read, GNU style.
 fn cannot_open(ctx: &Ctx<'_>, name: &str, e: &str) {
-    ctx.out.err_line(&format!(
-        "{}: cannot open '{name}' for reading: {e}",
-        ctx.name
-    ));
+    ctx.out
+        .err_line(&format!("{}: cannot open '{name}' for reading: {e}", ctx.name));
 }
 
 pub fn cat(ctx: &mut Ctx<'_>) -> i32 {
@@ -80,11 +78,7 @@ fn numeric_shorthand(args: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut takes_value = false;
     for a in args {
-        if !takes_value
-            && a.len() > 1
-            && a.starts_with('-')
-            && a[1..].chars().all(|c| c.is_ascii_digit())
-        {
+        if !takes_value && a.len() > 1 && a.starts_with('-') && a[1..].chars().all(|c| c.is_ascii_digit()) {
             out.push("-n".to_string());
             out.push(a[1..].to_string());
         } else {
@@ -185,12 +179,7 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
     const SPEC: OptSpec = OptSpec {
         flags: "lwcm",
         with_value: "",
-        long: &[
-            ("lines", 'l'),
-            ("words", 'w'),
-            ("bytes", 'c'),
-            ("chars", 'm'),
-        ],
+        long: &[("lines", 'l'), ("words", 'w'), ("bytes", 'c'), ("chars", 'm')],
     };
     let (opts, files) = match getopt(&SPEC, &ctx.args) {
         Ok(p) => p,
@@ -230,11 +219,7 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
         } else {
             regular_total += t.len();
         }
-        let label = if files.is_empty() {
-            None
-        } else {
-            Some(name.clone())
-        };
+        let label = if files.is_empty() { None } else { Some(name.clone()) };
         rows.push((counts.to_vec(), label));
     }
     if files.len() > 1 {
@@ -259,10 +244,7 @@ pub fn wc(ctx: &mut Ctx<'_>) -> i32 {
         }
     };
     for (counts, label) in rows {
-        let mut cells: Vec<String> = wanted
-            .iter()
-            .map(|&i| format!("{:>width$}", counts[i]))
-            .collect();
+        let mut cells: Vec<String> = wanted.iter().map(|&i| format!("{:>width$}", counts[i])).collect();
         if let Some(l) = label {
             cells.push(l);
         }
@@ -403,8 +385,7 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
     let many = targets.len() > 1;
     for (i, t) in targets.iter().enumerate() {
         let Some(p) = ctx.session.workspace.resolve(&ctx.session.path(t)) else {
-            ctx.out
-                .err_line(&format!("ls: cannot access '{t}': Permission denied"));
+            ctx.out.err_line(&format!("ls: cannot access '{t}': Permission denied"));
             status = 2;
             continue;
         };
@@ -413,9 +394,8 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
             continue;
         }
         let Ok(rd) = std::fs::read_dir(&p) else {
-            ctx.out.err_line(&format!(
-                "ls: cannot access '{t}': No such file or directory"
-            ));
+            ctx.out
+                .err_line(&format!("ls: cannot access '{t}': No such file or directory"));
             status = 2;
             continue;
         };
@@ -432,8 +412,7 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
             .collect();
         names.sort();
         if many {
-            ctx.out
-                .line(&format!("{}{t}:", if i > 0 { "\n" } else { "" }));
+            ctx.out.line(&format!("{}{t}:", if i > 0 { "\n" } else { "" }));
         }
         for n in names {
             ctx.out.line(&n);
