@@ -3,9 +3,9 @@
 //! `kubectl create secret tls` then reads and the nginx image serves with rustls.
 //!
 //! The key is generated with the `rsa` crate (ring cannot generate RSA keys) and the certificate
-//! signed with `rcgen`. Unlike openssl's defaults the certificate also names its CN as a DNS
-//! subjectAltName and is not marked as a CA: TLS libraries other than OpenSSL ignore the CN and
-//! refuse a CA certificate as a server certificate, and the lab's curl uses rustls.
+//! signed with `rcgen`. Like openssl 3's defaults, the certificate names its host only in the CN
+//! (no subjectAltName) and is marked as a CA; the lab's curl accepts it the way OpenSSL-based
+//! curl does (see [`crate::runtime::net::tls`]).
 //!
 //! Key generation takes a moment, so it runs on tokio's blocking pool; the files are written
 //! only after it finishes, inside the command's future, so Ctrl+C leaves nothing half-written.
@@ -134,9 +134,8 @@ pub fn make_certificate(req: &Req) -> Result<(String, String), String> {
     let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, req.bits).map_err(|e| e.to_string())?;
     let key_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
     let pair = KeyPair::from_pkcs8_pem_and_sign_algo(&key_pem, &PKCS_RSA_SHA256).map_err(|e| e.to_string())?;
-    let cn = req.subject.iter().find(|(k, _)| k == "CN").map(|(_, v)| v.clone());
-    let mut params = CertificateParams::new(cn.clone().into_iter().collect::<Vec<_>>()).map_err(|e| e.to_string())?;
-    params.is_ca = IsCa::NoCa;
+    let mut params = CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.distinguished_name = rcgen::DistinguishedName::new();
     for (k, v) in &req.subject {
         let t = match k.as_str() {
@@ -281,6 +280,7 @@ mod tests {
             subject: vec![("CN".into(), "my-nginx".into()), ("O".into(), "my-nginx".into())],
         };
         let (key, cert) = make_certificate(&req).unwrap();
+        let key_pem = key.clone();
         assert!(key.starts_with("-----BEGIN PRIVATE KEY-----\n"));
         assert!(cert.starts_with("-----BEGIN CERTIFICATE-----"));
         // The certificate carries the subject and the public half of the key.
