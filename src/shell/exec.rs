@@ -120,23 +120,22 @@ impl Session {
         } else if p.commands.len() == 1 {
             self.exec_command(&p.commands[0], stdin, out).await
         } else {
-            // Each stage of a pipeline is a subshell: variable changes do not survive it.
-            let saved = self.save();
+            // Each stage of a pipeline is a subshell: it runs on a copy of the shell, so variable
+            // changes and `exit` do not survive it — and a cancelled pipeline leaves the shell
+            // exactly as it was.
             let mut input: Option<String> = stdin.map(str::to_string);
             let mut status = 0;
             let last = p.commands.len() - 1;
             for (i, cmd) in p.commands.iter().enumerate() {
+                let mut stage = self.fork();
                 if i < last {
                     let (o, cap) = capture_stdout(out);
-                    self.exec_command(cmd, input.as_deref(), &o).await;
+                    stage.exec_command(cmd, input.as_deref(), &o).await;
                     input = Some(cap.take());
                 } else {
-                    status = self.exec_command(cmd, input.as_deref(), out).await;
+                    status = stage.exec_command(cmd, input.as_deref(), out).await;
                 }
-                self.exit = None;
-                self.abort = false;
             }
-            self.restore(saved);
             status
         };
         if p.bang {
@@ -156,10 +155,7 @@ impl Session {
                         Ok(r) => r,
                         Err(status) => return status,
                     };
-                    let saved = self.save();
-                    let status = self.exec_script(script, r.stdin.as_deref(), &r.out).await;
-                    self.restore(saved);
-                    self.abort = false;
+                    let status = self.fork().exec_script(script, r.stdin.as_deref(), &r.out).await;
                     self.finish_redirects(r.files, &r.out, status)
                 }
             }

@@ -48,13 +48,6 @@ pub struct Session {
     abort: bool,
 }
 
-/// What a subshell restores when it ends.
-struct Saved {
-    vars: BTreeMap<String, String>,
-    cwd: String,
-    exit: Option<i32>,
-}
-
 impl Session {
     pub fn new(cluster: Cluster, workspace: Workspace) -> Session {
         Session {
@@ -107,27 +100,26 @@ impl Session {
         parse::needs_more(text)
     }
 
-    fn save(&self) -> Saved {
-        Saved {
+    /// A subshell: a copy of this shell whose changes (variables, `cd`, `exit`) are thrown away.
+    fn fork(&self) -> Session {
+        Session {
+            cluster: self.cluster.clone(),
+            workspace: self.workspace.clone(),
             vars: self.vars.clone(),
+            history: self.history.clone(),
+            last_status: self.last_status,
             cwd: self.cwd.clone(),
-            exit: self.exit,
+            exit: None,
+            attached: self.attached.clone(),
+            subst_status: None,
+            abort: false,
         }
-    }
-
-    fn restore(&mut self, s: Saved) {
-        self.vars = s.vars;
-        self.cwd = s.cwd;
-        self.exit = s.exit;
     }
 
     /// Run `script` as `$(…)` does: in a copy of the shell, collecting its stdout.
     pub(crate) async fn capture(&mut self, script: &ast::Script, out: &Output) -> (String, i32) {
-        let saved = self.save();
         let (o, cap) = exec::capture_stdout(out);
-        let status = self.exec_script(script, None, &o).await;
-        self.restore(saved);
-        self.abort = false;
+        let status = self.fork().exec_script(script, None, &o).await;
         self.last_status = status;
         (cap.take(), status)
     }

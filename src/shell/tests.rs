@@ -615,3 +615,19 @@ async fn attaching_to_a_pod_that_never_runs_times_out() {
     assert_eq!(buf.text(), "error: timed out waiting for the condition on pods/bad\n");
     assert!(s.attached.is_none());
 }
+
+#[tokio::test(start_paused = true)]
+async fn cancelling_inside_a_subshell_leaves_the_shell_as_it_was() {
+    let (mut s, d) = session().await;
+    std::fs::create_dir_all(d.0.join("sub")).unwrap();
+    run(&mut s, "A=1").await;
+    let (o, _buf) = Output::buffer();
+    let r = tokio::time::timeout(Duration::from_secs(1), s.run_line("B=$(A=2; cd sub; sleep 100)", &o)).await;
+    assert!(r.is_err());
+    let r = tokio::time::timeout(Duration::from_secs(1), s.run_line("(A=3; sleep 100) | cat", &o)).await;
+    assert!(r.is_err());
+    assert_eq!(out(&mut s, "echo $A [$B]; pwd").await, "1 []\n/\n");
+    assert_eq!(out(&mut s, "(cd sub; pwd); pwd").await, "/sub\n/\n");
+    assert_eq!(run(&mut s, "(exit 4); echo $?").await, (0, "4\n".into()));
+    assert_eq!(s.exit, None);
+}
