@@ -1,9 +1,11 @@
 //! Word expansion: `$VAR`, `${VAR:-x}`, `$?` and `$(…)` turned into the argument strings a
 //! command receives, with sh's field splitting: the result of an *unquoted* expansion is split
 //! on blanks and newlines (so `echo $(kubectl get pods -o name)` gets one argument per pod),
-//! a quoted one (`"$A"`) stays one argument. There is no filename globbing: `*` stays `*`.
+//! a quoted one (`"$A"`) stays one argument. Unquoted `*`, `?` and `[…]` then match file names
+//! in the workspace ([`super::glob`]).
 
 use super::ast::{Param, ParamOp, Part, Word};
+use super::glob::{self, has_magic, PatChar};
 use super::io::Output;
 use super::parse::is_name;
 use super::Session;
@@ -15,16 +17,27 @@ pub struct ExpandError(pub String);
 /// Accumulates fields while a word is expanded.
 #[derive(Default)]
 struct Fields {
-    done: Vec<String>,
+    done: Vec<(String, Vec<PatChar>)>,
     cur: String,
+    /// The same text as a glob pattern: which characters were quoted.
+    pat: Vec<PatChar>,
     /// The current field exists even if empty (it contains a quoted part, e.g. `""`).
     open: bool,
 }
 
 impl Fields {
-    fn push_text(&mut self, s: &str) {
+    /// Add text; `quoted` text is never special to globbing.
+    fn push(&mut self, s: &str, quoted: bool) {
         self.cur.push_str(s);
+        self.pat.extend(
+            s.chars()
+                .map(|c| if quoted { PatChar::Lit(c) } else { PatChar::Special(c) }),
+        );
         self.open = true;
+    }
+
+    fn push_text(&mut self, s: &str) {
+        self.push(s, true);
     }
 
     /// Add the result of an unquoted expansion, split on blanks.
@@ -38,8 +51,7 @@ impl Fields {
             self.end_field();
         }
         while let Some(p) = pieces.next() {
-            self.cur.push_str(p);
-            self.open = true;
+            self.push(p, false);
             if pieces.peek().is_some() {
                 self.end_field();
             }
@@ -51,14 +63,20 @@ impl Fields {
 
     fn end_field(&mut self) {
         if self.open {
-            self.done.push(std::mem::take(&mut self.cur));
+            self.done
+                .push((std::mem::take(&mut self.cur), std::mem::take(&mut self.pat)));
             self.open = false;
         }
     }
 
-    fn finish(mut self) -> Vec<String> {
+    fn finish_with_patterns(mut self) -> Vec<(String, Vec<PatChar>)> {
         self.end_field();
         self.done
+    }
+
+    #[cfg(test)]
+    fn finish(self) -> Vec<String> {
+        self.finish_with_patterns().into_iter().map(|(s, _)| s).collect()
     }
 }
 
@@ -101,7 +119,8 @@ impl Session {
         let mut f = Fields::default();
         for p in &w.parts {
             match p {
-                Part::Lit(s) | Part::Quoted(s) => f.push_text(s),
+                Part::Lit(s) => f.push(s, false),
+                Part::Quoted(s) => f.push_text(s),
                 Part::Double(inner) => {
                     f.open = true;
                     for q in inner {
@@ -115,7 +134,21 @@ impl Session {
                 }
             }
         }
-        Ok(f.finish())
+        let root = self.workspace.root().to_path_buf();
+        let mut args = Vec::new();
+        for (text, pat) in f.finish_with_patterns() {
+            let matched = if has_magic(&pat) {
+                glob::expand(&pat, &root, &self.cwd)
+            } else {
+                Vec::new()
+            };
+            if matched.is_empty() {
+                args.push(text);
+            } else {
+                args.extend(matched);
+            }
+        }
+        Ok(args)
     }
 
     /// Expand one word to a single string without splitting (assignments, redirection targets,

@@ -12,6 +12,7 @@ pub mod attach;
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod glob;
 pub mod io;
 pub mod line_editor;
 pub mod parse;

@@ -631,3 +631,23 @@ async fn cancelling_inside_a_subshell_leaves_the_shell_as_it_was() {
     assert_eq!(run(&mut s, "(exit 4); echo $?").await, (0, "4\n".into()));
     assert_eq!(s.exit, None);
 }
+
+#[tokio::test(start_paused = true)]
+async fn globs_match_workspace_files() {
+    let (mut s, d) = session().await;
+    for f in ["run-my-nginx.yaml", "curlpod.yaml", "default.conf"] {
+        std::fs::write(d.0.join(f), "x").unwrap();
+    }
+    assert_eq!(out(&mut s, "echo *.yaml").await, "curlpod.yaml run-my-nginx.yaml\n");
+    assert_eq!(
+        out(&mut s, "echo '*.yaml' \\*.yaml \"*\".conf").await,
+        "*.yaml *.yaml *.conf\n"
+    );
+    assert_eq!(out(&mut s, "echo *.none").await, "*.none\n");
+    assert_eq!(
+        out(&mut s, "echo jsonpath={.items[*].metadata.name}").await,
+        "jsonpath={.items[*].metadata.name}\n"
+    );
+    assert_eq!(out(&mut s, "P='*.conf'; echo $P \"$P\"").await, "default.conf *.conf\n");
+    assert_eq!(out(&mut s, "cat *.conf | wc -c").await, "1\n");
+}
