@@ -82,6 +82,8 @@ pub enum Part {
     Param(Param),
     /// `$(…)` or `` `…` ``.
     Subst(Box<Script>),
+    /// `$((…))`: the expression text, with its own `$VAR` and `$(…)` still to expand.
+    Arith(Box<Word>),
     /// `"…"`: its expansions are not word-split.
     Double(Vec<Part>),
 }

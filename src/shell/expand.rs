@@ -128,7 +128,7 @@ impl Session {
                         f.push_text(&s);
                     }
                 }
-                Part::Param(_) | Part::Subst(_) => {
+                Part::Param(_) | Part::Subst(_) | Part::Arith(_) => {
                     let s = self.expand_part(p, out).await?;
                     f.push_split(&s);
                 }
@@ -172,6 +172,12 @@ impl Session {
                 Ok(s)
             }
             Part::Param(param) => self.expand_param(param, out).await,
+            Part::Arith(word) => {
+                let text = Box::pin(self.expand_string(word, out)).await?;
+                super::arith::eval(&text, &self.vars)
+                    .map(|n| n.to_string())
+                    .map_err(|e| ExpandError(format!("sh: {}: {e}", text.trim())))
+            }
             Part::Subst(script) => {
                 let (text, status) = self.capture(script, out).await;
                 self.subst_status = Some(status);

@@ -74,7 +74,17 @@ const CASES: &[(&str, i32, &str)] = &[
     ("echo $", 0, "$"),
     ("echo $$$", 0, "$"),
     ("echo \"$\"", 0, "$"),
-    ("echo $((1+2))", 0, "sh: 1+2: command not found"),
+    ("echo $((1+2))", 0, "3"),
+    (
+        "echo $((1+))",
+        1,
+        "sh: 1+: syntax error: operand expected (error token is \"+\")",
+    ),
+    ("echo $((1/0))", 1, "sh: 1/0: division by 0 (error token is \"0\")"),
+    ("echo $((1 2))", 1, "syntax error in expression (error token is \"2\")"),
+    ("echo $((", 2, "unexpected EOF"),
+    ("echo $((1+2)", 2, "unexpected EOF"),
+    ("echo $((09))", 1, "value too great for base"),
     // Unknown commands and flags.
     ("nosuchcommand", 127, "sh: nosuchcommand: command not found"),
     ("k8s-lab", 127, "sh: k8s-lab: command not found"),

@@ -7,6 +7,7 @@
 //! - [`builtins`] is the table of commands (`kubectl`, `curl`, `grep`, `timeout` …);
 //! - [`repl`] reads lines from stdin for `k8s-lab shell`.
 
+pub mod arith;
 pub mod ast;
 pub mod attach;
 pub mod builtins;

@@ -645,6 +645,18 @@ impl Parser {
     fn dollar(&mut self) -> Result<Part, ParseError> {
         self.pos += 1;
         match self.peek() {
+            Some('(') if self.peek_at(1) == Some('(') && self.arith_end().is_some() => {
+                let end = self.arith_end().unwrap_or(self.pos);
+                let raw: String = self.s[self.pos + 2..end].iter().collect();
+                self.pos = end + 2;
+                self.enter()?;
+                let word = self.heredoc_word(&raw, false)?;
+                self.leave();
+                Ok(Part::Arith(Box::new(word)))
+            }
+            Some('(') if self.peek_at(1) == Some('(') && self.mode == Mode::Interactive && self.arith_open() => {
+                Err(ParseError::Incomplete(Missing::Close(')')))
+            }
             Some('(') => {
                 self.pos += 1;
                 let script = self.script(Some(')'))?;
@@ -675,6 +687,37 @@ impl Parser {
             }
             _ => Ok(Part::Quoted("$".into())),
         }
+    }
+
+    /// For `$((` at the cursor: the index of the `))` that closes it, if the parentheses between
+    /// balance (otherwise it is a command substitution starting with a subshell, as in bash).
+    fn arith_end(&self) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut i = self.pos + 2;
+        while let Some(&c) = self.s.get(i) {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => return (self.s.get(i + 1) == Some(&')')).then_some(i),
+                ')' => depth -= 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// `$((` whose parentheses never go below zero before the text ends: more may follow.
+    fn arith_open(&self) -> bool {
+        let mut depth = 0usize;
+        for &c in &self.s[self.pos + 2..] {
+            match c {
+                '(' => depth += 1,
+                ')' if depth == 0 => return false,
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        true
     }
 
     /// `${…}` at the cursor (on the `{`).

@@ -651,3 +651,18 @@ async fn globs_match_workspace_files() {
     assert_eq!(out(&mut s, "P='*.conf'; echo $P \"$P\"").await, "default.conf *.conf\n");
     assert_eq!(out(&mut s, "cat *.conf | wc -c").await, "1\n");
 }
+
+#[tokio::test(start_paused = true)]
+async fn arithmetic_expansion() {
+    let (mut s, _d) = session().await;
+    run(&mut s, "N=4").await;
+    assert_eq!(
+        out(&mut s, "echo $((N*2+1)) $(( $N - 1 )) \"$((2**8))\" $((N > 3))").await,
+        "9 3 256 1\n"
+    );
+    assert_eq!(out(&mut s, "echo $(( $(echo 6) / 4 ))").await, "1\n");
+    // `$((` that is really a command substitution of a subshell still works.
+    assert_eq!(out(&mut s, "echo $((echo a); (echo b))").await, "a b\n");
+    assert!(Session::needs_more("echo $((1 +"));
+    assert!(!Session::needs_more("echo $((1 + 2))"));
+}
