@@ -91,6 +91,8 @@ impl Session {
             "-" => Some(String::new()),
             "@" | "*" | "!" => None,
             n if n.chars().all(|c| c.is_ascii_digit()) => None,
+            "PWD" => Some(self.vars.get("PWD").cloned().unwrap_or_else(|| self.cwd.clone())),
+            "HOME" => Some(self.vars.get("HOME").cloned().unwrap_or_else(|| "/".into())),
             n => self.vars.get(n).cloned(),
         }
     }
@@ -117,7 +119,21 @@ impl Session {
     /// Expand one word with field splitting: zero or more arguments.
     pub(crate) async fn expand_fields(&mut self, w: &Word, out: &Output) -> Result<Vec<String>, ExpandError> {
         let mut f = Fields::default();
-        for p in &w.parts {
+        for (i, p) in w.parts.iter().enumerate() {
+            // `~` or `~/…` at the start of a word is the home folder (the workspace root).
+            if let (0, Part::Lit(s)) = (i, p) {
+                if s == "~" || s.starts_with("~/") {
+                    let home = self.param("HOME").unwrap_or_default();
+                    let rest = &s[1..];
+                    let joined = if home.ends_with('/') && rest.starts_with('/') {
+                        format!("{home}{}", &rest[1..])
+                    } else {
+                        format!("{home}{rest}")
+                    };
+                    f.push(&joined, false);
+                    continue;
+                }
+            }
             match p {
                 Part::Lit(s) => f.push(s, false),
                 Part::Quoted(s) => f.push_text(s),

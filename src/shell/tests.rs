@@ -666,3 +666,17 @@ async fn arithmetic_expansion() {
     assert!(Session::needs_more("echo $((1 +"));
     assert!(!Session::needs_more("echo $((1 + 2))"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn home_pwd_and_env() {
+    let (mut s, d) = session().await;
+    std::fs::create_dir_all(d.0.join("sub")).unwrap();
+    assert_eq!(
+        out(&mut s, "echo ~ ~/x '~' $HOME; cd sub; echo $PWD").await,
+        "/ /x ~ /\n/sub\n"
+    );
+    run(&mut s, "export NODE_PORT=30080 A=1").await;
+    assert_eq!(out(&mut s, "printenv NODE_PORT").await, "30080\n");
+    assert_eq!(run(&mut s, "printenv NOPE").await, (1, String::new()));
+    assert_eq!(out(&mut s, "env | grep -c =").await, "3\n");
+}

@@ -91,6 +91,18 @@ pub static TABLE: &[Builtin] = &[
         run: Run::Sync(core::export),
     },
     Builtin {
+        name: "printenv",
+        usage: "printenv [NAME]…",
+        summary: "print variables",
+        run: Run::Sync(core::printenv),
+    },
+    Builtin {
+        name: "env",
+        usage: "env",
+        summary: "list variables",
+        run: Run::Sync(core::printenv),
+    },
+    Builtin {
         name: "unset",
         usage: "unset NAME…",
         summary: "remove variables",
