@@ -53,6 +53,18 @@ pub(crate) fn capture_stdout(out: &Output) -> (Output, Captured) {
     (o, cap)
 }
 
+/// An output whose stdout goes through a streaming grep on its way to `out`.
+fn filtered(out: &Output, filter: Arc<Mutex<builtins::grep::LineFilter>>) -> Output {
+    let out = out.clone();
+    Output::new(move |chunk| match chunk {
+        Chunk::Text(Stream::Out, s) => {
+            let kept = filter.lock().unwrap_or_else(|e| e.into_inner()).feed(&s);
+            out.out(&kept);
+        }
+        other => forward(&out, other),
+    })
+}
+
 /// Where fd 1 or 2 points after redirections.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Target {
@@ -125,8 +137,24 @@ impl Session {
             // exactly as it was.
             let mut input: Option<String> = stdin.map(str::to_string);
             let mut status = 0;
-            let last = p.commands.len() - 1;
-            for (i, cmd) in p.commands.iter().enumerate() {
+            let mut last = p.commands.len() - 1;
+            // `… | grep PATTERN` filters output as it arrives (for `--watch`).
+            let mut filter = None;
+            if let Some(f) = self.streaming_grep(&p.commands[last], out).await {
+                filter = Some(Arc::new(Mutex::new(f)));
+                last -= 1;
+            }
+            for (i, cmd) in p.commands.iter().enumerate().take(last + 1) {
+                if i == last {
+                    if let Some(f) = &filter {
+                        let (o, real) = (filtered(out, f.clone()), out);
+                        self.fork().exec_command(cmd, input.as_deref(), &o).await;
+                        let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
+                        real.out(&f.finish());
+                        status = i32::from(!f.matched);
+                        break;
+                    }
+                }
                 let mut stage = self.fork();
                 if i < last {
                     let (o, cap) = capture_stdout(out);
@@ -143,6 +171,20 @@ impl Session {
         } else {
             status
         }
+    }
+
+    /// The last stage of a pipeline as a streaming grep, when it is a plain `grep` whose options
+    /// work line by line (see [`builtins::grep::LineFilter`]).
+    async fn streaming_grep(&mut self, cmd: &Command, out: &Output) -> Option<builtins::grep::LineFilter> {
+        let Command::Simple(c) = cmd else { return None };
+        if !c.assigns.is_empty() || !c.redirects.is_empty() {
+            return None;
+        }
+        if c.words.first()?.literal_text()? != "grep" {
+            return None;
+        }
+        let args = self.fork().expand_args(&c.words[1..], out).await.ok()?;
+        builtins::grep::LineFilter::new(&args)
     }
 
     fn exec_command<'a>(&'a mut self, cmd: &'a Command, stdin: Option<&'a str>, out: &'a Output) -> BoxFuture<'a, i32> {

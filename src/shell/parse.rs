@@ -338,6 +338,10 @@ impl Parser {
             if self.peek() == Some('|') && self.peek_at(1) != Some('|') {
                 self.pos += 1;
                 self.after_operator()?;
+                if self.peek() == Some('!') && matches!(self.peek_at(1), None | Some(' ' | '\t')) {
+                    // `!` only negates a whole pipeline, from its start.
+                    return Err(ParseError::Unexpected("!".into()));
+                }
                 commands.push(self.command()?);
             } else {
                 break;

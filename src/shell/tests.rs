@@ -680,3 +680,37 @@ async fn home_pwd_and_env() {
     assert_eq!(run(&mut s, "printenv NOPE").await, (1, String::new()));
     assert_eq!(out(&mut s, "env | grep -c =").await, "3\n");
 }
+
+#[tokio::test(start_paused = true)]
+async fn grep_at_the_end_of_a_pipeline_streams() {
+    let (mut s, _d) = session().await;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let w = seen.clone();
+    let t0 = Instant::now();
+    let o = Output::new(move |c| {
+        if let super::io::Chunk::Text(_, t) = c {
+            w.lock().unwrap().push((Instant::now() - t0, t));
+        }
+    });
+    let line = "(echo web-1; sleep 5; echo db; echo -n web-2) | grep -n web";
+    let r = tokio::time::timeout(Duration::from_secs(2), s.run_line(line, &o)).await;
+    assert!(r.is_err(), "still running");
+    assert_eq!(*seen.lock().unwrap(), vec![(Duration::ZERO, "1:web-1\n".to_string())]);
+    assert_eq!(s.run_line(line, &o).await, 0);
+    assert_eq!(
+        seen.lock().unwrap().last().cloned(),
+        Some((Duration::from_secs(7), "3:web-2\n".to_string()))
+    );
+    assert_eq!(run(&mut s, "echo a | grep b").await, (1, String::new()));
+    assert_eq!(
+        run(&mut s, "echo a | ! grep b").await,
+        (2, "sh: syntax error near unexpected token '!'\n".into())
+    );
+    assert_eq!(run(&mut s, "! echo a | grep b").await.0, 0);
+    assert_eq!(run(&mut s, "echo a | grep -c a").await, (0, "1\n".into()));
+    assert_eq!(
+        run(&mut s, "nosuch | grep a").await,
+        (1, "sh: nosuch: command not found\n".into())
+    );
+    assert_eq!(run(&mut s, "echo aXb | grep -o X | grep -c X").await, (0, "1\n".into()));
+}

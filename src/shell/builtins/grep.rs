@@ -214,6 +214,133 @@ fn copy_bracket(chars: &[char], i: &mut usize, out: &mut String) -> Result<(), S
     }
 }
 
+/// One regex for all patterns, with `-x`, `-w` and `-i` applied. `kind` is `G`, `E` or `F`.
+fn build_regex(patterns: &[String], kind: char, line: bool, word: bool, icase: bool) -> Result<Regex, String> {
+    let mut alternatives = Vec::new();
+    for p in patterns.iter().flat_map(|p| p.split('\n')) {
+        let r = match kind {
+            'F' => regex::escape(p),
+            'E' => translate(p, true)?,
+            _ => translate(p, false)?,
+        };
+        alternatives.push(format!("(?:{r})"));
+    }
+    let mut re = alternatives.join("|");
+    if line {
+        re = format!("^(?:{re})$");
+    } else if word {
+        re = format!("(?:^|[^[:word:]])(?P<w>{re})(?:[^[:word:]]|$)");
+    }
+    RegexBuilder::new(&re)
+        .case_insensitive(icase)
+        .size_limit(1 << 22)
+        .build()
+        .map_err(|_| "Invalid regular expression".to_string())
+}
+
+/// `cmd | grep PATTERN` applied to output as it arrives, so `kubectl get pods --watch | grep web`
+/// shows matches at once. Only for the options that look at one line at a time
+/// (`-i -v -w -x -E -F -G -n -o -e`) and no file operands; anything else returns `None` and
+/// the pipeline runs grep normally.
+pub struct LineFilter {
+    regex: Regex,
+    word: bool,
+    invert: bool,
+    numbers: bool,
+    only: bool,
+    line_no: usize,
+    partial: String,
+    /// Whether any line was selected (grep's exit status).
+    pub matched: bool,
+}
+
+impl LineFilter {
+    pub fn new(args: &[String]) -> Option<LineFilter> {
+        let (opts, mut operands) = getopt(&SPEC, args).ok()?;
+        if opts.iter().any(|(o, _)| !"ivwxEFGneo\u{1}".contains(*o)) {
+            return None;
+        }
+        let has = |c: char| opts.iter().any(|(o, _)| *o == c);
+        let mut patterns: Vec<String> = opts
+            .iter()
+            .filter(|(o, _)| *o == 'e')
+            .filter_map(|(_, v)| v.clone())
+            .collect();
+        if patterns.is_empty() {
+            if operands.is_empty() {
+                return None;
+            }
+            patterns.push(operands.remove(0));
+        }
+        if !operands.is_empty() {
+            return None;
+        }
+        let kind = opts
+            .iter()
+            .rev()
+            .find(|(o, _)| matches!(o, 'E' | 'F' | 'G'))
+            .map(|(o, _)| *o)
+            .unwrap_or('G');
+        let regex = build_regex(&patterns, kind, has('x'), has('w'), has('i')).ok()?;
+        Some(LineFilter {
+            regex,
+            word: has('w'),
+            invert: has('v'),
+            numbers: has('n'),
+            only: has('o'),
+            line_no: 0,
+            partial: String::new(),
+            matched: false,
+        })
+    }
+
+    /// Filter the complete lines in `text` (a trailing partial line waits for more).
+    pub fn feed(&mut self, text: &str) -> String {
+        self.partial.push_str(text);
+        let mut out = String::new();
+        while let Some(i) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=i).collect();
+            self.line(&line[..line.len() - 1], &mut out);
+        }
+        out
+    }
+
+    /// The end of the input: a last line without a newline still counts.
+    pub fn finish(&mut self) -> String {
+        let mut out = String::new();
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.line(&line, &mut out);
+        }
+        out
+    }
+
+    fn line(&mut self, line: &str, out: &mut String) {
+        self.line_no += 1;
+        if self.regex.is_match(line) == self.invert {
+            return;
+        }
+        self.matched = true;
+        let prefix = if self.numbers {
+            format!("{}:", self.line_no)
+        } else {
+            String::new()
+        };
+        if self.only {
+            if !self.invert {
+                for m in matches(&self.regex, self.word, line)
+                    .into_iter()
+                    .filter(|m| !m.is_empty())
+                {
+                    out.push_str(&format!("{prefix}{m}\n"));
+                }
+            }
+        } else {
+            out.push_str(&format!("{prefix}{line}\n"));
+        }
+    }
+}
+
 struct Options {
     invert: bool,
     count: bool,
@@ -284,35 +411,10 @@ pub fn grep(ctx: &mut Ctx<'_>) -> i32 {
         .find(|(o, _)| matches!(o, 'E' | 'F' | 'G'))
         .map(|(o, _)| *o)
         .unwrap_or('G');
-    let mut alternatives = Vec::new();
-    for p in patterns.iter().flat_map(|p| p.split('\n')) {
-        let r = match extended {
-            'F' => Ok(regex::escape(p)),
-            'E' => translate(p, true),
-            _ => translate(p, false),
-        };
-        match r {
-            Ok(r) => alternatives.push(format!("(?:{r})")),
-            Err(e) => {
-                ctx.out.err_line(&format!("grep: {e}"));
-                return 2;
-            }
-        }
-    }
-    let mut re = alternatives.join("|");
-    if has('x') {
-        re = format!("^(?:{re})$");
-    } else if has('w') {
-        re = format!("(?:^|[^[:word:]])(?P<w>{re})(?:[^[:word:]]|$)");
-    }
-    let regex = match RegexBuilder::new(&re)
-        .case_insensitive(has('i'))
-        .size_limit(1 << 22)
-        .build()
-    {
+    let regex = match build_regex(&patterns, extended, has('x'), has('w'), has('i')) {
         Ok(r) => r,
-        Err(_) => {
-            ctx.out.err_line("grep: Invalid regular expression");
+        Err(e) => {
+            ctx.out.err_line(&format!("grep: {e}"));
             return 2;
         }
     };
@@ -499,6 +601,26 @@ mod tests {
         assert!(m("a{2}", true, "aa"));
         assert!(m("{", true, "{"));
         assert!(m("^(ab)?c$", true, "c"));
+    }
+
+    #[test]
+    fn line_filter_streams_complete_lines() {
+        let args: Vec<String> = ["-n", "-i", "web"].iter().map(|s| s.to_string()).collect();
+        let mut f = LineFilter::new(&args).unwrap();
+        assert_eq!(f.feed("NAME READY\nweb-1 0/1\nWE"), "2:web-1 0/1\n");
+        assert!(f.matched);
+        assert_eq!(f.feed("B-2 1/1\ndb 1/1\n"), "3:WEB-2 1/1\n");
+        assert_eq!(f.feed("web-3"), "");
+        assert_eq!(f.finish(), "5:web-3\n");
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(LineFilter::new(&v(&["-c", "x"])).is_none());
+        assert!(LineFilter::new(&v(&["-A", "1", "x"])).is_none());
+        assert!(LineFilter::new(&v(&["x", "file"])).is_none());
+        assert!(LineFilter::new(&v(&["["])).is_none());
+        assert!(LineFilter::new(&v(&[])).is_none());
+        let mut f = LineFilter::new(&v(&["-v", "x"])).unwrap();
+        assert_eq!(f.feed("x\nx\n"), "");
+        assert!(!f.matched);
     }
 
     #[test]
