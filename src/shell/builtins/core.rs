@@ -415,6 +415,28 @@ pub fn exit(ctx: &mut Ctx<'_>) -> i32 {
     status
 }
 
+/// `env` / `printenv [NAME]…`: the shell's variables (the lab has no separate environment).
+pub fn printenv(ctx: &mut Ctx<'_>) -> i32 {
+    if ctx.name == "env" && !ctx.args.is_empty() {
+        ctx.out.err_line("env: the lab's env only lists variables");
+        return 125;
+    }
+    if ctx.args.is_empty() {
+        for (k, v) in &ctx.session.vars {
+            ctx.out.line(&format!("{k}={v}"));
+        }
+        return 0;
+    }
+    let mut status = 0;
+    for a in &ctx.args {
+        match ctx.session.vars.get(a) {
+            Some(v) => ctx.out.line(v),
+            None => status = 1,
+        }
+    }
+    status
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,26 +468,4 @@ mod tests {
         assert_eq!(normalize("/../.."), "/");
         assert_eq!(normalize("//x"), "/x");
     }
-}
-
-/// `env` / `printenv [NAME]…`: the shell's variables (the lab has no separate environment).
-pub fn printenv(ctx: &mut Ctx<'_>) -> i32 {
-    if ctx.name == "env" && !ctx.args.is_empty() {
-        ctx.out.err_line("env: the lab's env only lists variables");
-        return 125;
-    }
-    if ctx.args.is_empty() {
-        for (k, v) in &ctx.session.vars {
-            ctx.out.line(&format!("{k}={v}"));
-        }
-        return 0;
-    }
-    let mut status = 0;
-    for a in &ctx.args {
-        match ctx.session.vars.get(a) {
-            Some(v) => ctx.out.line(v),
-            None => status = 1,
-        }
-    }
-    status
 }
