@@ -59,7 +59,8 @@ where
     run_source(
         session,
         Piped {
-            lines: reader.lines(),
+            reader,
+            buf: Vec::new(),
             echo,
         },
         tty,
@@ -82,7 +83,9 @@ trait Source {
 }
 
 struct Piped<R> {
-    lines: tokio::io::Lines<R>,
+    reader: R,
+    /// Bytes of the line being read (kept if the read is interrupted).
+    buf: Vec<u8>,
     echo: Option<Box<dyn Fn(Chunk) + Send + Sync>>,
 }
 
@@ -92,8 +95,20 @@ impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
             echo(Chunk::Text(Stream::Out, prompt.to_string()));
         }
         tokio::select! {
-            l = self.lines.next_line() => Ok(l?.map_or(Input::Eof, Input::Line)),
+            n = self.reader.read_until(b'\n', &mut self.buf) => {
+                if n? == 0 && self.buf.is_empty() {
+                    return Ok(Input::Eof);
+                }
+                // Bytes that are not UTF-8 become U+FFFD instead of ending the shell.
+                let mut line = String::from_utf8_lossy(&self.buf).into_owned();
+                self.buf.clear();
+                if line.ends_with('\n') {
+                    line.pop();
+                }
+                Ok(Input::Line(line))
+            }
             _ = tokio::signal::ctrl_c() => {
+                self.buf.clear();
                 if let Some(echo) = &self.echo {
                     echo(Chunk::Text(Stream::Out, "\n".into()));
                 }
@@ -225,6 +240,21 @@ mod tests {
         );
         assert_eq!(feed("echo a \\\n  b | wc -w\n", false).await, (0, "2\n".into()));
         assert_eq!(feed("echo a |\n grep a\n", false).await, (0, "a\n".into()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn invalid_utf8_and_a_missing_final_newline_are_fine() {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(String::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push_str(&t);
+            }
+        };
+        let input: &[u8] = b"echo \xff\xfe ok\necho last";
+        assert_eq!(run_lines(&mut s, input, false, sink).await.unwrap(), 0);
+        assert_eq!(*seen.lock().unwrap(), "\u{fffd}\u{fffd} ok\nlast\n");
     }
 
     #[tokio::test(start_paused = true)]
