@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use tokio::net::{TcpListener, TcpStream};
@@ -38,7 +38,8 @@ pub struct Backend {
     pub pod: String,
 }
 
-type Backends = Arc<RwLock<Vec<Backend>>>;
+/// The ready endpoints of a Service port; connections watch it to close when theirs goes away.
+type Backends = Arc<tokio::sync::watch::Sender<Vec<Backend>>>;
 
 /// The proxy for one Service port.
 struct PortProxy {
@@ -218,14 +219,18 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             "TCP",
         );
         let proxy = ports.entry((sp.port, "TCP".into())).or_insert_with(|| PortProxy {
-            backends: Arc::new(RwLock::new(Vec::new())),
+            backends: Arc::new(tokio::sync::watch::Sender::new(Vec::new())),
             cluster_ip: None,
             node_port: None,
             lb: None,
             affinity,
         });
         proxy.affinity = affinity;
-        *proxy.backends.write().unwrap() = backends.clone();
+        proxy.backends.send_if_modified(|cur| {
+            let changed = *cur != backends;
+            *cur = backends.clone();
+            changed
+        });
 
         // ClusterIP.
         let virt = SocketAddrV4::new(cip, port);
@@ -359,7 +364,7 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends
         tokio::spawn(async move {
             let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
             let choice = {
-                let list = backends.read().unwrap();
+                let list = backends.borrow();
                 if list.is_empty() {
                     None
                 } else if affinity {
@@ -386,12 +391,20 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends
                 });
                 return;
             };
-            forward(cluster, client, backend, from, label).await;
+            let watch = backends.subscribe();
+            forward(cluster, client, backend, from, label, watch).await;
         });
     }
 }
 
-async fn forward(cluster: Cluster, mut client: TcpStream, backend: Backend, from: String, label: String) {
+async fn forward(
+    cluster: Cluster,
+    mut client: TcpStream,
+    backend: Backend,
+    from: String,
+    label: String,
+    mut endpoints: tokio::sync::watch::Receiver<Vec<Backend>>,
+) {
     let started = Instant::now();
     let Some(Route::Listener(real)) = cluster.net().route(backend.addr) else {
         let _ = client.set_zero_linger();
@@ -404,10 +417,15 @@ async fn forward(cluster: Cluster, mut client: TcpStream, backend: Backend, from
     if let Ok(local) = upstream.local_addr() {
         cluster.net().note_hop(local, format!("{from} via {label}"));
     }
-    let bytes = tokio::io::copy_bidirectional(&mut client, &mut upstream)
-        .await
-        .map(|(a, b)| a + b)
-        .unwrap_or(0);
+    // When the endpoint leaves the Service (pod deleted or not ready), its connections end.
+    let gone = endpoints.wait_for(|list| !list.iter().any(|b| b.addr == backend.addr));
+    let bytes = tokio::select! {
+        r = tokio::io::copy_bidirectional(&mut client, &mut upstream) => r.map(|(a, b)| a + b).unwrap_or(0),
+        _ = gone => {
+            let _ = client.set_zero_linger();
+            0
+        }
+    };
     cluster.net().emit(TrafficEvent {
         from,
         service: Some(label),

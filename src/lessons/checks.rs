@@ -1,0 +1,893 @@
+//! The checks engine: is a step done?
+//!
+//! Checks are data (see [`super::format::Check`]); this module looks at the live cluster and the
+//! shell history and answers with a verdict and a reason in both languages. The reason matters
+//! as much as the verdict: a learner stuck on "0 endpoints" needs to hear that the Service's
+//! selector matches no pod, not just "not yet". Passing checks explain themselves too, so the
+//! lesson pane can show a checklist of what is already right.
+//!
+//! Checks only read: they never change the cluster. `http` checks send one real request through
+//! the lab's data plane (the same `curl` the learner uses), bounded by a timeout on lab time.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::{Endpoints, Pod};
+
+use super::format::{Check, CheckEntry, HttpFrom, I18n, Step};
+use super::placeholders::{self, find_object, json_value_text};
+use crate::runtime::net::Origin;
+use crate::runtime::selectors::Selector;
+use crate::runtime::{Cluster, Kind, Object};
+use crate::shell::io::Output;
+
+/// The verdict on one check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub passed: bool,
+    /// Why, in both languages: what is right, or what is still missing.
+    pub reason: I18n,
+}
+
+impl CheckResult {
+    fn pass(ko: impl Into<String>, en: impl Into<String>) -> CheckResult {
+        CheckResult {
+            passed: true,
+            reason: I18n::new(ko, en),
+        }
+    }
+    fn fail(ko: impl Into<String>, en: impl Into<String>) -> CheckResult {
+        CheckResult {
+            passed: false,
+            reason: I18n::new(ko, en),
+        }
+    }
+    fn fail_with(reason: I18n) -> CheckResult {
+        CheckResult { passed: false, reason }
+    }
+}
+
+/// The verdict on a whole step: every check, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepResult {
+    pub results: Vec<CheckResult>,
+}
+
+impl StepResult {
+    /// A step passes when all its checks pass (a step without checks passes at once).
+    pub fn passed(&self) -> bool {
+        self.results.iter().all(|r| r.passed)
+    }
+
+    /// The first failing check's reason, if any.
+    pub fn first_failure(&self) -> Option<&I18n> {
+        self.results.iter().find(|r| !r.passed).map(|r| &r.reason)
+    }
+}
+
+/// How long an `http` check waits for an answer (real time: a request is not a lab process).
+pub const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Evaluate every check of a step.
+pub async fn evaluate_step(step: &Step, cluster: &Cluster, history: &[String]) -> StepResult {
+    let mut results = Vec::with_capacity(step.checks.len());
+    for CheckEntry(check) in &step.checks {
+        results.push(evaluate(check, cluster, history).await);
+    }
+    StepResult { results }
+}
+
+/// Evaluate one check against the cluster and the learner's shell history.
+pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> CheckResult {
+    match check {
+        Check::ObjectExists(r) => {
+            let name = match placeholders::render(r.name.as_str(), cluster) {
+                Ok(n) => n,
+                Err(why) => return CheckResult::fail_with(why),
+            };
+            let kind = r.kind.0.info().name;
+            match find_object(cluster, r.kind.0, r.namespace.as_deref(), &name) {
+                Some(o) => CheckResult::pass(
+                    format!("{kind} {}이(가) 있습니다", o.name()),
+                    format!("the {kind} {} exists", o.name()),
+                ),
+                None => CheckResult::fail(
+                    format!(
+                        "{kind} {name}이(가) 아직 없습니다{}",
+                        ns_note_ko(r.namespace.as_deref())
+                    ),
+                    format!(
+                        "there is no {kind} named {name}{} yet",
+                        ns_note_en(r.namespace.as_deref())
+                    ),
+                ),
+            }
+        }
+        Check::ObjectAbsent(r) => {
+            let name = match placeholders::render(r.name.as_str(), cluster) {
+                Ok(n) => n,
+                Err(why) => return CheckResult::fail_with(why),
+            };
+            let kind = r.kind.0.info().name;
+            match find_object(cluster, r.kind.0, r.namespace.as_deref(), &name) {
+                None => CheckResult::pass(
+                    format!("{kind} {name}은(는) 삭제되었습니다"),
+                    format!("the {kind} {name} is gone"),
+                ),
+                Some(o) if o.meta().deletion_timestamp.is_some() => CheckResult::fail(
+                    format!("{kind} {name}이(가) 종료되는 중입니다"),
+                    format!("the {kind} {name} is still terminating"),
+                ),
+                Some(_) => CheckResult::fail(
+                    format!("{kind} {name}이(가) 아직 남아 있습니다"),
+                    format!("the {kind} {name} still exists"),
+                ),
+            }
+        }
+        Check::FieldEquals(f) => {
+            let (name, want) = match (
+                placeholders::render(f.name.as_str(), cluster),
+                placeholders::render(f.value.as_str(), cluster),
+            ) {
+                (Ok(n), Ok(v)) => (n, v),
+                (Err(why), _) | (_, Err(why)) => return CheckResult::fail_with(why),
+            };
+            let kind = f.kind.0.info().name;
+            let Some(obj) = find_object(cluster, f.kind.0, f.namespace.as_deref(), &name) else {
+                return CheckResult::fail(
+                    format!("{kind} {name}이(가) 아직 없습니다"),
+                    format!("there is no {kind} named {name} yet"),
+                );
+            };
+            let got = json_value_text(&f.jsonpath, &obj.to_json());
+            let path = &f.jsonpath.text;
+            if got == want {
+                CheckResult::pass(
+                    format!("{kind} {name}의 {path}는 {want}입니다"),
+                    format!("{kind} {name} has {path} = {want}"),
+                )
+            } else if got.is_empty() {
+                CheckResult::fail(
+                    format!("{kind} {name}의 {path}에 값이 없습니다 ({want}이어야 합니다)"),
+                    format!("{kind} {name} has no value at {path} (expected {want})"),
+                )
+            } else {
+                CheckResult::fail(
+                    format!("{kind} {name}의 {path}는 {got}입니다 ({want}이어야 합니다)"),
+                    format!("{kind} {name} has {path} = {got}, expected {want}"),
+                )
+            }
+        }
+        Check::ReadyEndpoints(r) => ready_endpoints(
+            cluster,
+            r.namespace.as_deref().unwrap_or("default"),
+            &r.service,
+            r.count,
+        ),
+        Check::DeploymentReady(r) => deployment_ready(cluster, r.namespace.as_deref().unwrap_or("default"), &r.name),
+        Check::LoadbalancerAddress(r) => {
+            loadbalancer_address(cluster, r.namespace.as_deref().unwrap_or("default"), &r.service)
+        }
+        Check::Http(h) => {
+            let url = match placeholders::render(h.url.as_str(), cluster) {
+                Ok(u) => u,
+                Err(why) => return CheckResult::fail_with(why),
+            };
+            let body_contains = match h
+                .body_contains
+                .as_ref()
+                .map(|b| placeholders::render(b.as_str(), cluster))
+            {
+                None => None,
+                Some(Ok(b)) => Some(b),
+                Some(Err(why)) => return CheckResult::fail_with(why),
+            };
+            http(cluster, &h.from, &url, h.status, body_contains.as_deref()).await
+        }
+        Check::CommandRan(c) => {
+            let re = &c.pattern.0;
+            match history.iter().rev().find(|line| re.is_match(line)) {
+                Some(line) => CheckResult::pass(format!("실행한 명령: {line}"), format!("you ran: {line}")),
+                None => CheckResult::fail(
+                    format!(
+                        "아직 이 단계의 명령을 실행하지 않았습니다 (/{}/ 와 맞는 명령이 기록에 없음)",
+                        re.as_str()
+                    ),
+                    format!(
+                        "you have not run this step's command yet (no command in the history matches /{}/)",
+                        re.as_str()
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+fn ns_note_ko(ns: Option<&str>) -> String {
+    ns.map(|n| format!(" (네임스페이스 {n})")).unwrap_or_default()
+}
+
+fn ns_note_en(ns: Option<&str>) -> String {
+    ns.map(|n| format!(" in namespace {n}")).unwrap_or_default()
+}
+
+fn pod_ready(pod: &Pod) -> bool {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+}
+
+fn ready_addresses(ep: &Endpoints) -> usize {
+    ep.subsets
+        .iter()
+        .flatten()
+        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
+        .sum()
+}
+
+fn ready_endpoints(cluster: &Cluster, ns: &str, name: &str, want: usize) -> CheckResult {
+    let Some(svc_obj) = cluster.get(Kind::Service, ns, name) else {
+        return CheckResult::fail(
+            format!("Service {name}이(가) 아직 없습니다"),
+            format!("there is no Service named {name} yet"),
+        );
+    };
+    let have = cluster
+        .get(Kind::Endpoints, ns, name)
+        .and_then(|o| o.as_endpoints().map(ready_addresses))
+        .unwrap_or(0);
+    if have == want {
+        return CheckResult::pass(
+            format!("Service {name}에 준비된 엔드포인트가 {have}개 있습니다"),
+            format!("the Service {name} has {have} ready endpoints"),
+        );
+    }
+    let head_ko = format!("Service {name}의 준비된 엔드포인트는 {have}개입니다 ({want}개여야 합니다)");
+    let head_en = format!("the Service {name} has {have} ready endpoints, expected {want}");
+    let selector = svc_obj
+        .as_service()
+        .and_then(|s| s.spec.as_ref())
+        .and_then(|s| s.selector.clone())
+        .unwrap_or_default();
+    if selector.is_empty() {
+        return CheckResult::fail(
+            format!("{head_ko}: 셀렉터가 없어서 파드를 고르지 않습니다"),
+            format!("{head_en}: it has no selector, so it picks no pods"),
+        );
+    }
+    let sel_text = selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let sel = Selector::from_map(&selector);
+    let pods = cluster.list(Kind::Pod, Some(ns));
+    let matching: Vec<_> = pods
+        .iter()
+        .filter(|p| sel.matches(p.labels()) && p.meta().deletion_timestamp.is_none())
+        .collect();
+    let ready = matching.iter().filter(|p| p.as_pod().is_some_and(pod_ready)).count();
+    if matching.is_empty() {
+        CheckResult::fail(
+            format!("{head_ko}: 셀렉터 {sel_text}와(과) 맞는 파드가 없습니다"),
+            format!("{head_en}: its selector {sel_text} matches no pod"),
+        )
+    } else if ready < want && ready == have {
+        CheckResult::fail(
+            format!(
+                "{head_ko}: 셀렉터 {sel_text}와(과) 맞는 파드 {}개 중 {ready}개만 Ready입니다",
+                matching.len()
+            ),
+            format!(
+                "{head_en}: {} pods match its selector {sel_text}, {ready} of them Ready",
+                matching.len()
+            ),
+        )
+    } else {
+        CheckResult::fail(
+            format!(
+                "{head_ko}: 셀렉터 {sel_text}와(과) 맞는 파드가 {}개, 그중 Ready {ready}개",
+                matching.len()
+            ),
+            format!(
+                "{head_en}: its selector {sel_text} matches {} pods, {ready} of them Ready",
+                matching.len()
+            ),
+        )
+    }
+}
+
+fn deployment_ready(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
+    let obj = cluster.get(Kind::Deployment, ns, name);
+    let Some(d) = obj.as_deref().and_then(Object::as_deployment) else {
+        return CheckResult::fail(
+            format!("Deployment {name}이(가) 아직 없습니다"),
+            format!("there is no Deployment named {name} yet"),
+        );
+    };
+    let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let st = d.status.clone().unwrap_or_default();
+    let (ready, updated) = (st.ready_replicas.unwrap_or(0), st.updated_replicas.unwrap_or(0));
+    let observed = st.observed_generation.unwrap_or(0) >= d.metadata.generation.unwrap_or(0);
+    if ready >= want && updated >= want && observed {
+        CheckResult::pass(
+            format!("Deployment {name}의 파드 {want}개가 모두 준비되었습니다"),
+            format!("the Deployment {name} has all {want} pods ready"),
+        )
+    } else {
+        CheckResult::fail(
+            format!("Deployment {name}의 파드 {want}개 중 {ready}개가 준비되었습니다"),
+            format!("the Deployment {name} has {ready} of {want} pods ready"),
+        )
+    }
+}
+
+fn loadbalancer_address(cluster: &Cluster, ns: &str, name: &str) -> CheckResult {
+    let obj = cluster.get(Kind::Service, ns, name);
+    let Some(svc) = obj.as_deref().and_then(Object::as_service) else {
+        return CheckResult::fail(
+            format!("Service {name}이(가) 아직 없습니다"),
+            format!("there is no Service named {name} yet"),
+        );
+    };
+    let ty = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "ClusterIP".into());
+    if ty != "LoadBalancer" {
+        return CheckResult::fail(
+            format!("Service {name}의 타입은 {ty}입니다 (LoadBalancer여야 합니다)"),
+            format!("the Service {name} is of type {ty}, not LoadBalancer"),
+        );
+    }
+    let ingress = svc
+        .status
+        .as_ref()
+        .and_then(|s| s.load_balancer.as_ref())
+        .and_then(|lb| lb.ingress.as_ref())
+        .and_then(|i| i.first())
+        .and_then(|i| i.ip.clone().or_else(|| i.hostname.clone()));
+    match ingress {
+        Some(addr) => CheckResult::pass(
+            format!("Service {name}의 EXTERNAL-IP는 {addr}입니다"),
+            format!("the Service {name} has the external address {addr}"),
+        ),
+        None => CheckResult::fail(
+            format!("Service {name}의 EXTERNAL-IP가 아직 <pending>입니다"),
+            format!("the Service {name} is still <pending>: no external address yet"),
+        ),
+    }
+}
+
+/// Where an HTTP check's request starts.
+fn origin(cluster: &Cluster, from: &HttpFrom) -> Result<Origin, I18n> {
+    match from {
+        HttpFrom::Host => Ok(Origin::Host),
+        HttpFrom::Node(name) => {
+            let nodes = cluster.list(Kind::Node, None);
+            let node = match name {
+                Some(n) => nodes.iter().find(|o| o.name() == n),
+                None => nodes.first(),
+            };
+            let Some(node) = node else {
+                let n = name.clone().unwrap_or_default();
+                return Err(I18n::new(
+                    format!("노드 {n}이(가) 없습니다"),
+                    format!("there is no node {n}"),
+                ));
+            };
+            let ip = node
+                .as_node()
+                .and_then(|n| n.status.as_ref())
+                .and_then(|s| s.addresses.as_ref())
+                .and_then(|a| a.iter().find(|a| a.type_ == "InternalIP"))
+                .and_then(|a| a.address.parse::<Ipv4Addr>().ok());
+            match ip {
+                Some(ip) => Ok(Origin::Node {
+                    name: node.name().to_string(),
+                    ip,
+                }),
+                None => Err(I18n::new(
+                    format!("노드 {}에 주소가 없습니다", node.name()),
+                    format!("the node {} has no address", node.name()),
+                )),
+            }
+        }
+        HttpFrom::Pod(prefix) => {
+            let pod = find_object(cluster, Kind::Pod, None, prefix);
+            let running = pod.as_ref().and_then(|o| match o.as_ref() {
+                Object::Pod(p) => {
+                    let st = p.status.as_ref()?;
+                    (st.phase.as_deref() == Some("Running")).then_some(())?;
+                    st.pod_ip.as_ref()?.parse::<Ipv4Addr>().ok()
+                }
+                _ => None,
+            });
+            match (pod, running) {
+                (Some(o), Some(ip)) => Ok(Origin::Pod {
+                    namespace: o.namespace().to_string(),
+                    name: o.name().to_string(),
+                    ip,
+                }),
+                (Some(o), None) => Err(I18n::new(
+                    format!("파드 {}이(가) 아직 실행 중이 아닙니다", o.name()),
+                    format!("the pod {} is not running yet", o.name()),
+                )),
+                (None, _) => Err(I18n::new(
+                    format!("이름이 {prefix}(으)로 시작하는 파드가 없습니다"),
+                    format!("there is no pod whose name starts with {prefix}"),
+                )),
+            }
+        }
+    }
+}
+
+/// The parts of curl's output an HTTP check looks at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HttpAnswer {
+    status: Option<u16>,
+    body: String,
+}
+
+/// Split `curl -i` output into status and body; without headers the whole output is the body.
+fn parse_curl_output(text: &str) -> HttpAnswer {
+    if text.starts_with("HTTP/") {
+        let status = text
+            .lines()
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok());
+        let body = match (text.find("\r\n\r\n"), text.find("\n\n")) {
+            (Some(a), Some(b)) if b < a => &text[b + 2..],
+            (Some(a), _) => &text[a + 4..],
+            (None, Some(b)) => &text[b + 2..],
+            (None, None) => "",
+        };
+        HttpAnswer {
+            status,
+            body: body.to_string(),
+        }
+    } else {
+        HttpAnswer {
+            status: None,
+            body: text.to_string(),
+        }
+    }
+}
+
+async fn http(
+    cluster: &Cluster,
+    from: &HttpFrom,
+    url: &str,
+    status: Option<u16>,
+    body_contains: Option<&str>,
+) -> CheckResult {
+    let origin = match origin(cluster, from) {
+        Ok(o) => o,
+        Err(why) => return CheckResult::fail_with(why),
+    };
+    let mut args = vec!["-s".to_string(), "-S".to_string()];
+    if status.is_some() {
+        args.push("-i".into());
+    }
+    if url.starts_with("https://") {
+        args.push("-k".into());
+    }
+    args.push(url.to_string());
+    let (out, buf) = Output::buffer();
+    let code = tokio::time::timeout(
+        HTTP_TIMEOUT,
+        crate::runtime::pod_shell::curl(cluster, &origin, &args, &out),
+    )
+    .await;
+    let who = origin.label();
+    let code = match code {
+        Ok(c) => c,
+        Err(_) => {
+            return CheckResult::fail(
+                format!(
+                    "{who}에서 보낸 {url} 요청에 {}초 동안 응답이 없습니다",
+                    HTTP_TIMEOUT.as_secs()
+                ),
+                format!(
+                    "a request from {who} to {url} got no answer within {} seconds",
+                    HTTP_TIMEOUT.as_secs()
+                ),
+            )
+        }
+    };
+    if code != 0 {
+        let err = buf.stderr().trim().to_string();
+        return CheckResult::fail(
+            format!("{who}에서 {url} 요청이 실패했습니다: {err}"),
+            format!("a request from {who} to {url} failed: {err}"),
+        );
+    }
+    let answer = parse_curl_output(&buf.stdout());
+    if let Some(want) = status {
+        if answer.status != Some(want) {
+            let got = answer.status.map_or("?".to_string(), |s| s.to_string());
+            return CheckResult::fail(
+                format!("{who}에서 {url} 요청의 상태 코드는 {got}입니다 ({want}이어야 합니다)"),
+                format!("a request from {who} to {url} got status {got}, expected {want}"),
+            );
+        }
+    }
+    if let Some(needle) = body_contains {
+        if !answer.body.contains(needle) {
+            let shown: String = answer.body.trim().chars().take(120).collect();
+            return CheckResult::fail(
+                format!("{who}에서 {url} 요청의 응답에 {needle}이(가) 없습니다 (받은 응답: {shown})"),
+                format!("the answer from {url} (asked from {who}) does not contain {needle}; it was: {shown}"),
+            );
+        }
+    }
+    let body: String = answer.body.trim().chars().take(120).collect();
+    CheckResult::pass(
+        format!("{who}에서 {url} 요청 성공: {body}"),
+        format!("{url} answered {who}: {body}"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::format::parse;
+    use crate::runtime::store::Key;
+    use k8s_openapi::api::apps::v1::DeploymentStatus;
+    use k8s_openapi::api::core::v1::{
+        EndpointAddress, EndpointSubset, LoadBalancerIngress, LoadBalancerStatus, PodCondition, PodStatus, Service,
+        ServicePort, ServiceSpec, ServiceStatus,
+    };
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    /// Decode the checks of a one-step lesson written inline.
+    fn checks(yaml: &str) -> Vec<Check> {
+        let text = format!(
+            "format_version: 1\nid: t\nslug: t\ntitle: {{en: T}}\nsteps:\n- id: s\n  title: {{en: S}}\n  checks:\n{}",
+            yaml.lines().map(|l| format!("  {l}\n")).collect::<String>()
+        );
+        parse("t.yaml", &text)
+            .unwrap()
+            .steps
+            .remove(0)
+            .checks
+            .into_iter()
+            .map(|c| c.0)
+            .collect()
+    }
+
+    fn one(yaml: &str) -> Check {
+        checks(yaml).remove(0)
+    }
+
+    fn meta(name: &str, labels: &[(&str, &str)]) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.into()),
+            namespace: Some("default".into()),
+            labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            ..Default::default()
+        }
+    }
+
+    fn service(name: &str, selector: &[(&str, &str)], ty: &str) -> Object {
+        Object::Service(Service {
+            metadata: meta(name, &[]),
+            spec: Some(ServiceSpec {
+                selector: Some(selector.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+                ports: Some(vec![ServicePort {
+                    port: 80,
+                    ..Default::default()
+                }]),
+                type_: Some(ty.into()),
+                ..Default::default()
+            }),
+            status: None,
+        })
+    }
+
+    fn pod(name: &str, labels: &[(&str, &str)], ready: bool) -> Object {
+        Object::Pod(Pod {
+            metadata: meta(name, labels),
+            spec: None,
+            status: Some(PodStatus {
+                phase: Some(if ready { "Running" } else { "Pending" }.into()),
+                pod_ip: Some("10.244.1.5".into()),
+                conditions: Some(vec![PodCondition {
+                    type_: "Ready".into(),
+                    status: if ready { "True" } else { "False" }.into(),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+        })
+    }
+
+    /// Put (or replace) the Endpoints object with `n` ready addresses, as the endpoints
+    /// controller would.
+    fn set_endpoints(cluster: &Cluster, name: &str, n: u8) {
+        let ep = Endpoints {
+            metadata: meta(name, &[]),
+            subsets: Some(vec![EndpointSubset {
+                addresses: Some(
+                    (0..n)
+                        .map(|i| EndpointAddress {
+                            ip: format!("10.244.1.{i}"),
+                            ..Default::default()
+                        })
+                        .collect(),
+                ),
+                ..Default::default()
+            }]),
+        };
+        let key = Key::new(Kind::Endpoints, "default", name);
+        if cluster.store().get(&key).is_some() {
+            cluster
+                .store()
+                .update(&key, |o| *o = Object::Endpoints(ep.clone()))
+                .unwrap();
+        } else {
+            cluster.create(Object::Endpoints(ep)).unwrap();
+        }
+    }
+
+    async fn lab(block: u8) -> Cluster {
+        Cluster::start(crate::lessons::test_config(block)).await.unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn object_exists_and_absent() {
+        let cluster = lab(61).await;
+        let exists = one("- object_exists: {kind: svc, name: hello}");
+        let absent = one("- object_absent: {kind: Service, name: hello}");
+        let r = evaluate(&exists, &cluster, &[]).await;
+        assert!(!r.passed);
+        assert_eq!(r.reason.en, "there is no Service named hello yet");
+        assert!(evaluate(&absent, &cluster, &[]).await.passed);
+        cluster
+            .create(service("hello", &[("app", "hello")], "ClusterIP"))
+            .unwrap();
+        assert!(evaluate(&exists, &cluster, &[]).await.passed);
+        let r = evaluate(&absent, &cluster, &[]).await;
+        assert!(!r.passed);
+        assert_eq!(r.reason.en, "the Service hello still exists");
+        let in_ns = one("- object_exists: {kind: svc, name: kube-dns, namespace: kube-system}");
+        assert!(evaluate(&in_ns, &cluster, &[]).await.passed);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ready_endpoints_explains_a_selector_that_matches_nothing() {
+        let cluster = lab(62).await;
+        let check = one("- ready_endpoints: {service: hello, count: 3}");
+        assert_eq!(
+            evaluate(&check, &cluster, &[]).await.reason.en,
+            "there is no Service named hello yet"
+        );
+        cluster
+            .create(service("hello", &[("app", "helo")], "ClusterIP"))
+            .unwrap();
+        for i in 0..3 {
+            cluster
+                .create(pod(&format!("backend-{i}"), &[("app", "hello")], true))
+                .unwrap();
+        }
+        let r = evaluate(&check, &cluster, &[]).await;
+        assert!(!r.passed);
+        assert_eq!(
+            r.reason.en,
+            "the Service hello has 0 ready endpoints, expected 3: its selector app=helo matches no pod"
+        );
+        assert!(r.reason.ko.contains("app=helo"));
+
+        cluster
+            .store()
+            .update(&Key::new(Kind::Service, "default", "hello"), |o| {
+                *o = service("hello", &[("app", "hello")], "ClusterIP")
+            })
+            .unwrap();
+        cluster
+            .store()
+            .update(&Key::new(Kind::Pod, "default", "backend-2"), |o| {
+                *o = pod("backend-2", &[("app", "hello")], false)
+            })
+            .unwrap();
+        set_endpoints(&cluster, "hello", 2);
+        let r = evaluate(&check, &cluster, &[]).await;
+        assert_eq!(
+            r.reason.en,
+            "the Service hello has 2 ready endpoints, expected 3: 3 pods match its selector app=hello, 2 of them Ready"
+        );
+
+        set_endpoints(&cluster, "hello", 3);
+        let r = evaluate(&check, &cluster, &[]).await;
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.reason.en, "the Service hello has 3 ready endpoints");
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn deployment_ready_counts_ready_replicas() {
+        let cluster = lab(63).await;
+        let check = one("- deployment_ready: {name: backend}");
+        assert!(!evaluate(&check, &cluster, &[]).await.passed);
+        let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: hello}}\n  template:\n    metadata: {labels: {app: hello}}\n    spec: {containers: [{name: hello, image: 'gcr.io/google-samples/hello-go-gke:1.0'}]}\n";
+        for obj in crate::runtime::manifest::decode_manifests(manifest, "t") {
+            cluster.create(obj.unwrap()).unwrap();
+        }
+        let key = Key::new(Kind::Deployment, "default", "backend");
+        let set_ready = |n: i32| {
+            cluster
+                .store()
+                .update(&key, |o| {
+                    if let Object::Deployment(d) = o {
+                        d.status = Some(DeploymentStatus {
+                            ready_replicas: Some(n),
+                            updated_replicas: Some(3),
+                            replicas: Some(3),
+                            observed_generation: Some(1),
+                            ..Default::default()
+                        });
+                    }
+                })
+                .unwrap();
+        };
+        set_ready(1);
+        let r = evaluate(&check, &cluster, &[]).await;
+        assert!(!r.passed);
+        assert_eq!(r.reason.en, "the Deployment backend has 1 of 3 pods ready");
+        set_ready(3);
+        assert!(evaluate(&check, &cluster, &[]).await.passed);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn loadbalancer_address_waits_for_ingress() {
+        let cluster = lab(64).await;
+        let check = one("- loadbalancer_address: {service: frontend}");
+        cluster
+            .create(service("frontend", &[("tier", "frontend")], "ClusterIP"))
+            .unwrap();
+        assert_eq!(
+            evaluate(&check, &cluster, &[]).await.reason.en,
+            "the Service frontend is of type ClusterIP, not LoadBalancer"
+        );
+        let key = Key::new(Kind::Service, "default", "frontend");
+        cluster
+            .store()
+            .update(&key, |o| {
+                *o = service("frontend", &[("tier", "frontend")], "LoadBalancer")
+            })
+            .unwrap();
+        assert_eq!(
+            evaluate(&check, &cluster, &[]).await.reason.en,
+            "the Service frontend is still <pending>: no external address yet"
+        );
+        cluster
+            .store()
+            .update(&key, |o| {
+                if let Object::Service(s) = o {
+                    s.status = Some(ServiceStatus {
+                        load_balancer: Some(LoadBalancerStatus {
+                            ingress: Some(vec![LoadBalancerIngress {
+                                ip: Some("127.0.1.1".into()),
+                                ..Default::default()
+                            }]),
+                        }),
+                        ..Default::default()
+                    });
+                }
+            })
+            .unwrap();
+        let r = evaluate(&check, &cluster, &[]).await;
+        assert!(r.passed);
+        assert!(r.reason.en.contains("127.0.1.1"));
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn field_equals_reads_jsonpath_and_placeholders() {
+        let cluster = lab(65).await;
+        cluster
+            .create(service("frontend", &[("tier", "frontend")], "LoadBalancer"))
+            .unwrap();
+        let ok = one("- field_equals: {kind: svc, name: frontend, jsonpath: '{.spec.type}', value: LoadBalancer}");
+        assert!(evaluate(&ok, &cluster, &[]).await.passed);
+        let port = one("- field_equals: {kind: svc, name: frontend, jsonpath: '{.spec.ports[0].port}', value: 80}");
+        assert!(evaluate(&port, &cluster, &[]).await.passed);
+        let wrong = one("- field_equals: {kind: svc, name: frontend, jsonpath: .spec.type, value: NodePort}");
+        assert_eq!(
+            evaluate(&wrong, &cluster, &[]).await.reason.en,
+            "Service frontend has .spec.type = LoadBalancer, expected NodePort"
+        );
+        let live = one("- field_equals: {kind: svc, name: kubernetes, jsonpath: .spec.clusterIP, value: '{{svc:kubernetes:cluster_ip}}'}");
+        assert!(evaluate(&live, &cluster, &[]).await.passed);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn command_ran_searches_history() {
+        let cluster = lab(66).await;
+        let check = one("- command_ran: {pattern: '^kubectl get (svc|services?) frontend .*--watch'}");
+        let r = evaluate(&check, &cluster, &["kubectl get pods".into()]).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains("no command in the history matches"));
+        let history = vec!["kubectl get svc frontend --watch".to_string(), "ls".into()];
+        let r = evaluate(&check, &cluster, &history).await;
+        assert!(r.passed);
+        assert_eq!(r.reason.en, "you ran: kubectl get svc frontend --watch");
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn http_explains_where_it_could_not_start() {
+        let cluster = lab(67).await;
+        let from_pod = one("- http: {from: 'pod:frontend', url: 'http://hello', body_contains: Hello}");
+        assert_eq!(
+            evaluate(&from_pod, &cluster, &[]).await.reason.en,
+            "there is no pod whose name starts with frontend"
+        );
+        cluster
+            .create(pod("frontend-abc", &[("tier", "frontend")], false))
+            .unwrap();
+        assert_eq!(
+            evaluate(&from_pod, &cluster, &[]).await.reason.en,
+            "the pod frontend-abc is not running yet"
+        );
+        let to_pending = one("- http: {url: 'http://{{svc:frontend:external_ip}}'}");
+        cluster
+            .create(service("frontend", &[("tier", "frontend")], "LoadBalancer"))
+            .unwrap();
+        let r = evaluate(&to_pending, &cluster, &[]).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains("no external address yet"), "{r:?}");
+        cluster.shutdown();
+    }
+
+    /// The UI runs checks on spawned tasks: the futures must be `Send`.
+    #[allow(dead_code)]
+    fn futures_are_send(check: &Check, step: &Step, cluster: &Cluster, history: &[String]) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(evaluate(check, cluster, history));
+        is_send(evaluate_step(step, cluster, history));
+    }
+
+    #[test]
+    fn curl_output_is_split_into_status_and_body() {
+        let a = parse_curl_output("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"message\":\"Hello\"}");
+        assert_eq!(
+            a,
+            HttpAnswer {
+                status: Some(200),
+                body: "{\"message\":\"Hello\"}".into()
+            }
+        );
+        let b = parse_curl_output("{\"message\":\"Hello\"}\n");
+        assert_eq!(b.status, None);
+        assert!(b.body.contains("Hello"));
+        let c = parse_curl_output("HTTP/1.1 404 Not Found\n\nnope");
+        assert_eq!(
+            c,
+            HttpAnswer {
+                status: Some(404),
+                body: "nope".into()
+            }
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_step_passes_when_all_checks_pass() {
+        let cluster = lab(68).await;
+        let text = "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  checks:\n  - object_exists: {kind: svc, name: kubernetes}\n  - command_ran: {pattern: curl}\n";
+        let step = parse("t.yaml", text).unwrap().steps.remove(0);
+        let r = evaluate_step(&step, &cluster, &[]).await;
+        assert!(!r.passed());
+        assert_eq!(r.results.len(), 2);
+        assert!(r.results[0].passed);
+        assert!(r.first_failure().unwrap().en.contains("not run"));
+        assert!(evaluate_step(&step, &cluster, &["curl x".into()]).await.passed());
+        cluster.shutdown();
+    }
+}

@@ -1,0 +1,226 @@
+//! [`LessonRun`]: one learner going through one lesson — the lesson, their saved progress and
+//! the latest verdict on the step they are on.
+//!
+//! The UI and `k8s-lab shell` both need the same loop: after every command and every cluster
+//! change, re-check the current step, remember when it passes, save progress, move between
+//! steps, open hints. Keeping that here (not in the UI) means the TUI, the stdin shell and the
+//! tests share one behaviour, and the UI only turns a [`LessonRun`] into what it draws.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::checks::{evaluate_step, StepResult};
+use super::format::{Lang, Step};
+use super::placeholders;
+use super::progress::Progress;
+use super::Lesson;
+use crate::runtime::Cluster;
+
+/// A lesson in progress.
+#[derive(Debug, Clone)]
+pub struct LessonRun {
+    lesson: Lesson,
+    progress: Progress,
+    /// Where progress is saved; `None` keeps it in memory (tests, `--no-save`).
+    path: Option<PathBuf>,
+    /// The latest verdict on the current step (`None` until the first refresh).
+    result: Option<StepResult>,
+}
+
+impl LessonRun {
+    /// Start or resume `lesson`, with progress saved at `path` (see
+    /// [`Lesson::default_progress_path`]).
+    pub fn open(lesson: Lesson, path: Option<PathBuf>) -> io::Result<LessonRun> {
+        let progress = match &path {
+            Some(p) => Progress::load(p, lesson.id())?,
+            None => Progress::new(lesson.id()),
+        };
+        Ok(LessonRun {
+            lesson,
+            progress,
+            path,
+            result: None,
+        })
+    }
+
+    pub fn lesson(&self) -> &Lesson {
+        &self.lesson
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Index of the current step.
+    pub fn current(&self) -> usize {
+        self.progress.current_index(&self.lesson)
+    }
+
+    pub fn current_step(&self) -> &Step {
+        &self.lesson.steps()[self.current()]
+    }
+
+    /// The latest verdict on the current step.
+    pub fn result(&self) -> Option<&StepResult> {
+        self.result.as_ref()
+    }
+
+    /// True when the step at `index` has passed (now or in an earlier session).
+    pub fn is_done(&self, index: usize) -> bool {
+        self.lesson
+            .steps()
+            .get(index)
+            .is_some_and(|s| self.progress.is_done(&s.id.0))
+    }
+
+    /// True when every step is done.
+    pub fn finished(&self) -> bool {
+        self.progress.finished(&self.lesson)
+    }
+
+    /// Re-check the current step. When it passes for the first time it is marked done and
+    /// progress is saved; the learner stays on it until they move on. Returns true if anything
+    /// shown changed (verdict or done marks).
+    pub async fn refresh(&mut self, cluster: &Cluster, history: &[String]) -> io::Result<bool> {
+        let step = self.current_step().clone();
+        let result = evaluate_step(&step, cluster, history).await;
+        let mut changed = self.result.as_ref() != Some(&result);
+        if result.passed() && self.progress.done.insert(step.id.0.clone()) {
+            changed = true;
+            self.save()?;
+        }
+        self.result = Some(result);
+        Ok(changed)
+    }
+
+    /// Go to the next step. Returns false at the last step.
+    pub fn next_step(&mut self) -> io::Result<bool> {
+        self.go(self.current() + 1)
+    }
+
+    /// Go back one step. Returns false at the first step.
+    pub fn prev_step(&mut self) -> io::Result<bool> {
+        match self.current().checked_sub(1) {
+            Some(i) => self.go(i),
+            None => Ok(false),
+        }
+    }
+
+    fn go(&mut self, index: usize) -> io::Result<bool> {
+        if index >= self.lesson.steps().len() || index == self.current() {
+            return Ok(false);
+        }
+        self.progress.go_to(&self.lesson, index);
+        self.result = None;
+        self.save()?;
+        Ok(true)
+    }
+
+    /// Open the next hint tier of the current step; returns how many are open.
+    pub fn reveal_hint(&mut self) -> io::Result<usize> {
+        let step = self.current_step();
+        let (id, available) = (step.id.0.clone(), step.hints.len());
+        let n = self.progress.reveal_hint(&id, available);
+        self.save()?;
+        Ok(n)
+    }
+
+    /// The open hints of the current step, in `lang`, placeholders filled.
+    pub fn hints(&self, lang: Lang, cluster: &Cluster) -> Vec<String> {
+        let step = self.current_step();
+        let shown = self.progress.hints_shown(&step.id.0);
+        step.hints
+            .iter()
+            .take(shown)
+            .map(|h| placeholders::render_or(h.get(lang), cluster, "<pending>"))
+            .collect()
+    }
+
+    /// One line for the status area: what passed, or the first thing still missing.
+    pub fn status(&self, lang: Lang) -> Option<String> {
+        let r = self.result.as_ref()?;
+        Some(match r.first_failure() {
+            Some(why) => why.get(lang).to_string(),
+            None => match lang {
+                Lang::Ko => "✔ 이 단계를 마쳤습니다".to_string(),
+                Lang::En => "✔ This step is done".to_string(),
+            },
+        })
+    }
+
+    fn save(&self) -> io::Result<()> {
+        match &self.path {
+            Some(p) => self.progress.save(p),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::{find, test_config};
+
+    #[tokio::test(start_paused = true)]
+    async fn passing_a_step_marks_it_done_and_saves() {
+        let dir = std::env::temp_dir().join(format!("k8s-lab-run-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = Progress::path_in(&dir, "lesson5");
+        let lesson = find("lesson5").unwrap();
+        let cluster = Cluster::start(test_config(75)).await.unwrap();
+        let mut run = LessonRun::open(lesson.clone(), Some(path.clone())).unwrap();
+        assert_eq!(run.current(), 0);
+        assert!(run.status(Lang::En).is_none());
+
+        // Step 2 only needs the describe command in the history.
+        assert!(run.next_step().unwrap());
+        assert_eq!(run.current_step().id.0, "inspect-backend");
+        assert!(run.refresh(&cluster, &[]).await.unwrap());
+        assert!(!run.is_done(1));
+        assert!(run.status(Lang::En).unwrap().contains("not run this step's command"));
+        assert!(
+            !run.refresh(&cluster, &[]).await.unwrap(),
+            "same verdict, nothing changed"
+        );
+        let history = vec!["kubectl describe deployment backend".to_string()];
+        assert!(run.refresh(&cluster, &history).await.unwrap());
+        assert!(run.is_done(1));
+        assert_eq!(run.current(), 1, "the learner stays until they move on");
+        assert_eq!(run.status(Lang::Ko).unwrap(), "✔ 이 단계를 마쳤습니다");
+
+        assert_eq!(run.reveal_hint().unwrap(), 1);
+        assert_eq!(
+            run.hints(Lang::En, &cluster),
+            ["`kubectl describe` takes a resource type and a name."]
+        );
+
+        // A new session resumes where the learner was, with the step done and the hint open.
+        let again = LessonRun::open(lesson, Some(path)).unwrap();
+        assert_eq!(again.current(), 1);
+        assert!(again.is_done(1) && !again.is_done(0));
+        assert_eq!(again.progress().hints_shown("inspect-backend"), 1);
+        cluster.shutdown();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[allow(dead_code)]
+    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, history: &[String]) {
+        fn is_send<T: Send>(_: T) {}
+        is_send(run.refresh(cluster, history));
+    }
+
+    #[test]
+    fn moving_stops_at_the_ends() {
+        let mut run = LessonRun::open(find("lesson5").unwrap(), None).unwrap();
+        assert!(!run.prev_step().unwrap());
+        let last = run.lesson().steps().len() - 1;
+        for _ in 0..last {
+            assert!(run.next_step().unwrap());
+        }
+        assert_eq!(run.current(), last);
+        assert!(!run.next_step().unwrap());
+        assert!(run.prev_step().unwrap());
+        assert_eq!(run.current(), last - 1);
+        assert!(!run.finished());
+    }
+}
