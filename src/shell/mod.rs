@@ -1,7 +1,28 @@
 //! The learner's command line: sh-like parsing (quotes, `;`, `&&`, `||`, `|`, `$(…)`, `$VAR`,
 //! heredocs) and builtins, dispatching `kubectl` to [`crate::kubectl`].
+//!
+//! - [`parse`] turns text into an [`ast::Script`] (pure, no I/O);
+//! - [`expand`] turns words into arguments when a command runs;
+//! - [`exec`] runs the tree: pipelines, `&&`/`||`, redirections;
+//! - [`builtins`] is the table of commands (`kubectl`, `curl`, `grep`, `timeout` …);
+//! - [`repl`] reads lines from stdin for `k8s-lab shell`.
 
+pub mod arith;
+pub mod ast;
+pub mod attach;
+pub mod builtins;
+pub mod exec;
+pub mod expand;
+pub mod glob;
 pub mod io;
+pub mod line_editor;
+pub mod parse;
+pub mod repl;
+
+#[cfg(test)]
+mod malformed_tests;
+#[cfg(test)]
+mod tests;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +37,17 @@ pub struct Session {
     pub vars: BTreeMap<String, String>,
     pub history: Vec<String>,
     pub last_status: i32,
+    /// The current directory inside the workspace, as the learner sees it (`/` is the root).
+    pub cwd: String,
+    /// Set by `exit`: the shell should end with this status.
+    pub exit: Option<i32>,
+    /// Set while the command line is attached to a pod (`kubectl run -it`, `kubectl exec -it
+    /// … -- sh`): commands then run inside that pod until `exit`.
+    pub attached: Option<attach::Attached>,
+    /// Status of the last `$(…)` in the command being expanded (`A=$(false)` returns 1).
+    subst_status: Option<i32>,
+    /// An expansion error (`${A:?}`) abandons the rest of the line, as in interactive bash.
+    abort: bool,
 }
 
 impl Session {
@@ -26,20 +58,131 @@ impl Session {
             vars: BTreeMap::new(),
             history: Vec::new(),
             last_status: 0,
+            cwd: "/".into(),
+            exit: None,
+            attached: None,
+            subst_status: None,
+            abort: false,
         }
     }
 
     /// Run one command line (which may span several lines for a heredoc). Returns its exit
     /// status. Dropping the future cancels the command (Ctrl+C).
     pub async fn run_line(&mut self, line: &str, out: &Output) -> i32 {
-        let _ = (line, out);
-        0
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        if !line.trim().is_empty() {
+            self.history.push(line.to_string());
+        }
+        let parsed = match parse::parse(line, parse::Mode::Final) {
+            Ok(p) => p,
+            Err(e) => {
+                for m in e.messages() {
+                    out.err_line(&m);
+                }
+                self.last_status = 2;
+                return 2;
+            }
+        };
+        for w in &parsed.warnings {
+            out.err_line(w);
+        }
+        if parsed.script.items.is_empty() {
+            return self.last_status;
+        }
+        self.abort = false;
+        let status = self.exec_script(&parsed.script, None, out).await;
+        self.abort = false;
+        self.last_status = status;
+        status
     }
 
     /// True when `text` is not a complete command yet: an open quote, a trailing `\`, or a
     /// heredoc whose terminator has not been seen. The reader then asks for more lines.
     pub fn needs_more(text: &str) -> bool {
-        let _ = text;
-        false
+        parse::needs_more(text)
+    }
+
+    /// A subshell: a copy of this shell whose changes (variables, `cd`, `exit`) are thrown away.
+    fn fork(&self) -> Session {
+        Session {
+            cluster: self.cluster.clone(),
+            workspace: self.workspace.clone(),
+            vars: self.vars.clone(),
+            history: self.history.clone(),
+            last_status: self.last_status,
+            cwd: self.cwd.clone(),
+            exit: None,
+            attached: self.attached.clone(),
+            subst_status: None,
+            abort: false,
+        }
+    }
+
+    /// Run `script` as `$(…)` does: in a copy of the shell, collecting its stdout.
+    pub(crate) async fn capture(&mut self, script: &ast::Script, out: &Output) -> (String, i32) {
+        let (o, cap) = exec::capture_stdout(out);
+        let status = self.fork().exec_script(script, None, &o).await;
+        self.last_status = status;
+        (cap.take(), status)
+    }
+
+    /// A path as typed, made absolute against the current directory (still workspace-relative).
+    pub fn path(&self, typed: &str) -> String {
+        if typed.starts_with('/') {
+            typed.to_string()
+        } else {
+            format!("{}/{typed}", self.cwd.trim_end_matches('/'))
+        }
+    }
+
+    /// Read a workspace file, relative to the current directory.
+    pub fn read_file(&self, typed: &str) -> Result<String, String> {
+        let p = self
+            .workspace
+            .resolve(&self.path(typed))
+            .ok_or_else(|| "Permission denied".to_string())?;
+        if p.is_dir() {
+            return Err("Is a directory".into());
+        }
+        std::fs::read(&p)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| io_message(&e))
+    }
+
+    /// Write a workspace file atomically, relative to the current directory.
+    pub fn write_file(&self, typed: &str, data: &[u8]) -> Result<(), String> {
+        self.check_writable(typed)?;
+        self.workspace
+            .write(&self.path(typed), data)
+            .map_err(|e| io_message(&e))
+    }
+
+    fn check_writable(&self, typed: &str) -> Result<(), String> {
+        let p = self
+            .workspace
+            .resolve(&self.path(typed))
+            .ok_or_else(|| "Permission denied".to_string())?;
+        if p.is_dir() || p == self.workspace.root() {
+            return Err("Is a directory".into());
+        }
+        Ok(())
+    }
+}
+
+/// An I/O error in coreutils' words ("No such file or directory"), without "(os error 2)".
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "No such file or directory".into(),
+        PermissionDenied => "Permission denied".into(),
+        IsADirectory => "Is a directory".into(),
+        NotADirectory => "Not a directory".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
     }
 }

@@ -1,0 +1,302 @@
+//! `k8s-lab shell`: the lab's command line without the TUI, reading stdin.
+//!
+//! On a terminal it prints a `$ ` prompt (and `> ` while a command is incomplete) and edits the
+//! line with [`super::line_editor`] (arrows, history, Tab). With piped input — scripts,
+//! tests, screen readers — it prints only what the commands print. Output is written as it
+//! arrives, so `kubectl get … --watch` streams. Ctrl+C cancels the running command by dropping
+//! its future and the shell carries on; end of input ends the shell with the last status.
+
+use std::io::{IsTerminal, Write};
+
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
+
+use super::io::{Chunk, Output, Stream};
+use super::line_editor::{self, Outcome};
+use super::Session;
+
+/// Write one chunk to the process's stdout or stderr.
+fn write_chunk(chunk: Chunk, tty: bool) {
+    match chunk {
+        Chunk::Text(Stream::Out, s) => {
+            let mut o = std::io::stdout().lock();
+            let _ = o.write_all(s.as_bytes());
+            let _ = o.flush();
+        }
+        Chunk::Text(Stream::Err, s) => {
+            let mut e = std::io::stderr().lock();
+            let _ = e.write_all(s.as_bytes());
+            let _ = e.flush();
+        }
+        Chunk::Clear => {
+            if tty {
+                let mut o = std::io::stdout().lock();
+                let _ = o.write_all(b"\x1b[2J\x1b[H");
+                let _ = o.flush();
+            }
+        }
+    }
+}
+
+/// Read commands from stdin until EOF or `exit`; returns the shell's exit status.
+pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
+    let tty = std::io::stdin().is_terminal();
+    let sink = move |c| write_chunk(c, tty);
+    if tty {
+        run_source(session, Terminal, true, sink).await
+    } else {
+        run_lines(session, BufReader::new(tokio::io::stdin()), false, sink).await
+    }
+}
+
+/// The loop behind [`run_stdin`], over any line source and output sink (tests drive it with a
+/// byte slice). With `tty`, prompts are written to the sink's stdout.
+pub async fn run_lines<R, F>(session: &mut Session, reader: R, tty: bool, sink: F) -> anyhow::Result<i32>
+where
+    R: AsyncBufRead + Unpin,
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
+    let echo: Option<Box<dyn Fn(Chunk) + Send + Sync>> = if tty { Some(Box::new(sink.clone())) } else { None };
+    run_source(
+        session,
+        Piped {
+            reader,
+            buf: Vec::new(),
+            echo,
+        },
+        tty,
+        sink,
+    )
+    .await
+}
+
+/// One line of input, or why there is none.
+enum Input {
+    Line(String),
+    Interrupted,
+    Eof,
+}
+
+/// Where command lines come from: a pipe or file, or the terminal with line editing.
+trait Source {
+    /// The next line; the source shows `prompt` if it shows prompts at all.
+    async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input>;
+}
+
+struct Piped<R> {
+    reader: R,
+    /// Bytes of the line being read (kept if the read is interrupted).
+    buf: Vec<u8>,
+    echo: Option<Box<dyn Fn(Chunk) + Send + Sync>>,
+}
+
+impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
+    async fn next(&mut self, prompt: &str, _history: &[String]) -> std::io::Result<Input> {
+        if let Some(echo) = &self.echo {
+            echo(Chunk::Text(Stream::Out, prompt.to_string()));
+        }
+        tokio::select! {
+            n = self.reader.read_until(b'\n', &mut self.buf) => {
+                if n? == 0 && self.buf.is_empty() {
+                    return Ok(Input::Eof);
+                }
+                // Bytes that are not UTF-8 become U+FFFD instead of ending the shell.
+                let mut line = String::from_utf8_lossy(&self.buf).into_owned();
+                self.buf.clear();
+                if line.ends_with('\n') {
+                    line.pop();
+                }
+                Ok(Input::Line(line))
+            }
+            _ = tokio::signal::ctrl_c() => {
+                self.buf.clear();
+                if let Some(echo) = &self.echo {
+                    echo(Chunk::Text(Stream::Out, "\n".into()));
+                }
+                Ok(Input::Interrupted)
+            }
+        }
+    }
+}
+
+struct Terminal;
+
+impl Source for Terminal {
+    async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input> {
+        Ok(match line_editor::read_line(prompt, history).await? {
+            Outcome::Submit(l) => Input::Line(l),
+            Outcome::Interrupted => Input::Interrupted,
+            _ => Input::Eof,
+        })
+    }
+}
+
+async fn run_source<S, F>(session: &mut Session, mut source: S, tty: bool, sink: F) -> anyhow::Result<i32>
+where
+    S: Source,
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
+    let mut text = String::new();
+    loop {
+        let prompt = if text.is_empty() {
+            session.prompt()
+        } else {
+            "> ".to_string()
+        };
+        let line = match source.next(&prompt, &session.history).await? {
+            Input::Line(l) => l,
+            Input::Interrupted => {
+                // Like bash: forget the half-typed command and prompt again.
+                text.clear();
+                session.last_status = 130;
+                continue;
+            }
+            Input::Eof => {
+                if !text.is_empty() {
+                    // The input ended inside a quote or heredoc: let the parser say so.
+                    run_one(session, &text, tty, sink.clone()).await;
+                }
+                if tty {
+                    sink(Chunk::Text(Stream::Out, "exit\n".into()));
+                }
+                return Ok(session.exit.unwrap_or(session.last_status));
+            }
+        };
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&line);
+        if Session::needs_more(&text) {
+            continue;
+        }
+        let command = std::mem::take(&mut text);
+        run_one(session, &command, tty, sink.clone()).await;
+        if let Some(status) = session.exit {
+            return Ok(status);
+        }
+    }
+}
+
+/// Run one command line, streaming its output; Ctrl+C cancels it.
+async fn run_one<F>(session: &mut Session, command: &str, tty: bool, sink: F) -> i32
+where
+    F: Fn(Chunk) + Clone + Send + Sync + 'static,
+{
+    let (out, mut rx) = Output::channel();
+    let interrupted = {
+        let run = session.run_line(command, &out);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                biased;
+                Some(chunk) = rx.recv() => sink(chunk),
+                _ = &mut run => break false,
+                _ = tokio::signal::ctrl_c() => break true,
+            }
+        }
+    };
+    // The command's future is gone; print whatever it wrote before it ended.
+    drop(out);
+    while let Ok(chunk) = rx.try_recv() {
+        sink(chunk);
+    }
+    if interrupted {
+        if tty {
+            sink(Chunk::Text(Stream::Out, "\n".into()));
+        }
+        session.last_status = 130;
+    }
+    session.last_status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shell::tests::session;
+    use std::sync::{Arc, Mutex};
+
+    async fn feed(input: &str, tty: bool) -> (i32, String) {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(String::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push_str(&t);
+            }
+        };
+        let status = run_lines(&mut s, input.as_bytes(), tty, sink).await.unwrap();
+        let text = seen.lock().unwrap().clone();
+        (status, text)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn piped_input_prints_only_output() {
+        assert_eq!(
+            feed("echo a\nN=y\ncat <<EOF\nx $N\nEOF\n", false).await,
+            (0, "a\nx y\n".into())
+        );
+        assert_eq!(
+            feed("echo 'multi\nline'\nfalse\n", false).await,
+            (1, "multi\nline\n".into())
+        );
+        assert_eq!(feed("echo a \\\n  b | wc -w\n", false).await, (0, "2\n".into()));
+        assert_eq!(feed("echo a |\n grep a\n", false).await, (0, "a\n".into()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn invalid_utf8_and_a_missing_final_newline_are_fine() {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(String::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push_str(&t);
+            }
+        };
+        let input: &[u8] = b"echo \xff\xfe ok\necho last";
+        assert_eq!(run_lines(&mut s, input, false, sink).await.unwrap(), 0);
+        assert_eq!(*seen.lock().unwrap(), "\u{fffd}\u{fffd} ok\nlast\n");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn exit_ends_the_loop_with_its_status() {
+        assert_eq!(feed("echo a\nexit 3\necho never\n", false).await, (3, "a\n".into()));
+        assert_eq!(feed("false\n", false).await, (1, String::new()));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn input_ending_inside_a_quote_is_a_syntax_error() {
+        let (status, text) = feed("echo ok\necho 'open\n", false).await;
+        assert_eq!(status, 2);
+        assert_eq!(
+            text,
+            "ok\nsh: unexpected EOF while looking for matching '''\nsh: syntax error: unexpected end of file\n"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn terminal_gets_prompts_and_continuation_prompts() {
+        let (status, text) = feed("echo 'a\nb'\ntrue\n", true).await;
+        assert_eq!(status, 0);
+        assert_eq!(text, "$ > a\nb\n$ $ exit\n");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn output_streams_while_the_command_runs() {
+        let (mut s, _d) = session().await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let w = seen.clone();
+        let sink = move |c: Chunk| {
+            if let Chunk::Text(_, t) = c {
+                w.lock().unwrap().push((tokio::time::Instant::now(), t));
+            }
+        };
+        let t0 = tokio::time::Instant::now();
+        run_lines(&mut s, "echo first; sleep 5; echo second\n".as_bytes(), false, sink)
+            .await
+            .unwrap();
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0], (t0, "first\n".to_string()));
+        assert_eq!(seen[1].0 - t0, std::time::Duration::from_secs(5));
+    }
+}
