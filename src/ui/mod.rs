@@ -46,14 +46,8 @@ use crate::shell::Session;
 
 pub use event_loop::run;
 
-/// The language of every string the UI itself shows (lesson text comes from the lesson).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// Korean: the default, the lessons' first language.
-    #[default]
-    Ko,
-    En,
-}
+/// The language of every string the UI shows: the lessons' own (Korean first).
+pub use crate::lessons::Lang;
 
 /// How the binary configures the UI.
 #[derive(Debug, Clone, Default)]
