@@ -21,7 +21,10 @@ pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
         Some("en") => Ok(Lang::En),
         Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en"),
         None => {
-            let env = std::env::var("LC_ALL").ok().filter(|v| !v.is_empty()).or_else(|| std::env::var("LANG").ok());
+            let env = std::env::var("LC_ALL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .or_else(|| std::env::var("LANG").ok());
             Ok(match env.as_deref() {
                 Some(l) if l.starts_with("en") => Lang::En,
                 _ => Lang::Ko,
@@ -38,18 +41,26 @@ fn find(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Lesson> {
 /// Open `lesson`'s cluster and workspace, run its setup. Setup output goes to `out`.
 async fn open(lesson: &Lesson, out: &Output) -> anyhow::Result<Session> {
     let root = lesson.default_workspace_root();
-    lesson.open_session(lesson.cluster_config(), &root, out).await.map_err(|e| anyhow::anyhow!("{e}"))
+    lesson
+        .open_session(lesson.cluster_config(), &root, out)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// `k8s-lab start LESSON`: the full-screen lab.
 pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
     let lesson = find(lesson, lessons_dir)?;
     let (out, buf) = Output::buffer();
-    let session = open(&lesson, &out).await.with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
+    let session = open(&lesson, &out)
+        .await
+        .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
     let cluster = session.cluster.clone();
     let progress = lesson.default_progress_path();
     let run = LessonRun::open(lesson, Some(progress)).context("reading progress")?;
-    let source = RunSource { run, cluster: cluster.clone() };
+    let source = RunSource {
+        run,
+        cluster: cluster.clone(),
+    };
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang }).await;
     cluster.shutdown();
     result
@@ -62,7 +73,9 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>) -> anyho
         Some(l) => {
             let lesson = find(l, lessons_dir)?;
             let (setup_out, buf) = Output::buffer();
-            let s = open(&lesson, &setup_out).await.with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
+            let s = open(&lesson, &setup_out)
+                .await
+                .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
             drop(out);
             s
         }
@@ -96,7 +109,12 @@ pub fn list(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String>
     for l in &all {
         let run = LessonRun::open(l.clone(), Some(l.default_progress_path()))?;
         let done = (0..l.steps().len()).filter(|i| run.is_done(*i)).count();
-        table.push(vec![l.id().to_string(), l.slug().to_string(), format!("{done}/{}", l.steps().len()), l.title().get(lang).to_string()]);
+        table.push(vec![
+            l.id().to_string(),
+            l.slug().to_string(),
+            format!("{done}/{}", l.steps().len()),
+            l.title().get(lang).to_string(),
+        ]);
     }
     Ok(table.render(false))
 }
@@ -130,20 +148,35 @@ impl LessonSource for RunSource {
                 let here = i == current;
                 StepView {
                     title: step.title.get(lang).to_string(),
-                    markdown: if here { lesson.step_text(step, lang, &self.cluster) } else { String::new() },
+                    markdown: if here {
+                        lesson.step_text(step, lang, &self.cluster)
+                    } else {
+                        String::new()
+                    },
                     done: self.run.is_done(i),
                     check_status: if here { self.run.status(lang) } else { None },
                     hints: if here {
-                        step.hints.iter().map(|h| placeholders::render_or(h.get(lang), &self.cluster, "<pending>")).collect()
+                        step.hints
+                            .iter()
+                            .map(|h| placeholders::render_or(h.get(lang), &self.cluster, "<pending>"))
+                            .collect()
                     } else {
                         Vec::new()
                     },
-                    hints_shown: if here { self.run.progress().hints_shown(&step.id.0) } else { 0 },
+                    hints_shown: if here {
+                        self.run.progress().hints_shown(&step.id.0)
+                    } else {
+                        0
+                    },
                     solution: if here { step.solution.clone() } else { Vec::new() },
                 }
             })
             .collect();
-        LessonView { title: lesson.title().get(lang).to_string(), steps, current }
+        LessonView {
+            title: lesson.title().get(lang).to_string(),
+            steps,
+            current,
+        }
     }
 
     fn refresh<'a>(&'a mut self, cluster: &'a Cluster, history: &'a [String]) -> BoxFuture<'a, bool> {

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "k8s-lab", version, about = "A terminal learning lab for Kubernetes Services, with an embedded cluster")]
+#[command(
+    name = "k8s-lab",
+    version,
+    about = "A terminal learning lab for Kubernetes Services, with an embedded cluster"
+)]
 struct Cli {
     /// A folder of lesson files (an instructor's), searched before the bundled lessons.
     #[arg(long, global = true)]
@@ -45,7 +49,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("k8s-lab: cannot start the runtime: {e}");
