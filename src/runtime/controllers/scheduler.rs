@@ -51,10 +51,22 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     if nodes.is_empty() {
         return;
     }
-    let load = |node: &str| cluster.store().pods_on_node(node);
-    // Fewest pods wins; ties go to a random node among the least loaded.
-    let min = nodes.iter().map(|n| load(n)).min().unwrap_or(0);
-    let candidates: Vec<&String> = nodes.iter().filter(|n| load(n) == min).collect();
+    // Like the default scheduler's topology spreading: fewest pods of the same owner (its
+    // ReplicaSet) first, then fewest pods overall; ties go to a random node among the best.
+    let siblings: Vec<String> = super::controller_of(&obj)
+        .map(|r| cluster.store().list_owned(&r.uid))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.as_pod()?.spec.as_ref()?.node_name.clone())
+        .collect();
+    let score = |node: &str| {
+        (
+            siblings.iter().filter(|n| n.as_str() == node).count(),
+            cluster.store().pods_on_node(node),
+        )
+    };
+    let best = nodes.iter().map(|n| score(n)).min().unwrap_or((0, 0));
+    let candidates: Vec<&String> = nodes.iter().filter(|n| score(n) == best).collect();
     let node = candidates[rand::random_range(0..candidates.len())].clone();
     let now = cluster.clock().now();
     let updated = cluster.store().update(key, |o| {

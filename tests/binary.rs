@@ -1,0 +1,192 @@
+//! The real `k8s-lab` binary: `shell` mode fed on stdin, and the full-screen `start` mode in a
+//! real terminal (tmux), where the `<pending>` → address change must appear on its own and the
+//! address must answer HTTP from outside the lab process.
+//!
+//! Both use lesson 5's own addresses (127.0.1.1, 127.0.2.x), so they run one at a time.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+static LESSON5_ADDRESSES: Mutex<()> = Mutex::new(());
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_k8s-lab")
+}
+
+fn temp_home(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("k8s-lab-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const SEED000: &[&str] = &[
+    "kubectl apply -f https://k8s.io/examples/service/access/backend-deployment.yaml",
+    "kubectl apply -f https://k8s.io/examples/service/access/backend-service.yaml",
+    "kubectl apply -f https://k8s.io/examples/service/access/frontend-deployment.yaml",
+    "kubectl apply -f https://k8s.io/examples/service/access/frontend-service.yaml",
+];
+
+#[test]
+fn shell_mode_reads_commands_from_stdin() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = temp_home("shell");
+    let mut child = Command::new(bin())
+        .args(["shell", "--lesson", "lesson5"])
+        .env("K8S_LAB_HOME", &home)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut script: Vec<String> = SEED000.iter().map(|s| s.to_string()).collect();
+    script.extend([
+        "kubectl rollout status deployment/backend".to_string(),
+        "timeout 10 kubectl get service frontend --watch".to_string(),
+        "export EXTERNAL_IP=$(kubectl get service frontend -o jsonpath='{.status.loadBalancer.ingress[0].ip}')"
+            .to_string(),
+        "curl http://${EXTERNAL_IP}; echo".to_string(),
+        "kubectl get servcies".to_string(),
+    ]);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all((script.join("\n") + "\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("deployment.apps/backend created\nservice/hello created\n"),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("deployment \"backend\" successfully rolled out"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("<pending>"), "{stdout}");
+    assert!(stdout.contains("{\"message\":\"Hello\"}\n"), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("error: the server doesn't have a resource type \"servcies\""),
+        "{stderr}"
+    );
+    // No prompt is printed when stdin is not a terminal, and the last status is the exit code.
+    assert!(!stdout.contains("$ "), "{stdout}");
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(home);
+}
+
+struct Tmux(String);
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(args)
+            .output()
+            .expect("tmux is installed (.ci/run installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", &self.0])
+    }
+    fn type_line(&self, line: &str) {
+        self.cmd(&["send-keys", "-t", &self.0, "-l", line]);
+        self.cmd(&["send-keys", "-t", &self.0, "Enter"]);
+    }
+    fn wait_for(&self, what: &str, limit: Duration, test: impl Fn(&str) -> bool) -> String {
+        let t0 = Instant::now();
+        loop {
+            let s = self.screen();
+            if test(&s) {
+                return s;
+            }
+            assert!(t0.elapsed() < limit, "timed out waiting for {what}; screen:\n{s}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["has-session", "-t", &self.0])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
+    }
+}
+
+fn frontend_row(screen: &str) -> Option<&str> {
+    screen
+        .lines()
+        .find(|l| l.contains("frontend") && l.contains("LoadBalancer"))
+}
+
+fn http_get(addr: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: frontend\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp
+}
+
+#[test]
+fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = temp_home("tui");
+    let tmux = Tmux(format!("k8s-lab-test-{}", std::process::id()));
+    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+
+    // The first frame has the lesson and a live resources pane; typing works at once.
+    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
+        s.contains("Resources") && s.contains("kubernetes")
+    });
+    for line in SEED000 {
+        tmux.type_line(line);
+    }
+    let s = tmux.wait_for("the frontend Service", Duration::from_secs(20), |s| {
+        frontend_row(s).is_some()
+    });
+    assert!(
+        frontend_row(&s).unwrap().contains("<pending>"),
+        "EXTERNAL-IP starts pending:\n{s}"
+    );
+
+    // Nothing more is typed: the row changes by itself when the load balancer is ready.
+    let s = tmux.wait_for("the external IP", Duration::from_secs(30), |s| {
+        frontend_row(s).is_some_and(|r| r.contains("127.0.1.1"))
+    });
+    assert!(s.contains("service/frontend created"), "{s}");
+
+    // The address answers from outside the lab process, through frontend → hello → backend.
+    let t0 = Instant::now();
+    let resp = loop {
+        let r = http_get("127.0.1.1:80");
+        if r.contains("{\"message\":\"Hello\"}") || t0.elapsed() > Duration::from_secs(30) {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
+    assert!(resp.ends_with("{\"message\":\"Hello\"}"), "{resp}");
+
+    // Ctrl+Q quits and the terminal is given back.
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    let _ = std::fs::remove_dir_all(home);
+}
