@@ -566,6 +566,7 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(s.prompt(), "/ # ");
     assert_eq!(out(&mut s, "hostname").await, "box\n");
+    assert_eq!(out(&mut s, "timeout 5 hostname").await, "box\n");
     assert_eq!(out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await, "1\n");
     assert_eq!(out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await, "1\n");
     assert_eq!(
