@@ -1,6 +1,7 @@
 //! k8s-lab: a terminal learning lab for Kubernetes Services.
 //!
 //! Layout:
+//! - [`app`] — what the binary's commands do; where lessons meet the UI.
 //! - [`runtime`] — the embedded cluster: object store, controllers, data plane (real loopback
 //!   sockets), DNS, built-in images and pod shells. It never imports the UI.
 //! - [`kubectl`] — kubectl's verbs, argument parsing, printers and error wording.
@@ -9,6 +10,7 @@
 //! - [`ui`] — the ratatui application.
 //! - [`workspace`] — the learner's files and the lesson's bundled URLs.
 
+pub mod app;
 pub mod kubectl;
 pub mod lessons;
 pub mod runtime;

@@ -1,7 +1,44 @@
 //! kubectl: the verbs, flags, printers and error messages of kubectl v1.33, against the
 //! embedded cluster.
+//!
+//! [`run`] splits off the verb, parses its flags ([`args`]) against the verb's row in the
+//! command table ([`verbs`]) and calls it. Verbs print through [`Output`] in kubectl's words
+//! and return kubectl's exit code.
+//!
+//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments.
+//! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
+//!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`exec`] (and run),
+//!   [`logs`], [`edit`], [`info`] (version, api-resources): one module per verb family.
+//! - [`printers`]: table columns per kind, yaml, json, name, jsonpath, go-template,
+//!   custom-columns; [`tabwriter`] and [`gotab`] lay tables out like Go; [`age`] is AGE.
+//! - [`errors`]: how API errors read (`Error from server (NotFound): …`).
 
+pub mod age;
+pub mod apply;
+pub mod args;
+pub mod create;
+pub mod delete;
+pub mod describe;
+pub mod edit;
+pub mod errors;
+pub mod exec;
+pub mod expose;
+pub mod get;
+pub mod gotab;
+pub mod info;
+pub mod logs;
+pub mod mutate;
+pub mod printers;
+pub mod resources;
+pub mod rollout;
 pub mod table;
+pub mod tabwriter;
+pub mod verbs;
+
+#[cfg(test)]
+mod scenario_tests;
+#[cfg(test)]
+mod testutil;
 
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
@@ -19,16 +56,16 @@ pub struct Ctx<'a> {
 /// kubectl's words; the return value is kubectl's exit code. Long-running forms (`--watch`,
 /// `rollout status`) run until done or until the future is dropped (Ctrl+C, `timeout`).
 pub async fn run(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
-    let _ = ctx;
-    out.err_line(&format!(
-        "error: unknown command {:?} for \"kubectl\"",
-        args.first().map(String::as_str).unwrap_or("")
-    ));
-    1
+    verbs::dispatch(ctx, args, out).await
 }
 
 /// The table `kubectl get <kind>` prints, for live views (the TUI's resources pane).
 pub fn get_table(cluster: &Cluster, kind: crate::runtime::Kind, namespace: Option<&str>) -> table::Table {
-    let _ = (cluster, kind, namespace);
-    table::Table::default()
+    get::table(cluster, kind, namespace)
+}
+
+/// Print `error: MSG` on stderr and return exit code 1.
+pub(crate) fn fail(out: &Output, msg: &str) -> i32 {
+    out.err_line(&format!("error: {msg}"));
+    1
 }

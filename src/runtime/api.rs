@@ -175,7 +175,8 @@ impl Cluster {
         };
         let uid = regarding.meta().uid.clone();
         let now = self.clock().now();
-        let existing = self.list(Kind::Event, Some(&ns)).into_iter().find(|e| {
+        let about = uid.as_deref().map(|u| self.store().events_about(u)).unwrap_or_default();
+        let existing = about.into_iter().find(|e| {
             let Object::Event(ev) = e.as_ref() else { return false };
             ev.involved_object.uid == uid
                 && ev.reason.as_deref() == Some(reason)

@@ -7,7 +7,7 @@
 //! ([`super::api`]); controllers write through [`Store::update`], a read-modify-write under the
 //! lock that cannot lose a concurrent change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -17,6 +17,7 @@ use tokio::sync::broadcast;
 use super::error::ApiError;
 use super::kinds::Kind;
 use super::object::Object;
+use super::selectors::{Requirement, Selector};
 
 /// Where an object lives. Cluster-scoped objects have an empty namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +68,75 @@ pub struct Store {
 struct State {
     objects: BTreeMap<Key, Arc<Object>>,
     resource_version: u64,
+    index: Index,
+}
+
+/// Secondary indexes, so controllers touch only the objects that matter to them: dependents by
+/// owner uid, objects by label pair, pods by node. Kept in step with `objects` under the lock.
+#[derive(Default)]
+struct Index {
+    owners: HashMap<String, BTreeSet<Key>>,
+    labels: HashMap<(Kind, String, String, String), BTreeSet<String>>,
+    pods_per_node: HashMap<String, usize>,
+    /// Events by the uid of the object they are about.
+    events_about: HashMap<String, BTreeSet<Key>>,
+}
+
+impl Index {
+    fn add(&mut self, key: &Key, obj: &Object) {
+        for r in obj.meta().owner_references.iter().flatten() {
+            self.owners.entry(r.uid.clone()).or_default().insert(key.clone());
+        }
+        for (k, v) in obj.labels() {
+            self.labels
+                .entry((key.kind, key.namespace.clone(), k.clone(), v.clone()))
+                .or_default()
+                .insert(key.name.clone());
+        }
+        if let Some(node) = pod_node(obj) {
+            *self.pods_per_node.entry(node.to_string()).or_default() += 1;
+        }
+        if let Some(uid) = obj.as_event().and_then(|e| e.involved_object.uid.clone()) {
+            self.events_about.entry(uid).or_default().insert(key.clone());
+        }
+    }
+
+    fn remove(&mut self, key: &Key, obj: &Object) {
+        for r in obj.meta().owner_references.iter().flatten() {
+            if let Some(set) = self.owners.get_mut(&r.uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.owners.remove(&r.uid);
+                }
+            }
+        }
+        for (k, v) in obj.labels() {
+            let ik = (key.kind, key.namespace.clone(), k.clone(), v.clone());
+            if let Some(set) = self.labels.get_mut(&ik) {
+                set.remove(&key.name);
+                if set.is_empty() {
+                    self.labels.remove(&ik);
+                }
+            }
+        }
+        if let Some(node) = pod_node(obj) {
+            if let Some(n) = self.pods_per_node.get_mut(node) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        if let Some(uid) = obj.as_event().and_then(|e| e.involved_object.uid.clone()) {
+            if let Some(set) = self.events_about.get_mut(&uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.events_about.remove(&uid);
+                }
+            }
+        }
+    }
+}
+
+fn pod_node(obj: &Object) -> Option<&str> {
+    obj.as_pod()?.spec.as_ref()?.node_name.as_deref()
 }
 
 /// Capacity of the watch channel; a receiver that falls further behind gets `Lagged` and must
@@ -86,6 +156,7 @@ impl Store {
             state: RwLock::new(State {
                 objects: BTreeMap::new(),
                 resource_version: 0,
+                index: Index::default(),
             }),
             tx,
         }
@@ -114,6 +185,77 @@ impl Store {
             .collect()
     }
 
+    /// Objects whose ownerReferences name `owner_uid`.
+    pub fn list_owned(&self, owner_uid: &str) -> Vec<Arc<Object>> {
+        let st = self.state.read().unwrap();
+        st.index
+            .owners
+            .get(owner_uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| st.objects.get(k).cloned())
+            .collect()
+    }
+
+    /// Objects of `kind` in `namespace` whose labels match `selector`, found through the label
+    /// index when the selector has an equality requirement (the smallest set is scanned).
+    pub fn list_selected(&self, kind: Kind, namespace: &str, selector: &Selector) -> Vec<Arc<Object>> {
+        let ns = if kind.namespaced() { namespace } else { "" };
+        let st = self.state.read().unwrap();
+        let set_of = |k: &String, v: &String| st.index.labels.get(&(kind, ns.to_string(), k.clone(), v.clone()));
+        let smallest = selector
+            .0
+            .iter()
+            .filter_map(|r| match r {
+                Requirement::Equals(k, v) => Some((set_of(k, v).map_or(0, BTreeSet::len), k, v)),
+                _ => None,
+            })
+            .min_by_key(|(n, _, _)| *n);
+        match smallest {
+            Some((_, k, v)) => set_of(k, v)
+                .into_iter()
+                .flatten()
+                .filter_map(|name| st.objects.get(&Key::new(kind, ns, name)))
+                .filter(|o| selector.matches(o.labels()))
+                .cloned()
+                .collect(),
+            None => {
+                drop(st);
+                self.list(kind, Some(ns))
+                    .into_iter()
+                    .filter(|o| selector.matches(o.labels()))
+                    .collect()
+            }
+        }
+    }
+
+    /// Events about the object with `uid`, oldest first.
+    pub fn events_about(&self, uid: &str) -> Vec<Arc<Object>> {
+        let st = self.state.read().unwrap();
+        let mut evs: Vec<Arc<Object>> = st
+            .index
+            .events_about
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| st.objects.get(k).cloned())
+            .collect();
+        evs.sort_by_key(|e| e.as_event().and_then(|e| e.first_timestamp.clone().map(|t| t.0)));
+        evs
+    }
+
+    /// How many pods are bound to `node`.
+    pub fn pods_on_node(&self, node: &str) -> usize {
+        self.state
+            .read()
+            .unwrap()
+            .index
+            .pods_per_node
+            .get(node)
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub fn resource_version(&self) -> u64 {
         self.state.read().unwrap().resource_version
     }
@@ -138,6 +280,7 @@ impl Store {
             meta.generation = Some(1);
         }
         let obj = Arc::new(obj);
+        st.index.add(&key, &obj);
         st.objects.insert(key, obj.clone());
         let _ = self.tx.send(WatchEvent {
             event: EventType::Added,
@@ -197,6 +340,8 @@ impl Store {
         st.resource_version += 1;
         obj.meta_mut().resource_version = Some(st.resource_version.to_string());
         let obj = Arc::new(obj);
+        st.index.remove(&key, old);
+        st.index.add(&key, &obj);
         st.objects.insert(key, obj.clone());
         let _ = self.tx.send(WatchEvent {
             event: EventType::Modified,
@@ -215,6 +360,7 @@ impl Store {
             });
         };
         st.resource_version += 1;
+        st.index.remove(key, &old);
         let _ = self.tx.send(WatchEvent {
             event: EventType::Deleted,
             object: old.clone(),
@@ -310,6 +456,35 @@ mod tests {
             .unwrap();
         assert_eq!(after.meta().resource_version.as_deref(), Some("2"));
         assert_eq!(rx.try_recv().unwrap().event, EventType::Modified);
+    }
+
+    #[test]
+    fn indexes_follow_writes() {
+        let store = Store::new();
+        let mut a = svc("default", "a");
+        a.meta_mut().labels = Some([("app".to_string(), "x".to_string())].into());
+        a.meta_mut().owner_references = Some(vec![k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference {
+            uid: "owner-1".into(),
+            ..Default::default()
+        }]);
+        store.create(a, Utc::now()).unwrap();
+        store.create(svc("default", "b"), Utc::now()).unwrap();
+        let sel = Selector::parse("app=x").unwrap();
+        assert_eq!(store.list_selected(Kind::Service, "default", &sel).len(), 1);
+        assert_eq!(store.list_owned("owner-1").len(), 1);
+        let key = Key::new(Kind::Service, "default", "a");
+        store
+            .update(&key, |o| {
+                o.meta_mut().labels = Some([("app".to_string(), "y".to_string())].into());
+                o.meta_mut().owner_references = None;
+            })
+            .unwrap();
+        assert!(store.list_selected(Kind::Service, "default", &sel).is_empty());
+        assert!(store.list_owned("owner-1").is_empty());
+        let y = Selector::parse("app=y").unwrap();
+        assert_eq!(store.list_selected(Kind::Service, "default", &y).len(), 1);
+        store.remove(&key).unwrap();
+        assert!(store.list_selected(Kind::Service, "default", &y).is_empty());
     }
 
     #[test]

@@ -1,1 +1,160 @@
-//! placeholder: filled by the ui work
+//! The full-screen terminal UI of `k8s-lab start <lesson>`: the lesson on the left, live
+//! `kubectl get` tables on the right, and below them a terminal pane where the learner types.
+//!
+//! The split follows gitui and the ratatui templates:
+//! - [`app`] is the whole UI state and its update functions. It never touches the terminal, so
+//!   key scripts and snapshot tests run without one.
+//! - [`draw`] renders a frame from `&App` only (a pure function of state).
+//! - [`event_loop`] is the one `tokio::select!` loop that feeds events into [`app::App`] and
+//!   carries out the effects it asks for (run a command, cancel it, advance the lesson).
+//! - [`terminal_guard`] puts the terminal into raw mode and always restores it (drop, panic,
+//!   SIGTERM).
+//!
+//! The UI does not depend on the lessons module: the binary hands it a [`LessonSource`], a
+//! small trait over a plain view model ([`LessonView`]).
+//!
+//! Wiring, in the binary:
+//!
+//! ```text
+//! let session = lesson.open_session(config, &root, &out).await?;   // cluster + workspace + shell
+//! let cluster = session.cluster.clone();
+//! let source: Box<dyn LessonSource> = Box::new(MyAdapter { run: LessonRun::open(..)? });
+//! k8s_lab::ui::run(cluster, session, source, UiOptions { lang: Lang::Ko }).await?;
+//! ```
+//!
+//! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
+//! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, PgUp/PgDn scroll output,
+//! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
+//! The mouse is not captured, so the terminal's own text selection (copying a command) works.
+
+pub mod app;
+pub mod draw;
+pub mod event_loop;
+pub mod keymap;
+pub mod lesson_actor;
+pub mod markdown;
+pub mod panes;
+pub mod strings;
+pub mod terminal_guard;
+pub mod theme;
+pub mod wrap;
+
+use futures::future::BoxFuture;
+
+use crate::runtime::Cluster;
+use crate::shell::Session;
+
+pub use event_loop::run;
+
+/// The language of every string the UI shows: the lessons' own (Korean first).
+pub use crate::lessons::Lang;
+
+/// How the binary configures the UI.
+#[derive(Debug, Clone, Default)]
+pub struct UiOptions {
+    pub lang: Lang,
+}
+
+/// What the lesson pane shows: a plain snapshot the UI pulls from a [`LessonSource`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LessonView {
+    pub title: String,
+    pub steps: Vec<StepView>,
+    /// Index into `steps` of the step the learner is on.
+    pub current: usize,
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepView {
+    pub title: String,
+    /// The step's text, CommonMark (headings, lists, code blocks, inline code, emphasis).
+    pub markdown: String,
+    /// The step's checks pass.
+    pub done: bool,
+    /// Why the checks do not pass yet (or a success note), shown under the text.
+    pub check_status: Option<String>,
+    /// Hints, revealed one at a time (F2).
+    pub hints: Vec<String>,
+    /// How many hints are already open (e.g. from an earlier session).
+    pub hints_shown: usize,
+    /// Commands that solve the step, shown on request (F3).
+    pub solution: Vec<String>,
+}
+
+/// Where the lesson pane's content comes from. The binary adapts the lessons module to this.
+///
+/// The UI keeps the source in its own task ([`lesson_actor`]): `refresh` may take its time (an
+/// HTTP check waiting for a timeout) without freezing the screen, and is dropped unfinished
+/// when the learner moves to another step, so it must be safe to cancel (checks only read).
+pub trait LessonSource: Send + 'static {
+    /// The lesson as it should be shown now, in `lang`.
+    fn view(&self, lang: Lang) -> LessonView;
+
+    /// Re-run the current step's checks (the cluster changed or a command finished).
+    /// `history` is every command line the learner ran in this session, oldest first.
+    /// Resolve to true if the view changed.
+    fn refresh<'a>(&'a mut self, cluster: &'a Cluster, history: &'a [String]) -> BoxFuture<'a, bool>;
+
+    /// Go to the next step (F6). Return true if the view changed.
+    fn next_step(&mut self) -> bool;
+
+    /// Go back one step (F5). Return true if the view changed.
+    fn prev_step(&mut self) -> bool;
+
+    /// The learner opened the next hint of the current step (F2); remember it (progress).
+    /// Return true if the view changed. The UI shows the hint at once either way.
+    fn reveal_hint(&mut self) -> bool {
+        false
+    }
+}
+
+/// A [`LessonSource`] over a fixed view: no checks, steps move freely. For `start` without a
+/// lesson, demos and tests.
+#[derive(Debug, Clone, Default)]
+pub struct StaticLesson {
+    pub view: LessonView,
+}
+
+impl LessonSource for StaticLesson {
+    fn view(&self, _lang: Lang) -> LessonView {
+        self.view.clone()
+    }
+
+    fn refresh<'a>(&'a mut self, _cluster: &'a Cluster, _history: &'a [String]) -> BoxFuture<'a, bool> {
+        Box::pin(async { false })
+    }
+
+    fn next_step(&mut self) -> bool {
+        if self.view.current + 1 < self.view.steps.len() {
+            self.view.current += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn prev_step(&mut self) -> bool {
+        if self.view.current > 0 {
+            self.view.current -= 1;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Something that runs one command line at a time: the learner's [`Session`], or a fake in
+/// tests. The returned future is dropped to cancel the command (Ctrl+C).
+pub trait LineRunner: Send + 'static {
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
+}
+
+impl LineRunner for Session {
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
+        Box::pin(Session::run_line(self, line, out))
+    }
+}
+
+#[cfg(test)]
+mod tests;

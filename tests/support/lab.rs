@@ -13,7 +13,11 @@ use k8s_lab::workspace::Workspace;
 pub async fn session_for(lesson: Option<&str>, block: u8, home: &Path) -> Session {
     let pool: Vec<Ipv4Addr> = (1..=20).map(|i| Ipv4Addr::new(127, 0, block + 100, i)).collect();
     let Some(id) = lesson else {
-        let config = ClusterConfig { node_block: block, lb_pool: pool, ..Default::default() };
+        let config = ClusterConfig {
+            node_block: block,
+            lb_pool: pool,
+            ..Default::default()
+        };
         let cluster = Cluster::start(config).await.expect("cluster starts");
         return Session::new(cluster, Workspace::new(home));
     };

@@ -91,9 +91,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let ports = spec.ports.clone().unwrap_or_default();
 
     let mut pods: Vec<Pod> = cluster
-        .list(Kind::Pod, Some(&key.namespace))
+        .store()
+        .list_selected(Kind::Pod, &key.namespace, &selector)
         .iter()
-        .filter(|p| p.meta().deletion_timestamp.is_none() && selector.matches(p.labels()))
+        .filter(|p| p.meta().deletion_timestamp.is_none())
         .filter_map(|p| p.as_pod().cloned())
         .filter(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some())
         .collect();

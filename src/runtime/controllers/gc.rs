@@ -33,13 +33,7 @@ fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     let Some(uid) = ev.object.meta().uid.clone() else {
         return vec![];
     };
-    let ns = ev.object.namespace().to_string();
-    DEPENDENTS
-        .iter()
-        .flat_map(|k| cluster.list(*k, Some(&ns)))
-        .filter(|o| o.meta().owner_references.iter().flatten().any(|r| r.uid == uid))
-        .map(|o| Key::of(&o))
-        .collect()
+    cluster.store().list_owned(&uid).iter().map(|o| Key::of(o)).collect()
 }
 
 fn resync(cluster: &Cluster) -> Vec<Key> {

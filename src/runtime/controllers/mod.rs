@@ -112,9 +112,10 @@ pub fn owner_ref(owner: &Object) -> OwnerReference {
 /// Objects of `kind` in `namespace` controlled by the object with `uid`.
 pub fn owned_by(cluster: &Cluster, kind: Kind, namespace: &str, uid: &str) -> Vec<std::sync::Arc<Object>> {
     cluster
-        .list(kind, Some(namespace))
+        .store()
+        .list_owned(uid)
         .into_iter()
-        .filter(|o| controller_of(o).is_some_and(|r| r.uid == uid))
+        .filter(|o| o.kind() == kind && o.namespace() == namespace && controller_of(o).is_some_and(|r| r.uid == uid))
         .collect()
 }
 

@@ -51,17 +51,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     if nodes.is_empty() {
         return;
     }
-    let pods = cluster.list(Kind::Pod, None);
-    let load = |node: &str| {
-        pods.iter()
-            .filter(|p| {
-                p.as_pod()
-                    .and_then(|p| p.spec.as_ref())
-                    .and_then(|s| s.node_name.as_deref())
-                    == Some(node)
-            })
-            .count()
-    };
+    let load = |node: &str| cluster.store().pods_on_node(node);
     // Fewest pods wins; ties go to a random node among the least loaded.
     let min = nodes.iter().map(|n| load(n)).min().unwrap_or(0);
     let candidates: Vec<&String> = nodes.iter().filter(|n| load(n) == min).collect();

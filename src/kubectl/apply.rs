@@ -1,0 +1,255 @@
+//! `kubectl apply -f` and `kubectl create -f`: read manifests from files, folders, stdin (`-`)
+//! or the lesson's bundled URLs, write every document, and report each one the way kubectl does
+//! (`deployment.apps/backend created`), errors collected and printed after the successes.
+
+use super::args::Parsed;
+use super::errors::write_error;
+use super::Ctx;
+use crate::runtime::manifest::{decode_manifests, ManifestError};
+use crate::runtime::{ApplyOutcome, Object};
+use crate::shell::io::Output;
+use crate::workspace::Workspace;
+
+/// One manifest text and the name kubectl reports it by (`STDIN`, the path, the URL).
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// Read every `-f` argument. Errors are kubectl's messages without `error: `.
+pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, String> {
+    let mut out = Vec::new();
+    for f in filenames {
+        if f == "-" {
+            out.push(Source {
+                name: "STDIN".into(),
+                text: ctx.stdin.unwrap_or("").to_string(),
+            });
+        } else if Workspace::is_url(f) {
+            let text = ctx
+                .workspace
+                .fetch_url(f)
+                .ok_or_else(|| format!("unable to read URL \"{f}\", server reported 404 Not Found, status code=404"))?;
+            out.push(Source {
+                name: f.clone(),
+                text: text.to_string(),
+            });
+        } else {
+            let path = ctx
+                .workspace
+                .resolve(f)
+                .ok_or_else(|| format!("the path \"{f}\" does not exist"))?;
+            if path.is_dir() {
+                let mut entries: Vec<_> = std::fs::read_dir(&path)
+                    .map_err(|e| e.to_string())?
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml" || x == "json"))
+                    .collect();
+                entries.sort();
+                for e in entries {
+                    let text = std::fs::read_to_string(&e).map_err(|err| err.to_string())?;
+                    let name = format!(
+                        "{}/{}",
+                        f.trim_end_matches('/'),
+                        e.file_name().and_then(|n| n.to_str()).unwrap_or("")
+                    );
+                    out.push(Source { name, text });
+                }
+            } else {
+                let text = ctx
+                    .workspace
+                    .read(f)
+                    .map_err(|_| format!("the path \"{f}\" does not exist"))?;
+                out.push(Source { name: f.clone(), text });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A manifest error in kubectl's words (the whole line, prefix included).
+pub fn manifest_error(e: &ManifestError, source: &str, verb: &str) -> String {
+    match e {
+        ManifestError::Syntax { .. } => format!("error: error parsing {source}: {e}"),
+        ManifestError::MissingTypeMeta(_) | ManifestError::NotAnObject => {
+            format!("error: error validating \"{source}\": {e}")
+        }
+        ManifestError::UnknownKind { .. } => format!("error: {e}"),
+        ManifestError::UnknownFields { .. } | ManifestError::BadValue { .. } => {
+            format!("Error from server (BadRequest): error when {verb} \"{source}\": {e}")
+        }
+    }
+}
+
+/// Decode all sources into objects (with their source name), or the error lines.
+pub fn decode_all(sources: &[Source], verb: &str) -> (Vec<(Object, String)>, Vec<String>) {
+    let mut objs = Vec::new();
+    let mut errs = Vec::new();
+    for s in sources {
+        for r in decode_manifests(&s.text, &s.name) {
+            match r {
+                Ok(o) => objs.push((o, s.name.clone())),
+                Err(e) => errs.push(manifest_error(&e, &s.name, verb)),
+            }
+        }
+    }
+    (objs, errs)
+}
+
+/// Put the `-n` namespace on objects that have none; refuse a conflicting one like kubectl.
+pub fn set_namespace(obj: &mut Object, p: &Parsed) -> Result<(), String> {
+    if !obj.kind().namespaced() {
+        return Ok(());
+    }
+    let ns = p.namespace();
+    match obj.meta().namespace.clone().filter(|n| !n.is_empty()) {
+        None => {
+            obj.meta_mut().namespace = Some(ns);
+            Ok(())
+        }
+        Some(own) if p.has("namespace") && own != ns => Err(format!(
+            "the namespace from the provided object \"{own}\" does not match the namespace \"{ns}\". You must pass '--namespace={own}' to perform this operation."
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Apply,
+    Create,
+}
+
+async fn write_files(ctx: &Ctx<'_>, p: &Parsed, out: &Output, mode: Mode) -> i32 {
+    let files = p.all("filename");
+    if files.is_empty() {
+        return super::fail(out, "must specify one of -f and -k");
+    }
+    let sources = match read_sources(ctx, &files) {
+        Ok(s) => s,
+        Err(e) => return super::fail(out, &e),
+    };
+    let (objs, mut errs) = decode_all(&sources, "creating");
+    if objs.is_empty() && errs.is_empty() {
+        return super::fail(out, "no objects passed to apply");
+    }
+    for (mut obj, source) in objs {
+        if let Err(e) = set_namespace(&mut obj, p) {
+            errs.push(format!("error: {e}"));
+            continue;
+        }
+        let type_name = super::printers::type_name(&obj);
+        match mode {
+            Mode::Apply => match ctx.cluster.apply(obj) {
+                Ok((_, outcome)) => out.line(&format!("{type_name} {}", outcome_word(outcome))),
+                Err(e) => errs.push(write_error(&e, "creating", &source)),
+            },
+            Mode::Create => match ctx.cluster.create(obj) {
+                Ok(_) => out.line(&format!("{type_name} created")),
+                Err(e) => errs.push(write_error(&e, "creating", &source)),
+            },
+        }
+    }
+    for e in &errs {
+        out.err_line(e);
+    }
+    i32::from(!errs.is_empty())
+}
+
+fn outcome_word(o: ApplyOutcome) -> &'static str {
+    o.verb()
+}
+
+/// `kubectl apply -f …`.
+pub async fn apply(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    write_files(ctx, p, out, Mode::Apply).await
+}
+
+/// `kubectl create -f …` (the generators are in [`super::create`]).
+pub async fn create_from_files(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    write_files(ctx, p, out, Mode::Create).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{cluster, kubectl_in};
+    use crate::workspace::Workspace;
+
+    const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n    targetPort: 8080\n    nodePort: 30008\n";
+
+    #[tokio::test(start_paused = true)]
+    async fn apply_from_stdin_created_unchanged_configured_and_invalid() {
+        let c = cluster().await;
+        let ws = Workspace::new(std::env::temp_dir());
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(SVC), "apply -f -").await,
+            (0, "service/dup-nodeport created\n".into())
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(SVC), "apply -f -").await,
+            (0, "service/dup-nodeport unchanged\n".into())
+        );
+        let changed = SVC.replace("targetPort: 8080", "targetPort: 9090");
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(&changed), "apply -f -").await,
+            (0, "service/dup-nodeport configured\n".into())
+        );
+        let other = SVC.replace("name: dup-nodeport", "name: other");
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(&other), "apply -f -").await,
+            (1, "The Service \"other\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated\n".into())
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn files_urls_and_their_errors() {
+        let c = cluster().await;
+        let dir = std::env::temp_dir().join(format!("k8s-lab-apply-{}", std::process::id()));
+        let mut ws = Workspace::new(&dir);
+        ws.write("svc.yaml", SVC.replace("    nodePort: 30008\n", "").as_bytes())
+            .unwrap();
+        ws.add_url(
+            "https://k8s.io/examples/x.yaml",
+            SVC.replace("dup-nodeport", "from-url")
+                .replace("nodePort: 30008", "nodePort: 30009"),
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "create -f ./svc.yaml").await,
+            (0, "service/dup-nodeport created\n".into())
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "create -f ./svc.yaml").await,
+            (1, "Error from server (AlreadyExists): error when creating \"./svc.yaml\": services \"dup-nodeport\" already exists\n".into())
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "replace -f ./svc.yaml").await,
+            (0, "service/dup-nodeport replaced\n".into())
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "apply -f https://k8s.io/examples/x.yaml")
+                .await
+                .1,
+            "service/from-url created\n"
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "apply -f nope.yaml").await,
+            (1, "error: the path \"nope.yaml\" does not exist\n".into())
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "apply").await,
+            (1, "error: must specify one of -f and -k\n".into())
+        );
+        let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  selectr:\n    app: x\n";
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(bad), "apply -f -").await.1,
+            "Error from server (BadRequest): error when creating \"STDIN\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.selectr\"\n"
+        );
+        let nokind = "apiVersion: v1\nmetadata:\n  name: a\n";
+        assert_eq!(
+            kubectl_in(&c, &ws, Some(nokind), "apply -f -").await.1,
+            "error: error validating \"STDIN\": error validating data: [kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

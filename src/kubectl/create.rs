@@ -1,0 +1,466 @@
+//! `kubectl create`: from files (see [`super::apply`]) or with a generator —
+//! `create deployment`, `create secret tls|generic`, `create configmap`, `create namespace` —
+//! building the same objects kubectl's generators build.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, Namespace, PodSpec, PodTemplateSpec, Secret};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::ByteString;
+
+use super::args::Parsed;
+use super::errors::server_error;
+use super::Ctx;
+use crate::runtime::Object;
+use crate::shell::io::Output;
+
+/// `kubectl create …`.
+pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    let sub = p.positional.first().map(String::as_str);
+    let obj = match sub {
+        None => return super::apply::create_from_files(ctx, p, out).await,
+        Some("deployment" | "deploy") => deployment(p),
+        Some("secret") => secret(ctx, p),
+        Some("configmap" | "cm") => configmap(ctx, p),
+        Some("namespace" | "ns") => namespace(p),
+        Some("service" | "svc") => service(p),
+        Some(other) => Err(format!("unknown command \"{other}\" for \"kubectl create\"")),
+    };
+    let mut obj = match obj {
+        Ok(o) => o,
+        Err(e) => return super::fail(out, &e),
+    };
+    if obj.kind().namespaced() {
+        obj.meta_mut().namespace = Some(p.namespace());
+    }
+    let type_name = super::printers::type_name(&obj);
+    match ctx.cluster.create(obj) {
+        Ok(_) => {
+            out.line(&format!("{type_name} created"));
+            0
+        }
+        Err(e) => {
+            out.err_line(&server_error(&e));
+            1
+        }
+    }
+}
+
+fn one_name(p: &Parsed) -> Result<String, String> {
+    let names = &p.positional[1..];
+    if names.len() != 1 {
+        return Err(format!("exactly one NAME is required, got {}", names.len()));
+    }
+    Ok(names[0].clone())
+}
+
+/// The container name kubectl derives from an image: basename without tag or digest.
+pub fn container_name(image: &str) -> String {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let base = base.split(':').next().unwrap_or(base);
+    let base = base.split('@').next().unwrap_or(base);
+    base.replace('_', "-")
+}
+
+fn deployment(p: &Parsed) -> Result<Object, String> {
+    let images = p.all("image");
+    if images.is_empty() {
+        return Err("required flag(s) \"image\" not set".into());
+    }
+    let name = one_name(p)?;
+    let replicas: i32 = match p.get("replicas") {
+        Some(r) => r.parse().map_err(|_| format!("invalid argument \"{r}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"))?,
+        None => 1,
+    };
+    let port: Option<i32> = match p.get("port") {
+        Some(s) => Some(s.parse().map_err(|_| {
+            format!("invalid argument \"{s}\" for \"--port\" flag: strconv.ParseInt: parsing \"{s}\": invalid syntax")
+        })?),
+        None => None,
+    };
+    let labels = BTreeMap::from([("app".to_string(), name.clone())]);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let containers = images
+        .iter()
+        .map(|img| {
+            let mut n = container_name(img);
+            let count = seen.entry(n.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                n = format!("{n}-{}", *count - 1);
+            }
+            Container {
+                name: n,
+                image: Some(img.clone()),
+                ports: port.map(|p| {
+                    vec![ContainerPort {
+                        container_port: p,
+                        ..Default::default()
+                    }]
+                }),
+                ..Default::default()
+            }
+        })
+        .collect();
+    Ok(Object::Deployment(Deployment {
+        metadata: ObjectMeta {
+            name: Some(name),
+            labels: Some(labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(replicas),
+            selector: LabelSelector {
+                match_labels: Some(labels.clone()),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers,
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
+
+fn read_file(ctx: &Ctx<'_>, path: &str) -> Result<Vec<u8>, String> {
+    ctx.workspace
+        .read_bytes(path)
+        .map_err(|_| format!("open {path}: no such file or directory"))
+}
+
+/// `--from-file=[key=]path` (a folder adds each file) and `--from-literal=key=value`.
+fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, String> {
+    let mut data = BTreeMap::new();
+    for spec in p.all("from-file") {
+        let (key, path) = match spec.split_once('=') {
+            Some((k, v)) => (Some(k.to_string()), v.to_string()),
+            None => (None, spec.clone()),
+        };
+        let real = ctx.workspace.resolve(&path);
+        if real.as_ref().is_some_and(|r| r.is_dir()) {
+            let mut files: Vec<_> = std::fs::read_dir(real.unwrap())
+                .map_err(|e| e.to_string())?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            for f in files {
+                let k = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+                data.insert(k, std::fs::read(&f).map_err(|e| e.to_string())?);
+            }
+            continue;
+        }
+        let bytes = read_file(ctx, &path)?;
+        let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
+        if data.contains_key(&key) {
+            return Err(format!(
+                "cannot add key \"{key}\", another key by that name already exists in Data for ConfigMap \"{}\"",
+                p.positional.get(1).cloned().unwrap_or_default()
+            ));
+        }
+        data.insert(key, bytes);
+    }
+    for lit in p.all("from-literal") {
+        let Some((k, v)) = lit.split_once('=') else {
+            return Err(format!("invalid literal source {lit}, expected key=value"));
+        };
+        data.insert(k.to_string(), v.as_bytes().to_vec());
+    }
+    Ok(data)
+}
+
+fn configmap(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
+    let name = one_name(p)?;
+    let data = collect_data(ctx, p)?;
+    let mut text = BTreeMap::new();
+    let mut binary = BTreeMap::new();
+    for (k, v) in data {
+        match String::from_utf8(v) {
+            Ok(s) => {
+                text.insert(k, s);
+            }
+            Err(e) => {
+                binary.insert(k, ByteString(e.into_bytes()));
+            }
+        }
+    }
+    Ok(Object::ConfigMap(ConfigMap {
+        metadata: ObjectMeta {
+            name: Some(name),
+            ..Default::default()
+        },
+        data: Some(text),
+        binary_data: if binary.is_empty() { None } else { Some(binary) },
+        ..Default::default()
+    }))
+}
+
+fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
+    let kind = p.positional.get(1).map(String::as_str);
+    let mut rest = p.clone();
+    rest.positional = p.positional[1..].to_vec();
+    let (ty, data) = match kind {
+        Some("tls") => {
+            let name = one_name(&rest)?;
+            let cert = p.get("cert").ok_or("required flag(s) \"cert\" not set")?;
+            let key = p.get("key").ok_or("required flag(s) \"key\" not set")?;
+            let c = read_file(ctx, cert)?;
+            let k = read_file(ctx, key)?;
+            if !String::from_utf8_lossy(&c).contains("-----BEGIN") {
+                return Err("failed to load key pair tls: failed to find any PEM data in certificate input".into());
+            }
+            if !String::from_utf8_lossy(&k).contains("-----BEGIN") {
+                return Err("failed to load key pair tls: failed to find any PEM data in key input".into());
+            }
+            let _ = name;
+            (
+                "kubernetes.io/tls",
+                BTreeMap::from([("tls.crt".to_string(), c), ("tls.key".to_string(), k)]),
+            )
+        }
+        Some("generic") => {
+            one_name(&rest)?;
+            (p.get("type").unwrap_or("Opaque"), collect_data(ctx, &rest)?)
+        }
+        Some(other) => return Err(format!("unknown command \"{other}\" for \"kubectl create secret\"")),
+        None => return Err("you must specify a type of secret: docker-registry, generic or tls".into()),
+    };
+    let name = rest.positional[1].clone();
+    Ok(Object::Secret(Secret {
+        metadata: ObjectMeta {
+            name: Some(name),
+            ..Default::default()
+        },
+        type_: Some(ty.to_string()),
+        data: Some(data.into_iter().map(|(k, v)| (k, ByteString(v))).collect()),
+        ..Default::default()
+    }))
+}
+
+/// `create service clusterip|nodeport|loadbalancer|externalname NAME --tcp=PORT[:TARGET]…`:
+/// kubectl's generator names each port `PORT-TARGET` and selects (and labels) `app=NAME`.
+fn service(p: &Parsed) -> Result<Object, String> {
+    use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let ty = match p.positional.get(1).map(String::as_str) {
+        Some("clusterip") => "ClusterIP",
+        Some("nodeport") => "NodePort",
+        Some("loadbalancer") => "LoadBalancer",
+        Some("externalname") => "ExternalName",
+        Some(other) => return Err(format!("unknown command \"{other}\" for \"kubectl create service\"")),
+        None => {
+            return Err("you must specify a type of service: clusterip, externalname, loadbalancer or nodeport".into())
+        }
+    };
+    let mut rest = p.clone();
+    rest.positional = p.positional[1..].to_vec();
+    let name = one_name(&rest)?;
+    let tcp = p.all("tcp");
+    if tcp.is_empty() && ty != "ExternalName" {
+        return Err("required flag(s) \"tcp\" not set".into());
+    }
+    let node_port: Option<i32> = p.get("node-port").and_then(|n| n.parse().ok()).filter(|n| *n != 0);
+    let mut ports = Vec::new();
+    for spec in tcp.iter().flat_map(|t| t.split(',')) {
+        let (port, target) = spec.split_once(':').unwrap_or((spec, spec));
+        let port_n: i32 = port.parse().map_err(|_| format!("invalid port: {port}"))?;
+        let target_v = match target.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::String(target.to_string()),
+        };
+        ports.push(ServicePort {
+            name: Some(format!("{port}-{target}")),
+            port: port_n,
+            target_port: Some(target_v),
+            protocol: Some("TCP".into()),
+            node_port: if ty == "NodePort" { node_port } else { None },
+            ..Default::default()
+        });
+    }
+    let labels = BTreeMap::from([("app".to_string(), name.clone())]);
+    Ok(Object::Service(Service {
+        metadata: ObjectMeta {
+            name: Some(name.clone()),
+            labels: Some(labels.clone()),
+            ..Default::default()
+        },
+        spec: Some(ServiceSpec {
+            type_: Some(ty.to_string()),
+            selector: (ty != "ExternalName").then_some(labels),
+            ports: (!ports.is_empty()).then_some(ports),
+            external_name: p.get("external-name").map(String::from),
+            cluster_ip: p.get("clusterip").map(String::from),
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
+
+fn namespace(p: &Parsed) -> Result<Object, String> {
+    let name = one_name(p)?;
+    Ok(Object::Namespace(Namespace {
+        metadata: ObjectMeta {
+            name: Some(name),
+            ..Default::default()
+        },
+        ..Default::default()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::{cluster, kubectl, kubectl_in};
+    use super::*;
+    use crate::runtime::Kind;
+    use crate::workspace::Workspace;
+
+    #[test]
+    fn container_names_from_images() {
+        assert_eq!(
+            container_name("gcr.io/google-samples/kubernetes-bootcamp:v1"),
+            "kubernetes-bootcamp"
+        );
+        assert_eq!(container_name("luksa/kubia"), "kubia");
+        assert_eq!(container_name("nginx@sha256:abc"), "nginx");
+        assert_eq!(container_name("my_app:1"), "my-app");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn create_deployment_like_kubectl() {
+        let c = cluster().await;
+        assert_eq!(
+            kubectl(
+                &c,
+                "create deployment kubia --image=luksa/kubia --replicas=3 --port=8080"
+            )
+            .await,
+            (0, "deployment.apps/kubia created\n".into())
+        );
+        let d = c.get(Kind::Deployment, "default", "kubia").unwrap();
+        let d = d.as_deployment().unwrap();
+        let spec = d.spec.as_ref().unwrap();
+        assert_eq!(spec.replicas, Some(3));
+        assert_eq!(d.metadata.labels.as_ref().unwrap()["app"], "kubia");
+        assert_eq!(spec.selector.match_labels.as_ref().unwrap()["app"], "kubia");
+        let ctr = &spec.template.spec.as_ref().unwrap().containers[0];
+        assert_eq!(
+            (ctr.name.as_str(), ctr.image.as_deref()),
+            ("kubia", Some("luksa/kubia"))
+        );
+        assert_eq!(ctr.ports.as_ref().unwrap()[0].container_port, 8080);
+        assert_eq!(
+            kubectl(&c, "create deployment x").await,
+            (1, "error: required flag(s) \"image\" not set\n".into())
+        );
+        assert_eq!(
+            kubectl(&c, "create deployment --image=nginx").await,
+            (1, "error: exactly one NAME is required, got 0\n".into())
+        );
+        assert_eq!(
+            kubectl(&c, "create deployment kubia --image=nginx").await,
+            (
+                1,
+                "Error from server (AlreadyExists): deployments.apps \"kubia\" already exists\n".into()
+            )
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn create_service_generators() {
+        let c = cluster().await;
+        assert_eq!(
+            kubectl(&c, "create service nodeport web --tcp=80:8080 --node-port=30080").await,
+            (0, "service/web created\n".into())
+        );
+        let (_, t) = kubectl(&c, "get svc web --no-headers").await;
+        assert!(
+            t.starts_with("web   NodePort   10.") && t.contains("   80:30080/TCP   "),
+            "{t}"
+        );
+        let s = c.get(Kind::Service, "default", "web").unwrap();
+        let spec = s.as_service().unwrap().spec.clone().unwrap();
+        assert_eq!(spec.ports.unwrap()[0].name.as_deref(), Some("80-8080"));
+        assert_eq!(spec.selector.unwrap()["app"], "web");
+        assert_eq!(
+            kubectl(&c, "create service clusterip x").await.1,
+            "error: required flag(s) \"tcp\" not set\n"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn secrets_and_configmaps_from_files() {
+        let c = cluster().await;
+        let dir = std::env::temp_dir().join(format!("k8s-lab-create-{}", std::process::id()));
+        let ws = Workspace::new(&dir);
+        ws.write(
+            "/tmp/nginx.crt",
+            b"-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        ws.write(
+            "/tmp/nginx.key",
+            b"-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----\n",
+        )
+        .unwrap();
+        ws.write("default.conf", b"server { listen 80; }\n").unwrap();
+        assert_eq!(
+            kubectl_in(
+                &c,
+                &ws,
+                None,
+                "create secret tls nginxsecret --key /tmp/nginx.key --cert /tmp/nginx.crt"
+            )
+            .await,
+            (0, "secret/nginxsecret created\n".into())
+        );
+        assert_eq!(
+            kubectl_in(
+                &c,
+                &ws,
+                None,
+                "create configmap nginxconfigmap --from-file=default.conf --from-literal=a=b"
+            )
+            .await
+            .1,
+            "configmap/nginxconfigmap created\n"
+        );
+        let cm = c.get(Kind::ConfigMap, "default", "nginxconfigmap").unwrap();
+        let Object::ConfigMap(cm) = cm.as_ref() else { panic!() };
+        assert_eq!(cm.data.as_ref().unwrap()["default.conf"], "server { listen 80; }\n");
+        assert_eq!(cm.data.as_ref().unwrap()["a"], "b");
+        let (_, t) = kubectl_in(&c, &ws, None, "get secrets").await;
+        assert!(
+            t.starts_with(
+                "NAME          TYPE                DATA   AGE\nnginxsecret   kubernetes.io/tls   2      0s\n"
+            ),
+            "{t}"
+        );
+        let (_, t) = kubectl_in(&c, &ws, None, "get configmaps").await;
+        assert_eq!(
+            t,
+            "NAME               DATA   AGE\nkube-root-ca.crt   1      0s\nnginxconfigmap     2      0s\n"
+        );
+        assert_eq!(
+            kubectl_in(
+                &c,
+                &ws,
+                None,
+                "create secret tls s --key /tmp/none.key --cert /tmp/nginx.crt"
+            )
+            .await
+            .1,
+            "error: open /tmp/none.key: no such file or directory\n"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,1052 @@
+//! The UI's whole state and the functions that change it. Nothing here does I/O: the event loop
+//! calls `on_*` with what happened and carries out the [`Effect`]s they return, and
+//! [`super::draw`] renders a frame from `&App`. Key scripts in tests drive this directly.
+//!
+//! Time enters only as an argument (`now`), so highlight fades are testable without sleeping.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::kubectl::table::Table;
+use crate::runtime::Kind;
+use crate::shell::io::{Chunk, Stream};
+
+use super::keymap::{self, Action};
+use super::{strings, Lang, LessonView};
+
+/// How long a changed table cell stays highlighted.
+pub const HIGHLIGHT: Duration = Duration::from_secs(2);
+/// Lines of terminal output kept.
+pub const SCROLLBACK_LIMIT: usize = 5000;
+/// Rows the lesson moves per Alt+↑/↓.
+const LESSON_STEP: usize = 3;
+
+/// What the event loop must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run this command text (possibly several lines, for a heredoc) in the shell.
+    Run(String),
+    /// Cancel the running command.
+    Cancel,
+    Quit,
+    NextStep,
+    PrevStep,
+    /// A hint was opened: let the lesson remember it.
+    HintRevealed,
+}
+
+/// The live tables of the resources pane, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceTab {
+    Services,
+    Pods,
+    Deployments,
+    Endpoints,
+}
+
+impl ResourceTab {
+    pub const ALL: [ResourceTab; 4] = [
+        ResourceTab::Services,
+        ResourceTab::Pods,
+        ResourceTab::Deployments,
+        ResourceTab::Endpoints,
+    ];
+
+    pub fn kind(self) -> Kind {
+        match self {
+            ResourceTab::Services => Kind::Service,
+            ResourceTab::Pods => Kind::Pod,
+            ResourceTab::Deployments => Kind::Deployment,
+            ResourceTab::Endpoints => Kind::Endpoints,
+        }
+    }
+
+    /// The short label, for narrow panes: kubectl's short name.
+    pub fn short(self) -> &'static str {
+        match self {
+            ResourceTab::Services => "svc",
+            ResourceTab::Pods => "pods",
+            ResourceTab::Deployments => "deploy",
+            ResourceTab::Endpoints => "ep",
+        }
+    }
+
+    /// The command whose output the tab shows; also its label.
+    pub fn command(self) -> &'static str {
+        match self {
+            ResourceTab::Services => "get svc",
+            ResourceTab::Pods => "get pods",
+            ResourceTab::Deployments => "get deploy",
+            ResourceTab::Endpoints => "get ep",
+        }
+    }
+}
+
+/// One `kubectl get` table and the cells that changed recently.
+#[derive(Debug, Clone, Default)]
+pub struct LiveTable {
+    pub table: Table,
+    /// (row key, column header) → when the highlight ends.
+    pub highlights: HashMap<(String, String), Instant>,
+    loaded: bool,
+}
+
+/// Columns that change on their own and are not worth a highlight (and, without a clock tick,
+/// would be stale: the live view hides them).
+pub const VOLATILE_COLUMNS: &[&str] = &["AGE"];
+
+fn same_ignoring_volatile(a: &Table, b: &Table) -> bool {
+    let keep = |t: &Table| -> Vec<Vec<String>> {
+        let cols: Vec<usize> = (0..t.headers.len())
+            .filter(|&i| !VOLATILE_COLUMNS.contains(&t.headers[i].as_str()))
+            .collect();
+        std::iter::once(&t.headers)
+            .chain(t.rows.iter())
+            .map(|r| cols.iter().map(|&i| r.get(i).cloned().unwrap_or_default()).collect())
+            .collect()
+    };
+    keep(a) == keep(b)
+}
+
+/// A row's identity: NAME, or NAMESPACE/NAME.
+pub fn row_key(headers: &[String], row: &[String]) -> String {
+    let get = |i: usize| row.get(i).map(String::as_str).unwrap_or("");
+    if headers.first().map(String::as_str) == Some("NAMESPACE") {
+        format!("{}/{}", get(0), get(1))
+    } else {
+        get(0).to_string()
+    }
+}
+
+impl LiveTable {
+    /// Take a new snapshot. Cells that differ from the last one (and whole new rows) are
+    /// highlighted until `now + HIGHLIGHT`; the first snapshot highlights nothing. True if
+    /// anything visible changed.
+    pub fn update(&mut self, new: Table, now: Instant) -> bool {
+        if !self.loaded {
+            self.loaded = true;
+            self.table = new;
+            return true;
+        }
+        if same_ignoring_volatile(&new, &self.table) {
+            // Only AGE moved: keep the data fresh, but nothing on screen changes.
+            self.table = new;
+            return false;
+        }
+        let until = now + HIGHLIGHT;
+        let old_rows: HashMap<String, &Vec<String>> = self
+            .table
+            .rows
+            .iter()
+            .map(|r| (row_key(&self.table.headers, r), r))
+            .collect();
+        let old_col = |h: &str| self.table.headers.iter().position(|x| x == h);
+        let mut fresh = Vec::new();
+        for row in &new.rows {
+            let key = row_key(&new.headers, row);
+            let old = old_rows.get(&key);
+            for (i, header) in new.headers.iter().enumerate() {
+                if VOLATILE_COLUMNS.contains(&header.as_str()) {
+                    continue;
+                }
+                let before = old.and_then(|o| old_col(header).and_then(|j| o.get(j)));
+                if before != row.get(i) {
+                    fresh.push((key.clone(), header.clone()));
+                }
+            }
+        }
+        let keys: std::collections::HashSet<String> = new.rows.iter().map(|r| row_key(&new.headers, r)).collect();
+        self.highlights.retain(|(k, _), _| keys.contains(k));
+        for cell in fresh {
+            self.highlights.insert(cell, until);
+        }
+        self.table = new;
+        true
+    }
+
+    pub fn is_highlighted(&self, key: &str, header: &str) -> bool {
+        self.highlights.contains_key(&(key.to_string(), header.to_string()))
+    }
+}
+
+/// The kind of a scrollback line, for its style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Out,
+    Err,
+    /// The prompt and the command the learner ran.
+    Echo,
+    /// The UI's own notes (`^C`).
+    Notice,
+}
+
+/// The terminal pane's output.
+#[derive(Debug, Clone, Default)]
+pub struct Scrollback {
+    pub lines: VecDeque<(LineKind, String)>,
+    /// The last line has no newline yet.
+    open: bool,
+}
+
+impl Scrollback {
+    /// Append text; newlines end lines. Text continuing an unfinished line joins it.
+    /// Returns how many lines at the end were added or extended.
+    pub fn push(&mut self, kind: LineKind, text: &str) -> usize {
+        let mut touched = 0;
+        let mut pieces = text.split('\n').peekable();
+        while let Some(piece) = pieces.next() {
+            let last = pieces.peek().is_none();
+            if last && piece.is_empty() {
+                break;
+            }
+            match self.lines.back_mut() {
+                Some((_, line)) if self.open => line.push_str(piece),
+                _ => self.lines.push_back((kind, piece.to_string())),
+            }
+            touched += 1;
+            self.open = last;
+        }
+        while self.lines.len() > SCROLLBACK_LIMIT {
+            self.lines.pop_front();
+        }
+        touched.min(self.lines.len())
+    }
+
+    /// Whether the last line is still open (no newline yet).
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// End an unfinished line, as a shell does before printing its prompt.
+    pub fn end_line(&mut self) {
+        self.open = false;
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.open = false;
+    }
+}
+
+/// The input line: text and a cursor (in chars).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineEditor {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl LineEditor {
+    fn byte_at(&self, char_idx: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_idx)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
+    }
+
+    fn len(&self) -> usize {
+        self.text.chars().count()
+    }
+
+    pub fn insert(&mut self, s: &str) {
+        let at = self.byte_at(self.cursor);
+        self.text.insert_str(at, s);
+        self.cursor += s.chars().count();
+    }
+
+    pub fn set(&mut self, s: &str) {
+        self.text = s.to_string();
+        self.cursor = self.len();
+    }
+
+    pub fn take(&mut self) -> String {
+        self.cursor = 0;
+        std::mem::take(&mut self.text)
+    }
+
+    fn edit(&mut self, action: Action) {
+        match action {
+            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
+            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
+            Action::CursorHome => self.cursor = 0,
+            Action::CursorEnd => self.cursor = self.len(),
+            Action::DeleteBack if self.cursor > 0 => {
+                let (a, b) = (self.byte_at(self.cursor - 1), self.byte_at(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor -= 1;
+            }
+            Action::DeleteForward if self.cursor < self.len() => {
+                let (a, b) = (self.byte_at(self.cursor), self.byte_at(self.cursor + 1));
+                self.text.replace_range(a..b, "");
+            }
+            Action::KillToStart => {
+                let b = self.byte_at(self.cursor);
+                self.text.replace_range(..b, "");
+                self.cursor = 0;
+            }
+            Action::KillToEnd => {
+                let b = self.byte_at(self.cursor);
+                self.text.truncate(b);
+            }
+            Action::DeleteWordBack => {
+                let chars: Vec<char> = self.text.chars().collect();
+                let mut start = self.cursor;
+                while start > 0 && chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                while start > 0 && !chars[start - 1].is_whitespace() {
+                    start -= 1;
+                }
+                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
+                self.text.replace_range(a..b, "");
+                self.cursor = start;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The prompt of a new command and of a continuation line.
+pub const PROMPT: &str = "$ ";
+pub const CONTINUATION: &str = "> ";
+
+/// Everything the UI shows.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub lang: Lang,
+    /// Terminal size (columns, rows).
+    pub size: (u16, u16),
+    pub lesson: LessonView,
+    /// Rows the step text is scrolled down; `usize::MAX` means "to the end" (a new hint).
+    pub lesson_scroll: usize,
+    pub hints_shown: usize,
+    pub show_solution: bool,
+    pub tab: usize,
+    pub tables: Vec<LiveTable>,
+    pub scrollback: Scrollback,
+    /// Terminal rows scrolled up from the bottom (0 = following new output).
+    pub scroll: usize,
+    pub input: LineEditor,
+    /// Every command text run, oldest first (for Up/Down and for lesson checks).
+    pub history: Vec<String>,
+    history_pos: Option<usize>,
+    history_draft: String,
+    /// Lines of an unfinished command (a heredoc) typed so far.
+    pub pending: Vec<String>,
+    /// A command is running in the shell.
+    pub running: bool,
+    cancelling: bool,
+    /// Lines entered while a command ran; they run after it, in order.
+    pub queue: VecDeque<String>,
+    pub help: bool,
+    /// A one-off note in the status bar, cleared by the next key.
+    pub notice: Option<String>,
+    /// Whether a command text is incomplete (`Session::needs_more`); replaceable in tests.
+    pub needs_more: fn(&str) -> bool,
+}
+
+impl App {
+    pub fn new(lang: Lang, lesson: LessonView, size: (u16, u16)) -> App {
+        App {
+            lang,
+            size,
+            lesson,
+            lesson_scroll: 0,
+            hints_shown: 0,
+            show_solution: false,
+            tab: 0,
+            tables: ResourceTab::ALL.iter().map(|_| LiveTable::default()).collect(),
+            scrollback: Scrollback::default(),
+            scroll: 0,
+            input: LineEditor::default(),
+            history: Vec::new(),
+            history_pos: None,
+            history_draft: String::new(),
+            pending: Vec::new(),
+            running: false,
+            cancelling: false,
+            queue: VecDeque::new(),
+            help: false,
+            notice: None,
+            needs_more: crate::shell::Session::needs_more,
+        }
+    }
+
+    pub fn tr(&self, s: strings::Tr) -> &'static str {
+        s.get(self.lang)
+    }
+
+    pub fn current_step(&self) -> Option<&super::StepView> {
+        self.lesson.steps.get(self.lesson.current)
+    }
+
+    pub fn on_resize(&mut self, cols: u16, rows: u16) {
+        self.size = (cols, rows);
+        self.clamp_scroll();
+    }
+
+    /// A key press. Returns what the event loop must do.
+    pub fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.notice = None;
+        let input_empty = self.input.text.is_empty() && self.pending.is_empty();
+        let action = keymap::lookup(&key, input_empty, self.help);
+        if self.help {
+            return match action {
+                Some(Action::Quit) => vec![Effect::Quit],
+                Some(Action::Interrupt) => {
+                    self.help = false;
+                    self.interrupt()
+                }
+                _ => {
+                    self.help = false;
+                    Vec::new()
+                }
+            };
+        }
+        let Some(action) = action else {
+            if let KeyCode::Char(c) = key.code {
+                let mods = key.modifiers - KeyModifiers::SHIFT;
+                if mods.is_empty() || mods == KeyModifiers::CONTROL | KeyModifiers::ALT {
+                    // (AltGr arrives as Ctrl+Alt on Windows.)
+                    self.input.insert(c.encode_utf8(&mut [0; 4]));
+                    self.scroll = 0;
+                }
+            }
+            return Vec::new();
+        };
+        self.act(action)
+    }
+
+    fn act(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Submit => {
+                let line = self.input.take();
+                self.history_pos = None;
+                self.scroll = 0;
+                if self.running {
+                    self.queue.push_back(line);
+                    return Vec::new();
+                }
+                return self.accept_line(line);
+            }
+            Action::HistoryPrev => self.history_step(-1),
+            Action::HistoryNext => self.history_step(1),
+            Action::Interrupt => return self.interrupt(),
+            Action::Quit => return vec![Effect::Quit],
+            Action::ClearScreen => {
+                self.scrollback.clear();
+                self.scroll = 0;
+            }
+            Action::Help => self.help = true,
+            Action::CloseOverlay => self.help = false,
+            Action::Hint => return self.reveal_hint(),
+            Action::Solution => {
+                let has = self.current_step().is_some_and(|s| !s.solution.is_empty());
+                if has {
+                    self.show_solution = !self.show_solution;
+                    if self.show_solution {
+                        self.lesson_scroll = usize::MAX;
+                    }
+                } else {
+                    self.notice = Some(self.tr(strings::NO_SOLUTION).to_string());
+                }
+            }
+            Action::PrevStep => return vec![Effect::PrevStep],
+            Action::NextStep => return vec![Effect::NextStep],
+            Action::NextTab => self.tab = (self.tab + 1) % ResourceTab::ALL.len(),
+            Action::ScrollUp => {
+                self.scroll = self.scroll.saturating_add(self.page());
+                self.clamp_scroll();
+            }
+            Action::ScrollDown => self.scroll = self.scroll.saturating_sub(self.page()),
+            Action::LessonUp => {
+                let max = super::panes::lesson::max_scroll(self);
+                self.lesson_scroll = self.lesson_scroll.min(max).saturating_sub(LESSON_STEP);
+            }
+            Action::LessonDown => {
+                let max = super::panes::lesson::max_scroll(self);
+                self.lesson_scroll = self.lesson_scroll.saturating_add(LESSON_STEP).min(max);
+            }
+            edit => {
+                self.input.edit(edit);
+                self.scroll = 0;
+            }
+        }
+        Vec::new()
+    }
+
+    /// Bracketed paste: text goes into the input line; each newline acts as Enter.
+    pub fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let mut effects = Vec::new();
+        let mut parts = text.split('\n').peekable();
+        while let Some(part) = parts.next() {
+            self.input.insert(part);
+            if parts.peek().is_some() {
+                effects.extend(self.act(Action::Submit));
+            }
+        }
+        effects
+    }
+
+    /// One line entered (Enter): echo it, and run the command once it is complete.
+    fn accept_line(&mut self, line: String) -> Vec<Effect> {
+        let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+        self.scrollback.end_line();
+        self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}\n"));
+        self.pending.push(line);
+        let text = self.pending.join("\n");
+        if (self.needs_more)(&text) {
+            return Vec::new();
+        }
+        self.pending.clear();
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        if self.history.last() != Some(&text) {
+            self.history.push(text.clone());
+        }
+        self.running = true;
+        self.cancelling = false;
+        vec![Effect::Run(text)]
+    }
+
+    /// Ctrl+C: cancel a running command; else drop the line being typed; else quit.
+    fn interrupt(&mut self) -> Vec<Effect> {
+        if self.running {
+            self.queue.clear();
+            if self.cancelling {
+                return Vec::new();
+            }
+            self.cancelling = true;
+            self.scrollback.push(LineKind::Notice, "^C\n");
+            self.scroll = 0;
+            return vec![Effect::Cancel];
+        }
+        if !self.input.text.is_empty() || !self.pending.is_empty() {
+            let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+            let line = self.input.take();
+            self.scrollback.end_line();
+            self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}"));
+            self.scrollback.push(LineKind::Notice, "^C\n");
+            self.pending.clear();
+            self.history_pos = None;
+            return Vec::new();
+        }
+        vec![Effect::Quit]
+    }
+
+    fn history_step(&mut self, dir: isize) {
+        // Multi-line commands (heredocs) stay in the history for the lesson but are not
+        // recalled into the one-line input.
+        let single = |s: &String| !s.contains('\n');
+        let mut pos = match self.history_pos {
+            None if dir > 0 => return,
+            None => {
+                self.history_draft = self.input.text.clone();
+                self.history.len() as isize
+            }
+            Some(p) => p as isize,
+        };
+        loop {
+            pos += dir;
+            if pos < 0 {
+                return;
+            }
+            if pos as usize >= self.history.len() {
+                self.history_pos = None;
+                let draft = std::mem::take(&mut self.history_draft);
+                self.input.set(&draft);
+                return;
+            }
+            if single(&self.history[pos as usize]) {
+                break;
+            }
+        }
+        self.history_pos = Some(pos as usize);
+        let entry = self.history[pos as usize].clone();
+        self.input.set(&entry);
+    }
+
+    fn reveal_hint(&mut self) -> Vec<Effect> {
+        let total = self.current_step().map_or(0, |s| s.hints.len());
+        if total == 0 {
+            self.notice = Some(self.tr(strings::NO_HINTS).to_string());
+        } else if self.hints_shown >= total {
+            self.notice = Some(self.tr(strings::NO_MORE_HINTS).to_string());
+        } else {
+            self.hints_shown += 1;
+            self.lesson_scroll = usize::MAX;
+            return vec![Effect::HintRevealed];
+        }
+        Vec::new()
+    }
+
+    /// Output of the running command.
+    pub fn on_output(&mut self, chunk: Chunk) {
+        match chunk {
+            Chunk::Text(stream, text) => {
+                let kind = if stream == Stream::Err {
+                    LineKind::Err
+                } else {
+                    LineKind::Out
+                };
+                if self.scroll == 0 {
+                    self.scrollback.push(kind, &text);
+                    return;
+                }
+                // Keep the view still while the learner reads older output: scroll up by the
+                // rows the new text adds (measuring only the lines it touched).
+                let width = super::draw::layout(self.size).output.width as usize;
+                let rows_of = |sb: &Scrollback, n: usize| -> usize {
+                    sb.lines
+                        .iter()
+                        .rev()
+                        .take(n)
+                        .map(|(_, l)| super::wrap::wrap_chars(&super::wrap::sanitize(l), width).len())
+                        .sum()
+                };
+                let before = if self.scrollback.is_open() {
+                    rows_of(&self.scrollback, 1)
+                } else {
+                    0
+                };
+                let touched = self.scrollback.push(kind, &text);
+                self.scroll += rows_of(&self.scrollback, touched).saturating_sub(before);
+                if self.scrollback.lines.len() >= SCROLLBACK_LIMIT {
+                    self.clamp_scroll();
+                }
+            }
+            Chunk::Clear => {
+                self.scrollback.clear();
+                self.scroll = 0;
+            }
+        }
+    }
+
+    /// The running command finished (or was cancelled). Runs the next queued line, if any.
+    pub fn on_command_done(&mut self, _status: i32) -> Vec<Effect> {
+        self.running = false;
+        self.cancelling = false;
+        self.scrollback.end_line();
+        while let Some(line) = self.queue.pop_front() {
+            let effects = self.accept_line(line);
+            if !effects.is_empty() {
+                return effects;
+            }
+        }
+        Vec::new()
+    }
+
+    /// A new lesson snapshot. Moving to another step resets hints, solution and scroll.
+    pub fn set_lesson(&mut self, view: LessonView) {
+        let same_step = view.current == self.lesson.current && view.title == self.lesson.title;
+        let was_done = self.current_step().is_some_and(|s| s.done);
+        if same_step && !was_done && view.steps.get(view.current).is_some_and(|s| s.done) {
+            // The learner's last action completed the step: say so where the eyes are.
+            self.notice = Some(format!("✓ {}", self.tr(strings::STEP_DONE)));
+        }
+        let opened = view.steps.get(view.current).map_or(0, |s| s.hints_shown);
+        if !same_step {
+            self.hints_shown = opened;
+            self.show_solution = false;
+            self.lesson_scroll = 0;
+        } else {
+            self.hints_shown = self.hints_shown.max(opened);
+        }
+        self.lesson = view;
+    }
+
+    /// New table snapshots. True if anything changed.
+    pub fn set_tables(&mut self, tables: Vec<(ResourceTab, Table)>, now: Instant) -> bool {
+        let mut changed = false;
+        for (tab, table) in tables {
+            if let Some(i) = ResourceTab::ALL.iter().position(|t| *t == tab) {
+                changed |= self.tables[i].update(table, now);
+            }
+        }
+        changed
+    }
+
+    /// Drop highlights that ended. True if one did.
+    pub fn expire(&mut self, now: Instant) -> bool {
+        let mut changed = false;
+        for t in &mut self.tables {
+            let before = t.highlights.len();
+            t.highlights.retain(|_, until| *until > now);
+            changed |= t.highlights.len() != before;
+        }
+        changed
+    }
+
+    /// When the next highlight ends (the event loop's one-shot timer), if any is shown.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.tables.iter().flat_map(|t| t.highlights.values()).min().copied()
+    }
+
+    /// Terminal rows a page scroll moves.
+    fn page(&self) -> usize {
+        let rows = super::draw::layout(self.size).output.height as usize;
+        rows.saturating_sub(1).max(1)
+    }
+
+    /// Rows the scrollback takes at the current width.
+    pub fn scroll_rows(&self) -> usize {
+        let width = super::draw::layout(self.size).output.width as usize;
+        super::panes::terminal::rows(self, width).len()
+    }
+
+    fn clamp_scroll(&mut self) {
+        let visible = super::draw::layout(self.size).output.height as usize;
+        let max = self.scroll_rows().saturating_sub(visible);
+        self.scroll = self.scroll.min(max);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::StepView;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    fn type_str(app: &mut App, s: &str) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for c in s.chars() {
+            effects.extend(app.on_key(key(KeyCode::Char(c))));
+        }
+        effects
+    }
+
+    fn app() -> App {
+        let lesson = LessonView {
+            title: "t".into(),
+            steps: vec![StepView {
+                title: "s".into(),
+                hints: vec!["h1".into(), "h2".into()],
+                solution: vec!["kubectl get svc".into()],
+                ..Default::default()
+            }],
+            current: 0,
+        };
+        App::new(Lang::En, lesson, (100, 30))
+    }
+
+    fn texts(app: &App) -> Vec<String> {
+        app.scrollback.lines.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    #[test]
+    fn typing_a_line_and_enter_requests_the_command() {
+        let mut app = app();
+        assert!(type_str(&mut app, "kubectl get svc").is_empty());
+        assert_eq!(app.input.text, "kubectl get svc");
+        let fx = app.on_key(key(KeyCode::Enter));
+        assert_eq!(fx, vec![Effect::Run("kubectl get svc".into())]);
+        assert!(app.running);
+        assert_eq!(app.input.text, "");
+        assert_eq!(texts(&app), vec!["$ kubectl get svc"]);
+        assert_eq!(app.history, vec!["kubectl get svc"]);
+    }
+
+    #[test]
+    fn empty_line_just_echoes_a_prompt() {
+        let mut app = app();
+        assert!(app.on_key(key(KeyCode::Enter)).is_empty());
+        assert!(!app.running);
+        assert_eq!(texts(&app), vec!["$ "]);
+    }
+
+    #[test]
+    fn up_and_down_walk_the_history_and_restore_the_draft() {
+        let mut app = app();
+        for cmd in ["kubectl get svc", "kubectl get pods"] {
+            type_str(&mut app, cmd);
+            app.on_key(key(KeyCode::Enter));
+            app.on_command_done(0);
+        }
+        type_str(&mut app, "kub");
+        app.on_key(key(KeyCode::Up));
+        assert_eq!(app.input.text, "kubectl get pods");
+        app.on_key(key(KeyCode::Up));
+        assert_eq!(app.input.text, "kubectl get svc");
+        app.on_key(key(KeyCode::Up));
+        assert_eq!(app.input.text, "kubectl get svc", "stays at the oldest");
+        app.on_key(key(KeyCode::Down));
+        assert_eq!(app.input.text, "kubectl get pods");
+        app.on_key(key(KeyCode::Down));
+        assert_eq!(app.input.text, "kub", "the draft comes back");
+        assert_eq!(app.on_key(key(KeyCode::Up)), vec![]);
+        assert_eq!(
+            app.on_key(key(KeyCode::Enter)),
+            vec![Effect::Run("kubectl get pods".into())]
+        );
+    }
+
+    #[test]
+    fn ctrl_c_cancels_a_running_command_then_quits_when_idle() {
+        let mut app = app();
+        type_str(&mut app, "kubectl get svc -w");
+        app.on_key(key(KeyCode::Enter));
+        app.on_output(Chunk::Text(Stream::Out, "NAME   TYPE\n".into()));
+        assert_eq!(app.on_key(ctrl('c')), vec![Effect::Cancel]);
+        assert_eq!(app.on_key(ctrl('c')), vec![], "one cancel per command");
+        assert_eq!(texts(&app).last().unwrap(), "^C");
+        app.on_command_done(130);
+        assert!(!app.running);
+        type_str(&mut app, "abc");
+        assert_eq!(app.on_key(ctrl('c')), vec![], "a typed line is dropped first");
+        assert_eq!(texts(&app).last().unwrap(), "$ abc^C");
+        assert_eq!(app.input.text, "");
+        assert_eq!(app.on_key(ctrl('c')), vec![Effect::Quit]);
+        assert_eq!(app.on_key(ctrl('q')), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn lines_entered_while_running_are_queued() {
+        let mut app = app();
+        type_str(&mut app, "sleep 5");
+        app.on_key(key(KeyCode::Enter));
+        type_str(&mut app, "kubectl get svc");
+        assert_eq!(app.on_key(key(KeyCode::Enter)), vec![]);
+        assert_eq!(app.on_command_done(0), vec![Effect::Run("kubectl get svc".into())]);
+    }
+
+    #[test]
+    fn heredoc_lines_continue_until_complete() {
+        let mut app = app();
+        app.needs_more = |t| t.contains("<<EOF") && !t.ends_with("\nEOF");
+        type_str(&mut app, "kubectl apply -f - <<EOF");
+        assert_eq!(app.on_key(key(KeyCode::Enter)), vec![]);
+        type_str(&mut app, "kind: Service");
+        assert_eq!(app.on_key(key(KeyCode::Enter)), vec![]);
+        type_str(&mut app, "EOF");
+        let fx = app.on_key(key(KeyCode::Enter));
+        assert_eq!(
+            fx,
+            vec![Effect::Run("kubectl apply -f - <<EOF\nkind: Service\nEOF".into())]
+        );
+        assert_eq!(
+            texts(&app),
+            vec!["$ kubectl apply -f - <<EOF", "> kind: Service", "> EOF"]
+        );
+        app.on_command_done(0);
+        type_str(&mut app, "cat <<EOF");
+        app.on_key(key(KeyCode::Enter));
+        type_str(&mut app, "?");
+        assert!(!app.help, "a `?` starting a heredoc line is text");
+        assert_eq!(app.input.text, "?");
+    }
+
+    #[test]
+    fn paste_runs_each_complete_line() {
+        let mut app = app();
+        let fx = app.on_paste("echo a\r\necho b\nech");
+        assert_eq!(fx, vec![Effect::Run("echo a".into())]);
+        assert_eq!(app.queue, vec!["echo b".to_string()]);
+        assert_eq!(app.input.text, "ech");
+    }
+
+    #[test]
+    fn output_chunks_join_lines_and_clear() {
+        let mut app = app();
+        app.on_output(Chunk::Text(Stream::Out, "a".into()));
+        app.on_output(Chunk::Text(Stream::Out, "b\nc\n".into()));
+        app.on_output(Chunk::Text(Stream::Err, "Error\n".into()));
+        assert_eq!(texts(&app), vec!["ab", "c", "Error"]);
+        assert_eq!(app.scrollback.lines[2].0, LineKind::Err);
+        app.on_output(Chunk::Clear);
+        assert!(app.scrollback.lines.is_empty());
+        for i in 0..SCROLLBACK_LIMIT + 10 {
+            app.on_output(Chunk::Text(Stream::Out, format!("{i}\n")));
+        }
+        assert_eq!(app.scrollback.lines.len(), SCROLLBACK_LIMIT);
+    }
+
+    #[test]
+    fn line_editing_keys() {
+        let mut app = app();
+        type_str(&mut app, "kubectl get svc");
+        app.on_key(ctrl('w'));
+        assert_eq!(app.input.text, "kubectl get ");
+        app.on_key(key(KeyCode::Home));
+        app.on_key(key(KeyCode::Delete));
+        type_str(&mut app, "K");
+        assert_eq!(app.input.text, "Kubectl get ");
+        app.on_key(ctrl('k'));
+        assert_eq!(app.input.text, "K");
+        type_str(&mut app, "한글");
+        app.on_key(key(KeyCode::Left));
+        app.on_key(key(KeyCode::Backspace));
+        assert_eq!(app.input.text, "K글");
+        app.on_key(ctrl('u'));
+        assert_eq!(app.input.text, "글");
+        assert_eq!(app.input.cursor, 0);
+    }
+
+    #[test]
+    fn question_mark_opens_help_only_on_empty_input_and_any_key_closes_it() {
+        let mut app = app();
+        type_str(&mut app, "?");
+        assert!(app.help);
+        app.on_key(key(KeyCode::Esc));
+        assert!(!app.help);
+        type_str(&mut app, "a?");
+        assert!(!app.help);
+        assert_eq!(app.input.text, "a?");
+        app.on_key(key(KeyCode::F(1)));
+        assert!(app.help);
+        app.on_key(key(KeyCode::Char('x')));
+        assert!(!app.help);
+        assert_eq!(app.input.text, "a?", "the closing key is not typed");
+    }
+
+    #[test]
+    fn hints_are_revealed_one_at_a_time_and_reset_on_step_change() {
+        let mut app = app();
+        assert_eq!(app.on_key(key(KeyCode::F(2))), vec![Effect::HintRevealed]);
+        assert_eq!(app.hints_shown, 1);
+        app.on_key(key(KeyCode::F(2)));
+        app.on_key(key(KeyCode::F(2)));
+        assert_eq!(app.hints_shown, 2);
+        assert_eq!(app.notice.as_deref(), Some("No more hints."));
+        app.on_key(key(KeyCode::F(3)));
+        assert!(app.show_solution);
+        assert_eq!(app.on_key(key(KeyCode::F(6))), vec![Effect::NextStep]);
+        let mut v = app.lesson.clone();
+        v.steps.push(StepView::default());
+        v.current = 1;
+        app.set_lesson(v);
+        assert_eq!((app.hints_shown, app.show_solution, app.lesson_scroll), (0, false, 0));
+        assert_eq!(app.on_key(key(KeyCode::F(2))), vec![]);
+        assert_eq!(app.notice.as_deref(), Some("This step has no hints."));
+        // Hints opened in an earlier session stay open.
+        let mut v = app.lesson.clone();
+        v.current = 0;
+        v.steps[0].hints_shown = 1;
+        app.set_lesson(v);
+        assert_eq!(app.hints_shown, 1);
+    }
+
+    #[test]
+    fn completing_a_step_shows_a_notice() {
+        let mut app = app();
+        let mut v = app.lesson.clone();
+        app.set_lesson(v.clone());
+        assert_eq!(app.notice, None);
+        v.steps[0].done = true;
+        app.set_lesson(v.clone());
+        assert_eq!(app.notice.as_deref(), Some("✓ Done! F6: next step"));
+        app.notice = None;
+        app.set_lesson(v);
+        assert_eq!(app.notice, None, "only when it changes");
+    }
+
+    fn svc_table(external_ip: &str) -> Table {
+        let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
+        t.push(vec![
+            "kubernetes".into(),
+            "ClusterIP".into(),
+            "10.96.0.1".into(),
+            "<none>".into(),
+            "443/TCP".into(),
+            "5m".into(),
+        ]);
+        t.push(vec![
+            "frontend".into(),
+            "LoadBalancer".into(),
+            "10.101.3.7".into(),
+            external_ip.into(),
+            "80:31234/TCP".into(),
+            "3s".into(),
+        ]);
+        t
+    }
+
+    #[test]
+    fn a_changed_cell_is_highlighted_for_two_seconds() {
+        let mut app = app();
+        let t0 = Instant::now();
+        assert!(app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0));
+        assert!(
+            app.tables[0].highlights.is_empty(),
+            "the first snapshot highlights nothing"
+        );
+        assert!(
+            !app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0),
+            "no change"
+        );
+        let mut older = svc_table("<pending>");
+        older.rows[0][5] = "6m".into();
+        assert!(
+            !app.set_tables(vec![(ResourceTab::Services, older)], t0),
+            "only AGE changed: no redraw"
+        );
+        let mut later = svc_table("127.0.1.1");
+        later.rows[1][5] = "8s".into();
+        assert!(app.set_tables(vec![(ResourceTab::Services, later)], t0));
+        assert!(app.tables[0].is_highlighted("frontend", "EXTERNAL-IP"));
+        assert!(
+            !app.tables[0].is_highlighted("frontend", "AGE"),
+            "AGE changes on its own"
+        );
+        assert!(!app.tables[0].is_highlighted("kubernetes", "EXTERNAL-IP"));
+        assert_eq!(app.tables[0].highlights.len(), 1);
+        assert_eq!(app.next_deadline(), Some(t0 + HIGHLIGHT));
+        assert!(!app.expire(t0 + Duration::from_millis(1999)));
+        assert!(app.expire(t0 + HIGHLIGHT));
+        assert!(app.tables[0].highlights.is_empty());
+        assert_eq!(app.next_deadline(), None, "no timer when nothing fades");
+    }
+
+    #[test]
+    fn new_rows_are_highlighted_whole_and_deleted_rows_forgotten() {
+        let mut app = app();
+        let t0 = Instant::now();
+        let mut one = svc_table("<pending>");
+        one.rows.truncate(1);
+        app.set_tables(vec![(ResourceTab::Services, one.clone())], t0);
+        app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0);
+        assert_eq!(app.tables[0].highlights.len(), 5, "all but AGE");
+        app.set_tables(vec![(ResourceTab::Services, one)], t0);
+        assert!(app.tables[0].highlights.is_empty());
+    }
+
+    #[test]
+    fn page_up_scrolls_and_new_output_keeps_the_view_still() {
+        let mut app = app();
+        for i in 0..100 {
+            app.on_output(Chunk::Text(Stream::Out, format!("line {i}\n")));
+        }
+        app.on_key(key(KeyCode::PageUp));
+        let s = app.scroll;
+        assert!(s > 0);
+        app.on_output(Chunk::Text(Stream::Out, "more\n".into()));
+        assert_eq!(app.scroll, s + 1);
+        app.on_output(Chunk::Text(Stream::Out, "open".into()));
+        assert_eq!(app.scroll, s + 2);
+        app.on_output(Chunk::Text(Stream::Out, " line continues\n".into()));
+        assert_eq!(app.scroll, s + 2, "extending a line adds no row");
+        let width = crate::ui::draw::layout(app.size).output.width as usize;
+        app.on_output(Chunk::Text(Stream::Out, format!("{}\n", "x".repeat(width * 2 + 1))));
+        assert_eq!(app.scroll, s + 5, "a long line adds the rows it wraps to");
+        assert_eq!(app.scroll_rows(), 100 + 1 + 1 + 3);
+        for _ in 0..50 {
+            app.on_key(key(KeyCode::PageUp));
+        }
+        assert!(app.scroll <= 101, "clamped to the top");
+        type_str(&mut app, "x");
+        assert_eq!(app.scroll, 0, "typing returns to the bottom");
+    }
+}

@@ -1,0 +1,495 @@
+//! The keymap as data (as helix does it): each row is a key, the action it triggers and a
+//! description. [`lookup`] maps a key press to an action, the status bar shows the rows marked
+//! `status`, and the help overlay (F1) is generated from the same table, so the three can never
+//! disagree.
+//!
+//! The input line always has the keyboard, so nothing here may take a key a learner needs for
+//! typing a command: printable characters are only bound when the input is empty (`?`), and the
+//! lab's own commands sit on function keys. Ctrl+H is not used: many terminals send it for
+//! Backspace.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::strings::Tr;
+use super::Lang;
+
+/// Something a key does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Submit,
+    HistoryPrev,
+    HistoryNext,
+    CursorLeft,
+    CursorRight,
+    CursorHome,
+    CursorEnd,
+    DeleteBack,
+    DeleteForward,
+    KillToStart,
+    KillToEnd,
+    DeleteWordBack,
+    /// Ctrl+C: cancel the running command, or abandon the typed line, or quit.
+    Interrupt,
+    Quit,
+    ClearScreen,
+    Help,
+    CloseOverlay,
+    Hint,
+    Solution,
+    PrevStep,
+    NextStep,
+    NextTab,
+    ScrollUp,
+    ScrollDown,
+    LessonUp,
+    LessonDown,
+}
+
+/// When a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Always,
+    /// Only when the input line is empty (printable keys that would otherwise be typed).
+    InputEmpty,
+    /// Only while an overlay (help) is open.
+    Overlay,
+}
+
+/// One row of the keymap.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub when: When,
+    pub action: Action,
+    /// What the help overlay says.
+    pub desc: Tr,
+    /// The short label in the status bar, for the main keys.
+    pub status: Option<Tr>,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const ALT: KeyModifiers = KeyModifiers::ALT;
+
+const fn b(code: KeyCode, mods: KeyModifiers, action: Action, desc: Tr) -> Binding {
+    Binding {
+        code,
+        mods,
+        when: When::Always,
+        action,
+        desc,
+        status: None,
+    }
+}
+
+const fn s(code: KeyCode, mods: KeyModifiers, action: Action, desc: Tr, status: Tr) -> Binding {
+    Binding {
+        code,
+        mods,
+        when: When::Always,
+        action,
+        desc,
+        status: Some(status),
+    }
+}
+
+/// The keymap. Order matters only for display: the status bar and the help overlay list rows in
+/// this order.
+pub const KEYMAP: &[Binding] = &[
+    s(
+        KeyCode::F(1),
+        NONE,
+        Action::Help,
+        Tr::new("도움말 (이 화면)", "help (this screen)"),
+        Tr::new("도움말", "help"),
+    ),
+    Binding {
+        code: KeyCode::Char('?'),
+        mods: NONE,
+        when: When::InputEmpty,
+        action: Action::Help,
+        desc: Tr::new("도움말 (입력 줄이 비었을 때)", "help (when the input line is empty)"),
+        status: None,
+    },
+    s(
+        KeyCode::F(2),
+        NONE,
+        Action::Hint,
+        Tr::new("힌트를 하나 더 보기", "show the next hint"),
+        Tr::new("힌트", "hint"),
+    ),
+    s(
+        KeyCode::F(3),
+        NONE,
+        Action::Solution,
+        Tr::new("정답 명령 보기/숨기기", "show/hide the solution commands"),
+        Tr::new("정답", "solution"),
+    ),
+    b(
+        KeyCode::F(5),
+        NONE,
+        Action::PrevStep,
+        Tr::new("이전 단계", "previous step"),
+    ),
+    s(
+        KeyCode::F(6),
+        NONE,
+        Action::NextStep,
+        Tr::new("다음 단계", "next step"),
+        Tr::new("다음", "next"),
+    ),
+    s(
+        KeyCode::F(4),
+        NONE,
+        Action::NextTab,
+        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+        Tr::new("탭", "tab"),
+    ),
+    // The same on Alt+letter, for terminals (and laptops) where F-keys are awkward.
+    b(
+        KeyCode::Char('h'),
+        ALT,
+        Action::Hint,
+        Tr::new("힌트를 하나 더 보기", "show the next hint"),
+    ),
+    b(
+        KeyCode::Char('s'),
+        ALT,
+        Action::Solution,
+        Tr::new("정답 명령 보기/숨기기", "show/hide the solution commands"),
+    ),
+    b(
+        KeyCode::Char('p'),
+        ALT,
+        Action::PrevStep,
+        Tr::new("이전 단계", "previous step"),
+    ),
+    b(
+        KeyCode::Char('n'),
+        ALT,
+        Action::NextStep,
+        Tr::new("다음 단계", "next step"),
+    ),
+    b(
+        KeyCode::Char('t'),
+        ALT,
+        Action::NextTab,
+        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+    ),
+    b(
+        KeyCode::Char('l'),
+        CTRL,
+        Action::ClearScreen,
+        Tr::new("터미널 지우기", "clear the terminal pane"),
+    ),
+    s(
+        KeyCode::Char('c'),
+        CTRL,
+        Action::Interrupt,
+        Tr::new(
+            "명령 취소 / 입력 버리기 / 종료",
+            "cancel command / drop line / quit when idle",
+        ),
+        Tr::new("취소", "cancel"),
+    ),
+    s(
+        KeyCode::Char('q'),
+        CTRL,
+        Action::Quit,
+        Tr::new("종료 (진행 상황 저장됨)", "quit (progress is saved)"),
+        Tr::new("종료", "quit"),
+    ),
+    b(
+        KeyCode::Enter,
+        NONE,
+        Action::Submit,
+        Tr::new("명령 실행", "run the command"),
+    ),
+    b(
+        KeyCode::Up,
+        NONE,
+        Action::HistoryPrev,
+        Tr::new("이전 명령 (기록)", "previous command (history)"),
+    ),
+    b(
+        KeyCode::Down,
+        NONE,
+        Action::HistoryNext,
+        Tr::new("다음 명령 (기록)", "next command (history)"),
+    ),
+    b(
+        KeyCode::PageUp,
+        NONE,
+        Action::ScrollUp,
+        Tr::new("출력 위로 스크롤", "scroll terminal output up"),
+    ),
+    b(
+        KeyCode::PageDown,
+        NONE,
+        Action::ScrollDown,
+        Tr::new("출력 아래로 스크롤", "scroll terminal output down"),
+    ),
+    b(
+        KeyCode::Up,
+        ALT,
+        Action::LessonUp,
+        Tr::new("레슨 위로 스크롤", "scroll the lesson up"),
+    ),
+    b(
+        KeyCode::Down,
+        ALT,
+        Action::LessonDown,
+        Tr::new("레슨 아래로 스크롤", "scroll the lesson down"),
+    ),
+    b(
+        KeyCode::Left,
+        NONE,
+        Action::CursorLeft,
+        Tr::new("커서 왼쪽", "cursor left"),
+    ),
+    b(
+        KeyCode::Right,
+        NONE,
+        Action::CursorRight,
+        Tr::new("커서 오른쪽", "cursor right"),
+    ),
+    b(
+        KeyCode::Home,
+        NONE,
+        Action::CursorHome,
+        Tr::new("줄 처음으로", "start of line"),
+    ),
+    b(
+        KeyCode::Char('a'),
+        CTRL,
+        Action::CursorHome,
+        Tr::new("줄 처음으로", "start of line"),
+    ),
+    b(
+        KeyCode::End,
+        NONE,
+        Action::CursorEnd,
+        Tr::new("줄 끝으로", "end of line"),
+    ),
+    b(
+        KeyCode::Char('e'),
+        CTRL,
+        Action::CursorEnd,
+        Tr::new("줄 끝으로", "end of line"),
+    ),
+    b(
+        KeyCode::Backspace,
+        NONE,
+        Action::DeleteBack,
+        Tr::new("앞 글자 지우기", "delete the character before the cursor"),
+    ),
+    b(
+        KeyCode::Delete,
+        NONE,
+        Action::DeleteForward,
+        Tr::new("커서 글자 지우기", "delete the character under the cursor"),
+    ),
+    b(
+        KeyCode::Char('u'),
+        CTRL,
+        Action::KillToStart,
+        Tr::new("커서 앞을 모두 지우기", "delete to the start of the line"),
+    ),
+    b(
+        KeyCode::Char('k'),
+        CTRL,
+        Action::KillToEnd,
+        Tr::new("커서 뒤를 모두 지우기", "delete to the end of the line"),
+    ),
+    b(
+        KeyCode::Char('w'),
+        CTRL,
+        Action::DeleteWordBack,
+        Tr::new("앞 단어 지우기", "delete the word before the cursor"),
+    ),
+    Binding {
+        code: KeyCode::Esc,
+        mods: NONE,
+        when: When::Overlay,
+        action: Action::CloseOverlay,
+        desc: Tr::new("도움말 닫기", "close help"),
+        status: None,
+    },
+];
+
+/// The action bound to `key`, if any. `input_empty` and `overlay` select the conditional rows.
+/// Shift is ignored for characters (`?` arrives as Shift+/ on some terminals), and key
+/// releases (Windows) are ignored.
+pub fn lookup(key: &KeyEvent, input_empty: bool, overlay: bool) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let (code, mods) = normalize(key);
+    KEYMAP
+        .iter()
+        .find(|bind| {
+            bind.code == code
+                && bind.mods == mods
+                && match bind.when {
+                    When::Always => true,
+                    When::InputEmpty => input_empty && !overlay,
+                    When::Overlay => overlay,
+                }
+        })
+        .map(|bind| bind.action)
+}
+
+fn normalize(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
+    match key.code {
+        KeyCode::Char(c) => {
+            let mods = key.modifiers - KeyModifiers::SHIFT;
+            let c = if mods.contains(KeyModifiers::CONTROL) {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            };
+            (KeyCode::Char(c), mods)
+        }
+        code => (code, key.modifiers),
+    }
+}
+
+/// How a key is written in the status bar and help: `Ctrl+C`, `F1`, `PgUp`, `Alt+↑`.
+pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
+    let mut s = String::new();
+    if mods.contains(KeyModifiers::CONTROL) {
+        s.push_str("Ctrl+");
+    }
+    if mods.contains(KeyModifiers::ALT) {
+        s.push_str("Alt+");
+    }
+    if mods.contains(KeyModifiers::SHIFT) {
+        s.push_str("Shift+");
+    }
+    match code {
+        KeyCode::F(n) => s.push_str(&format!("F{n}")),
+        KeyCode::Char(c) if mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
+            s.push(c.to_ascii_uppercase())
+        }
+        KeyCode::Char(c) => s.push(c),
+        KeyCode::Enter => s.push_str("Enter"),
+        KeyCode::Esc => s.push_str("Esc"),
+        KeyCode::Up => s.push('↑'),
+        KeyCode::Down => s.push('↓'),
+        KeyCode::Left => s.push('←'),
+        KeyCode::Right => s.push('→'),
+        KeyCode::Home => s.push_str("Home"),
+        KeyCode::End => s.push_str("End"),
+        KeyCode::PageUp => s.push_str("PgUp"),
+        KeyCode::PageDown => s.push_str("PgDn"),
+        KeyCode::Backspace => s.push_str("Backspace"),
+        KeyCode::Delete => s.push_str("Del"),
+        KeyCode::Tab => s.push_str("Tab"),
+        other => s.push_str(&format!("{other:?}")),
+    }
+    s
+}
+
+/// The rows of the help overlay: every action once, with all its keys, in keymap order.
+pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
+    let mut rows: Vec<(Action, String, &'static str)> = Vec::new();
+    for bind in KEYMAP {
+        let key = label(bind.code, bind.mods);
+        match rows.iter_mut().find(|(a, _, _)| *a == bind.action) {
+            Some(row) => {
+                row.1.push_str(", ");
+                row.1.push_str(&key);
+            }
+            None => rows.push((bind.action, key, bind.desc.get(lang))),
+        }
+    }
+    rows.into_iter().map(|(_, k, d)| (k, d)).collect()
+}
+
+/// The status bar entries: `(key label, short description)`.
+pub fn status_entries(lang: Lang) -> Vec<(String, &'static str)> {
+    KEYMAP
+        .iter()
+        .filter_map(|bind| bind.status.map(|s| (label(bind.code, bind.mods), s.get(lang))))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn printable_keys_are_typed_except_question_mark_on_empty_input() {
+        assert_eq!(lookup(&key(KeyCode::Char('?'), NONE), true, false), Some(Action::Help));
+        assert_eq!(
+            lookup(&key(KeyCode::Char('?'), KeyModifiers::SHIFT), true, false),
+            Some(Action::Help)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Char('?'), NONE), false, false),
+            None,
+            "typed inside a command"
+        );
+        for c in "abcdefghijklmnopqrstuvwxyz0123456789-_./:$\"'|&;<>=".chars() {
+            assert_eq!(
+                lookup(&key(KeyCode::Char(c), NONE), false, false),
+                None,
+                "{c} must be typed"
+            );
+            assert_eq!(lookup(&key(KeyCode::Char(c), KeyModifiers::SHIFT), false, false), None);
+        }
+    }
+
+    #[test]
+    fn control_keys() {
+        assert_eq!(
+            lookup(&key(KeyCode::Char('c'), CTRL), false, false),
+            Some(Action::Interrupt)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Char('Q'), CTRL | KeyModifiers::SHIFT), false, false),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Esc, NONE), false, true),
+            Some(Action::CloseOverlay)
+        );
+        assert_eq!(lookup(&key(KeyCode::Esc, NONE), false, false), None);
+        let mut release = key(KeyCode::Enter, NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(lookup(&release, false, false), None);
+    }
+
+    #[test]
+    fn every_binding_is_reachable_and_unique() {
+        for (i, a) in KEYMAP.iter().enumerate() {
+            for bnd in &KEYMAP[i + 1..] {
+                assert!(
+                    !(a.code == bnd.code && a.mods == bnd.mods && a.when == bnd.when),
+                    "{:?} bound twice",
+                    a.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_groups_keys_by_action() {
+        let rows = help_rows(Lang::En);
+        let help = rows.iter().find(|(_, d)| d.starts_with("help (this")).unwrap();
+        assert_eq!(help.0, "F1, ?");
+        let home = rows.iter().find(|(_, d)| *d == "start of line").unwrap();
+        assert_eq!(home.0, "Home, Ctrl+A");
+        let next = rows.iter().find(|(_, d)| *d == "next step").unwrap();
+        assert_eq!(next.0, "F6, Alt+N");
+        assert_eq!(rows.iter().filter(|(_, d)| *d == "start of line").count(), 1);
+        let status = status_entries(Lang::Ko);
+        assert_eq!(status.first().unwrap(), &("F1".to_string(), "도움말"));
+        assert!(status.contains(&("Ctrl+Q".to_string(), "종료")));
+    }
+}

@@ -1,0 +1,483 @@
+//! Whole-screen and pane snapshots (`TestBackend` + insta), drawn from hand-built state, and
+//! checks of what snapshots cannot see (styles, cursor position).
+//!
+//! Update snapshots with `INSTA_UPDATE=always cargo test --lib ui::`, review the `.snap` diffs,
+//! and commit them; CI runs with `INSTA_UPDATE=no`.
+
+use std::time::Instant;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+use crate::kubectl::table::Table;
+use crate::shell::io::{Chunk, Stream};
+
+use super::app::{App, ResourceTab};
+use super::{draw, theme, Lang, LessonView, StepView};
+
+pub(crate) fn lesson(lang: Lang) -> LessonView {
+    let ko = lang == Lang::Ko;
+    let step = |title: &str, markdown: &str, done: bool| StepView {
+        title: title.into(),
+        markdown: markdown.into(),
+        done,
+        ..Default::default()
+    };
+    let mut steps = vec![
+        step(
+            if ko {
+                "백엔드 디플로이먼트 만들기"
+            } else {
+                "Create the backend Deployment"
+            },
+            "",
+            true,
+        ),
+        step(
+            if ko {
+                "백엔드 서비스 만들기"
+            } else {
+                "Create the backend Service"
+            },
+            if ko {
+                "프론트엔드는 `hello` 라는 이름의 **서비스**를 통해 백엔드에 연결합니다. 서비스는 \
+                 셀렉터로 파드를 고르고, 파드가 바뀌어도 같은 주소를 유지합니다.\n\n\
+                 ## 할 일\n\n\
+                 1. 서비스 매니페스트를 적용합니다:\n\n\
+                 ```\nkubectl apply -f https://k8s.io/examples/service/access/backend-service.yaml\n```\n\n\
+                 2. 서비스를 확인합니다: `kubectl get svc hello`\n"
+            } else {
+                "The frontend reaches the backend through a **Service** named `hello`. A Service \
+                 picks pods with its selector and keeps one address while pods come and go.\n\n\
+                 ## To do\n\n\
+                 1. Apply the Service manifest:\n\n\
+                 ```\nkubectl apply -f https://k8s.io/examples/service/access/backend-service.yaml\n```\n\n\
+                 2. Look at it: `kubectl get svc hello`\n"
+            },
+            false,
+        ),
+        step(
+            if ko {
+                "프론트엔드 만들기"
+            } else {
+                "Create the frontend"
+            },
+            "",
+            false,
+        ),
+        step(
+            if ko {
+                "LoadBalancer 로 노출하기"
+            } else {
+                "Expose it with a LoadBalancer"
+            },
+            "",
+            false,
+        ),
+        step(
+            if ko {
+                "curl 로 확인하기"
+            } else {
+                "Check it with curl"
+            },
+            "",
+            false,
+        ),
+    ];
+    steps[1].check_status = Some(
+        if ko {
+            "서비스 hello 가 아직 없습니다"
+        } else {
+            "Service hello does not exist yet"
+        }
+        .into(),
+    );
+    steps[1].hints = vec![if ko {
+        "URL 은 레슨에 들어 있어 오프라인에서도 됩니다."
+    } else {
+        "The URL is bundled with the lesson; it works offline."
+    }
+    .into()];
+    steps[1].solution = vec!["kubectl apply -f https://k8s.io/examples/service/access/backend-service.yaml".into()];
+    LessonView {
+        title: if ko {
+            "레슨 5: 프론트엔드와 백엔드 연결하기"
+        } else {
+            "Lesson 5: connect a frontend to a backend"
+        }
+        .into(),
+        steps,
+        current: 1,
+    }
+}
+
+pub(crate) fn svc_table(external_ip: &str) -> Table {
+    let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
+    t.push(vec![
+        "hello".into(),
+        "ClusterIP".into(),
+        "10.104.23.11".into(),
+        "<none>".into(),
+        "80/TCP".into(),
+        "2m".into(),
+    ]);
+    t.push(vec![
+        "kubernetes".into(),
+        "ClusterIP".into(),
+        "10.96.0.1".into(),
+        "<none>".into(),
+        "443/TCP".into(),
+        "9m".into(),
+    ]);
+    t.push(vec![
+        "frontend".into(),
+        "LoadBalancer".into(),
+        "10.101.3.7".into(),
+        external_ip.into(),
+        "80:31234/TCP".into(),
+        "5s".into(),
+    ]);
+    t
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// A lab in the middle of lesson 5: one command ran, one is being typed.
+fn busy_app(lang: Lang, size: (u16, u16)) -> App {
+    let mut app = App::new(lang, lesson(lang), size);
+    app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], Instant::now());
+    for c in "kubectl get svc".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    app.on_output(Chunk::Text(Stream::Out, svc_table("<pending>").render(false)));
+    app.on_command_done(0);
+    for c in "kubectl get svc hello".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    app.on_output(Chunk::Text(
+        Stream::Err,
+        "Error from server (NotFound): services \"hello\" not found\n".into(),
+    ));
+    app.on_command_done(1);
+    for c in "kubectl apply -f ".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app
+}
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|f| draw::draw(f, app)).unwrap();
+    terminal
+}
+
+/// The buffer's rows as text (wide characters once).
+fn rows(buf: &Buffer) -> Vec<String> {
+    (0..buf.area.height)
+        .map(|y| {
+            let mut s = String::new();
+            let mut skip = 0;
+            for x in 0..buf.area.width {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let sym = buf[(x, y)].symbol();
+                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                s.push_str(sym);
+            }
+            s
+        })
+        .collect()
+}
+
+/// Where `needle` starts on screen (column, row).
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let first = needle.chars().next()?;
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            if buf[(x, y)].symbol().starts_with(first) {
+                let mut s = String::new();
+                let mut cx = x;
+                while cx < buf.area.width && s.chars().count() < needle.chars().count() {
+                    let sym = buf[(cx, y)].symbol();
+                    s.push_str(sym);
+                    cx += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+                }
+                if s == needle {
+                    return Some((x, y));
+                }
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn whole_screen_korean() {
+    let app = busy_app(Lang::Ko, (110, 32));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn whole_screen_english() {
+    let app = busy_app(Lang::En, (110, 32));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn minimum_size_korean() {
+    let app = busy_app(Lang::Ko, (80, 24));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn hints_and_solution_korean() {
+    let mut app = busy_app(Lang::Ko, (110, 32));
+    app.on_key(key(KeyCode::F(2)));
+    app.on_key(key(KeyCode::F(3)));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn help_overlay_korean_at_minimum_size() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (80, 24));
+    app.on_key(key(KeyCode::F(1)));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn help_overlay_english() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (120, 40));
+    app.on_key(key(KeyCode::Char('?')));
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+#[test]
+fn too_small_terminal_says_so() {
+    for (lang, name) in [(Lang::Ko, "too_small_ko"), (Lang::En, "too_small_en")] {
+        let app = busy_app(lang, (70, 20));
+        insta::assert_snapshot!(name, render(&app).backend());
+    }
+}
+
+#[test]
+fn input_line_has_focus_on_the_first_frame() {
+    let app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    let mut terminal = render(&app);
+    let areas = draw::layout(app.size);
+    // The cursor sits right after the prompt, in the input row.
+    terminal
+        .backend_mut()
+        .assert_cursor_position((areas.input.x + 2, areas.input.y));
+    assert!(terminal.backend().cursor_visible());
+    let row = rows(terminal.backend().buffer())[areas.input.y as usize].clone();
+    assert!(row.contains("│$ "), "{row}");
+}
+
+#[test]
+fn cursor_follows_wide_characters() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    for c in "echo 안녕".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    let mut terminal = render(&app);
+    let areas = draw::layout(app.size);
+    terminal
+        .backend_mut()
+        .assert_cursor_position((areas.input.x + 2 + 5 + 4, areas.input.y));
+}
+
+#[test]
+fn changed_cell_is_highlighted_on_screen_then_fades() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (110, 32));
+    let t0 = Instant::now();
+    app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0);
+    app.set_tables(vec![(ResourceTab::Services, svc_table("127.0.1.1"))], t0);
+    let terminal = render(&app);
+    let buf = terminal.backend().buffer();
+    let (x, y) = find(buf, "127.0.1.1").expect("new address on screen");
+    let hl = theme::changed_cell();
+    let cell = &buf[(x, y)];
+    assert_eq!((Some(cell.fg), Some(cell.bg)), (hl.fg, hl.bg));
+    assert!(cell.modifier.contains(ratatui::style::Modifier::BOLD));
+    let (px, py) = find(buf, "80:31234/TCP").unwrap();
+    assert_eq!(buf[(px, py)].bg, ratatui::style::Color::Reset, "only the changed cell");
+    let (hx, hy) = find(buf, "hello").unwrap();
+    assert_eq!(
+        buf[(hx, hy)].bg,
+        ratatui::style::Color::Reset,
+        "unchanged rows are not highlighted"
+    );
+    app.expire(t0 + super::app::HIGHLIGHT);
+    let terminal = render(&app);
+    let buf = terminal.backend().buffer();
+    let (x, y) = find(buf, "127.0.1.1").unwrap();
+    assert_eq!(buf[(x, y)].bg, ratatui::style::Color::Reset, "the highlight faded");
+}
+
+#[test]
+fn stderr_is_red_and_tabs_switch_tables() {
+    let mut app = busy_app(Lang::En, (110, 32));
+    let mut pods = Table::new(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    pods.push(vec![
+        "hello-6c8f5d9b7d-x2x8q".into(),
+        "1/1".into(),
+        "Running".into(),
+        "0".into(),
+        "1m".into(),
+    ]);
+    app.set_tables(vec![(ResourceTab::Pods, pods)], Instant::now());
+    let terminal = render(&app);
+    let buf = terminal.backend().buffer();
+    let (x, y) = find(buf, "Error from server").unwrap();
+    assert_eq!(buf[(x, y)].fg, theme::stderr().fg.unwrap());
+    assert!(find(buf, "hello-6c8f5d9b7d-x2x8q").is_none());
+    app.on_key(key(KeyCode::F(4)));
+    let terminal = render(&app);
+    assert!(find(terminal.backend().buffer(), "hello-6c8f5d9b7d-x2x8q").is_some());
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn scrolled_terminal_shows_older_output_and_says_so() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (100, 30));
+    for i in 0..60 {
+        app.on_output(Chunk::Text(Stream::Out, format!("line {i}\n")));
+    }
+    let buf_rows = rows(render(&app).backend().buffer());
+    assert!(buf_rows.iter().any(|r| r.contains("line 59")));
+    app.on_key(key(KeyCode::PageUp));
+    let buf_rows = rows(render(&app).backend().buffer());
+    assert!(
+        !buf_rows.iter().any(|r| r.contains("line 59")),
+        "scrolled away from the end"
+    );
+    assert!(buf_rows.iter().any(|r| r.contains("scrolled — PgDn")));
+    app.on_key(key(KeyCode::PageDown));
+    let buf_rows = rows(render(&app).backend().buffer());
+    assert!(buf_rows.iter().any(|r| r.contains("line 59")));
+}
+
+#[test]
+fn korean_lesson_text_stays_inside_its_pane() {
+    let app = busy_app(Lang::Ko, (80, 24));
+    let terminal = render(&app);
+    let buf = terminal.backend().buffer();
+    let lesson = draw::layout(app.size).lesson;
+    let right_border = lesson.x + lesson.width - 1;
+    for y in lesson.y + 1..lesson.y + lesson.height - 1 {
+        assert_eq!(
+            buf[(right_border, y)].symbol(),
+            "│",
+            "row {y} overflows: {}",
+            rows(buf)[y as usize]
+        );
+    }
+}
+
+/// Draw one pane alone into a `w`×`h` screen.
+fn pane(w: u16, h: u16, f: impl FnOnce(&mut ratatui::Frame, ratatui::layout::Rect)) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|frame| f(frame, frame.area())).unwrap();
+    terminal
+}
+
+#[test]
+fn lesson_pane_korean_narrow() {
+    let mut app = busy_app(Lang::Ko, (80, 24));
+    app.lesson.steps[1].done = true;
+    let t = pane(34, 30, |f, a| super::panes::lesson::render(f, a, &app));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn resources_pane_english_each_tab() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (110, 32));
+    let mut deploy = Table::new(&["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+    deploy.push(vec![
+        "backend".into(),
+        "3/3".into(),
+        "3".into(),
+        "3".into(),
+        "2m".into(),
+    ]);
+    let mut ep = Table::new(&["NAME", "ENDPOINTS", "AGE"]);
+    ep.push(vec![
+        "hello".into(),
+        "10.244.1.3:80,10.244.2.4:80,10.244.3.2:80".into(),
+        "2m".into(),
+    ]);
+    app.set_tables(
+        vec![
+            (ResourceTab::Services, svc_table("127.0.1.1")),
+            (ResourceTab::Deployments, deploy),
+            (ResourceTab::Endpoints, ep),
+        ],
+        Instant::now(),
+    );
+    let mut screens = String::new();
+    for _ in 0..4 {
+        let t = pane(44, 7, |f, a| super::panes::resources::render(f, a, &app));
+        screens.push_str(&format!("{}\n", t.backend()));
+        app.on_key(key(KeyCode::F(4)));
+    }
+    assert_eq!(app.tab, 0, "F4 cycles through the four tabs");
+    insta::assert_snapshot!(screens);
+}
+
+#[test]
+fn status_bar_both_languages() {
+    let mut out = String::new();
+    for lang in [Lang::Ko, Lang::En] {
+        let mut app = App::new(lang, lesson(lang), (80, 24));
+        let t = pane(80, 1, |f, a| super::panes::status::render(f, a, &app));
+        out.push_str(&format!("{}\n", t.backend()));
+        app.on_key(key(KeyCode::F(3)));
+        app.on_key(key(KeyCode::F(3)));
+        app.on_key(key(KeyCode::F(2)));
+        app.on_key(key(KeyCode::F(2)));
+        let t = pane(80, 1, |f, a| super::panes::status::render(f, a, &app));
+        out.push_str(&format!("{}\n", t.backend()));
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn terminal_title_says_when_a_command_runs() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    for c in "kubectl get svc -w".chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    app.on_key(key(KeyCode::Enter));
+    let title_row = draw::layout(app.size).terminal.y as usize;
+    let row = rows(render(&app).backend().buffer())[title_row].clone();
+    assert!(row.contains("실행 중 — Ctrl+C: 취소"), "{row}");
+    app.on_command_done(0);
+    let row = rows(render(&app).backend().buffer())[title_row].clone();
+    assert!(!row.contains("실행 중"), "{row}");
+}
+
+#[test]
+fn a_long_input_line_scrolls_sideways_to_keep_the_cursor_visible() {
+    let mut app = App::new(Lang::Ko, lesson(Lang::Ko), (100, 30));
+    let long = format!("echo {}끝", "가".repeat(60));
+    for c in long.chars() {
+        app.on_key(key(KeyCode::Char(c)));
+    }
+    let terminal = render(&app);
+    let input = draw::layout(app.size).input;
+    let row = rows(terminal.backend().buffer())[input.y as usize].clone();
+    assert!(row.contains("가끝"), "the end of the line is shown: {row}");
+    let pos = terminal.backend().cursor_position();
+    assert!(pos.x < input.x + input.width && pos.y == input.y, "{pos:?}");
+    app.on_key(key(KeyCode::Home));
+    let row = rows(render(&app).backend().buffer())[input.y as usize].clone();
+    assert!(row.contains("$ echo 가가"), "Home shows the start again: {row}");
+}
