@@ -168,7 +168,7 @@ impl Session {
         0
     }
 
-    /// Leave the pod: kubectl's farewell, and `--rm` deletes the pod.
+    /// Leave the pod: kubectl's farewell, and `--rm` deletes the pod. Returns kubectl's status.
     async fn detach(&mut self, status: i32, out: &Output) -> i32 {
         let Some(a) = self.attached.take() else {
             return status;
@@ -190,6 +190,14 @@ impl Session {
                 stdin: None,
             };
             crate::kubectl::run(&k, &args, out).await;
+        }
+        if a.from_run {
+            // `kubectl run -it` ends normally when its session does.
+            return 0;
+        }
+        // `kubectl exec -it … -- sh` passes the shell's status on, in kubectl's words.
+        if status != 0 {
+            out.err_line(&format!("command terminated with exit code {status}"));
         }
         status
     }

@@ -566,6 +566,7 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(s.prompt(), "/ # ");
     assert_eq!(out(&mut s, "hostname").await, "box\n");
+    assert_eq!(out(&mut s, "timeout 5 hostname").await, "box\n");
     assert_eq!(out(&mut s, "printenv | grep -c KUBERNETES_SERVICE_HOST").await, "1\n");
     assert_eq!(out(&mut s, "cat /etc/resolv.conf | grep -c nameserver").await, "1\n");
     assert_eq!(
@@ -574,7 +575,13 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     );
     assert_eq!(run(&mut s, "minikube ip").await.0, 127);
     assert_eq!(out(&mut s, "A=1; echo $A | wc -c").await, "2\n");
-    // `exit` leaves the pod (no farewell for exec) and the host shell is back.
+    // `exit` leaves the pod (no farewell for exec) and the host shell is back; a failing
+    // status comes back the way kubectl exec reports it.
+    assert_eq!(
+        run(&mut s, "exit 3").await,
+        (3, "command terminated with exit code 3\n".into())
+    );
+    assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(run(&mut s, "exit").await, (0, String::new()));
     assert_eq!(s.exit, None);
     assert_eq!(s.prompt(), "$ ");
@@ -595,6 +602,7 @@ async fn run_it_attaches_and_says_how_to_resume() {
     assert_eq!(s.prompt(), "[ root@curl:/ ]$ ");
     let text = out(&mut s, "nslookup kubernetes").await;
     assert!(text.contains("10.96.0.1"), "{text}");
+    assert_eq!(run(&mut s, "nosuch").await, (127, "sh: nosuch: not found\n".into()));
     assert_eq!(
         run(&mut s, "exit").await,
         (

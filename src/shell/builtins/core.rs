@@ -257,7 +257,7 @@ pub fn timeout(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         let Some(name) = argv.first() else {
             return fail("missing operand");
         };
-        if lookup(name).is_none() {
+        if lookup(name).is_none() && ctx.session.attached.is_none() {
             ctx.out.err_line(&format!(
                 "timeout: failed to run command '{name}': No such file or directory"
             ));
