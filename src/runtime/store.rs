@@ -58,6 +58,9 @@ pub enum EventType {
 pub struct WatchEvent {
     pub event: EventType,
     pub object: Arc<Object>,
+    /// The object before a `Modified` change (like an informer's update handler gets), so a
+    /// controller can see what an object stopped being — a pod that lost a Service's label.
+    pub old: Option<Arc<Object>>,
 }
 
 pub struct Store {
@@ -285,6 +288,7 @@ impl Store {
         let _ = self.tx.send(WatchEvent {
             event: EventType::Added,
             object: obj.clone(),
+            old: None,
         });
         Ok(obj)
     }
@@ -346,6 +350,7 @@ impl Store {
         let _ = self.tx.send(WatchEvent {
             event: EventType::Modified,
             object: obj.clone(),
+            old: Some(old.clone()),
         });
         Some(obj)
     }
@@ -364,6 +369,7 @@ impl Store {
         let _ = self.tx.send(WatchEvent {
             event: EventType::Deleted,
             object: old.clone(),
+            old: None,
         });
         Ok(old)
     }

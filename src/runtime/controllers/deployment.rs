@@ -546,6 +546,25 @@ mod tests {
             (r, n)
         };
         assert!(c.wait_until(Duration::from_secs(60), |c| ready(c) == (2, 0)).await);
+        // A pod whose label changes leaves the Service's endpoints.
+        let pod = c.list(Kind::Pod, Some("default")).into_iter().next().unwrap();
+        c.store()
+            .update(&crate::runtime::Key::of(&pod), |o| {
+                o.meta_mut()
+                    .labels
+                    .as_mut()
+                    .unwrap()
+                    .insert("app".into(), "elsewhere".into());
+            })
+            .unwrap();
+        assert!(
+            c.wait_until(Duration::from_secs(10), |c| ready(c).0 == 1).await,
+            "relabelled pod removed"
+        );
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| ready(c) == (2, 0)).await,
+            "the ReplicaSet replaced it"
+        );
         // A selector that matches nothing leaves an Endpoints object without addresses.
         let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: helo}\n  ports:\n  - port: 80\n";
         c.apply(decode_manifests(bad, "t").remove(0).unwrap()).unwrap();

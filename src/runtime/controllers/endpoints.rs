@@ -35,14 +35,20 @@ pub const SERVICE_NAME_LABEL: &str = "kubernetes.io/service-name";
 fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     match &*ev.object {
         Object::Service(_) => vec![Key::of(&ev.object)],
-        // A pod change concerns the Services in its namespace that select it.
+        // A pod change concerns the Services in its namespace that select it now or selected it
+        // before the change (its labels may have moved it out).
         Object::Pod(_) => cluster
             .list(Kind::Service, Some(ev.object.namespace()))
             .iter()
             .filter(|s| {
                 s.as_service()
                     .and_then(|s| s.spec.as_ref()?.selector.as_ref())
-                    .is_some_and(|sel| !sel.is_empty() && Selector::from_map(sel).matches(ev.object.labels()))
+                    .is_some_and(|sel| {
+                        let sel = Selector::from_map(sel);
+                        !sel.0.is_empty()
+                            && (sel.matches(ev.object.labels())
+                                || ev.old.as_ref().is_some_and(|o| sel.matches(o.labels())))
+                    })
             })
             .map(|s| Key::of(s))
             .collect(),

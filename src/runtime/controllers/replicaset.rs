@@ -43,7 +43,21 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let spec = rs.spec.clone().unwrap_or_default();
     let desired = spec.replicas.unwrap_or(1).max(0) as usize;
-    let pods = owned_by(cluster, Kind::Pod, &key.namespace, &uid);
+    // Pods that no longer match the selector are released (their owner reference removed), as
+    // the controller-ref manager does; the ReplicaSet then makes a replacement.
+    let selector = crate::runtime::selectors::Selector::from_label_selector(&spec.selector);
+    let mut pods = owned_by(cluster, Kind::Pod, &key.namespace, &uid);
+    for p in pods.iter().filter(|p| !selector.matches(p.labels())) {
+        let _ = cluster.store().update(&Key::of(p), |o| {
+            if let Some(refs) = o.meta_mut().owner_references.as_mut() {
+                refs.retain(|r| r.uid != uid);
+            }
+            if o.meta().owner_references.as_ref().is_some_and(|r| r.is_empty()) {
+                o.meta_mut().owner_references = None;
+            }
+        });
+    }
+    pods.retain(|p| selector.matches(p.labels()));
     let mut active: Vec<_> = pods.iter().filter(|p| pod_active(p)).cloned().collect();
 
     if active.len() < desired {
