@@ -325,6 +325,9 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
                 status = runner.run_line(&text, &out) => status,
                 _ = cancelled => CANCELLED,
             };
+            if status == CANCELLED {
+                runner.cancelled();
+            }
             if done_tx.send(status).is_err() {
                 break;
             }

@@ -148,11 +148,27 @@ impl LessonSource for StaticLesson {
 /// tests. The returned future is dropped to cancel the command (Ctrl+C).
 pub trait LineRunner: Send + 'static {
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
+    /// The running command was stopped with Ctrl+C.
+    fn cancelled(&mut self) {}
 }
+
+/// What `exit` on the lab's own command line says: the TUI keeps its terminal (a learner who
+/// meant to leave a pod must not lose the cluster); Ctrl+Q quits.
+pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q (the lab's terminal stays open; Ctrl+Q quits k8s-lab)";
 
 impl LineRunner for Session {
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
-        Box::pin(Session::run_line(self, line, out))
+        Box::pin(async move {
+            let status = Session::run_line(self, line, out).await;
+            if self.exit.take().is_some() {
+                out.err_line(EXIT_NOTE);
+            }
+            status
+        })
+    }
+
+    fn cancelled(&mut self) {
+        self.last_status = event_loop::CANCELLED;
     }
 }
 

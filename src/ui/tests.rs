@@ -481,3 +481,23 @@ fn a_long_input_line_scrolls_sideways_to_keep_the_cursor_visible() {
     let row = rows(render(&app).backend().buffer())[input.y as usize].clone();
     assert!(row.contains("$ echo 가가"), "Home shows the start again: {row}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn exit_keeps_the_lab_terminal_usable() {
+    use crate::ui::LineRunner;
+    let cluster = crate::runtime::Cluster::start(crate::runtime::ClusterConfig {
+        node_block: 45,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("k8s-lab-ui-exit-{}", std::process::id()));
+    let mut session = crate::shell::Session::new(cluster.clone(), crate::workspace::Workspace::new(&dir));
+    let (out, buf) = crate::shell::io::Output::buffer();
+    LineRunner::run_line(&mut session, "exit", &out).await;
+    assert!(buf.stderr().contains("Ctrl+Q"), "{}", buf.text());
+    let (out, buf) = crate::shell::io::Output::buffer();
+    assert_eq!(LineRunner::run_line(&mut session, "echo still here", &out).await, 0);
+    assert_eq!(buf.stdout(), "still here\n");
+    cluster.shutdown();
+}
