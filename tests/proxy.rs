@@ -82,14 +82,9 @@ async fn connections_follow_the_endpoints() {
     let cip: Ipv4Addr = cluster
         .get(Kind::Service, "default", "kubia")
         .unwrap()
-        .as_service()
+        .cluster_ip()
         .unwrap()
-        .spec
-        .as_ref()
-        .unwrap()
-        .cluster_ip
-        .clone()
-        .unwrap()
+        .to_string()
         .parse()
         .unwrap();
     let virt = std::net::SocketAddrV4::new(cip, 80);

@@ -115,16 +115,8 @@ fn ready_endpoints(cluster: &Cluster, name: &str) -> usize {
 fn lb_ip(cluster: &Cluster, name: &str) -> Option<String> {
     cluster
         .get(Kind::Service, "default", name)?
-        .as_service()?
-        .status
-        .as_ref()?
-        .load_balancer
-        .as_ref()?
-        .ingress
-        .as_ref()?
-        .first()?
-        .ip
-        .clone()
+        .lb_ingress_ip()
+        .map(String::from)
 }
 
 #[tokio::test(start_paused = true)]
@@ -295,14 +287,9 @@ async fn http_through_the_load_balancer_reaches_the_backend_via_the_frontend() {
     let cip = cluster
         .get(Kind::Service, "default", "hello")
         .unwrap()
-        .as_service()
+        .cluster_ip()
         .unwrap()
-        .spec
-        .as_ref()
-        .unwrap()
-        .cluster_ip
-        .clone()
-        .unwrap();
+        .to_string();
     let (out, buf) = Output::buffer();
     let code = k8s_lab::runtime::pod_shell::curl(&cluster, &Origin::Host, &[format!("http://{cip}")], &out).await;
     assert_eq!(code, 28);

@@ -182,14 +182,9 @@ async fn https_with_a_mounted_secret_and_configmap() {
     let cip = cluster
         .get(Kind::Service, "default", "my-nginx")
         .unwrap()
-        .as_service()
+        .cluster_ip()
         .unwrap()
-        .spec
-        .as_ref()
-        .unwrap()
-        .cluster_ip
-        .clone()
-        .unwrap();
+        .to_string();
     let virt = std::net::SocketAddrV4::new(cip.parse().unwrap(), 443);
     for _ in 0..300 {
         if matches!(

@@ -106,6 +106,25 @@ impl Object {
         self.meta().labels.as_ref().unwrap_or(&EMPTY)
     }
 
+    /// A Service's ClusterIP (`None` for other kinds, ExternalName, or not yet allocated).
+    pub fn cluster_ip(&self) -> Option<&str> {
+        self.as_service()?.spec.as_ref()?.cluster_ip.as_deref()
+    }
+
+    /// A LoadBalancer Service's first ingress address, once the load balancer has one.
+    pub fn lb_ingress_ip(&self) -> Option<&str> {
+        self.as_service()?
+            .status
+            .as_ref()?
+            .load_balancer
+            .as_ref()?
+            .ingress
+            .as_ref()?
+            .first()?
+            .ip
+            .as_deref()
+    }
+
     pub fn as_pod(&self) -> Option<&Pod> {
         if let Object::Pod(p) = self {
             Some(p)

@@ -176,20 +176,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         }
     }
     ports.retain(|k, _| wanted_keys.contains(k));
-    let lb_ip: Option<Ipv4Addr> = obj
-        .as_service()
-        .and_then(|s| {
-            s.status
-                .as_ref()?
-                .load_balancer
-                .as_ref()?
-                .ingress
-                .as_ref()?
-                .first()?
-                .ip
-                .clone()
-        })
-        .and_then(|ip| ip.parse().ok());
+    let lb_ip: Option<Ipv4Addr> = obj.lb_ingress_ip().and_then(|ip| ip.parse().ok());
     let affinity = spec.session_affinity.as_deref() == Some("ClientIP");
     let node_ips: Vec<Ipv4Addr> = cluster
         .list(Kind::Node, None)
