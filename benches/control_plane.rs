@@ -119,6 +119,12 @@ async fn run(deployments: usize) -> (Duration, f64, Duration) {
     assert!(all, "not every deployment became available");
     let created = t0.elapsed();
     let rss = peak_rss_mib();
+    if std::env::var_os("BENCH_STATS").is_some() {
+        for k in k8s_lab::runtime::kinds::KINDS {
+            eprintln!("{:>14}: {}", k.name, c.list(k.kind, None).len());
+        }
+        eprintln!("resourceVersion: {}", c.store().resource_version());
+    }
     let latency = endpoint_update_latency(&c, 21).await;
     c.shutdown();
     (created, rss, latency)
@@ -135,8 +141,13 @@ fn main() {
         "| Deployments × 10 + Services | pods | all available (wall) | peak RSS | endpoints update (median of 21) |"
     );
     println!("|---|---|---|---|---|");
-    let sizes: &[usize] = if quick { &[100] } else { &[100, 1000] };
-    for &n in sizes {
+    let custom: Option<usize> = std::env::var("BENCH_DEPLOYMENTS").ok().and_then(|v| v.parse().ok());
+    let sizes: Vec<usize> = match custom {
+        Some(n) => vec![n],
+        None if quick => vec![100],
+        None => vec![100, 1000],
+    };
+    for n in sizes {
         let (created, rss, latency) = rt.block_on(run(n));
         println!(
             "| {n} | {} | {:.2} s | {rss:.0} MiB | {:.3} ms |",

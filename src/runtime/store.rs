@@ -83,10 +83,13 @@ struct Index {
     pods_per_node: HashMap<String, usize>,
     /// Events by the uid of the object they are about.
     events_about: HashMap<String, BTreeSet<Key>>,
+    /// A counter per kind, bumped on every write of that kind (cache keys for derived data).
+    kind_versions: HashMap<Kind, u64>,
 }
 
 impl Index {
     fn add(&mut self, key: &Key, obj: &Object) {
+        *self.kind_versions.entry(key.kind).or_default() += 1;
         for r in obj.meta().owner_references.iter().flatten() {
             self.owners.entry(r.uid.clone()).or_default().insert(key.clone());
         }
@@ -105,6 +108,7 @@ impl Index {
     }
 
     fn remove(&mut self, key: &Key, obj: &Object) {
+        *self.kind_versions.entry(key.kind).or_default() += 1;
         for r in obj.meta().owner_references.iter().flatten() {
             if let Some(set) = self.owners.get_mut(&r.uid) {
                 set.remove(key);
@@ -144,7 +148,10 @@ fn pod_node(obj: &Object) -> Option<&str> {
 
 /// Capacity of the watch channel; a receiver that falls further behind gets `Lagged` and must
 /// re-list (controllers do a full resync).
-const WATCH_CAPACITY: usize = 65536;
+///
+/// Every queued event keeps a whole object version alive (k8s-openapi structs are large), so
+/// the queue is kept short: at 10,000 pods a 65,536-event queue held gigabytes of history.
+const WATCH_CAPACITY: usize = 4096;
 
 impl Default for Store {
     fn default() -> Self {
@@ -245,6 +252,18 @@ impl Store {
             .collect();
         evs.sort_by_key(|e| e.as_event().and_then(|e| e.first_timestamp.clone().map(|t| t.0)));
         evs
+    }
+
+    /// Changes whenever an object of `kind` is created, changed or removed.
+    pub fn kind_version(&self, kind: Kind) -> u64 {
+        self.state
+            .read()
+            .unwrap()
+            .index
+            .kind_versions
+            .get(&kind)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many pods are bound to `node`.

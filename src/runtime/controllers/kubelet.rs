@@ -89,6 +89,9 @@ pub struct State {
     slots: Mutex<HashMap<(String, String), Slot>>,
     used_ips: Mutex<HashSet<Ipv4Addr>>,
     pulled: Mutex<HashSet<(String, String)>>,
+    /// Service variables by (namespace, service links on), with the Service write counter they
+    /// were computed at: pods started between two Service changes share one map.
+    service_env: Mutex<HashMap<(String, bool), (u64, Arc<BTreeMap<String, String>>)>>,
 }
 
 impl Cluster {
@@ -398,7 +401,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         ip
     };
 
-    let env_base = service_env(
+    let env_base = shared_service_env(
         &cluster,
         &key.namespace,
         pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true),
@@ -415,7 +418,6 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
         );
         env.insert("HOSTNAME".to_string(), key.name.clone());
-        env.extend(env_base.clone());
         for e in c.env.iter().flatten() {
             let value = match (&e.value, &e.value_from) {
                 (Some(v), _) => v.clone(),
@@ -440,6 +442,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             container: c.name.clone(),
             image: image.clone(),
             env,
+            service_env: env_base.clone(),
             files,
         });
         let program = factory(&ctx);
@@ -729,6 +732,22 @@ pub fn mount_files(
         }
     }
     Ok(files)
+}
+
+/// [`service_env`], shared while the Services stay the same (with many Services the map is
+/// large, and every pod of a namespace started in between gets the same one).
+pub fn shared_service_env(cluster: &Cluster, namespace: &str, links: bool) -> Arc<BTreeMap<String, String>> {
+    let version = cluster.store().kind_version(Kind::Service);
+    let key = (namespace.to_string(), links);
+    let mut cache = cluster.kubelet().service_env.lock().unwrap();
+    if let Some((v, env)) = cache.get(&key) {
+        if *v == version {
+            return env.clone();
+        }
+    }
+    let env = Arc::new(service_env(cluster, namespace, links));
+    cache.insert(key, (version, env.clone()));
+    env
 }
 
 /// The Service environment variables a container gets at start (docker-link style), for the

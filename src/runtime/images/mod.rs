@@ -83,12 +83,31 @@ pub struct PodCtx {
     pub node: String,
     pub container: String,
     pub image: String,
+    /// The container's own variables (PATH, HOSTNAME, HOME, its `env:`); they win over
+    /// `service_env`.
     pub env: BTreeMap<String, String>,
+    /// The Service variables fixed at start, shared by every pod started with the same Services.
+    pub service_env: Arc<BTreeMap<String, String>>,
     /// Files mounted into the container (Secret and ConfigMap volumes), by absolute path.
     pub files: Arc<BTreeMap<String, Vec<u8>>>,
 }
 
 impl PodCtx {
+    /// One variable as the process sees it.
+    pub fn env_var(&self, name: &str) -> Option<&str> {
+        self.env
+            .get(name)
+            .or_else(|| self.service_env.get(name))
+            .map(String::as_str)
+    }
+
+    /// Every variable, sorted by name.
+    pub fn env_vars(&self) -> Vec<(&str, &str)> {
+        let mut all: BTreeMap<&str, &str> = self.service_env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        all.extend(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        all.into_iter().collect()
+    }
+
     pub fn origin(&self) -> Origin {
         Origin::Pod {
             namespace: self.namespace.clone(),

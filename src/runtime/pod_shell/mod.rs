@@ -103,14 +103,14 @@ pub async fn run_in_pod(
         "wget" => wget(cluster, &origin, args, out).await,
         "printenv" => {
             if args.is_empty() {
-                for (k, v) in &c.ctx.env {
+                for (k, v) in c.ctx.env_vars() {
                     out.line(&format!("{k}={v}"));
                 }
                 0
             } else {
                 let mut code = 0;
                 for a in args {
-                    match c.ctx.env.get(a) {
+                    match c.ctx.env_var(a) {
                         Some(v) => out.line(v),
                         None => code = 1,
                     }
@@ -119,7 +119,7 @@ pub async fn run_in_pod(
             }
         }
         "env" => {
-            for (k, v) in &c.ctx.env {
+            for (k, v) in c.ctx.env_vars() {
                 out.line(&format!("{k}={v}"));
             }
             0
