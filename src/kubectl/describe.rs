@@ -1362,8 +1362,8 @@ mod tests {
             )
         );
         assert_eq!(
-            kubectl(&c, "describe pods").await,
-            (0, "No resources found in default namespace.\n".into())
+            kubectl(&c, "describe pods -n kube-public").await,
+            (0, "No resources found in kube-public namespace.\n".into())
         );
     }
 

@@ -56,8 +56,15 @@ pub struct Ctx<'a> {
 /// kubectl's words; the return value is kubectl's exit code. Long-running forms (`--watch`,
 /// `rollout status`) run until done or until the future is dropped (Ctrl+C, `timeout`).
 pub async fn run(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
-    verbs::dispatch(ctx, args, out).await
+    let code = verbs::dispatch(ctx, args, out).await;
+    // The next command should see the controllers' reaction to this one (Endpoints, node
+    // ports, scheduling), as it would after a human's pause; see `Cluster::settle`.
+    ctx.cluster.settle(SETTLE_LIMIT).await;
+    code
 }
+
+/// The longest a kubectl command waits for the controllers to catch up before returning.
+const SETTLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The table `kubectl get <kind>` prints, for live views (the TUI's resources pane).
 pub fn get_table(cluster: &Cluster, kind: crate::runtime::Kind, namespace: Option<&str>) -> table::Table {

@@ -51,34 +51,6 @@ fn objects(ctx: &Ctx<'_>, p: &Parsed, args: &[String]) -> Result<(Vec<Arc<Object
     Ok((objs, errs))
 }
 
-/// How long `scale` lets the controllers see a new size before returning (lab time).
-const SCALE_SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Wait (briefly, silently) until the controllers have acted on a new size. A real `kubectl
-/// scale` returns at once, but the network round trips of a real cluster give the controllers
-/// time to see each change; in-process, `scale --replicas=0; scale --replicas=2` would otherwise
-/// be folded into no change at all and no pod would ever be replaced.
-async fn settle(ctx: &Ctx<'_>, key: &crate::runtime::Key, replicas: i32) {
-    let key = key.clone();
-    ctx.cluster
-        .wait_until(SCALE_SETTLE, move |c| {
-            let Some(o) = c.store().get(&key) else { return true };
-            let (generation, observed, current) = match o.as_ref() {
-                Object::Deployment(d) => {
-                    let st = d.status.clone().unwrap_or_default();
-                    (d.metadata.generation, st.observed_generation, st.replicas.unwrap_or(0))
-                }
-                Object::ReplicaSet(rs) => {
-                    let st = rs.status.clone().unwrap_or_default();
-                    (rs.metadata.generation, st.observed_generation, st.replicas)
-                }
-                _ => return true,
-            };
-            observed >= generation && current == replicas
-        })
-        .await;
-}
-
 /// `kubectl scale TYPE NAME --replicas=N`.
 pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let Some(r) = p.get("replicas") else {
@@ -128,7 +100,6 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         match r {
             Ok(_) => {
                 out.line(&format!("{} scaled", super::printers::type_name(&o)));
-                settle(ctx, &key, replicas).await;
             }
             Err(e) => {
                 out.err_line(&server_error(&e));

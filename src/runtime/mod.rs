@@ -92,6 +92,8 @@ struct Inner {
     lb_pending: Mutex<std::collections::HashSet<String>>,
     proxy: net::proxy::State,
     dns_addr: std::sync::OnceLock<std::net::SocketAddr>,
+    /// How far (resourceVersion) each controller has processed the watch stream.
+    progress: Mutex<Vec<Arc<std::sync::atomic::AtomicU64>>>,
     tasks: Mutex<Vec<AbortHandle>>,
 }
 
@@ -108,6 +110,7 @@ impl Cluster {
                 lb_pending: Default::default(),
                 proxy: Default::default(),
                 dns_addr: Default::default(),
+                progress: Default::default(),
                 config,
                 tasks: Mutex::new(Vec::new()),
             }),
@@ -197,6 +200,46 @@ impl Cluster {
             t.abort();
         }
         self.inner.net.shutdown();
+    }
+
+    /// A progress marker for a new controller (see [`Cluster::settle`]).
+    pub(crate) fn register_controller(&self) -> Arc<std::sync::atomic::AtomicU64> {
+        let p = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        self.inner.progress.lock().unwrap().push(p.clone());
+        p
+    }
+
+    /// True when every controller has acted on every change in the store so far.
+    pub fn is_settled(&self) -> bool {
+        let target = self.store().resource_version();
+        self.inner
+            .progress
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|p| p.load(std::sync::atomic::Ordering::SeqCst) >= target)
+    }
+
+    /// Wait until the controllers have reacted to every change so far (Endpoints written,
+    /// kube-proxy listening or closed, pods scheduled …), at most `limit` of real time. Timed
+    /// work — a container starting, a load balancer being provisioned — is not waited for.
+    /// The lab calls this after each kubectl command, so what the learner types next sees a
+    /// cluster that has reacted, as it would at a human's typing speed. True if it settled.
+    pub async fn settle(&self, limit: std::time::Duration) -> bool {
+        let t0 = std::time::Instant::now();
+        loop {
+            if self.is_settled() {
+                return true;
+            }
+            if t0.elapsed() >= limit {
+                return false;
+            }
+            // Let the controllers run; this waits for CPU work, not for lab-clock events.
+            tokio::task::yield_now().await;
+            if !self.is_settled() {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        }
     }
 
     /// Wait (on lab time, at most `timeout`) until `cond` holds. True if it did.

@@ -61,6 +61,8 @@ pub struct WatchEvent {
     /// The object before a `Modified` change (like an informer's update handler gets), so a
     /// controller can see what an object stopped being — a pod that lost a Service's label.
     pub old: Option<Arc<Object>>,
+    /// The store's resourceVersion after this change (watchers use it to say how far they got).
+    pub rv: u64,
 }
 
 pub struct Store {
@@ -308,6 +310,7 @@ impl Store {
             event: EventType::Added,
             object: obj.clone(),
             old: None,
+            rv,
         });
         Ok(obj)
     }
@@ -370,6 +373,7 @@ impl Store {
             event: EventType::Modified,
             object: obj.clone(),
             old: Some(old.clone()),
+            rv: st.resource_version,
         });
         Some(obj)
     }
@@ -389,6 +393,7 @@ impl Store {
             event: EventType::Deleted,
             object: old.clone(),
             old: None,
+            rv: st.resource_version,
         });
         Ok(old)
     }

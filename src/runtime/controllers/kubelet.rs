@@ -83,6 +83,9 @@ impl Slot {
     }
 }
 
+/// Environment variables shared between containers.
+pub type SharedEnv = Arc<BTreeMap<String, String>>;
+
 /// The kubelets' shared state (one map for all nodes of the lab).
 #[derive(Default)]
 pub struct State {
@@ -91,7 +94,7 @@ pub struct State {
     pulled: Mutex<HashSet<(String, String)>>,
     /// Service variables by (namespace, service links on), with the Service write counter they
     /// were computed at: pods started between two Service changes share one map.
-    service_env: Mutex<HashMap<(String, bool), (u64, Arc<BTreeMap<String, String>>)>>,
+    service_env: Mutex<HashMap<(String, bool), (u64, SharedEnv)>>,
 }
 
 impl Cluster {

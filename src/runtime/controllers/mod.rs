@@ -14,6 +14,7 @@ pub mod replicaset;
 pub mod scheduler;
 
 use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 use tokio::sync::broadcast::error::RecvError;
@@ -51,27 +52,37 @@ pub fn start(cluster: &Cluster) {
 
 fn run(cluster: &Cluster, c: Controller) {
     let mut rx = cluster.watch();
+    let progress = cluster.register_controller();
     let cl = cluster.clone();
     cluster.spawn(async move {
+        let start = cl.store().resource_version();
         for key in (c.resync)(&cl) {
             (c.reconcile)(&cl, &key);
         }
+        progress.fetch_max(start, Ordering::SeqCst);
         loop {
-            let keys: BTreeSet<Key> = match rx.recv().await {
+            let (keys, seen): (BTreeSet<Key>, u64) = match rx.recv().await {
                 Ok(ev) => {
+                    let mut seen = ev.rv;
                     let mut keys: BTreeSet<Key> = (c.keys_for)(&cl, &ev).into_iter().collect();
                     // Drain what is already queued so a burst is reconciled once per key.
                     while let Ok(ev) = rx.try_recv() {
+                        seen = seen.max(ev.rv);
                         keys.extend((c.keys_for)(&cl, &ev));
                     }
-                    keys
+                    (keys, seen)
                 }
-                Err(RecvError::Lagged(_)) => (c.resync)(&cl).into_iter().collect(),
+                Err(RecvError::Lagged(_)) => {
+                    let at = cl.store().resource_version();
+                    ((c.resync)(&cl).into_iter().collect(), at)
+                }
                 Err(RecvError::Closed) => return,
             };
             for key in keys {
                 (c.reconcile)(&cl, &key);
             }
+            // Everything up to `seen` has been acted on (see `Cluster::settle`).
+            progress.fetch_max(seen, Ordering::SeqCst);
             // Let other tasks (and other controllers) run between batches.
             tokio::task::yield_now().await;
         }
