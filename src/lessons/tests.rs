@@ -585,13 +585,18 @@ async fn lesson5_solutions_through_the_shell() {
 /// The commands of a shared acceptance transcript (`../shared/acceptance/FILE`), in order: a
 /// `$ ` line starts one, `> ` lines continue it (heredoc bodies).
 fn transcript_commands(file: &str) -> Vec<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/acceptance").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/acceptance")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut commands: Vec<String> = Vec::new();
     for line in text.lines() {
         if let Some(c) = line.strip_prefix("$ ") {
             commands.push(c.to_string());
-        } else if let Some(c) = line.strip_prefix("> ").or(line.strip_prefix(">").filter(|c| c.is_empty())) {
+        } else if let Some(c) = line
+            .strip_prefix("> ")
+            .or(line.strip_prefix(">").filter(|c| c.is_empty()))
+        {
             let last = commands.last_mut().expect("a continuation follows a command");
             last.push('\n');
             last.push_str(c);
@@ -637,7 +642,11 @@ fn lessons_1_to_4_load_without_warnings() {
 #[test]
 fn lessons_1_to_4_solutions_are_their_transcripts_in_order() {
     for (id, file, _) in LESSONS_1_TO_4 {
-        assert_eq!(solution_lines(&find(id).unwrap()), transcript_commands(file), "{id} vs {file}");
+        assert_eq!(
+            solution_lines(&find(id).unwrap()),
+            transcript_commands(file),
+            "{id} vs {file}"
+        );
     }
 }
 
@@ -645,7 +654,15 @@ fn lessons_1_to_4_solutions_are_their_transcripts_in_order() {
 fn lesson4_bundles_the_upstream_examples() {
     let l = find("lesson4").unwrap();
     let names: Vec<&str> = l.files().keys().map(String::as_str).collect();
-    assert_eq!(names, ["curlpod.yaml", "default.conf", "nginx-secure-app.yaml", "run-my-nginx.yaml"]);
+    assert_eq!(
+        names,
+        [
+            "curlpod.yaml",
+            "default.conf",
+            "nginx-secure-app.yaml",
+            "run-my-nginx.yaml"
+        ]
+    );
     let base = "https://k8s.io/examples/service/networking/";
     for (file, kinds) in [
         ("run-my-nginx.yaml", vec![Kind::Deployment]),
@@ -681,8 +698,14 @@ async fn solutions_through_the_shell(id: &str, block: u8, clock_speed: f64, fail
     let mut session = lesson.open_session(cfg, &root, &out).await.unwrap();
     for step in lesson.steps() {
         let before = evaluate_step(step, &session.cluster, &session.history).await;
-        assert!(!before.passed(), "{id}: step {} passes before its solution ran", step.id);
+        assert!(
+            !before.passed(),
+            "{id}: step {} passes before its solution ran",
+            step.id
+        );
         for line in &step.solution {
+            // A learner types one line at a time; leave the controllers that moment too.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             let code = session.run_line(line, &out).await;
             let line = line.strip_suffix('\n').unwrap_or(line);
             if failing.next_if(|f| **f == (step.id.0.as_str(), line)).is_some() {
@@ -730,7 +753,44 @@ async fn lesson1_solutions_through_the_shell() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lesson2_solutions_through_the_shell() {
     // `grep` finds nothing before the Service exists: exit 1, as in a real shell.
-    // On the lesson's own clock: at 10× a request to a Service made a moment before can time
-    // out (`curl` exit 28) before its endpoints are programmed.
-    solutions_through_the_shell("lesson2", 76, 1.0, &[("env-vars", "kubectl exec $POD -- env | grep KUBIA")]).await;
+    solutions_through_the_shell(
+        "lesson2",
+        76,
+        10.0,
+        &[("env-vars", "kubectl exec $POD -- env | grep KUBIA")],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson3_solutions_through_the_shell() {
+    let dup = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n    targetPort: 8080\n    nodePort: 30008\nEOF";
+    solutions_through_the_shell(
+        "lesson3",
+        77,
+        10.0,
+        &[
+            ("duplicate-port", dup),
+            ("loadbalancer", "timeout 10 kubectl get svc backend-service --watch"),
+            (
+                "clusterip-inside-only",
+                "curl http://$(kubectl get svc teva-nodeport-service -o jsonpath='{.spec.clusterIP}')",
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson4_solutions_through_the_shell() {
+    solutions_through_the_shell(
+        "lesson4",
+        78,
+        10.0,
+        &[
+            ("secure-app", "kubectl exec $CURL_POD -- curl -sS https://my-nginx"),
+            ("loadbalancer", "timeout 10 kubectl get svc my-nginx --watch"),
+        ],
+    )
+    .await;
 }
