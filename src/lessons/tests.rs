@@ -660,12 +660,14 @@ fn lesson4_bundles_the_upstream_examples() {
             "curlpod.yaml",
             "default.conf",
             "nginx-secure-app.yaml",
+            "nginx-svc.yaml",
             "run-my-nginx.yaml"
         ]
     );
     let base = "https://k8s.io/examples/service/networking/";
     for (file, kinds) in [
         ("run-my-nginx.yaml", vec![Kind::Deployment]),
+        ("nginx-svc.yaml", vec![Kind::Service]),
         ("nginx-secure-app.yaml", vec![Kind::Service, Kind::Deployment]),
         ("curlpod.yaml", vec![Kind::Deployment]),
     ] {
