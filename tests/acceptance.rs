@@ -109,25 +109,25 @@ fn seed000_frontend_backend() {
 }
 
 #[test]
-#[ignore = "issue 5 (kubectl and the lab shell) and issue 6 (lesson2)"]
+#[ignore = "passes alone; flaky when the transcripts run in parallel: a command right after a write can run before the controllers and the proxy catch up (lessons14 report)"]
 fn seed001_service_basics() {
     run_lab("seed001-service-basics.lab", 31);
 }
 
 #[test]
-#[ignore = "issue 4 (NodePort on every node) and issue 6 (lesson3)"]
+#[ignore = "passes alone; flaky when the transcripts run in parallel: a command right after a write can run before the controllers and the proxy catch up (lessons14 report)"]
 fn seed002_service_types() {
     run_lab("seed002-service-types.lab", 32);
 }
 
 #[test]
-#[ignore = "issue 5 (expose, label, go-template) and issue 6 (lesson1)"]
+#[ignore = "passes alone; flaky when the transcripts run in parallel: a command right after a write can run before the controllers and the proxy catch up (lessons14 report)"]
 fn seed003_expose_nodeport() {
     run_lab("seed003-expose-nodeport.lab", 33);
 }
 
 #[test]
-#[ignore = "issue 4 (TLS, nslookup, run -it) and issue 6 (lesson4)"]
+#[ignore = "the transcript expects `Labels: run=my-nginx` from `kubectl expose`, but upstream run-my-nginx.yaml has no Deployment labels (kubectl prints `<none>`)"]
 fn seed004_connect_applications() {
     run_lab("seed004-connect-applications.lab", 34);
 }

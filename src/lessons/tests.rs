@@ -581,3 +581,218 @@ async fn lesson5_solutions_through_the_shell() {
     session.cluster.shutdown();
     std::fs::remove_dir_all(root).unwrap();
 }
+
+/// The commands of a shared acceptance transcript (`../shared/acceptance/FILE`), in order: a
+/// `$ ` line starts one, `> ` lines continue it (heredoc bodies).
+fn transcript_commands(file: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/acceptance")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut commands: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if let Some(c) = line.strip_prefix("$ ") {
+            commands.push(c.to_string());
+        } else if let Some(c) = line
+            .strip_prefix("> ")
+            .or(line.strip_prefix(">").filter(|c| c.is_empty()))
+        {
+            let last = commands.last_mut().expect("a continuation follows a command");
+            last.push('\n');
+            last.push_str(c);
+        }
+    }
+    commands
+}
+
+fn solution_lines(l: &Lesson) -> Vec<String> {
+    l.steps()
+        .iter()
+        .flat_map(|s| s.solution.iter().map(|c| c.strip_suffix('\n').unwrap_or(c).to_string()))
+        .collect()
+}
+
+/// Lessons 1–4: which transcript each follows, and where it runs in the tests.
+const LESSONS_1_TO_4: &[(&str, &str, u8)] = &[
+    ("lesson1", "seed003-expose-nodeport.lab", 75),
+    ("lesson2", "seed001-service-basics.lab", 76),
+    ("lesson3", "seed002-service-types.lab", 77),
+    ("lesson4", "seed004-connect-applications.lab", 78),
+];
+
+#[test]
+fn lessons_1_to_4_load_without_warnings() {
+    for (id, _, _) in LESSONS_1_TO_4 {
+        let l = find(id).unwrap();
+        assert_eq!(l.id(), *id);
+        assert_eq!(find(l.slug()).unwrap().id(), *id);
+        assert!(l.warnings().is_empty(), "{id}: {:?}", l.warnings());
+        assert!(l.steps().len() >= 5, "{id}");
+        let cfg = l.cluster_config();
+        assert_eq!(cfg.lb_delay, Duration::from_secs(5), "{id}");
+        assert_eq!(cfg.clock_speed, 1.0, "{id}");
+        assert_eq!(cfg.nodes, if *id == "lesson1" { 1 } else { 3 }, "{id}");
+        for s in l.steps() {
+            assert!(!s.checks.is_empty(), "{id} step {} has no checks", s.id);
+            assert!(!s.solution.is_empty(), "{id} step {} has no solution", s.id);
+        }
+    }
+}
+
+#[test]
+fn lessons_1_to_4_solutions_are_their_transcripts_in_order() {
+    for (id, file, _) in LESSONS_1_TO_4 {
+        assert_eq!(
+            solution_lines(&find(id).unwrap()),
+            transcript_commands(file),
+            "{id} vs {file}"
+        );
+    }
+}
+
+#[test]
+fn lesson4_bundles_the_upstream_examples() {
+    let l = find("lesson4").unwrap();
+    let names: Vec<&str> = l.files().keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "curlpod.yaml",
+            "default.conf",
+            "nginx-secure-app.yaml",
+            "nginx-svc.yaml",
+            "run-my-nginx.yaml"
+        ]
+    );
+    let base = "https://k8s.io/examples/service/networking/";
+    for (file, kinds) in [
+        ("run-my-nginx.yaml", vec![Kind::Deployment]),
+        ("nginx-svc.yaml", vec![Kind::Service]),
+        ("nginx-secure-app.yaml", vec![Kind::Service, Kind::Deployment]),
+        ("curlpod.yaml", vec![Kind::Deployment]),
+    ] {
+        let text = &l.urls()[&format!("{base}{file}")];
+        assert_eq!(text.as_bytes(), l.files()[file].as_slice(), "{file}");
+        let objs = manifest::decode_manifests(text, file);
+        assert_eq!(objs.len(), kinds.len(), "{file}");
+        for (o, kind) in objs.into_iter().zip(kinds) {
+            let o = o.unwrap_or_else(|e| panic!("{file}: {e:?}"));
+            assert_eq!(o.kind(), kind, "{file}");
+        }
+    }
+    let conf = String::from_utf8(l.files()["default.conf"].clone()).unwrap();
+    assert!(conf.contains("ssl_certificate /etc/nginx/ssl/tls.crt;"));
+}
+
+/// Lessons 1–4 as a learner does them: every solution line through the lab shell (on a faster
+/// clock where the lesson waits for a load balancer). Before a step's solution its checks do not all pass; after it they all pass (waiting
+/// a little for the controllers). Lines the transcripts show failing (`failing`: step id and
+/// line, in order; each entry is the first run of that line from there on) must fail, the rest
+/// succeed.
+async fn solutions_through_the_shell(id: &str, block: u8, clock_speed: f64, failing: &[(&str, &str)]) {
+    let mut failing = failing.iter().peekable();
+    let lesson = find(id).unwrap();
+    let mut cfg = lesson.cluster_config();
+    cfg.clock_speed = clock_speed;
+    (cfg.node_block, cfg.lb_pool) = (block, test_config(block).lb_pool);
+    let root = temp_dir(&format!("shell-{id}"));
+    let (out, buf) = crate::shell::io::Output::buffer();
+    let mut session = lesson.open_session(cfg, &root, &out).await.unwrap();
+    for step in lesson.steps() {
+        let before = evaluate_step(step, &session.cluster, &session.history).await;
+        assert!(
+            !before.passed(),
+            "{id}: step {} passes before its solution ran",
+            step.id
+        );
+        for line in &step.solution {
+            // A learner types one line at a time; leave the controllers that moment too.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let code = session.run_line(line, &out).await;
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            if failing.next_if(|f| **f == (step.id.0.as_str(), line)).is_some() {
+                assert_ne!(code, 0, "{id}: `{line}` should fail:\n{}", buf.text());
+            } else {
+                assert_eq!(code, 0, "{id}: `{line}`:\n{}", buf.text());
+            }
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = evaluate_step(step, &session.cluster, &session.history).await;
+            if r.passed() {
+                break;
+            }
+            let why = r.first_failure().map(|w| w.en.clone()).unwrap_or_default();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{id}: step {} never passed: {why}\n{}",
+                step.id,
+                buf.text()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+    assert!(failing.next().is_none(), "{id}: a line listed as failing never ran");
+    session.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson1_solutions_through_the_shell() {
+    solutions_through_the_shell(
+        "lesson1",
+        75,
+        10.0,
+        &[
+            ("add-label", "kubectl label pods $POD_NAME app=v1"),
+            ("delete-service", "curl $(minikube ip):$NODE_PORT"),
+            ("delete-service", "kubectl get servcies"),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson2_solutions_through_the_shell() {
+    // `grep` finds nothing before the Service exists: exit 1, as in a real shell.
+    solutions_through_the_shell(
+        "lesson2",
+        76,
+        10.0,
+        &[("env-vars", "kubectl exec $POD -- env | grep KUBIA")],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson3_solutions_through_the_shell() {
+    let dup = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n    targetPort: 8080\n    nodePort: 30008\nEOF";
+    solutions_through_the_shell(
+        "lesson3",
+        77,
+        10.0,
+        &[
+            ("duplicate-port", dup),
+            ("loadbalancer", "timeout 10 kubectl get svc backend-service --watch"),
+            (
+                "clusterip-inside-only",
+                "curl http://$(kubectl get svc teva-nodeport-service -o jsonpath='{.spec.clusterIP}')",
+            ),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson4_solutions_through_the_shell() {
+    solutions_through_the_shell(
+        "lesson4",
+        78,
+        10.0,
+        &[
+            ("secure-app", "kubectl exec $CURL_POD -- curl -sS https://my-nginx"),
+            ("loadbalancer", "timeout 10 kubectl get svc my-nginx --watch"),
+        ],
+    )
+    .await;
+}
