@@ -543,7 +543,6 @@ fn lint_lists_warnings_or_the_error() {
 /// those of a real shell: `timeout` ends the watch with 124, and the seed's
 /// `delete services frontend backend` fails on `backend`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the lab shell and kubectl (rollout status, get --watch) from the shell and kubectl branches"]
 async fn lesson5_solutions_through_the_shell() {
     let lesson = find("lesson5").unwrap();
     let mut cfg = lesson.cluster_config();
