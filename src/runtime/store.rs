@@ -150,10 +150,9 @@ fn pod_node(obj: &Object) -> Option<&str> {
 
 /// Capacity of the watch channel; a receiver that falls further behind gets `Lagged` and must
 /// re-list (controllers do a full resync).
-///
-/// Every queued event keeps a whole object version alive (k8s-openapi structs are large), so
-/// the queue is kept short: at 10,000 pods a 65,536-event queue held gigabytes of history.
-const WATCH_CAPACITY: usize = 4096;
+/// Every queued event keeps an object version alive, so the queue is bounded; a burst longer
+/// than this makes slow watchers re-list instead of holding history.
+const WATCH_CAPACITY: usize = 16384;
 
 impl Default for Store {
     fn default() -> Self {
