@@ -222,7 +222,8 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
         let err = connect_loopback("8.8.8.8:53".parse().unwrap()).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
-        assert!(bind_loopback("0.0.0.0:0".parse().unwrap()).await.is_err());
+        let any = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 0);
+        assert!(bind_loopback(any).await.is_err(), "the wildcard address is refused");
     }
 
     #[tokio::test]
