@@ -87,6 +87,8 @@ struct Index {
     events_about: HashMap<String, BTreeSet<Key>>,
     /// A counter per kind, bumped on every write of that kind (cache keys for derived data).
     kind_versions: HashMap<Kind, u64>,
+    /// Services by one pair of their selector: (namespace, key, value) → Service names.
+    selectors: HashMap<(String, String, String), BTreeSet<String>>,
 }
 
 impl Index {
@@ -106,6 +108,12 @@ impl Index {
         }
         if let Some(uid) = obj.as_event().and_then(|e| e.involved_object.uid.clone()) {
             self.events_about.entry(uid).or_default().insert(key.clone());
+        }
+        for (k, v) in service_selector(obj) {
+            self.selectors
+                .entry((key.namespace.clone(), k.clone(), v.clone()))
+                .or_default()
+                .insert(key.name.clone());
         }
     }
 
@@ -141,7 +149,23 @@ impl Index {
                 }
             }
         }
+        for (k, v) in service_selector(obj) {
+            let ik = (key.namespace.clone(), k.clone(), v.clone());
+            if let Some(set) = self.selectors.get_mut(&ik) {
+                set.remove(&key.name);
+                if set.is_empty() {
+                    self.selectors.remove(&ik);
+                }
+            }
+        }
     }
+}
+
+fn service_selector(obj: &Object) -> impl Iterator<Item = (&String, &String)> {
+    obj.as_service()
+        .and_then(|s| s.spec.as_ref()?.selector.as_ref())
+        .into_iter()
+        .flatten()
 }
 
 fn pod_node(obj: &Object) -> Option<&str> {
@@ -253,6 +277,23 @@ impl Store {
             .collect();
         evs.sort_by_key(|e| e.as_event().and_then(|e| e.first_timestamp.clone().map(|t| t.0)));
         evs
+    }
+
+    /// The Services of `namespace` whose (non-empty) selector matches `labels`, found through
+    /// the selector index: only Services that select on one of these labels are looked at.
+    pub fn services_selecting(&self, namespace: &str, labels: &BTreeMap<String, String>) -> Vec<Arc<Object>> {
+        let st = self.state.read().unwrap();
+        let mut names = BTreeSet::new();
+        for (k, v) in labels {
+            if let Some(set) = st.index.selectors.get(&(namespace.to_string(), k.clone(), v.clone())) {
+                names.extend(set.iter().cloned());
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|n| st.objects.get(&Key::new(Kind::Service, namespace, &n)).cloned())
+            .filter(|s| service_selector(s).all(|(k, v)| labels.get(k) == Some(v)))
+            .collect()
     }
 
     /// Changes whenever an object of `kind` is created, changed or removed.
@@ -514,6 +555,60 @@ mod tests {
         assert_eq!(store.list_selected(Kind::Service, "default", &y).len(), 1);
         store.remove(&key).unwrap();
         assert!(store.list_selected(Kind::Service, "default", &y).is_empty());
+    }
+
+    #[test]
+    fn services_are_found_by_the_labels_they_select() {
+        let store = Store::new();
+        let with_selector = |name: &str, sel: &[(&str, &str)]| {
+            let mut o = svc("default", name);
+            if let Object::Service(s) = &mut o {
+                s.spec = Some(k8s_openapi::api::core::v1::ServiceSpec {
+                    selector: Some(sel.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+                    ..Default::default()
+                });
+            }
+            o
+        };
+        store
+            .create(
+                with_selector("hello", &[("app", "hello"), ("tier", "backend")]),
+                Utc::now(),
+            )
+            .unwrap();
+        store
+            .create(with_selector("all-hello", &[("app", "hello")]), Utc::now())
+            .unwrap();
+        store
+            .create(with_selector("other", &[("app", "web")]), Utc::now())
+            .unwrap();
+        let labels = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let names = |l: &BTreeMap<String, String>| -> Vec<String> {
+            store
+                .services_selecting("default", l)
+                .iter()
+                .map(|s| s.name().to_string())
+                .collect()
+        };
+        assert_eq!(
+            names(&labels(&[("app", "hello"), ("tier", "backend"), ("x", "y")])),
+            ["all-hello", "hello"]
+        );
+        assert_eq!(names(&labels(&[("app", "hello")])), ["all-hello"]);
+        assert!(names(&labels(&[("tier", "backend")])).is_empty());
+        // A changed selector moves the Service in the index.
+        store
+            .update(&Key::new(Kind::Service, "default", "other"), |o| {
+                if let Object::Service(s) = o {
+                    s.spec.as_mut().unwrap().selector = Some([("app".to_string(), "hello".to_string())].into());
+                }
+            })
+            .unwrap();
+        assert_eq!(names(&labels(&[("app", "hello")])), ["all-hello", "other"]);
+        store.remove(&Key::new(Kind::Service, "default", "all-hello")).unwrap();
+        assert_eq!(names(&labels(&[("app", "hello")])), ["other"]);
     }
 
     #[test]

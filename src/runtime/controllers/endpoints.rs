@@ -37,21 +37,25 @@ fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
         Object::Service(_) => vec![Key::of(&ev.object)],
         // A pod change concerns the Services in its namespace that select it now or selected it
         // before the change (its labels may have moved it out).
-        Object::Pod(_) => cluster
-            .list(Kind::Service, Some(ev.object.namespace()))
-            .iter()
-            .filter(|s| {
-                s.as_service()
-                    .and_then(|s| s.spec.as_ref()?.selector.as_ref())
-                    .is_some_and(|sel| {
-                        let sel = Selector::from_map(sel);
-                        !sel.0.is_empty()
-                            && (sel.matches(ev.object.labels())
-                                || ev.old.as_ref().is_some_and(|o| sel.matches(o.labels())))
-                    })
-            })
-            .map(|s| Key::of(s))
-            .collect(),
+        Object::Pod(_) => {
+            let ns = ev.object.namespace();
+            let mut keys: Vec<Key> = cluster
+                .store()
+                .services_selecting(ns, ev.object.labels())
+                .iter()
+                .map(|s| Key::of(s))
+                .collect();
+            if let Some(old) = &ev.old {
+                keys.extend(
+                    cluster
+                        .store()
+                        .services_selecting(ns, old.labels())
+                        .iter()
+                        .map(|s| Key::of(s)),
+                );
+            }
+            keys
+        }
         _ => vec![],
     }
 }
