@@ -212,7 +212,12 @@ pub fn lint(path: &std::path::Path) -> anyhow::Result<i32> {
             println!("error: {e}");
         }
     };
-    if path.is_dir() {
+    if !path.exists() {
+        // A lesson id or slug (`k8s-lab lint lesson1`).
+        let query = path.to_string_lossy();
+        let lesson = lessons::find(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
+        report(lesson.id().to_string(), Ok(lesson.warnings()));
+    } else if path.is_dir() {
         for l in lessons::load_dir(path).map_err(|e| anyhow::anyhow!("{e}"))? {
             match l {
                 Ok(l) => {

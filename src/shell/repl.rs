@@ -42,10 +42,25 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
     let tty = std::io::stdin().is_terminal();
     let sink = move |c| write_chunk(c, tty);
     if tty {
+        eprintln!("{}", banner(session));
         run_source(session, Terminal, true, sink).await
     } else {
         run_lines(session, BufReader::new(tokio::io::stdin()), false, sink).await
     }
+}
+
+/// What a learner at a terminal is told first: how to leave, and where the cluster's DNS server
+/// answers real queries from their own shell.
+pub fn banner(session: &Session) -> String {
+    let mut s = String::from("k8s-lab shell — kubectl and a small sh; `help` lists the commands, Ctrl+D leaves.");
+    if let Some(dns) = session.cluster.dns_addr() {
+        s.push_str(&format!(
+            "\nCluster DNS: {dns} (try: dig @{} -p {} kubernetes.default.svc.cluster.local)",
+            dns.ip(),
+            dns.port()
+        ));
+    }
+    s
 }
 
 /// The loop behind [`run_stdin`], over any line source and output sink (tests drive it with a

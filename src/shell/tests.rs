@@ -722,3 +722,23 @@ async fn grep_at_the_end_of_a_pipeline_streams() {
     );
     assert_eq!(run(&mut s, "echo aXb | grep -o X | grep -c X").await, (0, "1\n".into()));
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_terminal_banner_names_the_dns_port() {
+    let cluster = crate::runtime::Cluster::start(crate::runtime::ClusterConfig {
+        node_block: 46,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let port = cluster.dns_addr().unwrap().port();
+    let session = Session::new(cluster.clone(), crate::workspace::Workspace::new(std::env::temp_dir()));
+    let banner = crate::shell::repl::banner(&session);
+    assert!(
+        banner.contains(&format!(
+            "dig @127.0.0.1 -p {port} kubernetes.default.svc.cluster.local"
+        )),
+        "{banner}"
+    );
+    cluster.shutdown();
+}
