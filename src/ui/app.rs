@@ -953,47 +953,32 @@ mod tests {
         assert_eq!(app.notice, None, "only when it changes");
     }
 
-    fn svc_table(external_ip: &str) -> Table {
-        let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
-        t.push(vec![
-            "kubernetes".into(),
-            "ClusterIP".into(),
-            "10.96.0.1".into(),
-            "<none>".into(),
-            "443/TCP".into(),
-            "5m".into(),
-        ]);
-        t.push(vec![
-            "frontend".into(),
-            "LoadBalancer".into(),
-            "10.101.3.7".into(),
-            external_ip.into(),
-            "80:31234/TCP".into(),
-            "3s".into(),
-        ]);
-        t
-    }
-
     #[test]
     fn a_changed_cell_is_highlighted_for_two_seconds() {
         let mut app = app();
         let t0 = Instant::now();
-        assert!(app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0));
+        assert!(app.set_tables(
+            vec![(ResourceTab::Services, crate::ui::tests::two_service_table("<pending>"))],
+            t0
+        ));
         assert!(
             app.tables[0].highlights.is_empty(),
             "the first snapshot highlights nothing"
         );
         assert!(
-            !app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0),
+            !app.set_tables(
+                vec![(ResourceTab::Services, crate::ui::tests::two_service_table("<pending>"))],
+                t0
+            ),
             "no change"
         );
-        let mut older = svc_table("<pending>");
+        let mut older = crate::ui::tests::two_service_table("<pending>");
         older.rows[0][5] = "6m".into();
         assert!(
             !app.set_tables(vec![(ResourceTab::Services, older)], t0),
             "only AGE changed: no redraw"
         );
-        let mut later = svc_table("127.0.1.1");
+        let mut later = crate::ui::tests::two_service_table("127.0.1.1");
         later.rows[1][5] = "8s".into();
         assert!(app.set_tables(vec![(ResourceTab::Services, later)], t0));
         assert!(app.tables[0].is_highlighted("frontend", "EXTERNAL-IP"));
@@ -1014,10 +999,13 @@ mod tests {
     fn new_rows_are_highlighted_whole_and_deleted_rows_forgotten() {
         let mut app = app();
         let t0 = Instant::now();
-        let mut one = svc_table("<pending>");
+        let mut one = crate::ui::tests::two_service_table("<pending>");
         one.rows.truncate(1);
         app.set_tables(vec![(ResourceTab::Services, one.clone())], t0);
-        app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], t0);
+        app.set_tables(
+            vec![(ResourceTab::Services, crate::ui::tests::two_service_table("<pending>"))],
+            t0,
+        );
         assert_eq!(app.tables[0].highlights.len(), 5, "all but AGE");
         app.set_tables(vec![(ResourceTab::Services, one)], t0);
         assert!(app.tables[0].highlights.is_empty());

@@ -501,3 +501,25 @@ async fn exit_keeps_the_lab_terminal_usable() {
     assert_eq!(buf.stdout(), "still here\n");
     cluster.shutdown();
 }
+
+/// A two-row `get svc` table (kubernetes, frontend with the given EXTERNAL-IP) for state tests.
+pub(crate) fn two_service_table(external_ip: &str) -> crate::kubectl::table::Table {
+    let mut t = crate::kubectl::table::Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
+    t.push(vec![
+        "kubernetes".into(),
+        "ClusterIP".into(),
+        "10.96.0.1".into(),
+        "<none>".into(),
+        "443/TCP".into(),
+        "5m".into(),
+    ]);
+    t.push(vec![
+        "frontend".into(),
+        "LoadBalancer".into(),
+        "10.101.3.7".into(),
+        external_ip.into(),
+        "80:31234/TCP".into(),
+        "3s".into(),
+    ]);
+    t
+}

@@ -153,34 +153,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
 mod tests {
     use super::*;
 
-    fn svc() -> Table {
-        let mut t = Table::new(&["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
-        t.push(vec![
-            "kubernetes".into(),
-            "ClusterIP".into(),
-            "10.96.0.1".into(),
-            "<none>".into(),
-            "443/TCP".into(),
-            "5m".into(),
-        ]);
-        t.push(vec![
-            "frontend".into(),
-            "LoadBalancer".into(),
-            "10.101.3.7".into(),
-            "<pending>".into(),
-            "80:31234/TCP".into(),
-            "3s".into(),
-        ]);
-        t
-    }
-
     fn names(t: &Table, cols: &[(usize, usize)]) -> Vec<String> {
         cols.iter().map(|(i, _)| t.headers[*i].clone()).collect()
     }
 
     #[test]
     fn wide_pane_shows_all_but_age_with_kubectl_spacing() {
-        let t = svc();
+        let t = crate::ui::tests::two_service_table("<pending>");
         let (cols, gap) = fit_columns(&t, ResourceTab::Services, 100);
         assert_eq!(
             names(&t, &cols),
@@ -191,7 +170,7 @@ mod tests {
 
     #[test]
     fn narrow_pane_keeps_external_ip() {
-        let t = svc();
+        let t = crate::ui::tests::two_service_table("<pending>");
         let (cols, gap) = fit_columns(&t, ResourceTab::Services, 44);
         assert_eq!(names(&t, &cols), ["NAME", "TYPE", "EXTERNAL-IP"]);
         assert_eq!(gap, 2);
