@@ -8,6 +8,7 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::runtime::deletion::Propagation;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Cluster, Key, Object};
 use crate::shell::io::Output;
@@ -48,6 +49,34 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     Some(total)
 }
 
+/// kubectl's `parseCascadingFlag`: a policy name, or a Go boolean with a deprecation warning.
+fn cascading_strategy(value: &str, out: &Output) -> Result<Propagation, String> {
+    let boolean = match value {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    };
+    match (value, boolean) {
+        ("background", _) => Ok(Propagation::Background),
+        ("foreground", _) => Ok(Propagation::Foreground),
+        ("orphan", _) => Ok(Propagation::Orphan),
+        (_, Some(b)) => {
+            let (policy, name) = if b {
+                (Propagation::Background, "background")
+            } else {
+                (Propagation::Orphan, "orphan")
+            };
+            out.err_line(&format!(
+                "warning: --cascade={value} is deprecated (boolean value) and can be replaced with --cascade={name}."
+            ));
+            Ok(policy)
+        }
+        _ => Err(format!(
+            "invalid cascade value ({value}). Must be \"background\", \"foreground\", or \"orphan\""
+        )),
+    }
+}
+
 /// Wait (lab time) until `key` no longer exists. True if it is gone.
 pub async fn wait_gone(cluster: &Cluster, key: &Key, timeout: Duration) -> bool {
     let k = key.clone();
@@ -57,6 +86,10 @@ pub async fn wait_gone(cluster: &Cluster, key: &Key, timeout: Duration) -> bool 
 /// `kubectl delete`.
 pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let ns = p.namespace();
+    let propagation = match cascading_strategy(p.get("cascade").unwrap_or("background"), out) {
+        Ok(c) => c,
+        Err(e) => return super::fail(out, &e),
+    };
     let mut objs: Vec<Arc<Object>> = Vec::new();
     let mut errs: Vec<String> = Vec::new();
     let files = p.all("filename");
@@ -137,7 +170,8 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         let r = if force {
             ctx.cluster.store().remove(&key)
         } else {
-            ctx.cluster.delete(key.kind, &key.namespace, &key.name)
+            ctx.cluster
+                .delete_with(key.kind, &key.namespace, &key.name, propagation)
         };
         match r {
             Ok(_) => {
@@ -348,6 +382,93 @@ mod tests {
         assert_eq!(
             kubectl(&c, "wait deployment/web").await.1,
             "error: unrecognized condition: \"\"\n"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cascade_orphan_keeps_the_replicaset_and_its_pods() {
+        let c = cluster().await;
+        kubectl(&c, "create deployment web --image=nginx --replicas=2").await;
+        kubectl(&c, "rollout status deployment/web").await;
+        assert_eq!(
+            kubectl(&c, "delete deployment web --cascade=false").await,
+            (
+                0,
+                "warning: --cascade=false is deprecated (boolean value) and can be replaced with --cascade=orphan.\ndeployment.apps \"web\" deleted\n".into()
+            )
+        );
+        c.settle(Duration::from_secs(5)).await;
+        let rs = c.list(Kind::ReplicaSet, Some("default"));
+        assert_eq!(rs.len(), 1, "the ReplicaSet stays");
+        assert!(rs[0].meta().owner_references.is_none(), "and has no owner any more");
+        assert_eq!(c.list(Kind::Pod, Some("default")).len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cascade_foreground_removes_the_owner_last() {
+        let c = cluster().await;
+        kubectl(&c, "create deployment web --image=nginx --replicas=2").await;
+        kubectl(&c, "rollout status deployment/web").await;
+        let mut rx = c.watch();
+        assert_eq!(
+            kubectl(&c, "delete deployment web --cascade=foreground").await,
+            (0, "deployment.apps \"web\" deleted\n".into())
+        );
+        assert!(c.list(Kind::Deployment, Some("default")).is_empty());
+        assert!(c.list(Kind::ReplicaSet, Some("default")).is_empty());
+        assert!(c.list(Kind::Pod, Some("default")).is_empty());
+        // The Deployment carried the finalizer and was removed after its pods and ReplicaSet.
+        let mut removed = Vec::new();
+        let mut held = false;
+        while let Ok(ev) = rx.try_recv() {
+            if ev.object.kind() == Kind::Deployment
+                && ev
+                    .object
+                    .meta()
+                    .finalizers
+                    .iter()
+                    .flatten()
+                    .any(|f| f == "foregroundDeletion")
+            {
+                held = true;
+            }
+            if ev.event == crate::runtime::EventType::Deleted {
+                removed.push(ev.object.kind());
+            }
+        }
+        assert!(held, "the Deployment waited with the foregroundDeletion finalizer");
+        assert_eq!(removed.last(), Some(&Kind::Deployment), "removed: {removed:?}");
+        assert!(removed.iter().filter(|k| **k == Kind::Pod).count() >= 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cascade_values_and_namespaces() {
+        let c = cluster().await;
+        assert_eq!(
+            kubectl(&c, "delete svc kubernetes --cascade=sideways").await,
+            (
+                1,
+                "error: invalid cascade value (sideways). Must be \"background\", \"foreground\", or \"orphan\"\n"
+                    .into()
+            )
+        );
+        assert_eq!(
+            kubectl(&c, "delete namespace default").await,
+            (
+                1,
+                "Error from server (Forbidden): namespaces \"default\" is forbidden: this namespace may not be deleted\n".into()
+            )
+        );
+        kubectl(&c, "create namespace shop").await;
+        kubectl(&c, "create deployment web --image=nginx -n shop").await;
+        assert_eq!(
+            kubectl(&c, "delete namespace shop").await,
+            (0, "namespace \"shop\" deleted\n".into())
+        );
+        assert!(c.list(Kind::Pod, Some("shop")).is_empty());
+        assert_eq!(
+            kubectl(&c, "get ns shop").await.1,
+            "Error from server (NotFound): namespaces \"shop\" not found\n"
         );
     }
 }

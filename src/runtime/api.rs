@@ -1,5 +1,5 @@
 //! The API server's write path: defaulting, validation, allocation (ClusterIPs, node ports),
-//! `kubectl apply`'s three-way merge, graceful pod deletion and events.
+//! `kubectl apply`'s three-way merge and events. Deletion lives in `deletion.rs`.
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::Ipv4Addr;
@@ -65,11 +65,23 @@ impl Cluster {
         meta.uid = None;
         if kind.namespaced() {
             let ns = obj.namespace().to_string();
-            if kind != Kind::Event && self.get(Kind::Namespace, "", &ns).is_none() {
-                return Err(ApiError::NotFound {
-                    kind: Kind::Namespace,
-                    name: ns,
-                });
+            if kind != Kind::Event {
+                let Some(namespace) = self.get(Kind::Namespace, "", &ns) else {
+                    return Err(ApiError::NotFound {
+                        kind: Kind::Namespace,
+                        name: ns,
+                    });
+                };
+                // The NamespaceLifecycle admission plugin.
+                if super::deletion::is_terminating(&namespace) {
+                    return Err(ApiError::Forbidden {
+                        kind,
+                        name: obj.name().to_string(),
+                        message: format!(
+                            "unable to create new content in namespace {ns} because it is being terminated"
+                        ),
+                    });
+                }
             }
         }
         defaults::apply_defaults(obj);
@@ -95,7 +107,12 @@ impl Cluster {
         if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
             self.allocate_service(new, Some(old_svc))?;
         }
-        self.store().replace(obj)
+        let had_finalizers = old.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty());
+        let new = self.store().replace(obj)?;
+        if had_finalizers {
+            self.finish_if_finalized(&new);
+        }
+        Ok(new)
     }
 
     /// `kubectl apply`: create, or three-way merge the manifest into the live object.
@@ -137,42 +154,15 @@ impl Cluster {
         Ok((after, outcome))
     }
 
-    /// Delete an object. Pods on a node terminate gracefully (the kubelet removes them); the
-    /// garbage collector takes care of dependents.
-    pub fn delete(&self, kind: Kind, namespace: &str, name: &str) -> Result<Arc<Object>, ApiError> {
-        let key = Key::new(kind, namespace, name);
-        let obj = self.store().get(&key).ok_or(ApiError::NotFound {
-            kind,
-            name: name.to_string(),
-        })?;
-        if let Object::Pod(pod) = obj.as_ref() {
-            let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            if scheduled {
-                if obj.meta().deletion_timestamp.is_some() {
-                    return Ok(obj);
-                }
-                let grace = pod
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.termination_grace_period_seconds)
-                    .unwrap_or(30);
-                let now = self.clock().now();
-                return self.store().update(&key, |o| {
-                    let m = o.meta_mut();
-                    m.deletion_timestamp = Some(Time(now + chrono::Duration::seconds(grace)));
-                    m.deletion_grace_period_seconds = Some(grace);
-                });
-            }
-        }
-        self.store().remove(&key)
-    }
-
     /// Record an event about `regarding`, folding repeats into a count like the event recorder.
     pub fn record_event(&self, regarding: &Object, type_: &str, reason: &str, message: &str, component: &str) {
         let ns = match regarding.namespace() {
             "" => "default".to_string(),
             ns => ns.to_string(),
         };
+        if self.get(Kind::Namespace, "", &ns).is_none() {
+            return; // The namespace is gone; the API server would refuse the event.
+        }
         let uid = regarding.meta().uid.clone();
         let now = self.clock().now();
         let about = uid.as_deref().map(|u| self.store().events_about(u)).unwrap_or_default();

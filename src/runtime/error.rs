@@ -39,6 +39,9 @@ pub enum ApiError {
         name: String,
         causes: Vec<FieldError>,
     },
+    /// Refused by admission: `pods "x" is forbidden: unable to create new content in …`.
+    #[error("{} \"{name}\" is forbidden: {message}", kind.info().qualified_plural())]
+    Forbidden { kind: Kind, name: String, message: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -62,6 +65,7 @@ impl ApiError {
             ApiError::NotFound { .. } => "NotFound",
             ApiError::AlreadyExists { .. } => "AlreadyExists",
             ApiError::Invalid { .. } => "Invalid",
+            ApiError::Forbidden { .. } => "Forbidden",
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict(_) => "Conflict",
         }
@@ -93,6 +97,16 @@ mod tests {
                 "provided port is already allocated",
             )],
         };
+        let f = ApiError::Forbidden {
+            kind: Kind::Namespace,
+            name: "default".into(),
+            message: "this namespace may not be deleted".into(),
+        };
+        assert_eq!(
+            f.to_string(),
+            "namespaces \"default\" is forbidden: this namespace may not be deleted"
+        );
+        assert_eq!(f.reason(), "Forbidden");
         assert_eq!(
             e.to_string(),
             "The Service \"dup\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated"

@@ -9,6 +9,7 @@ pub mod api;
 pub mod clock;
 pub mod controllers;
 pub mod defaults;
+pub mod deletion;
 pub mod error;
 pub mod images;
 pub mod kinds;

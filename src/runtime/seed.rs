@@ -39,6 +39,18 @@ fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
     Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
 }
 
+/// The name of the ConfigMap the root-CA publisher keeps in every namespace.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+
+/// The `kube-root-ca.crt` ConfigMap of one namespace.
+pub fn root_ca_configmap(namespace: &str) -> Object {
+    Object::ConfigMap(ConfigMap {
+        metadata: meta(ROOT_CA_CONFIGMAP, Some(namespace), &[]),
+        data: Some([("ca.crt".to_string(), ROOT_CA.to_string())].into()),
+        ..Default::default()
+    })
+}
+
 fn meta(name: &str, namespace: Option<&str>, l: &[(&str, &str)]) -> ObjectMeta {
     ObjectMeta {
         name: Some(name.into()),
@@ -60,11 +72,11 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
                 ..Default::default()
             }),
         }))?;
-        cluster.create(Object::ConfigMap(ConfigMap {
-            metadata: meta("kube-root-ca.crt", Some(ns), &[]),
-            data: Some([("ca.crt".to_string(), ROOT_CA.to_string())].into()),
-            ..Default::default()
-        }))?;
+        // The root-CA publisher may have been quicker.
+        match cluster.create(root_ca_configmap(ns)) {
+            Ok(_) | Err(crate::runtime::ApiError::AlreadyExists { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
     }
     let cfg = cluster.config().clone();
     let now = cluster.clock().now();

@@ -10,6 +10,7 @@ pub mod endpoints;
 pub mod gc;
 pub mod kubelet;
 pub mod loadbalancer;
+pub mod namespace;
 pub mod replicaset;
 pub mod scheduler;
 
@@ -44,6 +45,7 @@ pub fn start(cluster: &Cluster) {
         endpoints::CONTROLLER,
         loadbalancer::CONTROLLER,
         gc::CONTROLLER,
+        namespace::CONTROLLER,
         super::net::proxy::CONTROLLER,
     ] {
         run(cluster, c);
