@@ -40,10 +40,16 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             out.line(&format!("{type_name} created"));
             0
         }
-        Err(e) => {
-            out.err_line(&server_error(&e));
-            1
-        }
+        // `create configmap` and `create secret` wrap the API error in their own words, which
+        // also drops the `Error from server (Reason)` prefix.
+        Err(e) => match sub {
+            Some("configmap" | "cm") => super::fail(out, &format!("failed to create configmap: {e}")),
+            Some("secret") => super::fail(out, &format!("failed to create secret {e}")),
+            _ => {
+                out.err_line(&server_error(&e));
+                1
+            }
+        },
     }
 }
 
@@ -433,6 +439,26 @@ mod tests {
             .await
             .1,
             "configmap/nginxconfigmap created\n"
+        );
+        assert_eq!(
+            kubectl_in(&c, &ws, None, "create configmap nginxconfigmap --from-literal=a=b").await,
+            (
+                1,
+                "error: failed to create configmap: configmaps \"nginxconfigmap\" already exists\n".into()
+            )
+        );
+        assert_eq!(
+            kubectl_in(
+                &c,
+                &ws,
+                None,
+                "create secret tls nginxsecret --key /tmp/nginx.key --cert /tmp/nginx.crt"
+            )
+            .await,
+            (
+                1,
+                "error: failed to create secret secrets \"nginxsecret\" already exists\n".into()
+            )
         );
         let cm = c.get(Kind::ConfigMap, "default", "nginxconfigmap").unwrap();
         let Object::ConfigMap(cm) = cm.as_ref() else { panic!() };

@@ -461,10 +461,34 @@ mod tests {
         );
         kubectl(&c, "create namespace shop").await;
         kubectl(&c, "create deployment web --image=nginx -n shop").await;
+        kubectl(&c, "rollout status deployment/web -n shop").await;
         assert_eq!(
-            kubectl(&c, "delete namespace shop").await,
+            kubectl(&c, "delete namespace shop --wait=false").await,
             (0, "namespace \"shop\" deleted\n".into())
         );
+        let described = kubectl(&c, "describe ns shop").await.1;
+        assert!(
+            described.contains("Labels:       kubernetes.io/metadata.name=shop\n"),
+            "{described}"
+        );
+        assert!(
+            described.contains("Status:       Terminating\nConditions:\n  Type "),
+            "{described}"
+        );
+        assert!(
+            described.contains("  NamespaceContentRemaining                    True    "),
+            "{described}"
+        );
+        assert!(
+            described.contains("SomeResourcesRemain     Some resources are remaining: pods. has 1 resource instances"),
+            "{described}"
+        );
+        assert!(kubectl(&c, "get ns shop").await.1.contains("shop   Terminating   "));
+        assert_eq!(
+            kubectl(&c, "create configmap late -n shop --from-literal=a=b").await.1,
+            "error: failed to create configmap: configmaps \"late\" is forbidden: unable to create new content in namespace shop because it is being terminated\n"
+        );
+        kubectl(&c, "wait --for=delete namespace/shop --timeout=60s").await;
         assert!(c.list(Kind::Pod, Some("shop")).is_empty());
         assert_eq!(
             kubectl(&c, "get ns shop").await.1,

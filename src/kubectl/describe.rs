@@ -1096,6 +1096,25 @@ fn describe_namespace(obj: &Object, ns: &k8s_openapi::api::core::v1::Namespace) 
         "Status:\t{}",
         ns.status.as_ref().and_then(|s| s.phase.clone()).unwrap_or_default()
     );
+    if let Some(conds) = ns
+        .status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .filter(|c| !c.is_empty())
+    {
+        w.push_str("Conditions:\n  Type\tStatus\tLastTransitionTime\tReason\tMessage\n  ----\t------\t------------------\t------\t-------\n");
+        for c in conds {
+            let _ = writeln!(
+                w,
+                "  {}\t{}\t{}\t{}\t{}",
+                c.type_,
+                c.status,
+                rfc1123z(c.last_transition_time.as_ref()),
+                c.reason.as_deref().unwrap_or(""),
+                c.message.as_deref().unwrap_or("")
+            );
+        }
+    }
     w.push_str("\nNo resource quota.\n\nNo LimitRange resource.\n");
     w
 }

@@ -9,6 +9,7 @@ use super::object::Object;
 
 pub fn apply_defaults(obj: &mut Object) {
     match obj {
+        Object::Namespace(n) => namespace(n),
         Object::Service(s) => service(s),
         Object::Deployment(d) => deployment(d),
         Object::ReplicaSet(r) => replicaset(r),
@@ -19,6 +20,24 @@ pub fn apply_defaults(obj: &mut Object) {
         }
         _ => {}
     }
+}
+
+/// The namespace registry's defaults: the name label (so selectors can pick namespaces), the
+/// `kubernetes` finalizer and phase `Active`.
+fn namespace(n: &mut k8s_openapi::api::core::v1::Namespace) {
+    let name = n.metadata.name.clone().unwrap_or_default();
+    n.metadata
+        .labels
+        .get_or_insert_with(Default::default)
+        .insert("kubernetes.io/metadata.name".into(), name);
+    n.spec
+        .get_or_insert_with(Default::default)
+        .finalizers
+        .get_or_insert_with(|| vec!["kubernetes".into()]);
+    n.status
+        .get_or_insert_with(Default::default)
+        .phase
+        .get_or_insert_with(|| "Active".into());
 }
 
 fn service(s: &mut Service) {
