@@ -57,7 +57,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             names.first().cloned().unwrap_or_default()
         }
     };
-    let Some(running) = ctx.cluster.running_pod(&ns, &pod_name) else {
+    let Some(running) = ctx.cluster.pod_containers(&ns, &pod_name) else {
         let reason = obj
             .as_pod()
             .and_then(|p| p.status.as_ref())
@@ -79,7 +79,17 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             l.clone()
         }
     };
-    let lines = c.logs.lines();
+    let lines = if p.on("previous") {
+        match c.logs.previous() {
+            Some(l) => l,
+            None => {
+                out.err_line(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"));
+                return 1;
+            }
+        }
+    } else {
+        c.logs.lines()
+    };
     let tail: Option<usize> = p
         .get("tail")
         .and_then(|t| t.parse::<i64>().ok())
@@ -89,7 +99,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     for l in &lines[start..] {
         out.line(&fmt(l));
     }
-    if !p.on("follow") {
+    if !p.on("follow") || p.on("previous") {
         return 0;
     }
     let mut seen = lines.len();

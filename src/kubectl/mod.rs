@@ -36,6 +36,8 @@ pub mod tabwriter;
 pub mod verbs;
 
 #[cfg(test)]
+mod pod_lifecycle_tests;
+#[cfg(test)]
 mod scenario_tests;
 #[cfg(test)]
 mod testutil;

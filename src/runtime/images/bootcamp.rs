@@ -9,6 +9,10 @@ use super::{HttpRequest, HttpResponse, PodCtx, Program};
 pub struct Bootcamp;
 
 impl Program for Bootcamp {
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Server { binaries: &["node"] }
+    }
+
     fn ports(&self) -> Vec<u16> {
         vec![8080]
     }

@@ -46,6 +46,12 @@ impl Default for HelloFrontend {
 }
 
 impl Program for HelloFrontend {
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Server {
+            binaries: &["nginx", "docker-entrypoint.sh"],
+        }
+    }
+
     fn ports(&self) -> Vec<u16> {
         vec![80]
     }

@@ -10,6 +10,12 @@ use super::{HttpRequest, HttpResponse, PodCtx, Program};
 pub struct HelloGo;
 
 impl Program for HelloGo {
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Server {
+            binaries: &["hello-app"],
+        }
+    }
+
     fn ports(&self) -> Vec<u16> {
         vec![80]
     }

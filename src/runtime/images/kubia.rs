@@ -10,6 +10,10 @@ use super::{HttpRequest, HttpResponse, PodCtx, Program};
 pub struct Kubia;
 
 impl Program for Kubia {
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Server { binaries: &["node"] }
+    }
+
     fn ports(&self) -> Vec<u16> {
         vec![8080]
     }

@@ -10,6 +10,7 @@ pub mod frontend;
 pub mod hello;
 pub mod kubia;
 pub mod nginx;
+pub mod process;
 pub mod server;
 pub mod tools;
 
@@ -23,6 +24,7 @@ use futures::future::BoxFuture;
 
 use super::net::Origin;
 use super::Cluster;
+pub use process::ImageCommand;
 
 /// The CoreDNS image the seeded `coredns` Deployment runs.
 pub const COREDNS_IMAGE: &str = "registry.k8s.io/coredns/coredns:v1.12.0";
@@ -140,6 +142,10 @@ pub trait Program: Send + Sync + 'static {
     fn stop_delay(&self, _grace: Duration) -> Duration {
         Duration::from_millis(800)
     }
+    /// How the image runs without a `command` (see [`process::main_process`]).
+    fn command(&self) -> ImageCommand {
+        ImageCommand::Server { binaries: &[] }
+    }
     /// The shell prompt of an interactive session (`kubectl run -it`).
     fn prompt(&self) -> &'static str {
         "/ # "
@@ -180,7 +186,7 @@ const CATALOG: &[(&str, Option<&str>, Factory)] = &[
     ("radial/busyboxplus", Some("curl"), |_| {
         Arc::new(tools::Tools::busyboxplus())
     }),
-    ("curlimages/curl", None, |_| Arc::new(tools::Tools::plain())),
+    ("curlimages/curl", None, |_| Arc::new(tools::Tools::curl())),
     ("busybox", None, |_| Arc::new(tools::Tools::plain())),
     ("registry.k8s.io/coredns/coredns", None, |_| Arc::new(tools::CoreDns)),
 ];

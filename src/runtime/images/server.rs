@@ -16,9 +16,16 @@ use tokio::net::TcpListener;
 use super::{HttpRequest, HttpResponse, PodCtx, Program};
 use crate::runtime::net::TrafficEvent;
 
-/// A container's log: lines with the lab time they were written.
+/// A container's log: lines with the lab time they were written, and the log of the container
+/// instance before the last restart (`kubectl logs --previous`).
 #[derive(Clone, Default, Debug)]
-pub struct LogSink(Arc<Mutex<Vec<LogLine>>>);
+pub struct LogSink(Arc<Mutex<Logs>>);
+
+#[derive(Default, Debug)]
+struct Logs {
+    current: Vec<LogLine>,
+    previous: Option<Vec<LogLine>>,
+}
 
 /// A log line with the lab time it was written.
 pub type LogLine = (chrono::DateTime<chrono::Utc>, String);
@@ -28,7 +35,7 @@ const MAX_LOG_LINES: usize = 10_000;
 
 impl LogSink {
     pub fn push(&self, at: chrono::DateTime<chrono::Utc>, line: String) {
-        let mut v = self.0.lock().unwrap();
+        let v = &mut self.0.lock().unwrap().current;
         if v.len() >= MAX_LOG_LINES {
             v.drain(..MAX_LOG_LINES / 10);
         }
@@ -36,7 +43,19 @@ impl LogSink {
     }
 
     pub fn lines(&self) -> Vec<LogLine> {
-        self.0.lock().unwrap().clone()
+        self.0.lock().unwrap().current.clone()
+    }
+
+    /// The log of the previous container instance, if it restarted.
+    pub fn previous(&self) -> Option<Vec<LogLine>> {
+        self.0.lock().unwrap().previous.clone()
+    }
+
+    /// The container restarted: its log so far becomes the previous one.
+    pub fn rotate(&self) {
+        let mut logs = self.0.lock().unwrap();
+        let current = std::mem::take(&mut logs.current);
+        logs.previous = Some(current);
     }
 }
 

@@ -11,16 +11,30 @@ use super::{HttpRequest, HttpResponse, PodCtx, Program};
 
 pub struct Tools {
     prompt: &'static str,
+    command: &'static [&'static str],
 }
 
 impl Tools {
+    /// `radial/busyboxplus:curl`: busybox with curl; runs `/bin/sh`.
     pub fn busyboxplus() -> Tools {
         Tools {
             prompt: "[ root@curl:/ ]$ ",
+            command: &["/bin/sh"],
         }
     }
+    /// `busybox`: runs `sh`.
     pub fn plain() -> Tools {
-        Tools { prompt: "/ # " }
+        Tools {
+            prompt: "/ # ",
+            command: &["sh"],
+        }
+    }
+    /// `curlimages/curl`: its entrypoint runs `curl`.
+    pub fn curl() -> Tools {
+        Tools {
+            prompt: "/ # ",
+            command: &["curl"],
+        }
     }
 }
 
@@ -37,6 +51,10 @@ impl Program for Tools {
         self.prompt
     }
 
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Tool { argv: self.command }
+    }
+
     fn stop_delay(&self, grace: Duration) -> Duration {
         grace
     }
@@ -46,6 +64,10 @@ impl Program for Tools {
 pub struct CoreDns;
 
 impl Program for CoreDns {
+    fn command(&self) -> super::ImageCommand {
+        super::ImageCommand::Server { binaries: &["coredns"] }
+    }
+
     fn ports(&self) -> Vec<u16> {
         vec![8080, 9153]
     }

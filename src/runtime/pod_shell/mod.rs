@@ -199,6 +199,20 @@ pub async fn run_in_pod(
                         .split_whitespace()
                         .map(|w| w.trim_matches(['"', '\'']).to_string())
                         .collect();
+                    // The shell's own builtins end or pause the script.
+                    match words.first().map(String::as_str) {
+                        Some("exit") => return words.get(1).and_then(|n| n.parse().ok()).unwrap_or(code),
+                        Some("sleep") => {
+                            let secs = words.get(1).and_then(|n| n.parse::<f64>().ok()).unwrap_or(0.0);
+                            cluster
+                                .clock()
+                                .sleep(std::time::Duration::from_secs_f64(secs.max(0.0)))
+                                .await;
+                            code = 0;
+                            continue;
+                        }
+                        _ => {}
+                    }
                     code = Box::pin(run_in_pod(cluster, pod, container, &words, stdin, out)).await;
                 }
                 code

@@ -180,6 +180,12 @@ fn static_file(ctx: &PodCtx, full: &str) -> Option<(Bytes, &'static str)> {
 }
 
 impl Program for Nginx {
+    fn command(&self) -> crate::runtime::images::ImageCommand {
+        crate::runtime::images::ImageCommand::Server {
+            binaries: &["nginx", "docker-entrypoint.sh"],
+        }
+    }
+
     fn ports(&self) -> Vec<u16> {
         let mut ports: Vec<u16> = self
             .config

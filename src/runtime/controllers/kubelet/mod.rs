@@ -4,8 +4,10 @@
 //! "pulled" (looked up in the catalog — an unknown image goes ErrImagePull → ImagePullBackOff with
 //! the kubelet's events), the pod gets an IP from its node's range, each container's program
 //! listens on a real loopback socket registered under `podIP:port`, and the Service environment
-//! variables are fixed from the Services that exist at that moment. A pod being deleted stops its
-//! programs, then disappears from the store.
+//! variables are fixed from the Services that exist at that moment. Only a container whose main
+//! process is the image's server listens ([`crate::runtime::images::process`]); what happens
+//! after start — probes, exits, restarts, the pod finishing — is in [`lifecycle`]. A pod being
+//! deleted stops its programs, then disappears from the store.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
@@ -19,7 +21,11 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use tokio::task::AbortHandle;
 
+mod lifecycle;
+pub mod probes;
+
 use super::{all_keys, Controller};
+use crate::runtime::images::process::{main_process, MainProcess};
 use crate::runtime::images::server::{serve, LogSink};
 use crate::runtime::images::{self, PodCtx, Program};
 use crate::runtime::kinds::Kind;
@@ -57,6 +63,8 @@ pub struct RunningPod {
     pub containers: Vec<RunningContainer>,
     routes: Vec<SocketAddrV4>,
     tasks: Vec<AbortHandle>,
+    /// The containers' supervisors (main process, probes, restarts).
+    supervisors: Mutex<Vec<AbortHandle>>,
 }
 
 impl RunningPod {
@@ -69,16 +77,23 @@ impl RunningPod {
 }
 
 enum Slot {
-    Starting { uid: String, task: AbortHandle },
+    Starting {
+        uid: String,
+        task: AbortHandle,
+    },
     Running(Arc<RunningPod>),
-    Terminating { uid: String },
+    /// Every container terminated for good (`Succeeded` or `Failed`); kept for its logs.
+    Finished(Arc<RunningPod>),
+    Terminating {
+        uid: String,
+    },
 }
 
 impl Slot {
     fn uid(&self) -> &str {
         match self {
             Slot::Starting { uid, .. } | Slot::Terminating { uid } => uid,
-            Slot::Running(p) => &p.uid,
+            Slot::Running(p) | Slot::Finished(p) => &p.uid,
         }
     }
 }
@@ -98,6 +113,20 @@ pub struct State {
 }
 
 impl Cluster {
+    /// The pod's containers, running or finished (what `kubectl logs` reads).
+    pub fn pod_containers(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
+        match self
+            .kubelet()
+            .slots
+            .lock()
+            .unwrap()
+            .get(&(namespace.to_string(), name.to_string()))
+        {
+            Some(Slot::Running(p) | Slot::Finished(p)) => Some(p.clone()),
+            _ => None,
+        }
+    }
+
     /// The running pod `namespace/name`, if its containers are up.
     pub fn running_pod(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
         match self
@@ -209,15 +238,74 @@ fn stop_slot(cluster: &Cluster, slot: Slot) {
     match slot {
         Slot::Starting { task, .. } => task.abort(),
         Slot::Running(p) => {
+            stop_sandbox(cluster, &p);
+            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
+        }
+        Slot::Finished(p) => {
+            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
+        }
+        Slot::Terminating { .. } => {}
+    }
+}
+
+/// Stop everything a pod runs: its listeners, servers and supervisors.
+fn stop_sandbox(cluster: &Cluster, p: &RunningPod) {
+    for r in &p.routes {
+        cluster.net().remove_route(*r);
+    }
+    for t in p.tasks.iter().chain(p.supervisors.lock().unwrap().iter()) {
+        t.abort();
+    }
+}
+
+/// Every container of the pod terminated for good: its sandbox stops, its logs stay.
+fn finish(cluster: &Cluster, key: &Key, uid: &str) {
+    let mut slots = cluster.kubelet().slots.lock().unwrap();
+    let slot_key = (key.namespace.clone(), key.name.clone());
+    if let Some(Slot::Running(p)) = slots.get(&slot_key) {
+        if p.uid == uid {
+            let p = p.clone();
+            slots.insert(slot_key, Slot::Finished(p.clone()));
+            drop(slots);
             for r in &p.routes {
                 cluster.net().remove_route(*r);
             }
             for t in &p.tasks {
                 t.abort();
             }
-            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
         }
-        Slot::Terminating { .. } => {}
+    }
+}
+
+/// Set the pod's `Ready` and `ContainersReady` conditions from its containers' `ready` flags.
+fn sync_ready_conditions(p: &mut Pod, now: chrono::DateTime<chrono::Utc>) {
+    let Some(st) = p.status.as_mut() else { return };
+    if matches!(st.phase.as_deref(), Some("Succeeded" | "Failed")) {
+        return;
+    }
+    let unready: Vec<String> = st
+        .container_statuses
+        .iter()
+        .flatten()
+        .filter(|c| !c.ready)
+        .map(|c| c.name.clone())
+        .collect();
+    for c in st.conditions.iter_mut().flatten() {
+        if c.type_ != "Ready" && c.type_ != "ContainersReady" {
+            continue;
+        }
+        let status = if unready.is_empty() { "True" } else { "False" };
+        if c.status != status {
+            c.status = status.into();
+            c.last_transition_time = Some(Time(now));
+        }
+        if unready.is_empty() {
+            c.reason = None;
+            c.message = None;
+        } else {
+            c.reason = Some("ContainersNotReady".into());
+            c.message = Some(format!("containers with unready status: [{}]", unready.join(" ")));
+        }
     }
 }
 
@@ -414,6 +502,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
     let mut tasks = Vec::new();
     let now = cluster.clock().now();
     let mut statuses = Vec::new();
+    let mut supervised = Vec::new();
     for ((c, image, factory), files) in programs.into_iter().zip(mounted) {
         let mut env = BTreeMap::new();
         env.insert(
@@ -449,11 +538,16 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             files,
         });
         let program = factory(&ctx);
+        let main = main_process(program.command(), &c);
+        let serves = main == MainProcess::Serve;
         let logs = LogSink::default();
-        for line in program.startup_log(&ctx) {
-            logs.push(now, line);
+        if serves {
+            for line in program.startup_log(&ctx) {
+                logs.push(now, line);
+            }
         }
-        for port in program.ports() {
+        let ports = if serves { program.ports() } else { Vec::new() };
+        for port in ports {
             match bind_loopback(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await {
                 Ok(listener) => {
                     let real = listener.local_addr().expect("bound listener has an address");
@@ -506,9 +600,9 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                 "containerd://{}",
                 pseudo_hex(&format!("{}{}", key.name, c.name), 64)
             )),
-            ready: true,
+            ready: c.readiness_probe.is_none() && c.startup_probe.is_none(),
             restart_count: 0,
-            started: Some(true),
+            started: Some(c.startup_probe.is_none()),
             state: Some(ContainerState {
                 running: Some(ContainerStateRunning {
                     started_at: Some(Time(now)),
@@ -517,6 +611,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             }),
             ..Default::default()
         });
+        supervised.push((c.clone(), main));
         running.push(RunningContainer {
             name: c.name.clone(),
             image,
@@ -536,13 +631,14 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         containers: running,
         routes,
         tasks,
+        supervisors: Mutex::new(Vec::new()),
     });
     {
         let mut slots = cluster.kubelet().slots.lock().unwrap();
         let slot_key = (key.namespace.clone(), key.name.clone());
         match slots.get(&slot_key) {
             Some(Slot::Starting { uid: u, .. }) if *u == uid => {
-                slots.insert(slot_key, Slot::Running(rp));
+                slots.insert(slot_key, Slot::Running(rp.clone()));
             }
             _ => {
                 drop(slots);
@@ -559,14 +655,41 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         st.pod_ips = Some(vec![PodIP { ip: ip.to_string() }]);
         st.container_statuses = Some(statuses.clone());
         for c in st.conditions.iter_mut().flatten() {
-            if c.status != "True" {
+            let follows_containers = c.type_ == "Ready" || c.type_ == "ContainersReady";
+            if c.status != "True" && !follows_containers {
                 c.status = "True".into();
                 c.reason = None;
                 c.message = None;
                 c.last_transition_time = Some(Time(now));
             }
         }
+        sync_ready_conditions(p, now);
     });
+    let (node_ip, _) = node_ip_and_index(&cluster, &rp.node);
+    let node_ip = node_ip.parse().unwrap_or(Ipv4Addr::LOCALHOST);
+    let restart_policy = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.clone())
+        .unwrap_or_else(|| "Always".into());
+    for (c, main) in supervised {
+        let s = lifecycle::Supervised {
+            cluster: cluster.clone(),
+            pod: rp.clone(),
+            key: key.clone(),
+            uid: uid.clone(),
+            container: c.name.clone(),
+            exits_on_term: main == MainProcess::Serve,
+            main,
+            node_ip,
+            restart_policy: restart_policy.clone(),
+            startup: probes::probe_spec(&c, probes::ProbeKind::Startup),
+            readiness: probes::probe_spec(&c, probes::ProbeKind::Readiness),
+            liveness: probes::probe_spec(&c, probes::ProbeKind::Liveness),
+        };
+        let h = cluster.spawn_handle(lifecycle::supervise(s));
+        rp.supervisors.lock().unwrap().push(h);
+    }
 }
 
 async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: String, image: String) {
