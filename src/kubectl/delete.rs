@@ -8,7 +8,7 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
-use crate::runtime::deletion::Propagation;
+use crate::runtime::deletion::{DeleteOptions, Propagation};
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Cluster, Key, Object};
 use crate::shell::io::Output;
@@ -160,7 +160,36 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             return 0;
         }
     }
-    let force = p.on("force") && p.get("grace-period") == Some("0") || p.on("now") && p.on("force");
+    // kubectl's rules: `--now` is a grace period of 1 s, `--grace-period=0` means 1 s unless
+    // `--force`, and `--force` alone means 0 (removal without waiting for the kubelet).
+    let mut grace: i64 = match p.get("grace-period").map(str::parse::<i64>) {
+        None => -1,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            let v = p.get("grace-period").unwrap_or_default();
+            return super::fail(
+                out,
+                &format!("invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
+            );
+        }
+    };
+    if p.on("now") {
+        if grace != -1 {
+            return super::fail(out, "--now and --grace-period cannot be specified together");
+        }
+        grace = 1;
+    }
+    if grace == 0 && !p.on("force") {
+        grace = 1;
+    }
+    if p.on("force") && grace < 0 {
+        grace = 0;
+    }
+    let force = grace == 0;
+    let options = DeleteOptions {
+        propagation,
+        grace_period_seconds: (grace > 0).then_some(grace),
+    };
     if force {
         out.err_line("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
     }
@@ -170,8 +199,7 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         let r = if force {
             ctx.cluster.store().remove(&key)
         } else {
-            ctx.cluster
-                .delete_with(key.kind, &key.namespace, &key.name, propagation)
+            ctx.cluster.delete_with(key.kind, &key.namespace, &key.name, options)
         };
         match r {
             Ok(_) => {

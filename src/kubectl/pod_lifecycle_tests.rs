@@ -238,3 +238,26 @@ spec:
         "Error from server (NotFound): pods \"web\" not found\n"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn sleep_as_pid_1_waits_out_the_grace_period() {
+    let c = cluster().await;
+    kubectl(&c, "run server --image=nginx").await;
+    kubectl(&c, "run sleeper --image=nginx --command -- sleep 3600").await;
+    sleep(&c, 5.0).await;
+    let started = c.clock().now();
+    assert_eq!(kubectl(&c, "delete pod server").await.0, 0);
+    let server_took = c.clock().now() - started;
+    assert!(server_took < chrono::Duration::seconds(2), "{server_took}");
+    let started = c.clock().now();
+    assert_eq!(kubectl(&c, "delete pod sleeper --grace-period=20").await.0, 0);
+    let sleeper_took = c.clock().now() - started;
+    assert!(
+        sleeper_took >= chrono::Duration::seconds(20) && sleeper_took < chrono::Duration::seconds(25),
+        "{sleeper_took}"
+    );
+    assert_eq!(
+        kubectl(&c, "delete pod server --now --grace-period=5").await.1,
+        "error: --now and --grace-period cannot be specified together\n"
+    );
+}

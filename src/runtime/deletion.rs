@@ -33,6 +33,23 @@ pub enum Propagation {
     Orphan,
 }
 
+/// The options of one `DELETE` call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeleteOptions {
+    pub propagation: Propagation,
+    /// Overrides the pod's `terminationGracePeriodSeconds` (`kubectl delete --grace-period`).
+    pub grace_period_seconds: Option<i64>,
+}
+
+impl From<Propagation> for DeleteOptions {
+    fn from(propagation: Propagation) -> DeleteOptions {
+        DeleteOptions {
+            propagation,
+            grace_period_seconds: None,
+        }
+    }
+}
+
 /// Is this namespace being deleted (phase `Terminating`)?
 pub fn is_terminating(namespace: &Object) -> bool {
     let phase = match namespace {
@@ -54,7 +71,7 @@ pub fn waiting_for_dependents(obj: &Object) -> bool {
 impl Cluster {
     /// Delete with the default (background) propagation.
     pub fn delete(&self, kind: Kind, namespace: &str, name: &str) -> Result<Arc<Object>, ApiError> {
-        self.delete_with(kind, namespace, name, Propagation::Background)
+        self.delete_with(kind, namespace, name, DeleteOptions::default())
     }
 
     /// Delete an object the way the API server does for `DELETE` with a propagation policy.
@@ -64,8 +81,9 @@ impl Cluster {
         kind: Kind,
         namespace: &str,
         name: &str,
-        propagation: Propagation,
+        options: DeleteOptions,
     ) -> Result<Arc<Object>, ApiError> {
+        let propagation = options.propagation;
         let key = Key::new(kind, namespace, name);
         let obj = self.store().get(&key).ok_or(ApiError::NotFound {
             kind,
@@ -87,10 +105,9 @@ impl Cluster {
                 if obj.meta().deletion_timestamp.is_some() {
                     return Ok(obj);
                 }
-                let grace = pod
-                    .spec
-                    .as_ref()
-                    .and_then(|s| s.termination_grace_period_seconds)
+                let grace = options
+                    .grace_period_seconds
+                    .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
                     .unwrap_or(30);
                 return self.store().update(&key, |o| {
                     let m = o.meta_mut();

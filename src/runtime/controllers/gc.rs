@@ -125,7 +125,7 @@ fn collect_dependent(cluster: &Cluster, key: &Key, obj: &Object) {
         }
         Standing::Orphaned => Propagation::Background,
     };
-    let _ = cluster.delete_with(key.kind, &key.namespace, &key.name, policy);
+    let _ = cluster.delete_with(key.kind, &key.namespace, &key.name, policy.into());
 }
 
 /// An owner in foreground deletion: delete what it still has, and let it go once nothing

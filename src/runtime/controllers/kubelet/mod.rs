@@ -51,6 +51,9 @@ pub struct RunningContainer {
     pub program: Arc<dyn Program>,
     pub ctx: Arc<PodCtx>,
     pub logs: LogSink,
+    /// The main process is the image's server (which exits promptly on SIGTERM); anything else
+    /// as PID 1 — a shell, `sleep` — ignores SIGTERM and is killed when the grace period ends.
+    pub serves: bool,
 }
 
 /// A pod whose containers are running.
@@ -196,7 +199,14 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             Some(Slot::Running(p)) => p
                 .containers
                 .iter()
-                .map(|c| c.program.stop_delay(Duration::from_secs(grace)))
+                .map(|c| {
+                    let grace = Duration::from_secs(grace);
+                    if c.serves {
+                        c.program.stop_delay(grace)
+                    } else {
+                        grace
+                    }
+                })
                 .max()
                 .unwrap_or(STOP_DELAY),
             _ => Duration::ZERO,
@@ -618,6 +628,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             program,
             ctx,
             logs,
+            serves,
         });
     }
 
