@@ -514,8 +514,9 @@ fn volumes(w: &mut String, vols: &[Volume], space: &str) {
     }
 }
 
-/// `DescribePodTemplate`.
-fn pod_template(w: &mut String, t: Option<&PodTemplateSpec>) {
+/// `DescribePodTemplate`: tab-separated text, to be laid out by the caller (`kubectl rollout
+/// history` prints it as it is).
+pub(crate) fn pod_template(w: &mut String, t: Option<&PodTemplateSpec>) {
     w.push_str("Pod Template:\n");
     let Some(t) = t else {
         w.push_str("  <unset>");

@@ -154,7 +154,17 @@ const RUN_FLAGS: &[FlagSpec] = &[
     val("env", None),
 ];
 
-const ROLLOUT_FLAGS: &[FlagSpec] = &[val("timeout", None), val("watch", Some('w')), val("revision", None)];
+/// Every `kubectl rollout` subcommand's flags (the subcommand decides which it reads).
+const ROLLOUT_FLAGS: &[FlagSpec] = &[
+    val("timeout", None),
+    switch("watch", Some('w')),
+    val("revision", None),
+    val("to-revision", None),
+    val("dry-run", None),
+    val("output", Some('o')),
+    val("template", None),
+    val("selector", Some('l')),
+];
 
 const EXEC_FLAGS: &[FlagSpec] = &[
     switch("stdin", Some('i')),

@@ -1,14 +1,22 @@
 //! The Deployment controller: one ReplicaSet per pod template (named `<deployment>-<hash>`),
 //! scaled to the desired count; on a template change a new ReplicaSet takes over while the old
 //! ones are scaled down as new pods become available; status and conditions as kubectl shows.
+//!
+//! A paused Deployment (`kubectl rollout pause`) starts no rollout: a changed template gets no
+//! ReplicaSet until it is resumed, but scaling still works ([`scale::scale_paused`]). Revision
+//! numbers and history cleanup live in [`revisions`], the sizes of ReplicaSets in [`scale`].
+
+pub mod revisions;
+pub mod scale;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use k8s_openapi::api::apps::v1::{DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec};
+use k8s_openapi::api::apps::v1::{DeploymentCondition, DeploymentSpec, DeploymentStatus, ReplicaSet, ReplicaSetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta, Time};
-use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
+use self::revisions::{revision, DESIRED_REPLICAS, MAX_REPLICAS, REVISION};
+use self::scale::{max_surge, rs_replicas, rs_status, scale_rs, scaled};
 use super::{all_keys, controller_of, owned_by, owner_ref, Controller};
 use crate::runtime::kinds::Kind;
 use crate::runtime::names::template_hash;
@@ -23,7 +31,6 @@ pub const CONTROLLER: Controller = Controller {
     resync,
 };
 
-const REVISION: &str = "deployment.kubernetes.io/revision";
 const HASH_LABEL: &str = "pod-template-hash";
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
@@ -41,48 +48,6 @@ fn resync(cluster: &Cluster) -> Vec<Key> {
     all_keys(cluster, Kind::Deployment)
 }
 
-fn rs_replicas(rs: &Object) -> i32 {
-    rs.as_replicaset()
-        .and_then(|r| r.spec.as_ref())
-        .and_then(|s| s.replicas)
-        .unwrap_or(0)
-}
-
-fn rs_status(rs: &Object) -> (i32, i32, i32) {
-    let st = rs.as_replicaset().and_then(|r| r.status.clone()).unwrap_or_default();
-    (
-        st.replicas,
-        st.ready_replicas.unwrap_or(0),
-        st.available_replicas.unwrap_or(0),
-    )
-}
-
-fn revision(o: &Object) -> i64 {
-    o.meta()
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(REVISION))
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(0)
-}
-
-/// Resolve `25%` or `1` against `total` (rounding up for surge, down for unavailable).
-fn scaled(v: Option<&IntOrString>, total: i32, round_up: bool) -> i32 {
-    match v {
-        Some(IntOrString::Int(i)) => *i,
-        Some(IntOrString::String(s)) => {
-            let pct: f64 = s.trim_end_matches('%').parse().unwrap_or(25.0);
-            let x = pct * total as f64 / 100.0;
-            if round_up {
-                x.ceil() as i32
-            } else {
-                x.floor() as i32
-            }
-        }
-        None => 0,
-    }
-}
-
 fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(dep_obj) = cluster.store().get(key) else {
         return;
@@ -92,7 +57,6 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     }
     let spec = dep.spec.clone().unwrap_or_default();
-    let desired = spec.replicas.unwrap_or(1);
     let uid = dep.metadata.uid.clone().unwrap_or_default();
     let owned = owned_by(cluster, Kind::ReplicaSet, &key.namespace, &uid);
 
@@ -102,96 +66,76 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         &template_json,
         dep.status.as_ref().and_then(|s| s.collision_count).unwrap_or(0),
     );
-    let rs_name = format!("{}-{}", key.name, hash);
-    let new_rs = owned
-        .iter()
-        .find(|r| r.labels().get(HASH_LABEL) == Some(&hash))
-        .cloned();
-    let olds: Vec<Arc<Object>> = owned
-        .iter()
-        .filter(|r| r.labels().get(HASH_LABEL) != Some(&hash))
-        .cloned()
-        .collect();
-    let max_rev = owned.iter().map(|r| revision(r)).max().unwrap_or(0);
+    let (current, olds): (Vec<Arc<Object>>, Vec<Arc<Object>>) = owned
+        .into_iter()
+        .partition(|r| r.labels().get(HASH_LABEL) == Some(&hash));
+    let next_revision = olds.iter().map(|r| revision(r)).max().unwrap_or(0) + 1;
+    let paused = spec.paused == Some(true);
 
+    let new_rs = match current.into_iter().next() {
+        Some(rs) => Some(mark_current(cluster, &dep_obj, rs, next_revision)),
+        // Paused: the new template waits for `kubectl rollout resume`.
+        None if paused => None,
+        None => {
+            let start = first_size(&spec, &olds);
+            let name = format!("{}-{}", key.name, hash);
+            match create_rs(cluster, &dep_obj, &spec, &name, &hash, start, next_revision) {
+                Some(rs) => Some(rs),
+                None => return,
+            }
+        }
+    };
+    if paused {
+        scale::scale_paused(cluster, &dep_obj, new_rs.as_ref(), &olds);
+    } else if let Some(rs) = &new_rs {
+        scale::roll(cluster, &dep_obj, &spec, rs, &olds);
+    }
+    let complete = update_status(cluster, key, &dep_obj, new_rs);
+    if paused || complete {
+        revisions::clean_up(cluster, spec.revision_history_limit, &olds);
+    }
+}
+
+/// How big a brand-new ReplicaSet starts: all of `replicas` for a first rollout, nothing for
+/// Recreate (the old pods go first), else what maxSurge leaves room for.
+fn first_size(spec: &DeploymentSpec, olds: &[Arc<Object>]) -> i32 {
+    let desired = spec.replicas.unwrap_or(1);
+    let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
+    let old_total: i32 = olds.iter().map(|r| rs_replicas(r)).sum();
+    if olds.is_empty() {
+        desired
+    } else if recreate {
+        0
+    } else {
+        (desired + max_surge(spec) - old_total).clamp(0, desired)
+    }
+}
+
+/// Sync the annotations of the ReplicaSet that has the current template (it may be an old one
+/// the template went back to: then it becomes the newest revision).
+fn mark_current(cluster: &Cluster, dep_obj: &Object, rs: Arc<Object>, next_revision: i64) -> Arc<Object> {
+    let dep_ann = dep_obj.meta().annotations.clone().unwrap_or_default();
+    let mut ann = rs.meta().annotations.clone().unwrap_or_default();
+    if !revisions::mark_current(&dep_ann, &mut ann, next_revision) {
+        return rs;
+    }
+    cluster
+        .store()
+        .update(&Key::of(&rs), |o| o.meta_mut().annotations = Some(ann))
+        .unwrap_or(rs)
+}
+
+/// Write the Deployment's status from its ReplicaSets; returns whether the rollout is complete.
+fn update_status(cluster: &Cluster, key: &Key, dep_obj: &Object, new_rs: Option<Arc<Object>>) -> bool {
+    let spec = dep_obj.as_deployment().and_then(|d| d.spec.clone()).unwrap_or_default();
+    let desired = spec.replicas.unwrap_or(1);
     let ru = spec
         .strategy
         .as_ref()
         .and_then(|s| s.rolling_update.clone())
         .unwrap_or_default();
-    let recreate = spec.strategy.as_ref().and_then(|s| s.type_.as_deref()) == Some("Recreate");
-    let max_surge = scaled(ru.max_surge.as_ref(), desired, true);
     let max_unavailable = scaled(ru.max_unavailable.as_ref(), desired, false);
-    let old_total: i32 = olds.iter().map(|r| rs_replicas(r)).sum();
-
-    let new_rs = match new_rs {
-        Some(rs) => rs,
-        None => {
-            let start = if olds.is_empty() {
-                desired
-            } else if recreate {
-                0
-            } else {
-                (desired + max_surge - old_total).clamp(0, desired)
-            };
-            match create_rs(cluster, &dep_obj, &spec, &rs_name, &hash, start, max_rev + 1) {
-                Some(rs) => rs,
-                None => return,
-            }
-        }
-    };
-    if revision(&new_rs) < max_rev {
-        // Rolled back to an older template: it becomes the newest revision.
-        let _ = cluster.store().update(&Key::of(&new_rs), |o| {
-            o.meta_mut()
-                .annotations
-                .get_or_insert_with(BTreeMap::new)
-                .insert(REVISION.into(), (max_rev + 1).to_string());
-        });
-    }
-
-    // Scale: the new ReplicaSet grows within maxSurge; the old ones shrink as new pods become
-    // available, never below desired - maxUnavailable available pods.
-    let new_replicas = rs_replicas(&new_rs);
-    let (_, _, new_available) = rs_status(&new_rs);
-    if olds.iter().all(|r| rs_replicas(r) == 0) {
-        if new_replicas != desired {
-            scale_rs(cluster, &dep_obj, &new_rs, desired);
-        }
-    } else if recreate {
-        let old_pods_left: i32 = olds.iter().map(|r| rs_status(r).0).sum();
-        for r in &olds {
-            scale_rs(cluster, &dep_obj, r, 0);
-        }
-        if old_pods_left == 0 && new_replicas != desired {
-            scale_rs(cluster, &dep_obj, &new_rs, desired);
-        }
-    } else {
-        let allowed_total = desired + max_surge.max(if max_unavailable == 0 { 1 } else { 0 });
-        let up_to = (allowed_total - old_total).clamp(new_replicas, desired);
-        if up_to != new_replicas {
-            scale_rs(cluster, &dep_obj, &new_rs, up_to);
-        }
-        let old_available: i32 = olds.iter().map(|r| rs_status(r).2).sum();
-        let min_available = desired - max_unavailable;
-        let mut can_remove = (old_available + new_available - min_available).max(0);
-        for r in &olds {
-            let cur = rs_replicas(r);
-            if cur == 0 {
-                continue;
-            }
-            let (_, _, avail) = rs_status(r);
-            // Unavailable old pods can always go; available ones within the budget.
-            let unavailable = cur - avail;
-            let remove = (unavailable + can_remove.min(avail)).min(cur);
-            can_remove -= (remove - unavailable).max(0);
-            if remove > 0 {
-                scale_rs(cluster, &dep_obj, r, cur - remove);
-            }
-        }
-    }
-
-    // Status.
+    let uid = dep_obj.meta().uid.clone().unwrap_or_default();
     let owned = owned_by(cluster, Kind::ReplicaSet, &key.namespace, &uid);
     let (mut replicas, mut ready, mut available) = (0, 0, 0);
     for r in &owned {
@@ -200,20 +144,22 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         ready += b;
         available += c;
     }
-    let new_rs = cluster.store().get(&Key::of(&new_rs)).unwrap_or(new_rs);
-    let (updated, _, _) = rs_status(&new_rs);
-    let new_rev = revision(&new_rs).max(1);
+    let new_rs = new_rs.map(|rs| cluster.store().get(&Key::of(&rs)).unwrap_or(rs));
+    let updated = new_rs.as_ref().map_or(0, |rs| rs_status(rs).0);
+    let new_rev = new_rs.as_ref().map(|rs| revision(rs).max(1));
     let generation = dep_obj.meta().generation;
     let now = cluster.clock().now();
     let complete = updated == desired && replicas == desired && available == desired;
     let min_avail = available >= desired - max_unavailable;
-    let rs_name = new_rs.name().to_string();
+    let progressing = progressing(&spec, new_rs.as_deref(), complete);
     let _ = cluster.store().update(key, |o| {
         let Object::Deployment(d) = o else { return };
-        d.metadata
-            .annotations
-            .get_or_insert_with(BTreeMap::new)
-            .insert(REVISION.into(), new_rev.to_string());
+        if let Some(rev) = new_rev {
+            d.metadata
+                .annotations
+                .get_or_insert_with(BTreeMap::new)
+                .insert(REVISION.into(), rev.to_string());
+        }
         let st = d.status.get_or_insert_with(DeploymentStatus::default);
         st.observed_generation = generation;
         st.replicas = Some(replicas).filter(|r| *r > 0);
@@ -236,18 +182,40 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             )
         };
         set_condition(conds, "Available", avail_status, avail_reason, avail_msg, now);
-        let (reason, msg) = if complete {
-            (
-                "NewReplicaSetAvailable",
-                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-            )
-        } else {
-            ("ReplicaSetUpdated", format!("ReplicaSet \"{rs_name}\" is progressing."))
-        };
-        set_condition(conds, "Progressing", "True", reason, &msg, now);
+        if let Some((status, reason, msg)) = &progressing {
+            set_condition(conds, "Progressing", status, reason, msg, now);
+        }
         // kubectl lists Available first, then Progressing.
         conds.sort_by_key(|c| if c.type_ == "Available" { 0 } else { 1 });
     });
+    complete
+}
+
+/// The Progressing condition: `Unknown`/`DeploymentPaused` while paused (only when a progress
+/// deadline is set, as upstream), else whether the new ReplicaSet is still progressing.
+fn progressing(
+    spec: &DeploymentSpec,
+    new_rs: Option<&Object>,
+    complete: bool,
+) -> Option<(&'static str, &'static str, String)> {
+    if spec.paused == Some(true) {
+        let deadline = spec.progress_deadline_seconds.is_some_and(|s| s != i32::MAX);
+        return deadline.then(|| ("Unknown", "DeploymentPaused", "Deployment is paused".to_string()));
+    }
+    let rs_name = new_rs?.name().to_string();
+    Some(if complete {
+        (
+            "True",
+            "NewReplicaSetAvailable",
+            format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
+        )
+    } else {
+        (
+            "True",
+            "ReplicaSetUpdated",
+            format!("ReplicaSet \"{rs_name}\" is progressing."),
+        )
+    })
 }
 
 fn set_condition(
@@ -283,7 +251,7 @@ fn set_condition(
 fn create_rs(
     cluster: &Cluster,
     dep_obj: &Arc<Object>,
-    spec: &k8s_openapi::api::apps::v1::DeploymentSpec,
+    spec: &DeploymentSpec,
     name: &str,
     hash: &str,
     replicas: i32,
@@ -301,15 +269,14 @@ fn create_rs(
         .get_or_insert_with(BTreeMap::new)
         .insert(HASH_LABEL.into(), hash.into());
     let mut annotations = BTreeMap::new();
-    annotations.insert(
-        "deployment.kubernetes.io/desired-replicas".to_string(),
-        spec.replicas.unwrap_or(1).to_string(),
+    revisions::mark_current(
+        &dep_obj.meta().annotations.clone().unwrap_or_default(),
+        &mut annotations,
+        revision,
     );
-    annotations.insert(
-        "deployment.kubernetes.io/max-replicas".to_string(),
-        spec.replicas.unwrap_or(1).to_string(),
-    );
-    annotations.insert(REVISION.to_string(), revision.to_string());
+    let desired = spec.replicas.unwrap_or(1);
+    annotations.insert(DESIRED_REPLICAS.to_string(), desired.to_string());
+    annotations.insert(MAX_REPLICAS.to_string(), (desired + max_surge(spec)).to_string());
     let rs = ReplicaSet {
         metadata: ObjectMeta {
             name: Some(name.to_string()),
@@ -332,36 +299,6 @@ fn create_rs(
         scale_rs(cluster, dep_obj, &created, replicas);
     }
     cluster.store().get(&Key::of(&created))
-}
-
-fn scale_rs(cluster: &Cluster, dep_obj: &Object, rs: &Object, to: i32) {
-    let from = rs_replicas(rs);
-    if from == to {
-        return;
-    }
-    let desired = dep_obj
-        .as_deployment()
-        .and_then(|d| d.spec.as_ref())
-        .and_then(|s| s.replicas)
-        .unwrap_or(1);
-    let res = cluster.store().update(&Key::of(rs), |o| {
-        if let Object::ReplicaSet(r) = o {
-            if let Some(s) = r.spec.as_mut() {
-                s.replicas = Some(to);
-            }
-            let ann = r.metadata.annotations.get_or_insert_with(BTreeMap::new);
-            ann.insert("deployment.kubernetes.io/desired-replicas".into(), desired.to_string());
-        }
-    });
-    if res.is_ok() {
-        let (verb, name) = if to > from {
-            ("up", rs.name())
-        } else {
-            ("down", rs.name())
-        };
-        let msg = format!("Scaled {verb} replica set {name} from {from} to {to}");
-        cluster.record_event(dep_obj, "Normal", "ScalingReplicaSet", &msg, "deployment-controller");
-    }
 }
 
 #[cfg(test)]
@@ -569,6 +506,142 @@ mod tests {
         let bad = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: helo}\n  ports:\n  - port: 80\n";
         c.apply(decode_manifests(bad, "t").remove(0).unwrap()).unwrap();
         assert!(c.wait_until(Duration::from_secs(10), |c| ready(c) == (0, 0)).await);
+        c.shutdown();
+    }
+
+    fn replica_sets(c: &Cluster) -> Vec<(String, std::collections::BTreeMap<String, String>)> {
+        let mut v: Vec<_> = c
+            .list(Kind::ReplicaSet, Some("default"))
+            .iter()
+            .map(|r| {
+                let image = r
+                    .as_replicaset()
+                    .unwrap()
+                    .spec
+                    .clone()
+                    .unwrap()
+                    .template
+                    .unwrap()
+                    .spec
+                    .unwrap()
+                    .containers[0]
+                    .image
+                    .clone()
+                    .unwrap();
+                (image, r.meta().annotations.clone().unwrap_or_default())
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    async fn roll_to(c: &Cluster, dep: Object, replicas: i32) {
+        c.apply(dep).unwrap();
+        let done = c
+            .wait_until(Duration::from_secs(120), |c| {
+                let d = c.get(Kind::Deployment, "default", "web").unwrap();
+                let observed = d
+                    .as_deployment()
+                    .unwrap()
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.observed_generation);
+                observed == d.meta().generation && status(c) == (replicas, replicas, replicas)
+            })
+            .await;
+        assert!(done, "{:?}", status(c));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn revisions_change_causes_and_the_history_limit() {
+        let c = cluster(47).await;
+        let with_limit = |image: &str| {
+            let mut d = deployment(image, 2);
+            if let Object::Deployment(dep) = &mut d {
+                dep.spec.as_mut().unwrap().revision_history_limit = Some(1);
+                dep.metadata.annotations =
+                    Some([("kubernetes.io/change-cause".to_string(), format!("to {image}"))].into());
+            }
+            d
+        };
+        roll_to(&c, with_limit("nginx:1.25"), 2).await;
+        roll_to(&c, with_limit("nginx:1.26"), 2).await;
+        let rss = replica_sets(&c);
+        assert_eq!(rss.len(), 2);
+        assert_eq!(rss[1].1["kubernetes.io/change-cause"], "to nginx:1.26");
+        assert_eq!(rss[1].1["deployment.kubernetes.io/revision"], "2");
+        assert_eq!(
+            rss[1].1["deployment.kubernetes.io/max-replicas"], "3",
+            "replicas + maxSurge"
+        );
+        assert!(!rss[1]
+            .1
+            .contains_key("kubectl.kubernetes.io/last-applied-configuration"));
+
+        // Back to the first template: its ReplicaSet is renumbered, remembering revision 1.
+        roll_to(&c, with_limit("nginx:1.25"), 2).await;
+        let rss = replica_sets(&c);
+        assert_eq!(rss[0].1["deployment.kubernetes.io/revision"], "3");
+        assert_eq!(rss[0].1["deployment.kubernetes.io/revision-history"], "1");
+
+        // A third template: with revisionHistoryLimit 1 the oldest drained one goes.
+        roll_to(&c, with_limit("nginx:1.27"), 2).await;
+        let gone = c
+            .wait_until(Duration::from_secs(30), |c| replica_sets(c).len() == 2)
+            .await;
+        let images: Vec<String> = replica_sets(&c).into_iter().map(|(i, _)| i).collect();
+        assert!(gone, "{images:?}");
+        assert_eq!(
+            images,
+            ["nginx:1.25", "nginx:1.27"],
+            "revision 2 (nginx:1.26) was the oldest"
+        );
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_deployment_keeps_its_replicaset_and_says_so() {
+        let c = cluster(48).await;
+        roll_to(&c, deployment("nginx:1.25", 2), 2).await;
+        let paused = |image: &str, replicas: i32| {
+            let mut d = deployment(image, replicas);
+            if let Object::Deployment(dep) = &mut d {
+                dep.spec.as_mut().unwrap().paused = Some(true);
+            }
+            d
+        };
+        c.apply(paused("nginx:1.26", 4)).unwrap();
+        let progressing = |c: &Cluster| {
+            let d = c.get(Kind::Deployment, "default", "web").unwrap();
+            let st = d.as_deployment().unwrap().status.clone().unwrap();
+            let p = st
+                .conditions
+                .unwrap()
+                .into_iter()
+                .find(|c| c.type_ == "Progressing")
+                .unwrap();
+            (p.status, p.reason.unwrap(), p.message.unwrap())
+        };
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| status(c) == (4, 0, 4)).await,
+            "{:?}",
+            status(&c)
+        );
+        assert_eq!(
+            progressing(&c),
+            (
+                "Unknown".into(),
+                "DeploymentPaused".into(),
+                "Deployment is paused".into()
+            )
+        );
+        assert_eq!(replica_sets(&c).len(), 1, "no rollout while paused");
+
+        let mut resumed = deployment("nginx:1.26", 4);
+        resumed.meta_mut().annotations = None;
+        roll_to(&c, resumed, 4).await;
+        assert_eq!(replica_sets(&c).len(), 2);
+        assert_eq!(progressing(&c).1, "NewReplicaSetAvailable");
         c.shutdown();
     }
 }

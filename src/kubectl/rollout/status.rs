@@ -1,15 +1,15 @@
-//! `kubectl rollout status|restart`: follow a Deployment's rollout with kubectl's
-//! `DeploymentStatusViewer` messages, one per watch event, until it has rolled out.
+//! `kubectl rollout status`: follow a Deployment's rollout with kubectl's
+//! `DeploymentStatusViewer` messages, one per watch event, until it has rolled out. Nothing
+//! special happens for a paused Deployment, as in kubectl: it waits (until `--timeout`) for
+//! replicas that will not be updated before `kubectl rollout resume`.
 
 use k8s_openapi::api::apps::v1::Deployment;
 use tokio::sync::broadcast;
 
-use super::args::Parsed;
-use super::delete::parse_duration;
-use super::errors::server_error;
-use super::resources::{parse_targets, Target};
-use super::Ctx;
-use crate::runtime::{ApiError, EventType, Key, Kind, Object};
+use super::super::delete::parse_duration;
+use super::{group_kind, int_flag, resolve, Ctx, Parsed};
+use crate::runtime::controllers::deployment::revisions::REVISION;
+use crate::runtime::{EventType, Key, Kind, Object};
 use crate::shell::io::Output;
 
 /// kubectl's `DeploymentStatusViewer.Status`: the line to print and whether the rollout is done.
@@ -45,53 +45,76 @@ pub fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {
     Ok((format!("deployment \"{name}\" successfully rolled out\n"), true))
 }
 
-fn one_deployment(p: &Parsed, args: &[String]) -> Result<(Kind, String), String> {
-    let targets = parse_targets(args)?;
-    match targets.as_slice() {
-        [] => Err("required resource not specified".into()),
-        [Target::Named(k, n)] => Ok((*k, n.clone())),
-        [Target::All(_)] => Err("required resource not specified".into()),
-        _ => {
-            let _ = p;
-            Err("only one resource is supported".into())
-        }
+/// `--revision=N`: kubectl refuses to follow any other revision than the one rolling out.
+fn check_revision(d: &Deployment, revision: i64) -> Result<(), String> {
+    if revision == 0 {
+        return Ok(());
     }
+    let ann = d.metadata.annotations.as_ref().and_then(|a| a.get(REVISION));
+    let running: i64 = match ann {
+        None => 0,
+        Some(v) => v.parse().map_err(|e| {
+            format!(
+                "cannot get the revision of deployment {:?}: {e}",
+                d.metadata.name.as_deref().unwrap_or("")
+            )
+        })?,
+    };
+    if running != revision {
+        return Err(format!(
+            "desired revision ({revision}) is different from the running revision ({running})"
+        ));
+    }
+    Ok(())
 }
 
-/// `kubectl rollout status|restart …`.
-pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
-    let Some(sub) = p.positional.first() else {
-        out.err_line("error: Required resource not specified.");
-        return 1;
+/// `kubectl rollout status (TYPE NAME | TYPE/NAME) [--revision=N] [-w=false] [--timeout=D]`.
+pub async fn run(ctx: &Ctx<'_>, p: &Parsed, args: &[String], out: &Output) -> i32 {
+    let revision = match int_flag(p, "revision") {
+        Ok(r) => r,
+        Err(e) => return super::flag_error(out, "status", &e),
     };
-    let (kind, name) = match one_deployment(p, &p.positional[1..]) {
-        Ok(x) => x,
+    if revision < 0 {
+        return super::fail(out, &format!("revision must be a positive integer: {revision}"));
+    }
+    // Subscribe before reading, so no change between the read and the watch is missed.
+    let rx = ctx.cluster.watch();
+    let found = match resolve(ctx, p, args) {
+        Ok(r) => r,
         Err(e) => return super::fail(out, &e),
     };
-    let ns = p.namespace();
-    match sub.as_str() {
-        "status" => status(ctx, p, out, kind, &ns, &name).await,
-        "restart" => restart(ctx, out, kind, &ns, &name),
-        other => super::fail(out, &format!("unknown command \"{other}\" for \"kubectl rollout\"")),
+    if let Some(e) = found.errors.first() {
+        out.err_line(e);
+        return 1;
     }
-}
-
-async fn status(ctx: &Ctx<'_>, p: &Parsed, out: &Output, kind: Kind, ns: &str, name: &str) -> i32 {
-    if kind != Kind::Deployment {
+    let [obj] = found.objects.as_slice() else {
         return super::fail(
             out,
-            &format!("no status viewer has been implemented for {}", kind.info().name),
+            &format!(
+                "rollout status is only supported on individual resources and resource collections - {} resources were found",
+                found.objects.len()
+            ),
+        );
+    };
+    if obj.kind() != Kind::Deployment {
+        return super::fail(
+            out,
+            &format!("no status viewer has been implemented for {}", group_kind(obj.kind())),
         );
     }
+    follow(ctx, p, out, rx, obj.clone(), revision).await
+}
+
+/// Print the status line for every change of the Deployment until it has rolled out.
+async fn follow(
+    ctx: &Ctx<'_>,
+    p: &Parsed,
+    out: &Output,
+    mut rx: broadcast::Receiver<crate::runtime::WatchEvent>,
+    obj: std::sync::Arc<Object>,
+    revision: i64,
+) -> i32 {
     let timeout = p.get("timeout").and_then(parse_duration).filter(|d| !d.is_zero());
-    let mut rx = ctx.cluster.watch();
-    let Some(obj) = ctx.cluster.get(kind, ns, name) else {
-        out.err_line(&server_error(&ApiError::NotFound {
-            kind,
-            name: name.to_string(),
-        }));
-        return 1;
-    };
     let key = Key::of(&obj);
     let watch_flag = p.get("watch") != Some("false");
     let follow = async {
@@ -100,7 +123,7 @@ async fn status(ctx: &Ctx<'_>, p: &Parsed, out: &Output, kind: Kind, ns: &str, n
             let Some(d) = current.as_deployment() else {
                 return 1;
             };
-            match deployment_status(d) {
+            match check_revision(d, revision).and_then(|()| deployment_status(d)) {
                 Ok((line, done)) => {
                     out.out(&line);
                     if done || !watch_flag {
@@ -139,40 +162,10 @@ async fn status(ctx: &Ctx<'_>, p: &Parsed, out: &Output, kind: Kind, ns: &str, n
     }
 }
 
-fn restart(ctx: &Ctx<'_>, out: &Output, kind: Kind, ns: &str, name: &str) -> i32 {
-    if kind != Kind::Deployment {
-        return super::fail(out, &format!("restarting is not supported for {}", kind.info().name));
-    }
-    let now = ctx
-        .cluster
-        .clock()
-        .now()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let r = ctx.cluster.store().update(&Key::new(kind, ns, name), |o| {
-        if let Object::Deployment(d) = o {
-            let spec = d.spec.get_or_insert_with(Default::default);
-            let meta = spec.template.metadata.get_or_insert_with(Default::default);
-            meta.annotations
-                .get_or_insert_with(Default::default)
-                .insert("kubectl.kubernetes.io/restartedAt".into(), now.clone());
-        }
-    });
-    match r {
-        Ok(_) => {
-            out.line(&format!("deployment.apps/{name} restarted"));
-            0
-        }
-        Err(e) => {
-            out.err_line(&server_error(&e));
-            1
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::testutil::{cluster, kubectl};
     use k8s_openapi::api::apps::v1::{DeploymentSpec, DeploymentStatus};
 
     fn dep(gen: i64, observed: i64, desired: i32, replicas: i32, updated: i32, available: i32) -> Deployment {
