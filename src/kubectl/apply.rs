@@ -84,17 +84,36 @@ pub fn manifest_error(e: &ManifestError, source: &str, verb: &str) -> String {
 
 /// Decode all sources into objects (with their source name), or the error lines.
 pub fn decode_all(sources: &[Source], verb: &str) -> (Vec<(Object, String)>, Vec<String>) {
+    let (docs, mut errs) = decode_in_order(sources, verb);
     let mut objs = Vec::new();
-    let mut errs = Vec::new();
-    for s in sources {
-        for r in decode_manifests(&s.text, &s.name) {
-            match r {
-                Ok(o) => objs.push((o, s.name.clone())),
-                Err(e) => errs.push(manifest_error(&e, &s.name, verb)),
-            }
+    for d in docs {
+        match d {
+            Ok(o) => objs.push(o),
+            Err(e) => errs.push(e),
         }
     }
     (objs, errs)
+}
+
+/// Decode all sources, keeping the documents in order. kubectl's resource builder reports
+/// what it cannot parse (syntax, a missing or unknown kind) before anything is written — the
+/// second list; unknown fields and wrong types are found by the API server when that document
+/// is written, so they stay in place among the documents.
+pub fn decode_in_order(sources: &[Source], verb: &str) -> (Vec<Result<(Object, String), String>>, Vec<String>) {
+    let mut docs = Vec::new();
+    let mut builder_errs = Vec::new();
+    for s in sources {
+        for r in decode_manifests(&s.text, &s.name) {
+            match r {
+                Ok(o) => docs.push(Ok((o, s.name.clone()))),
+                Err(e @ (ManifestError::UnknownFields { .. } | ManifestError::BadValue { .. })) => {
+                    docs.push(Err(manifest_error(&e, &s.name, verb)))
+                }
+                Err(e) => builder_errs.push(manifest_error(&e, &s.name, verb)),
+            }
+        }
+    }
+    (docs, builder_errs)
 }
 
 /// Put the `-n` namespace on objects that have none; refuse a conflicting one like kubectl.
@@ -130,11 +149,18 @@ async fn write_files(ctx: &Ctx<'_>, p: &Parsed, out: &Output, mode: Mode) -> i32
         Ok(s) => s,
         Err(e) => return super::fail(out, &e),
     };
-    let (objs, mut errs) = decode_all(&sources, "creating");
-    if objs.is_empty() && errs.is_empty() {
+    let (docs, mut errs) = decode_in_order(&sources, "creating");
+    if docs.is_empty() && errs.is_empty() {
         return super::fail(out, "no objects passed to apply");
     }
-    for (mut obj, source) in objs {
+    for doc in docs {
+        let (mut obj, source) = match doc {
+            Ok(d) => d,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
         if let Err(e) = set_namespace(&mut obj, p) {
             errs.push(format!("error: {e}"));
             continue;
@@ -251,5 +277,59 @@ mod tests {
             "error: error validating \"STDIN\": error validating data: [kind not set]; if you choose to ignore these errors, turn validation off with --validate=false\n"
         );
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_multi_document_file_applies_every_good_document_and_reports_each_bad_one_in_order() {
+        let c = cluster().await;
+        let ws = Workspace::new(std::env::temp_dir());
+        let docs = [
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: good\ndata: {a: b}\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: typo\nspec:\n  prots:\n  - port: 80\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: dup\nspec:\n  ports:\n  - {name: web, port: 80}\n  - {name: web, port: 81}\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: last\n",
+            "apiVersion: v1\nkind: Gizmo\nmetadata:\n  name: g\n",
+        ];
+        let (code, out) = kubectl_in(&c, &ws, Some(&docs.join("---\n")), "apply -f -").await;
+        assert_eq!(code, 1);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "configmap/good created");
+        assert_eq!(lines[1], "configmap/last created");
+        // What kubectl cannot even parse comes first, then each write's error in document order.
+        assert!(
+            lines[2].starts_with("error: resource mapping not found for name: \"g\""),
+            "{out}"
+        );
+        assert_eq!(lines[3], "ensure CRDs are installed first");
+        assert!(
+            lines[4].starts_with("The ConfigMap \"Bad_Name\" is invalid: metadata.name"),
+            "{out}"
+        );
+        assert_eq!(
+            lines[5],
+            "Error from server (BadRequest): error when creating \"STDIN\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.prots\""
+        );
+        assert_eq!(
+            lines[6],
+            "The Service \"dup\" is invalid: spec.ports[1].name: Duplicate value: \"web\""
+        );
+        // Nothing bad was written, nothing good was lost.
+        assert!(c.get(crate::runtime::Kind::Service, "default", "typo").is_none());
+        assert!(c.get(crate::runtime::Kind::ConfigMap, "default", "last").is_some());
+
+        // A syntax error stops the stream there: documents before it are applied, after it not.
+        let broken = format!(
+            "{}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n data: 1\n---\n{}",
+            docs[0].replace("good", "before"),
+            docs[0].replace("good", "after")
+        );
+        let (code, out) = kubectl_in(&c, &ws, Some(&broken), "apply -f -").await;
+        assert_eq!(code, 1);
+        assert!(
+            out.starts_with("configmap/before created\nerror: error parsing STDIN: "),
+            "{out}"
+        );
+        assert!(c.get(crate::runtime::Kind::ConfigMap, "default", "after").is_none());
     }
 }
