@@ -95,11 +95,14 @@ pub fn decode_all(sources: &[Source], verb: &str) -> (Vec<(Object, String)>, Vec
     (objs, errs)
 }
 
+/// One decoded document with its source name, or the error writing it would give.
+pub type Document = Result<(Object, String), String>;
+
 /// Decode all sources, keeping the documents in order. kubectl's resource builder reports
 /// what it cannot parse (syntax, a missing or unknown kind) before anything is written — the
 /// second list; unknown fields and wrong types are found by the API server when that document
 /// is written, so they stay in place among the documents.
-pub fn decode_in_order(sources: &[Source], verb: &str) -> (Vec<Result<(Object, String), String>>, Vec<String>) {
+pub fn decode_in_order(sources: &[Source], verb: &str) -> (Vec<Document>, Vec<String>) {
     let mut docs = Vec::new();
     let mut builder_errs = Vec::new();
     for s in sources {
