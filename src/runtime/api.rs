@@ -211,10 +211,17 @@ impl Cluster {
             }),
             ..Default::default()
         };
-        let suffix: String = (0..16).map(|_| format!("{:x}", rand::random_range(0..16u8))).collect();
-        ev.metadata.name = Some(format!("{}.{}", regarding.name(), suffix));
-        ev.metadata.namespace = Some(ns);
-        let _ = self.store().create(Object::Event(ev), now);
+        // The event recorder names events `<object>.<UnixNano in hex>`, so listing them by name
+        // lists each object's events in the order they happened.
+        let mut nanos = now.timestamp_nanos_opt().unwrap_or_default();
+        ev.metadata.namespace = Some(ns.clone());
+        loop {
+            ev.metadata.name = Some(format!("{}.{:x}", regarding.name(), nanos));
+            match self.store().create(Object::Event(ev.clone()), now) {
+                Err(ApiError::AlreadyExists { .. }) => nanos += 1,
+                _ => break,
+            }
+        }
     }
 
     /// Allocate ClusterIP and node ports for a new or changed Service, checking conflicts.
@@ -394,6 +401,30 @@ pub fn three_way_merge(live: &mut Value, last: &Value, new: &Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[tokio::test(start_paused = true)]
+    async fn events_are_named_by_time_so_names_sort_chronologically() {
+        let c = Cluster::start(crate::runtime::ClusterConfig::default()).await.unwrap();
+        let svc = c.get(Kind::Service, "default", "kubernetes").unwrap();
+        for reason in ["First", "Second", "Third"] {
+            c.record_event(&svc, "Normal", reason, reason, "test");
+        }
+        // Same instant, different messages: each gets its own name.
+        c.clock().sleep(std::time::Duration::from_millis(5)).await;
+        c.record_event(&svc, "Normal", "Fourth", "a", "test");
+        c.record_event(&svc, "Normal", "Fifth", "b", "test");
+        let mut events: Vec<_> = c
+            .list(Kind::Event, Some("default"))
+            .into_iter()
+            .filter(|e| e.name().starts_with("kubernetes."))
+            .collect();
+        events.sort_by(|a, b| a.name().cmp(b.name()));
+        let reasons: Vec<_> = events
+            .iter()
+            .map(|e| e.as_event().unwrap().reason.clone().unwrap())
+            .collect();
+        assert_eq!(reasons, ["First", "Second", "Third", "Fourth", "Fifth"]);
+    }
 
     #[test]
     fn merge_removes_what_was_unapplied_and_keeps_what_others_set() {
