@@ -40,6 +40,8 @@ mod pod_lifecycle_tests;
 #[cfg(test)]
 mod scenario_tests;
 #[cfg(test)]
+mod service_tests;
+#[cfg(test)]
 mod testutil;
 
 use crate::runtime::Cluster;
