@@ -38,6 +38,8 @@ pub mod verbs;
 #[cfg(test)]
 mod pod_lifecycle_tests;
 #[cfg(test)]
+mod pod_shell_tests;
+#[cfg(test)]
 mod scenario_tests;
 #[cfg(test)]
 mod service_tests;

@@ -742,3 +742,32 @@ async fn the_terminal_banner_names_the_dns_port() {
     );
     cluster.shutdown();
 }
+
+#[tokio::test(start_paused = true)]
+async fn host_curl_writes_and_reads_workspace_files() {
+    let (mut s, _scratch) = session_with(ClusterConfig {
+        node_block: 51,
+        ..Default::default()
+    })
+    .await;
+    run(&mut s, "kubectl create deployment web --image=nginx").await;
+    run(
+        &mut s,
+        "kubectl create service nodeport web --tcp=80:80 --node-port=30951",
+    )
+    .await;
+    run(&mut s, "kubectl rollout status deployment/web").await;
+    s.cluster.settle(Duration::from_secs(5)).await;
+    assert_eq!(
+        run(&mut s, "curl -s -o index.html http://127.0.51.1:30951/").await,
+        (0, String::new())
+    );
+    let (code, page) = run(&mut s, "cat index.html").await;
+    assert_eq!(code, 0);
+    assert!(page.contains("Welcome to nginx!"), "{page}");
+    assert_eq!(
+        run(&mut s, "curl -sS --cacert missing.crt https://127.0.51.1:30951/").await,
+        (77, "curl: (77) error setting certificate file: missing.crt\n".into())
+    );
+    s.cluster.shutdown();
+}

@@ -186,18 +186,88 @@ fn default_connect_timeout(origin: &Origin) -> Duration {
 /// Reads a file as the client sees it (`--cacert`): the pod's mounted files, or the workspace.
 pub type FileReader<'a> = &'a (dyn Fn(&str) -> Option<Vec<u8>> + Send + Sync);
 
-/// Run curl. Returns its exit code.
-pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
-    run_with_files(cluster, origin, args, out, &|_| None).await
+/// Writes a file where the client runs (`-o`): the pod's own filesystem, or the workspace.
+pub type FileWriter<'a> = &'a (dyn Fn(&str, &[u8]) -> Result<(), String> + Send + Sync);
+
+/// The files curl can read (`--cacert`) and write (`-o`).
+#[derive(Clone, Copy)]
+pub struct Files<'a> {
+    pub read: FileReader<'a>,
+    pub write: FileWriter<'a>,
 }
 
-/// Run curl with access to files (for `--cacert`).
+impl Files<'static> {
+    /// Nothing to read, nowhere to write (lesson checks, wget).
+    pub fn none() -> Files<'static> {
+        Files {
+            read: &|_| None,
+            write: &|_, _| Err("Read-only file system".into()),
+        }
+    }
+}
+
+/// Most redirects `-L` follows (curl's default `--max-redirs`).
+const MAX_REDIRECTS: u32 = 50;
+
+/// Run curl. Returns its exit code.
+pub async fn run(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {
+    run_with_files(cluster, origin, args, out, Files::none()).await
+}
+
+/// Run curl with access to files (`--cacert`, `-o`).
 pub async fn run_with_files(
     cluster: &Cluster,
     origin: &Origin,
     args: &[String],
     out: &Output,
-    files: FileReader<'_>,
+    files: Files<'_>,
+) -> i32 {
+    let mut args = args.to_vec();
+    let mut redirects = 0;
+    loop {
+        match transfer(cluster, origin, &args, out, files, redirects).await {
+            Step::Done(code) => return code,
+            Step::Follow(next) => {
+                args = next;
+                redirects += 1;
+            }
+        }
+    }
+}
+
+/// How one transfer ended.
+enum Step {
+    Done(i32),
+    /// `-L` and a redirect: the arguments of the next transfer.
+    Follow(Vec<String>),
+}
+
+/// One transfer; with `-L`, a redirect asks for the next one.
+async fn transfer(
+    cluster: &Cluster,
+    origin: &Origin,
+    args: &[String],
+    out: &Output,
+    files: Files<'_>,
+    redirects: u32,
+) -> Step {
+    let mut follow = None;
+    let code = transfer_once(cluster, origin, args, out, files, redirects, &mut follow).await;
+    match follow {
+        Some(next) => Step::Follow(next),
+        None => Step::Done(code),
+    }
+}
+
+/// The transfer itself; sets `follow` to the next arguments when `-L` meets a redirect.
+async fn transfer_once(
+    cluster: &Cluster,
+    origin: &Origin,
+    args: &[String],
+    out: &Output,
+    files: Files<'_>,
+    redirects: u32,
+    follow: &mut Option<Vec<String>>,
 ) -> i32 {
     let a = match parse_args(args) {
         Ok(a) => a,
@@ -227,7 +297,7 @@ pub async fn run_with_files(
         Some(Trust::Insecure)
     } else {
         match &a.cacert {
-            Some(path) => match files(path) {
+            Some(path) => match (files.read)(path) {
                 Some(pem) => Some(Trust::from_pem(&pem)),
                 None => return report(&format!("error setting certificate file: {path}"), 77),
             },
@@ -370,23 +440,52 @@ pub async fn run_with_files(
         }
         out.err_line("<");
     }
+    if a.follow && matches!(resp.status, 301 | 302 | 303 | 307 | 308) {
+        if let Some(location) = header(&resp.headers, "location") {
+            if redirects >= MAX_REDIRECTS {
+                return report(&format!("Maximum ({MAX_REDIRECTS}) redirects followed"), 47);
+            }
+            if a.include {
+                out.out(&head_text(&status_line, &resp.headers));
+            }
+            let next = absolute_url(&url, location);
+            *follow = Some(
+                args.iter()
+                    .map(|x| if *x == a.url { next.clone() } else { x.clone() })
+                    .collect(),
+            );
+            return 0;
+        }
+    }
     if a.fail && resp.status >= 400 {
         return report(&format!("The requested URL returned error: {}", resp.status), 22);
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     if a.include || a.head {
-        text.push_str(&format!("{status_line}\r\n"));
-        for (k, v) in &resp.headers {
-            text.push_str(&format!("{k}: {v}\r\n"));
-        }
-        text.push_str("\r\n");
+        bytes.extend_from_slice(head_text(&status_line, &resp.headers).as_bytes());
     }
     if !a.head {
-        text.push_str(&String::from_utf8_lossy(&resp.body));
+        bytes.extend_from_slice(&resp.body);
     }
-    match &a.output {
-        Some(_) => {}
-        None => out.out(&text),
+    match a.output.as_deref() {
+        None => out.out(&String::from_utf8_lossy(&bytes)),
+        Some(path) => {
+            if !a.silent {
+                out.err(&progress_meter(bytes.len(), started.elapsed().mul_f64(clock.speed())));
+            }
+            if path != "/dev/null" {
+                if let Err(e) = (files.write)(path, &bytes) {
+                    out.err_line(&format!("Warning: Failed to open the file {path}: {e}"));
+                    return report(
+                        &format!(
+                            "Failure writing output to destination, passed {} returned 0",
+                            bytes.len()
+                        ),
+                        23,
+                    );
+                }
+            }
+        }
     }
     if let Some(w) = &a.write_out {
         let w = w
@@ -396,6 +495,60 @@ pub async fn run_with_files(
         out.out(&w);
     }
     0
+}
+
+fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// The status line and headers as curl `-i` prints them.
+fn head_text(status_line: &str, headers: &[(String, String)]) -> String {
+    let mut text = format!("{status_line}\r\n");
+    for (k, v) in headers {
+        text.push_str(&format!("{k}: {v}\r\n"));
+    }
+    text.push_str("\r\n");
+    text
+}
+
+/// A `Location` made absolute against the URL it came from.
+fn absolute_url(base: &Url, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
+    }
+    let authority = format!("{}://{}:{}", base.scheme, base.host, base.port);
+    if location.starts_with('/') {
+        return format!("{authority}{location}");
+    }
+    let dir = base.target.split('?').next().unwrap_or("/");
+    let dir = &dir[..dir.rfind('/').map_or(0, |i| i + 1)];
+    format!("{authority}{dir}{location}")
+}
+
+/// curl's progress meter for a finished transfer written to a file (shown unless `-s`).
+fn progress_meter(size: usize, took: Duration) -> String {
+    let speed = (size as f64 / took.as_secs_f64().max(0.001)) as u64;
+    format!(
+        "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n                                 Dload  Upload   Total   Spent    Left  Speed\n100 {size:>5}  100 {size:>5}    0     0 {:>6}      0 --:--:-- --:--:-- --:--:-- {:>6}\n",
+        meter_size(speed),
+        meter_size(speed)
+    )
+}
+
+/// curl's five-character sizes: `615`, `12345`, `120k`, `3456k`, `12.3M`.
+fn meter_size(n: u64) -> String {
+    if n < 100_000 {
+        n.to_string()
+    } else if n < 10_000 * 1024 {
+        format!("{}k", n / 1024)
+    } else if n < 100 * 1024 * 1024 {
+        format!("{:.1}M", n as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{}M", n / (1024 * 1024))
+    }
 }
 
 fn reason(status: u16) -> &'static str {

@@ -97,8 +97,28 @@ pub async fn run_in_pod(
     match argv[0].rsplit('/').next().unwrap_or("") {
         "curl" => {
             let files = c.ctx.files.clone();
-            let read = move |p: &str| files.get(p).cloned();
-            curl::run_with_files(cluster, &origin, args, out, &read).await
+            let scratch = &c.scratch;
+            let read = move |p: &str| {
+                files
+                    .get(p)
+                    .cloned()
+                    .or_else(|| scratch.lock().unwrap().get(p).cloned())
+            };
+            let write = |p: &str, data: &[u8]| {
+                scratch.lock().unwrap().insert(absolute(p), data.to_vec());
+                Ok(())
+            };
+            curl::run_with_files(
+                cluster,
+                &origin,
+                args,
+                out,
+                curl::Files {
+                    read: &read,
+                    write: &write,
+                },
+            )
+            .await
         }
         "wget" => wget(cluster, &origin, args, out).await,
         "printenv" => {
@@ -132,6 +152,20 @@ pub async fn run_in_pod(
             out.line(&args.join(" "));
             0
         }
+        "sleep" => match args.first().map(|a| a.parse::<f64>()) {
+            Some(Ok(secs)) if secs >= 0.0 => {
+                cluster.clock().sleep(std::time::Duration::from_secs_f64(secs)).await;
+                0
+            }
+            Some(_) => {
+                out.err_line(&format!("sleep: invalid number '{}'", args[0]));
+                1
+            }
+            None => {
+                out.err_line("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: sleep [N]...");
+                1
+            }
+        },
         "true" => 0,
         "false" => 1,
         "cat" => {
@@ -145,6 +179,7 @@ pub async fn run_in_pod(
                     .ctx
                     .files
                     .get(f.as_str())
+                    .or(c.scratch.lock().unwrap().get(&absolute(f)))
                     .map(|b| String::from_utf8_lossy(b).into_owned());
                 match mounted.or_else(|| pod_file(cluster, pod, f)) {
                     Some(text) => out.out(&text),
@@ -163,11 +198,19 @@ pub async fn run_in_pod(
                 .find(|a| !a.starts_with('-'))
                 .map(|d| d.trim_end_matches('/').to_string())
                 .unwrap_or_else(|| "/".into());
+            let dir = absolute(&dir);
+            let prefix = if dir.ends_with('/') {
+                dir.clone()
+            } else {
+                format!("{dir}/")
+            };
+            let written: Vec<String> = c.scratch.lock().unwrap().keys().cloned().collect();
             let mut names: Vec<String> = c
                 .ctx
                 .files
                 .keys()
-                .filter_map(|p| p.strip_prefix(&format!("{dir}/")))
+                .chain(written.iter())
+                .filter_map(|p| p.strip_prefix(&prefix))
                 .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
                 .collect();
             if dir == "/etc" {
@@ -175,7 +218,7 @@ pub async fn run_in_pod(
             }
             names.sort();
             names.dedup();
-            if names.is_empty() && !c.ctx.files.contains_key(&dir) {
+            if names.is_empty() && !c.ctx.files.contains_key(&dir) && !written.contains(&dir) {
                 out.err_line(&format!("ls: cannot access '{dir}': No such file or directory"));
                 return 2;
             }
@@ -226,6 +269,15 @@ pub async fn run_in_pod(
             ));
             126
         }
+    }
+}
+
+/// A path as the container's process sees it (its working directory is `/`).
+fn absolute(path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
     }
 }
 

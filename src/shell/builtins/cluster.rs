@@ -54,10 +54,19 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     })
 }
 
+/// `curl` on the host: `--cacert` and `-o` use the lesson's workspace.
 pub fn curl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
-    Box::pin(
-        async move { crate::runtime::pod_shell::curl(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out).await },
-    )
+    Box::pin(async move {
+        let ws = &ctx.session.workspace;
+        let read = |p: &str| ws.read_bytes(p).ok();
+        let write = |p: &str, data: &[u8]| ws.write(p, data).map_err(|e| e.to_string());
+        let files = crate::runtime::pod_shell::curl::Files {
+            read: &read,
+            write: &write,
+        };
+        crate::runtime::pod_shell::curl::run_with_files(&ctx.session.cluster, &Origin::Host, &ctx.args, &ctx.out, files)
+            .await
+    })
 }
 
 /// The InternalIP of the first node (what `minikube ip` prints).

@@ -54,6 +54,8 @@ pub struct RunningContainer {
     /// The main process is the image's server (which exits promptly on SIGTERM); anything else
     /// as PID 1 — a shell, `sleep` — ignores SIGTERM and is killed when the grace period ends.
     pub serves: bool,
+    /// Files the container wrote (`curl -o`), by absolute path: its writable layer.
+    pub scratch: Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
 /// A pod whose containers are running.
@@ -629,6 +631,7 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
             ctx,
             logs,
             serves,
+            scratch: Mutex::default(),
         });
     }
 
