@@ -197,9 +197,11 @@ impl LessonSource for RunSource {
 }
 
 /// `k8s-lab lint PATH` (a lesson file or a folder of them): errors with line and column, then
-/// warnings. Exit status 1 when any lesson does not load.
-pub fn lint(path: &std::path::Path) -> anyhow::Result<i32> {
+/// warnings. With `run`, each lesson that loads also runs its solutions on a fresh cluster
+/// ([`lessons::verify`]). Exit status 1 when any lesson does not load or any step fails.
+pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
     let mut failed = false;
+    let mut loaded = Vec::new();
     let mut report = |name: String, result: Result<Vec<String>, lessons::LessonError>| match result {
         Ok(warnings) => {
             println!("ok: {name}");
@@ -217,6 +219,7 @@ pub fn lint(path: &std::path::Path) -> anyhow::Result<i32> {
         let query = path.to_string_lossy();
         let lesson = lessons::find(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
         report(lesson.id().to_string(), Ok(lesson.warnings()));
+        loaded.push(lesson);
     } else if path.is_dir() {
         for l in lessons::load_dir(path).map_err(|e| anyhow::anyhow!("{e}"))? {
             match l {
@@ -225,13 +228,37 @@ pub fn lint(path: &std::path::Path) -> anyhow::Result<i32> {
                         lessons::Origin::Path(p) => p.display().to_string(),
                         lessons::Origin::Bundled(n) => n.clone(),
                     };
-                    report(name, Ok(l.warnings()))
+                    report(name, Ok(l.warnings()));
+                    loaded.push(l);
                 }
                 Err(e) => report(String::new(), Err(e)),
             }
         }
     } else {
-        report(path.display().to_string(), lessons::lint(path));
+        let result = lessons::lint(path);
+        if result.is_ok() {
+            loaded.extend(lessons::load_path(path).ok());
+        }
+        report(path.display().to_string(), result);
+    }
+    if run {
+        for lesson in &loaded {
+            failed |= !run_lesson(lesson).await?;
+        }
     }
     Ok(if failed { 1 } else { 0 })
+}
+
+/// `lint --run` for one lesson, in a scratch workspace on a 10× clock. True if every step passed.
+async fn run_lesson(lesson: &lessons::Lesson) -> anyhow::Result<bool> {
+    println!("run: {}", lesson.id());
+    let mut config = lesson.cluster_config();
+    config.clock_speed = config.clock_speed.max(10.0);
+    let root = std::env::temp_dir().join(format!("k8s-lab-lint-{}-{}", lesson.id(), std::process::id()));
+    let (out, _buf) = crate::shell::io::Output::buffer();
+    let result = lessons::verify::run_solutions(lesson, config, &root, &out, lessons::verify::CHECK_PATIENCE).await;
+    let _ = std::fs::remove_dir_all(&root);
+    let reports = result.map_err(|e| anyhow::anyhow!("{}: {e}", lesson.id()))?;
+    print!("{}", lessons::verify::render(&reports));
+    Ok(reports.iter().all(|r| r.passed()))
 }

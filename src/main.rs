@@ -37,7 +37,12 @@ enum Command {
     /// Forget your progress in a lesson (your files stay).
     Reset { lesson: String },
     /// Check lesson files and tell what to fix.
-    Lint { path: PathBuf },
+    Lint {
+        path: PathBuf,
+        /// Also run every step's solution on a fresh cluster; fail if a step's checks do not pass.
+        #[arg(long)]
+        run: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -73,7 +78,7 @@ fn main() -> ExitCode {
                 println!("{m}");
                 0
             }),
-            Command::Lint { path } => k8s_lab::app::lint(path),
+            Command::Lint { path, run } => k8s_lab::app::lint(path, *run).await,
         }
     });
     // Pods, proxies and listeners are tasks of this runtime: do not wait for them.

@@ -190,3 +190,36 @@ fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
     assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
     let _ = std::fs::remove_dir_all(home);
 }
+
+/// `k8s-lab lint --run`: the bundled lessons' solutions pass their checks on a fresh cluster;
+/// a lesson whose solution misses its check fails, saying which step and why.
+#[test]
+fn lint_run_checks_lesson_solutions() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let lessons = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
+    let out = Command::new(bin()).args(["lint", "--run", lessons]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for id in ["lesson1", "lesson2", "lesson3", "lesson4", "lesson5"] {
+        assert!(stdout.contains(&format!("run: {id}\n")), "{stdout}");
+    }
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert!(stdout.contains("  ok: step curl-frontend\n"), "{stdout}");
+
+    let wrong = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lessons/run/wrong-solution.yaml"
+    );
+    let out = Command::new(bin()).args(["lint", "--run", wrong]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("run: wrong-solution\n  FAIL: step expose: "),
+        "{stdout}"
+    );
+}

@@ -18,6 +18,7 @@ pub mod format;
 pub mod placeholders;
 pub mod progress;
 pub mod run;
+pub mod verify;
 
 use std::collections::BTreeMap;
 use std::io;

@@ -550,34 +550,26 @@ async fn lesson5_solutions_through_the_shell() {
     (cfg.node_block, cfg.lb_pool) = (74, test_config(74).lb_pool);
     let root = temp_dir("shell");
     let (out, buf) = crate::shell::io::Output::buffer();
-    let mut session = lesson.open_session(cfg, &root, &out).await.unwrap();
-    for step in lesson.steps() {
-        for line in &step.solution {
-            let code = session.run_line(line, &out).await;
-            let expected = match line.as_str() {
+    let reports = verify::run_solutions(&lesson, cfg, &root, &out, verify::CHECK_PATIENCE)
+        .await
+        .unwrap();
+    for r in &reports {
+        assert!(
+            r.passed(),
+            "step {} never passed: {:?}\n{}",
+            r.step,
+            r.failure,
+            buf.text()
+        );
+        for l in &r.lines {
+            let expected = match l.line.as_str() {
                 "timeout 10 kubectl get service frontend --watch" => 124,
                 "kubectl delete services frontend backend" => 1,
                 _ => 0,
             };
-            assert_eq!(code, expected, "`{line}`:\n{}", buf.text());
-        }
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let r = evaluate_step(step, &session.cluster, &session.history).await;
-            if r.passed() {
-                break;
-            }
-            let why = r.first_failure().map(|w| w.en.clone()).unwrap_or_default();
-            assert!(
-                std::time::Instant::now() < deadline,
-                "step {} never passed: {why}\n{}",
-                step.id,
-                buf.text()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            assert_eq!(l.status, expected, "`{}`:\n{}", l.line, buf.text());
         }
     }
-    session.cluster.shutdown();
     std::fs::remove_dir_all(root).unwrap();
 }
 
@@ -696,43 +688,28 @@ async fn solutions_through_the_shell(id: &str, block: u8, clock_speed: f64, fail
     (cfg.node_block, cfg.lb_pool) = (block, test_config(block).lb_pool);
     let root = temp_dir(&format!("shell-{id}"));
     let (out, buf) = crate::shell::io::Output::buffer();
-    let mut session = lesson.open_session(cfg, &root, &out).await.unwrap();
-    for step in lesson.steps() {
-        let before = evaluate_step(step, &session.cluster, &session.history).await;
-        assert!(
-            !before.passed(),
-            "{id}: step {} passes before its solution ran",
-            step.id
-        );
-        for line in &step.solution {
-            // A learner types one line at a time; leave the controllers that moment too.
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            let code = session.run_line(line, &out).await;
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            if failing.next_if(|f| **f == (step.id.0.as_str(), line)).is_some() {
-                assert_ne!(code, 0, "{id}: `{line}` should fail:\n{}", buf.text());
+    let reports = verify::run_solutions(&lesson, cfg, &root, &out, verify::CHECK_PATIENCE)
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), lesson.steps().len());
+    for r in &reports {
+        assert!(!r.passed_before, "{id}: step {} passes before its solution ran", r.step);
+        for l in &r.lines {
+            if failing.next_if(|f| **f == (r.step.as_str(), l.line.as_str())).is_some() {
+                assert_ne!(l.status, 0, "{id}: `{}` should fail:\n{}", l.line, buf.text());
             } else {
-                assert_eq!(code, 0, "{id}: `{line}`:\n{}", buf.text());
+                assert_eq!(l.status, 0, "{id}: `{}`:\n{}", l.line, buf.text());
             }
         }
-        let deadline = std::time::Instant::now() + Duration::from_secs(20);
-        loop {
-            let r = evaluate_step(step, &session.cluster, &session.history).await;
-            if r.passed() {
-                break;
-            }
-            let why = r.first_failure().map(|w| w.en.clone()).unwrap_or_default();
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{id}: step {} never passed: {why}\n{}",
-                step.id,
-                buf.text()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        assert!(
+            r.passed(),
+            "{id}: step {} never passed: {:?}\n{}",
+            r.step,
+            r.failure,
+            buf.text()
+        );
     }
     assert!(failing.next().is_none(), "{id}: a line listed as failing never ran");
-    session.cluster.shutdown();
     std::fs::remove_dir_all(root).unwrap();
 }
 

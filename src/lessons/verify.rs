@@ -1,0 +1,108 @@
+//! `k8s-lab lint --run`: a lesson's solutions run headlessly on a fresh cluster, the way a
+//! learner would type them, and every step's checks must then pass — CI for lesson authors.
+//!
+//! The same runner drives the bundled lessons' own tests, which also pin which solution lines
+//! are meant to fail (a typo a seed shows on purpose, a `timeout … --watch` that ends with 124).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::{evaluate_step, Lesson, LessonError};
+use crate::runtime::ClusterConfig;
+use crate::shell::io::Output;
+
+/// How one solution line ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineOutcome {
+    pub line: String,
+    pub status: i32,
+}
+
+/// What happened in one step.
+#[derive(Debug, Clone)]
+pub struct StepReport {
+    pub step: String,
+    /// The step's checks already held before its solution ran (the step teaches nothing new,
+    /// or its checks are too weak).
+    pub passed_before: bool,
+    pub lines: Vec<LineOutcome>,
+    /// `None` when the checks passed after the solution; else why not (English).
+    pub failure: Option<String>,
+}
+
+impl StepReport {
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// How patiently to wait for a step's checks after its solution (real time).
+pub const CHECK_PATIENCE: Duration = Duration::from_secs(20);
+
+/// Run every step's solution through the lab shell in a fresh session, then wait up to
+/// `patience` for that step's checks. Output of the commands goes to `out`.
+pub async fn run_solutions(
+    lesson: &Lesson,
+    config: ClusterConfig,
+    root: &Path,
+    out: &Output,
+    patience: Duration,
+) -> Result<Vec<StepReport>, LessonError> {
+    let mut session = lesson.open_session(config, root, out).await?;
+    let mut reports = Vec::new();
+    for step in lesson.steps() {
+        let passed_before = evaluate_step(step, &session.cluster, &session.history).await.passed();
+        let mut lines = Vec::new();
+        for line in &step.solution {
+            // A learner types one line at a time; leave the controllers that moment too.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let status = session.run_line(line, out).await;
+            lines.push(LineOutcome {
+                line: line.strip_suffix('\n').unwrap_or(line).to_string(),
+                status,
+            });
+        }
+        let deadline = Instant::now() + patience;
+        let failure = loop {
+            let r = evaluate_step(step, &session.cluster, &session.history).await;
+            if r.passed() {
+                break None;
+            }
+            if Instant::now() >= deadline {
+                break Some(r.first_failure().map(|w| w.en.clone()).unwrap_or_default());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        reports.push(StepReport {
+            step: step.id.0.clone(),
+            passed_before,
+            lines,
+            failure,
+        });
+    }
+    session.cluster.shutdown();
+    Ok(reports)
+}
+
+/// The report as `lint --run` prints it: one line per step, the reason for a failing one, and
+/// the solution lines that exited non-zero (which may be on purpose).
+pub fn render(reports: &[StepReport]) -> String {
+    let mut s = String::new();
+    for r in reports {
+        match &r.failure {
+            None => s.push_str(&format!("  ok: step {}\n", r.step)),
+            Some(why) => s.push_str(&format!("  FAIL: step {}: {why}\n", r.step)),
+        }
+        if r.passed_before {
+            s.push_str(&format!(
+                "    warning: the checks of step {} pass before its solution runs\n",
+                r.step
+            ));
+        }
+        for l in r.lines.iter().filter(|l| l.status != 0) {
+            let first = l.line.lines().next().unwrap_or("");
+            s.push_str(&format!("    note: `{first}` exited with {}\n", l.status));
+        }
+    }
+    s
+}
