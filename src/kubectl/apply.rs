@@ -17,6 +17,17 @@ pub struct Source {
 }
 
 /// Read every `-f` argument. Errors are kubectl's messages without `error: `.
+/// A manifest file's text; bytes that are not UTF-8 are a YAML error at their line and column.
+fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(good);
+        let line = text.matches('\n').count() + 1;
+        let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("error parsing {name}: error converting YAML to JSON: yaml: line {line}, column {column}: invalid leading UTF-8 octet")
+    })
+}
+
 pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     for f in filenames {
@@ -48,19 +59,21 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
                     .collect();
                 entries.sort();
                 for e in entries {
-                    let text = std::fs::read_to_string(&e).map_err(|err| err.to_string())?;
                     let name = format!(
                         "{}/{}",
                         f.trim_end_matches('/'),
                         e.file_name().and_then(|n| n.to_str()).unwrap_or("")
                     );
+                    let bytes = std::fs::read(&e).map_err(|err| err.to_string())?;
+                    let text = utf8_text(&name, bytes)?;
                     out.push(Source { name, text });
                 }
             } else {
-                let text = ctx
+                let bytes = ctx
                     .workspace
-                    .read(f)
+                    .read_bytes(f)
                     .map_err(|_| format!("the path \"{f}\" does not exist"))?;
+                let text = utf8_text(f, bytes)?;
                 out.push(Source { name: f.clone(), text });
             }
         }

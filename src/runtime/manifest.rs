@@ -159,11 +159,11 @@ pub fn decode_value(value: serde_json::Value, source_name: &str) -> Result<Objec
     let mut unknown = Vec::new();
     let result = decode_kind(kind, &value, &mut |path| unknown.push(path));
     match result {
-        Err(e) => Err(ManifestError::BadValue {
+        Err((path, e)) => Err(ManifestError::BadValue {
             kind: kind_name.to_string(),
             version,
             name,
-            message: e.to_string(),
+            message: super::json_errors::unmarshal_message(kind_name, &path, &e.to_string()),
         }),
         Ok(_) if !unknown.is_empty() => Err(ManifestError::UnknownFields {
             kind: kind_name.to_string(),
@@ -179,12 +179,14 @@ fn decode_kind(
     kind: Kind,
     value: &serde_json::Value,
     unknown: &mut dyn FnMut(String),
-) -> Result<Object, serde_json::Error> {
+) -> Result<Object, (String, serde_json::Error)> {
     fn strict<'a, T: Deserialize<'a>>(
         value: &'a serde_json::Value,
         unknown: &mut dyn FnMut(String),
-    ) -> Result<T, serde_json::Error> {
-        serde_ignored::deserialize(value, |path| unknown(api_field_path(&path.to_string())))
+    ) -> Result<T, (String, serde_json::Error)> {
+        let mut note = |path: serde_ignored::Path| unknown(api_field_path(&path.to_string()));
+        let ignoring = serde_ignored::Deserializer::new(value, &mut note);
+        serde_path_to_error::deserialize(ignoring).map_err(|e| (e.path().to_string(), e.into_inner()))
     }
     Ok(match kind {
         Kind::Namespace => Object::Namespace(strict(value, unknown)?),

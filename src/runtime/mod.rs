@@ -12,6 +12,7 @@ pub mod defaults;
 pub mod deletion;
 pub mod error;
 pub mod images;
+pub mod json_errors;
 pub mod kinds;
 pub mod manifest;
 pub mod names;

@@ -28,6 +28,19 @@ pub fn is_dns1035_label(s: &str) -> bool {
     is_dns1123_label(s) && s.as_bytes()[0].is_ascii_lowercase()
 }
 
+/// Most bytes of data a ConfigMap or Secret may hold (1 MiB).
+const MAX_DATA_SIZE: usize = 1024 * 1024;
+/// Most bytes all annotations of an object may take, keys included (256 KiB): a big object's
+/// `last-applied-configuration` runs into it.
+const MAX_ANNOTATIONS_SIZE: usize = 256 * 1024;
+
+fn too_long(field: &str, max: usize) -> FieldError {
+    FieldError {
+        field: field.into(),
+        detail: format!("Too long: may not be more than {max} bytes"),
+    }
+}
+
 /// Validate an object about to be stored. `name` problems come first, like the API server.
 pub fn validate(obj: &Object) -> Result<(), ApiError> {
     let mut causes = Vec::new();
@@ -47,6 +60,16 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
             };
             causes.push(FieldError::invalid("metadata.name", format!("{name:?}"), msg));
         }
+    }
+    let annotations: usize = obj
+        .meta()
+        .annotations
+        .iter()
+        .flatten()
+        .map(|(k, v)| k.len() + v.len())
+        .sum();
+    if annotations > MAX_ANNOTATIONS_SIZE {
+        causes.push(too_long("metadata.annotations", MAX_ANNOTATIONS_SIZE));
     }
     match obj {
         Object::Service(s) => {
@@ -149,6 +172,20 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
                         )));
                     }
                 }
+            }
+        }
+        Object::ConfigMap(cm) => {
+            let size: usize = cm.data.iter().flatten().map(|(_, v)| v.len()).sum::<usize>()
+                + cm.binary_data.iter().flatten().map(|(_, v)| v.0.len()).sum::<usize>();
+            if size > MAX_DATA_SIZE {
+                causes.push(too_long("[]", MAX_DATA_SIZE));
+            }
+        }
+        Object::Secret(sec) => {
+            let size: usize = sec.data.iter().flatten().map(|(_, v)| v.0.len()).sum::<usize>()
+                + sec.string_data.iter().flatten().map(|(_, v)| v.len()).sum::<usize>();
+            if size > MAX_DATA_SIZE {
+                causes.push(too_long("data", MAX_DATA_SIZE));
             }
         }
         _ => {}
