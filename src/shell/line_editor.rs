@@ -1,6 +1,7 @@
 //! A small line editor for `k8s-lab shell` on a terminal: ← → Home End, Backspace/Delete,
-//! ↑ ↓ through history, Ctrl+A/E/U/K/W, Ctrl+L, Tab to complete a command name, Ctrl+C to
-//! drop the line, Ctrl+D on an empty line to leave.
+//! ↑ ↓ through history, Ctrl+A/E/U/K/W, Ctrl+L, Tab to complete (commands, kubectl verbs,
+//! flags, types, object names, files — see [`super::complete`]; a second Tab lists the
+//! choices), Ctrl+C to drop the line, Ctrl+D on an empty line to leave.
 //!
 //! The editing itself ([`Editor`]) is plain state and keys, tested without a terminal. The
 //! terminal is in raw mode only while a line is being typed ([`read_line`]); while a command
@@ -13,6 +14,10 @@ use futures::StreamExt;
 use unicode_width::UnicodeWidthChar;
 
 use super::builtins::TABLE;
+use super::complete::Completion;
+
+/// Completes the word before a byte offset of a line.
+pub type Completer = Box<dyn Fn(&str, usize) -> Completion + Send + Sync>;
 
 /// A key, already decoded from the terminal's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +49,16 @@ pub enum Outcome {
     Interrupted,
     Eof,
     ClearScreen,
+    /// A second Tab with several completions: show them, keep the line.
+    Candidates(Vec<String>),
 }
 
 /// The line being typed and where the cursor is.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Editor {
+    completer: Option<Completer>,
+    /// The previous key was a Tab that could not complete further.
+    tab_pending: bool,
     buf: Vec<char>,
     cursor: usize,
     history: Vec<String>,
@@ -65,6 +75,12 @@ impl Editor {
         }
     }
 
+    /// Complete with `completer` instead of the shell's command names only.
+    pub fn with_completer(mut self, completer: Completer) -> Editor {
+        self.completer = Some(completer);
+        self
+    }
+
     pub fn text(&self) -> String {
         self.buf.iter().collect()
     }
@@ -74,6 +90,7 @@ impl Editor {
     }
 
     pub fn key(&mut self, key: Key) -> Outcome {
+        let tab_pending = std::mem::take(&mut self.tab_pending);
         match key {
             Key::Char(c) => {
                 self.buf.insert(self.cursor, c);
@@ -97,7 +114,7 @@ impl Editor {
             Key::Up => self.browse(true),
             Key::Down => self.browse(false),
             Key::Enter => return Outcome::Submit(self.text()),
-            Key::Tab => self.complete(),
+            Key::Tab => return self.complete(tab_pending),
             Key::CtrlC => return Outcome::Interrupted,
             Key::CtrlD => {
                 if self.buf.is_empty() {
@@ -149,23 +166,40 @@ impl Editor {
         self.cursor = self.buf.len();
     }
 
-    /// Complete the command name under the cursor when exactly one command starts with it.
-    fn complete(&mut self) {
-        let before: String = self.buf[..self.cursor].iter().collect();
-        if before.contains(' ') {
-            return;
+    /// Insert what all completions of the word before the cursor share (and a space when there
+    /// is only one, unless it is a folder or wants a value); on a second Tab with nothing left
+    /// to insert, list the choices.
+    fn complete(&mut self, second: bool) -> Outcome {
+        let text = self.text();
+        let byte_cursor: usize = self.buf[..self.cursor].iter().map(|c| c.len_utf8()).sum();
+        let found = match &self.completer {
+            Some(f) => f(&text, byte_cursor),
+            None => command_names(&text[..byte_cursor]),
+        };
+        let word = &text[found.start..byte_cursor];
+        let prefix = found.common_prefix();
+        if found.candidates.is_empty() {
+            return Outcome::Editing;
         }
-        let found: Vec<&str> = TABLE
-            .iter()
-            .map(|b| b.name)
-            .filter(|n| n.starts_with(&before))
-            .collect();
-        if let [one] = found.as_slice() {
-            for c in one[before.len()..].chars().chain([' ']) {
-                self.buf.insert(self.cursor, c);
-                self.cursor += 1;
+        let mut insert: Vec<char> = prefix.get(word.len()..).unwrap_or("").chars().collect();
+        if let [one] = found.candidates.as_slice() {
+            if !one.ends_with('/') && !one.ends_with('=') {
+                insert.push(' ');
             }
         }
+        if insert.is_empty() {
+            self.tab_pending = true;
+            return if second {
+                Outcome::Candidates(found.candidates)
+            } else {
+                Outcome::Editing
+            };
+        }
+        for c in insert {
+            self.buf.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+        Outcome::Editing
     }
 
     /// Terminal bytes that redraw the line after `prompt` with the cursor in place.
@@ -177,6 +211,23 @@ impl Editor {
         }
         s
     }
+}
+
+/// Completion of the shell's own command names (when no completer is given).
+fn command_names(before: &str) -> Completion {
+    if before.contains(' ') {
+        return Completion {
+            start: before.len(),
+            candidates: Vec::new(),
+        };
+    }
+    let mut candidates: Vec<String> = TABLE
+        .iter()
+        .map(|b| b.name.to_string())
+        .filter(|n| n.starts_with(before))
+        .collect();
+    candidates.sort();
+    Completion { start: 0, candidates }
 }
 
 /// Decode a crossterm key event.
@@ -242,9 +293,9 @@ fn draw(s: &str) {
 
 /// Read one line from the terminal with editing. Pasted text arrives as characters; a pasted
 /// newline submits the line, like a terminal in normal mode.
-pub async fn read_line(prompt: &str, history: &[String]) -> std::io::Result<Outcome> {
+pub async fn read_line(prompt: &str, history: &[String], completer: Completer) -> std::io::Result<Outcome> {
     let _raw = RawMode::on()?;
-    let mut ed = Editor::new(history);
+    let mut ed = Editor::new(history).with_completer(completer);
     let mut events = crossterm::event::EventStream::new();
     draw(&ed.render(prompt));
     while let Some(ev) = events.next().await {
@@ -256,6 +307,10 @@ pub async fn read_line(prompt: &str, history: &[String]) -> std::io::Result<Outc
             Outcome::Editing => draw(&ed.render(prompt)),
             Outcome::ClearScreen => {
                 draw("\x1b[2J\x1b[H");
+                draw(&ed.render(prompt));
+            }
+            Outcome::Candidates(list) => {
+                draw(&format!("\r\n{}\r\n", list.join("  ")));
                 draw(&ed.render(prompt));
             }
             Outcome::Interrupted => {
@@ -338,6 +393,42 @@ mod tests {
         typed(&mut ed, "h");
         ed.key(Key::Tab);
         assert_eq!(ed.text(), "h", "head, help and history all start with h");
+    }
+
+    #[test]
+    fn tab_inserts_the_common_part_then_lists_the_choices() {
+        let completer: Completer = Box::new(|line, cursor| {
+            let start = line[..cursor].rfind(' ').map_or(0, |i| i + 1);
+            let word = &line[start..cursor];
+            let candidates = ["frontend", "frontend-nginx", "hello"]
+                .iter()
+                .filter(|c| c.starts_with(word))
+                .map(|c| c.to_string())
+                .collect();
+            Completion { start, candidates }
+        });
+        let mut ed = Editor::new(&[]).with_completer(completer);
+        typed(&mut ed, "kubectl get svc f");
+        assert_eq!(ed.key(Key::Tab), Outcome::Editing);
+        assert_eq!(ed.text(), "kubectl get svc frontend");
+        assert_eq!(
+            ed.key(Key::Tab),
+            Outcome::Editing,
+            "the first Tab with nothing to add only rings"
+        );
+        assert_eq!(
+            ed.key(Key::Tab),
+            Outcome::Candidates(vec!["frontend".into(), "frontend-nginx".into()])
+        );
+        typed(&mut ed, "-");
+        ed.key(Key::Tab);
+        assert_eq!(
+            ed.text(),
+            "kubectl get svc frontend-nginx ",
+            "one choice: completed with a space"
+        );
+        ed.key(Key::Home);
+        assert_eq!(ed.key(Key::Tab), Outcome::Editing);
     }
 
     #[test]

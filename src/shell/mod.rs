@@ -11,6 +11,7 @@ pub mod arith;
 pub mod ast;
 pub mod attach;
 pub mod builtins;
+pub mod complete;
 pub mod exec;
 pub mod expand;
 pub mod glob;

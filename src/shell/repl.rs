@@ -43,7 +43,11 @@ pub async fn run_stdin(session: &mut Session) -> anyhow::Result<i32> {
     let sink = move |c| write_chunk(c, tty);
     if tty {
         eprintln!("{}", banner(session));
-        run_source(session, Terminal, true, sink).await
+        let terminal = Terminal {
+            cluster: session.cluster.clone(),
+            workspace: session.workspace.clone(),
+        };
+        run_source(session, terminal, true, sink).await
     } else {
         run_lines(session, BufReader::new(tokio::io::stdin()), false, sink).await
     }
@@ -133,11 +137,23 @@ impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
     }
 }
 
-struct Terminal;
+/// A terminal: lines come from the line editor, which completes from this lab.
+struct Terminal {
+    cluster: crate::runtime::Cluster,
+    workspace: crate::workspace::Workspace,
+}
 
 impl Source for Terminal {
     async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input> {
-        Ok(match line_editor::read_line(prompt, history).await? {
+        let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
+        let completer: line_editor::Completer = Box::new(move |line, cursor| {
+            let src = super::complete::LabSource {
+                cluster: &cluster,
+                workspace: &workspace,
+            };
+            super::complete::complete(line, cursor, &src)
+        });
+        Ok(match line_editor::read_line(prompt, history, completer).await? {
             Outcome::Submit(l) => Input::Line(l),
             Outcome::Interrupted => Input::Interrupted,
             _ => Input::Eof,
