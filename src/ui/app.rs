@@ -35,6 +35,11 @@ pub enum Effect {
     PrevStep,
     /// A hint was opened: let the lesson remember it.
     HintRevealed,
+    /// Tab: complete `line` at byte `cursor`; the answer comes back to [`App::apply_completion`].
+    Complete {
+        line: String,
+        cursor: usize,
+    },
 }
 
 /// The live tables of the resources pane, in tab order.
@@ -238,7 +243,7 @@ pub struct LineEditor {
 }
 
 impl LineEditor {
-    fn byte_at(&self, char_idx: usize) -> usize {
+    pub fn byte_at(&self, char_idx: usize) -> usize {
         self.text
             .char_indices()
             .nth(char_idx)
@@ -341,6 +346,8 @@ pub struct App {
     /// Lines entered while a command ran; they run after it, in order.
     pub queue: VecDeque<String>,
     pub help: bool,
+    /// The last key was a Tab that had nothing more to insert.
+    tab_pending: bool,
     /// A one-off note in the status bar, cleared by the next key.
     pub notice: Option<String>,
     /// Whether a command text is incomplete (`Session::needs_more`); replaceable in tests.
@@ -369,6 +376,7 @@ impl App {
             cancelling: false,
             queue: VecDeque::new(),
             help: false,
+            tab_pending: false,
             notice: None,
             needs_more: crate::shell::Session::needs_more,
         }
@@ -422,7 +430,43 @@ impl App {
         self.act(action)
     }
 
+    /// Put a completion into the input line: what all candidates share (a space after a single
+    /// one, unless it is a folder or wants a value); a second Tab with nothing to add lists the
+    /// choices in the terminal pane, as bash does.
+    pub fn apply_completion(&mut self, found: crate::shell::complete::Completion) {
+        let tab_again = std::mem::take(&mut self.tab_pending);
+        let cursor = self.input.byte_at(self.input.cursor);
+        if found.candidates.is_empty() || found.start > cursor {
+            return;
+        }
+        let word_len = cursor - found.start;
+        let prefix = found.common_prefix();
+        let mut insert = prefix.get(word_len..).unwrap_or("").to_string();
+        if let [one] = found.candidates.as_slice() {
+            if !one.ends_with('/') && !one.ends_with('=') {
+                insert.push(' ');
+            }
+        }
+        if !insert.is_empty() {
+            self.input.insert(&insert);
+            return;
+        }
+        self.tab_pending = true;
+        if tab_again {
+            self.scrollback.end_line();
+            let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+            self.scrollback
+                .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
+            self.scrollback
+                .push(LineKind::Out, &format!("{}\n", found.candidates.join("  ")));
+            self.scroll = 0;
+        }
+    }
+
     fn act(&mut self, action: Action) -> Vec<Effect> {
+        if action != Action::Complete {
+            self.tab_pending = false;
+        }
         match action {
             Action::Submit => {
                 let line = self.input.take();
@@ -471,6 +515,13 @@ impl App {
             Action::LessonDown => {
                 let max = super::panes::lesson::max_scroll(self);
                 self.lesson_scroll = self.lesson_scroll.saturating_add(LESSON_STEP).min(max);
+            }
+            Action::Complete => {
+                let cursor = self.input.byte_at(self.input.cursor);
+                return vec![Effect::Complete {
+                    line: self.input.text.clone(),
+                    cursor,
+                }];
             }
             edit => {
                 self.input.edit(edit);
@@ -745,6 +796,50 @@ mod tests {
 
     fn texts(app: &App) -> Vec<String> {
         app.scrollback.lines.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    #[test]
+    fn tab_asks_for_a_completion_and_a_second_tab_lists_the_choices() {
+        use crate::shell::complete::Completion;
+        let mut app = app();
+        type_str(&mut app, "kubectl get svc f");
+        let effects = app.on_key(key(KeyCode::Tab));
+        assert_eq!(
+            effects,
+            vec![Effect::Complete {
+                line: "kubectl get svc f".into(),
+                cursor: 17
+            }]
+        );
+        let two = Completion {
+            start: 16,
+            candidates: vec!["frontend".into(), "frontend-nginx".into()],
+        };
+        app.apply_completion(two.clone());
+        assert_eq!(app.input.text, "kubectl get svc frontend");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(two.clone());
+        assert!(
+            texts(&app).iter().all(|l| !l.contains("frontend-nginx")),
+            "one Tab only rings"
+        );
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(two);
+        assert_eq!(
+            texts(&app)[texts(&app).len() - 2..],
+            [
+                "$ kubectl get svc frontend".to_string(),
+                "frontend  frontend-nginx".to_string()
+            ]
+        );
+        assert_eq!(app.input.text, "kubectl get svc frontend", "the line is kept");
+        type_str(&mut app, "-");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(Completion {
+            start: 16,
+            candidates: vec!["frontend-nginx".into()],
+        });
+        assert_eq!(app.input.text, "kubectl get svc frontend-nginx ");
     }
 
     #[test]

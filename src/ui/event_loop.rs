@@ -115,6 +115,7 @@ where
 {
     let lang = opts.lang;
     let size = terminal.size()?;
+    let complete = runner.completer();
     let mut lesson = spawn_lesson(lesson, cluster.clone(), lang);
     let mut app = App::new(
         lang,
@@ -223,6 +224,10 @@ where
                 Effect::NextStep => lesson.send(LessonRequest::NextStep),
                 Effect::PrevStep => lesson.send(LessonRequest::PrevStep),
                 Effect::HintRevealed => lesson.send(LessonRequest::RevealHint),
+                Effect::Complete { line, cursor } => {
+                    app.apply_completion(complete(&line, cursor));
+                    dirty = true;
+                }
             }
         }
     }

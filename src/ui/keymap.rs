@@ -43,6 +43,8 @@ pub enum Action {
     ScrollDown,
     LessonUp,
     LessonDown,
+    /// Tab: complete the word before the cursor (a second Tab lists the choices).
+    Complete,
 }
 
 /// When a binding applies.
@@ -138,6 +140,12 @@ pub const KEYMAP: &[Binding] = &[
         Action::NextStep,
         Tr::new("다음 단계", "next step"),
         Tr::new("다음", "next"),
+    ),
+    b(
+        KeyCode::Tab,
+        NONE,
+        Action::Complete,
+        Tr::new("단어 완성 (두 번: 목록)", "complete the word (twice: list the choices)"),
     ),
     s(
         KeyCode::F(4),

@@ -150,6 +150,13 @@ pub trait LineRunner: Send + 'static {
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
     /// The running command was stopped with Ctrl+C.
     fn cancelled(&mut self) {}
+    /// Tab completion for the input line (none by default).
+    fn completer(&self) -> crate::shell::line_editor::Completer {
+        Box::new(|_, cursor| crate::shell::complete::Completion {
+            start: cursor,
+            candidates: Vec::new(),
+        })
+    }
 }
 
 /// What `exit` on the lab's own command line says: the TUI keeps its terminal (a learner who
@@ -157,6 +164,17 @@ pub trait LineRunner: Send + 'static {
 pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q (the lab's terminal stays open; Ctrl+Q quits k8s-lab)";
 
 impl LineRunner for Session {
+    fn completer(&self) -> crate::shell::line_editor::Completer {
+        let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
+        Box::new(move |line, cursor| {
+            let src = crate::shell::complete::LabSource {
+                cluster: &cluster,
+                workspace: &workspace,
+            };
+            crate::shell::complete::complete(line, cursor, &src)
+        })
+    }
+
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
         Box::pin(async move {
             let status = Session::run_line(self, line, out).await;
