@@ -17,8 +17,9 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use serde::Serialize;
 
-use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
+use super::args::{switch, val, FlagSpec, Parsed};
 use super::printers::{self, Format};
+use super::subcommands::{self, Sub};
 use super::tabwriter::TabWriter;
 use super::{fail, fail_all, Ctx};
 use crate::runtime::net::addresses::node_ip;
@@ -250,15 +251,6 @@ impl KubeConfig {
     }
 }
 
-/// One `kubectl config` subcommand.
-struct Sub {
-    name: &'static str,
-    aliases: &'static [&'static str],
-    short: &'static str,
-    flags: &'static [FlagSpec],
-    run: fn(&Ctx<'_>, &Parsed, &[String], &Output) -> i32,
-}
-
 const VIEW_FLAGS: &[FlagSpec] = &[
     switch("minify", None),
     switch("raw", None),
@@ -311,47 +303,12 @@ const SUBCOMMANDS: &[Sub] = &[
     },
 ];
 
-/// What `kubectl config` alone prints: its help, generated from [`SUBCOMMANDS`].
-pub fn help() -> String {
-    let mut s = String::from(
-        "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".\n\nAvailable Commands:\n",
-    );
-    let w = SUBCOMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11);
-    for c in SUBCOMMANDS {
-        s.push_str(&format!("  {:<w$}   {}\n", c.name, c.short));
-    }
-    s.push_str("\nUsage:\n  kubectl config SUBCOMMAND [options]\n\n");
-    s.push_str("Use \"kubectl config <command> --help\" for more information about a given command.\n");
-    s.push_str("Use \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
-    s
-}
+/// What `kubectl config` alone says before its subcommands.
+const INTRO: &str = "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".";
 
 /// `kubectl config SUBCOMMAND …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
-    let Some(first) = p.positional.first() else {
-        // cobra's DefaultSubCommandRun: the help on stderr, then exit 1.
-        out.err(&help());
-        return 1;
-    };
-    let Some(sub) = SUBCOMMANDS
-        .iter()
-        .find(|s| s.name == first || s.aliases.contains(&first.as_str()))
-    else {
-        out.err_line(&format!(
-            "error: unknown command {:?}\nSee 'kubectl config -h' for help and examples",
-            p.positional.join(" ")
-        ));
-        return 1;
-    };
-    let q = match args::parse(&p.raw, &[GLOBAL, sub.flags]) {
-        Ok(q) => q,
-        Err(e) => {
-            out.err_line(&format!("error: {e}"));
-            out.err_line(&format!("See 'kubectl config {} --help' for usage.", sub.name));
-            return 1;
-        }
-    };
-    (sub.run)(ctx, &q, &q.positional[1..], out)
+    subcommands::run(ctx, p, out, "config", INTRO, SUBCOMMANDS)
 }
 
 /// `kubectl config view [--minify] [--raw] [-o FORMAT]`.
@@ -602,7 +559,7 @@ mod tests {
         );
         let (code, t) = kubectl(&c, "config").await;
         assert_eq!(code, 1);
-        assert!(t.contains("  current-context   Display the current-context\n"), "{t}");
+        assert!(t.contains("\n  current-context   Display the current-context\n"), "{t}");
         assert_eq!(
             kubectl(&c, "config set-cluster x").await.1,
             "error: unknown command \"set-cluster x\"\nSee 'kubectl config -h' for help and examples\n"

@@ -5,7 +5,8 @@
 //! command table ([`verbs`]) and calls it. Verbs print through [`Output`] in kubectl's words
 //! and return kubectl's exit code.
 //!
-//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments.
+//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments;
+//!   [`subcommands`]: verbs that are groups (`config`, `set`).
 //! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
 //!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`set`] (image, env),
 //!   [`exec`] (and run), [`portforward`], [`logs`], [`edit`], [`info`] (version,
@@ -36,6 +37,7 @@ pub mod printers;
 pub mod resources;
 pub mod rollout;
 pub mod set;
+pub mod subcommands;
 pub mod table;
 pub mod tabwriter;
 pub mod verbs;

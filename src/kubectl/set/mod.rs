@@ -17,19 +17,13 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::PodSpec;
 
-use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
+use super::args::{switch, val, FlagSpec, Parsed};
 use super::mutate::{objects, NO_RESOURCES};
 use super::printers::{self, Format};
+use super::subcommands::{self, Sub};
 use super::Ctx;
 use crate::runtime::{ApiError, Object};
 use crate::shell::io::Output;
-
-/// One `kubectl set` subcommand.
-struct Sub {
-    name: &'static str,
-    short: &'static str,
-    flags: &'static [FlagSpec],
-}
 
 const IMAGE_FLAGS: &[FlagSpec] = &[
     switch("all", None),
@@ -56,58 +50,27 @@ pub const FLAGS: &[FlagSpec] = ENV_FLAGS;
 const SUBCOMMANDS: &[Sub] = &[
     Sub {
         name: "env",
+        aliases: &[],
         short: "Update environment variables on a pod template",
         flags: ENV_FLAGS,
+        run: env::run,
     },
     Sub {
         name: "image",
-        short: "Update image of a pod template",
+        aliases: &[],
+        short: "Update the image of a pod template",
         flags: IMAGE_FLAGS,
+        run: image::run,
     },
 ];
 
-/// What `kubectl set` alone prints: its help, generated from [`SUBCOMMANDS`].
-pub fn help() -> String {
-    let mut s = String::from(
-        "Configure application resources.\n\n These commands help you make changes to existing application resources.\n\nAvailable Commands:\n",
-    );
-    let w = SUBCOMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11);
-    for c in SUBCOMMANDS {
-        s.push_str(&format!("  {:<w$}   {}\n", c.name, c.short));
-    }
-    s.push_str("\nUsage:\n  kubectl set SUBCOMMAND [options]\n\n");
-    s.push_str("Use \"kubectl set <command> --help\" for more information about a given command.\n");
-    s.push_str("Use \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
-    s
-}
+/// What `kubectl set` alone says before its subcommands.
+const INTRO: &str =
+    "Configure application resources.\n\n These commands help you make changes to existing application resources.";
 
 /// `kubectl set SUBCOMMAND …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
-    let Some(first) = p.positional.first() else {
-        // cobra's DefaultSubCommandRun: the help on stderr, then exit 1.
-        out.err(&help());
-        return 1;
-    };
-    let Some(sub) = SUBCOMMANDS.iter().find(|s| s.name == first) else {
-        out.err_line(&format!(
-            "error: unknown command {:?}\nSee 'kubectl set -h' for help and examples",
-            p.positional.join(" ")
-        ));
-        return 1;
-    };
-    let q = match args::parse(&p.raw, &[GLOBAL, sub.flags]) {
-        Ok(q) => q,
-        Err(e) => {
-            out.err_line(&format!("error: {e}"));
-            out.err_line(&format!("See 'kubectl set {} --help' for usage.", sub.name));
-            return 1;
-        }
-    };
-    let rest = &q.positional[1..];
-    match sub.name {
-        "image" => image::run(ctx, &q, rest, out),
-        _ => env::run(ctx, &q, rest, out),
-    }
+    subcommands::run(ctx, p, out, "set", INTRO, SUBCOMMANDS)
 }
 
 /// The objects the resource arguments name, as kubectl's builder finds them: all or nothing

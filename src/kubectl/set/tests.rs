@@ -125,7 +125,10 @@ async fn set_image_refusals() {
     let (code, help) = kubectl(&c, "set").await;
     assert_eq!(code, 1);
     assert!(
-        help.contains("  image         Update image of a pod template\n"),
+        help.contains(&format!(
+            "\n  image{}Update the image of a pod template\n",
+            " ".repeat(9)
+        )),
         "{help}"
     );
 }
