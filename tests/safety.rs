@@ -1,6 +1,6 @@
 //! Safety by construction: every socket the lab listens on is bound to a loopback address.
-//! The test brings up pods, Services of every exposed type and a load balancer, then reads this
-//! process's sockets from `/proc/self/fd` and their addresses from `/proc/net/{tcp,tcp6,udp,udp6}`.
+//! The test brings up pods, Services of every exposed type, a load balancer and a
+//! `kubectl port-forward`, then reads this process's sockets from `/proc/self/fd` and their addresses from `/proc/net/{tcp,tcp6,udp,udp6}`.
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -132,8 +132,38 @@ async fn every_listener_is_on_a_loopback_address() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 
+    // A learner's `kubectl port-forward` listens too (on `localhost`: 127.0.0.1 and ::1).
+    let (out, buf) = k8s_lab::shell::io::Output::buffer();
+    let c = cluster.clone();
+    let forward = tokio::spawn(async move {
+        let ws = k8s_lab::workspace::Workspace::new(std::env::temp_dir());
+        let ctx = k8s_lab::kubectl::Ctx {
+            cluster: &c,
+            workspace: &ws,
+            stdin: None,
+        };
+        let args: Vec<String> = ["port-forward", "deploy/web", ":80"].map(String::from).to_vec();
+        k8s_lab::kubectl::run(&ctx, &args, &out).await
+    });
+    let mut forwarded = None;
+    for _ in 0..500 {
+        let text = buf.text();
+        if let Some(rest) = text.strip_prefix("Forwarding from 127.0.0.1:") {
+            forwarded = rest.split(' ').next().and_then(|p| p.parse::<u16>().ok());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let forwarded = forwarded.unwrap_or_else(|| panic!("port-forward did not start: {}", buf.text()));
+
     let sockets = my_sockets();
     let listeners: Vec<_> = sockets.iter().filter(|(_, _, l)| *l).collect();
+    assert!(
+        listeners
+            .iter()
+            .any(|(a, _, _)| a.ends_with(&format!("0100007F:{forwarded:04X}"))),
+        "the port-forward listener 127.0.0.1:{forwarded} is among {listeners:?}"
+    );
     // 2 pods + 3 ClusterIP proxies (kubernetes has no selector, but web-np, web-lb, kube-dns TCP)
     // + NodePorts on 3 nodes for 2 Services + the load balancer: well over ten listeners.
     assert!(
@@ -146,5 +176,6 @@ async fn every_listener_is_on_a_loopback_address() {
     assert!(listeners
         .iter()
         .any(|(_, ip, _)| *ip == IpAddr::V4(Ipv4Addr::new(127, 0, 14, 3))));
+    forward.abort();
     cluster.shutdown();
 }

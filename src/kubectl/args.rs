@@ -49,6 +49,9 @@ pub struct Parsed {
     pub positional: Vec<String>,
     /// Arguments after `--`, if `--` was given.
     pub command: Option<Vec<String>>,
+    /// The arguments as given, so a verb with subcommands can parse them again against the one
+    /// subcommand's flags (kubectl's cobra knows each subcommand's flags separately).
+    pub raw: Vec<String>,
     values: BTreeMap<&'static str, Vec<String>>,
 }
 
@@ -104,7 +107,10 @@ fn find<'a>(specs: &[&'a [FlagSpec]], pred: impl Fn(&FlagSpec) -> bool) -> Optio
 
 /// Parse `args` against the given flag sets.
 pub fn parse(args: &[String], specs: &[&[FlagSpec]]) -> Result<Parsed, ArgError> {
-    let mut p = Parsed::default();
+    let mut p = Parsed {
+        raw: args.to_vec(),
+        ..Parsed::default()
+    };
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];

@@ -5,10 +5,12 @@
 //! command table ([`verbs`]) and calls it. Verbs print through [`Output`] in kubectl's words
 //! and return kubectl's exit code.
 //!
-//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments.
+//! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments;
+//!   [`subcommands`]: verbs that are groups (`config`, `set`).
 //! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
-//!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`exec`] (and run),
-//!   [`logs`], [`edit`], [`info`] (version, api-resources): one module per verb family.
+//!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`set`] (image, env),
+//!   [`exec`] (and run), [`portforward`], [`logs`], [`edit`], [`info`] (version,
+//!   api-resources), [`clusterinfo`], [`config`] (the kubeconfig): one module per verb family.
 //! - [`printers`]: table columns per kind, yaml, json, name, jsonpath, go-template,
 //!   custom-columns; [`tabwriter`] and [`gotab`] lay tables out like Go; [`age`] is AGE.
 //! - [`errors`]: how API errors read (`Error from server (NotFound): …`).
@@ -16,6 +18,8 @@
 pub mod age;
 pub mod apply;
 pub mod args;
+pub mod clusterinfo;
+pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
@@ -28,9 +32,12 @@ pub mod gotab;
 pub mod info;
 pub mod logs;
 pub mod mutate;
+pub mod portforward;
 pub mod printers;
 pub mod resources;
 pub mod rollout;
+pub mod set;
+pub mod subcommands;
 pub mod table;
 pub mod tabwriter;
 pub mod verbs;
@@ -81,4 +88,32 @@ pub fn get_table(cluster: &Cluster, kind: crate::runtime::Kind, namespace: Optio
 pub(crate) fn fail(out: &Output, msg: &str) -> i32 {
     out.err_line(&format!("error: {msg}"));
     1
+}
+
+/// Report the errors a command collected as kubectl's `CheckErr` reports an aggregate: one error
+/// reads `error: MSG` (unless it already starts so, or is an API error, which reads `Error from
+/// server …`), several are printed one per line as they are. Returns the exit code (0 when
+/// there were none).
+pub(crate) fn fail_all(out: &Output, errors: &[String]) -> i32 {
+    match errors {
+        [] => 0,
+        [one] => {
+            let mut msg = if one.starts_with("error: ") || one.starts_with("Error from server") {
+                one.clone()
+            } else {
+                format!("error: {one}")
+            };
+            if !msg.ends_with('\n') {
+                msg.push('\n');
+            }
+            out.err(&msg);
+            1
+        }
+        many => {
+            for e in many {
+                out.err_line(e);
+            }
+            1
+        }
+    }
 }

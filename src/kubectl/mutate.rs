@@ -15,11 +15,11 @@ use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Kind, Object};
 use crate::shell::io::Output;
 
-const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
+pub(crate) const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
 /// The objects `args` name (`TYPE NAME…`, `TYPE/NAME…`, or `TYPE -l sel` / `TYPE --all`), and
 /// the NotFound errors for names that do not exist.
-fn objects(ctx: &Ctx<'_>, p: &Parsed, args: &[String]) -> Result<(Vec<Arc<Object>>, Vec<String>), String> {
+pub(crate) fn objects(ctx: &Ctx<'_>, p: &Parsed, args: &[String]) -> Result<(Vec<Arc<Object>>, Vec<String>), String> {
     let targets = parse_targets(args)?;
     let ns = p.namespace();
     let sel = match p.get("selector") {

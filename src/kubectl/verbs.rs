@@ -6,7 +6,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
-use super::{apply, create, delete, describe, edit, exec, expose, get, info, logs, mutate, rollout, Ctx};
+use super::{
+    apply, clusterinfo, config, create, delete, describe, edit, exec, expose, get, info, logs, mutate, portforward,
+    rollout, set, Ctx,
+};
 use crate::shell::io::Output;
 
 /// A verb's entry point.
@@ -205,20 +208,25 @@ const REPLACE_FLAGS: &[FlagSpec] = &[
 
 const EDIT_FLAGS: &[FlagSpec] = &[val("output", Some('o')), val("filename", Some('f'))];
 
+const PORT_FORWARD_FLAGS: &[FlagSpec] = &[val("address", None), val("pod-running-timeout", None)];
+
 /// Every verb the lab implements, in the order `kubectl --help` lists them.
 #[rustfmt::skip]
 pub const VERBS: &[Verb] = &[
     Verb { name: "create", aliases: &[], short: "Create a resource from a file or from stdin", flags: CREATE_FLAGS, run: entry!(create::run) },
     Verb { name: "expose", aliases: &[], short: "Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service", flags: EXPOSE_FLAGS, run: entry!(expose::run) },
     Verb { name: "run", aliases: &[], short: "Run a particular image on the cluster", flags: RUN_FLAGS, run: entry!(exec::run) },
+    Verb { name: "set", aliases: &[], short: "Set specific features on objects", flags: set::FLAGS, run: entry!(set::run) },
     Verb { name: "get", aliases: &[], short: "Display one or many resources", flags: GET_FLAGS, run: entry!(get::run) },
     Verb { name: "edit", aliases: &[], short: "Edit a resource on the server", flags: EDIT_FLAGS, run: entry!(edit::run) },
     Verb { name: "delete", aliases: &[], short: "Delete resources by file names, stdin, resources and names, or by resources and label selector", flags: DELETE_FLAGS, run: entry!(delete::delete) },
     Verb { name: "rollout", aliases: &[], short: "Manage the rollout of a resource", flags: ROLLOUT_FLAGS, run: entry!(rollout::run) },
     Verb { name: "scale", aliases: &[], short: "Set a new size for a deployment, replica set, or replication controller", flags: SCALE_FLAGS, run: entry!(mutate::scale) },
+    Verb { name: "cluster-info", aliases: &[], short: "Display cluster information", flags: &[], run: entry!(clusterinfo::run) },
     Verb { name: "describe", aliases: &[], short: "Show details of a specific resource or group of resources", flags: DESCRIBE_FLAGS, run: entry!(describe::run) },
     Verb { name: "logs", aliases: &["log"], short: "Print the logs for a container in a pod", flags: LOGS_FLAGS, run: entry!(logs::run) },
     Verb { name: "exec", aliases: &[], short: "Execute a command in a container", flags: EXEC_FLAGS, run: entry!(exec::exec) },
+    Verb { name: "port-forward", aliases: &[], short: "Forward one or more local ports to a pod", flags: PORT_FORWARD_FLAGS, run: entry!(portforward::run) },
     Verb { name: "apply", aliases: &[], short: "Apply a configuration to a resource by file name or stdin", flags: APPLY_FLAGS, run: entry!(apply::apply) },
     Verb { name: "patch", aliases: &[], short: "Update fields of a resource", flags: PATCH_FLAGS, run: entry!(mutate::patch) },
     Verb { name: "replace", aliases: &[], short: "Replace a resource by file name or stdin", flags: REPLACE_FLAGS, run: entry!(mutate::replace) },
@@ -226,6 +234,7 @@ pub const VERBS: &[Verb] = &[
     Verb { name: "label", aliases: &[], short: "Update the labels on a resource", flags: LABEL_FLAGS, run: entry!(mutate::label) },
     Verb { name: "annotate", aliases: &[], short: "Update the annotations on a resource", flags: LABEL_FLAGS, run: entry!(mutate::annotate) },
     Verb { name: "api-resources", aliases: &[], short: "Print the supported API resources on the server", flags: API_RESOURCES_FLAGS, run: entry!(info::api_resources) },
+    Verb { name: "config", aliases: &[], short: "Modify kubeconfig files", flags: config::FLAGS, run: entry!(config::run) },
     Verb { name: "version", aliases: &[], short: "Print the client and server version information", flags: VERSION_FLAGS, run: entry!(info::version) },
 ];
 
@@ -392,6 +401,23 @@ mod tests {
         assert_eq!(suggestions("gett"), vec!["set", "get"]);
         assert_eq!(suggestions("describ"), vec!["describe"]);
         assert!(suggestions("xyzzy").is_empty());
+    }
+
+    #[test]
+    fn the_issue5_verbs_are_in_the_table() {
+        let h = help();
+        for line in [
+            "  set             Set specific features on objects\n",
+            "  cluster-info    Display cluster information\n",
+            "  port-forward    Forward one or more local ports to a pod\n",
+            "  config          Modify kubeconfig files\n",
+        ] {
+            assert!(h.contains(line), "{line:?} in\n{h}");
+        }
+        assert_eq!(suggestions("port-foward"), vec!["port-forward"]);
+        assert_eq!(suggestions("cluster-inf"), vec!["cluster-info"]);
+        assert_eq!(suggestions("confg"), vec!["config"]);
+        assert!(flags_of("port-forward").unwrap().iter().any(|f| f.long == "address"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::{Cluster, Object};
 pub const KUBELET_VERSION: &str = "v1.33.1";
 
 /// A PEM block standing in for the cluster CA in `kube-root-ca.crt` (the lab has no API TLS).
-const ROOT_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBfzCCASWgAwIBAgIBADAKBggqhkjOPQQDAjAVMRMwEQYDVQQDEwprOHMtbGFi\nLWNhMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTETMBEGA1UEAxMK\nazhzLWxhYi1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHJtbGFiLWNhIGtl\neSBpcyBub3QgdXNlZCBmb3IgYW55dGhpbmcgLSBpdCBpcyBhIHBsYWNlaG9sZGVy\nIGtleSBmb3IgazhzLWxhYo0xMDAwCgYIKoZIzj0EAwIDSAAwRQIgazhzLWxhYi1j\nYS1zaWduYXR1cmUtcGxhY2Vob2xkZXItMDAwMDACIQCrOHMtbGFiLWNhLXNpZ25h\ndHVyZS1wbGFjZWhvbGRlci0wMDA=\n-----END CERTIFICATE-----\n";
+pub const ROOT_CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBfzCCASWgAwIBAgIBADAKBggqhkjOPQQDAjAVMRMwEQYDVQQDEwprOHMtbGFi\nLWNhMB4XDTI2MDEwMTAwMDAwMFoXDTM2MDEwMTAwMDAwMFowFTETMBEGA1UEAxMK\nazhzLWxhYi1jYTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABHJtbGFiLWNhIGtl\neSBpcyBub3QgdXNlZCBmb3IgYW55dGhpbmcgLSBpdCBpcyBhIHBsYWNlaG9sZGVy\nIGtleSBmb3IgazhzLWxhYo0xMDAwCgYIKoZIzj0EAwIDSAAwRQIgazhzLWxhYi1j\nYS1zaWduYXR1cmUtcGxhY2Vob2xkZXItMDAwMDACIQCrOHMtbGFiLWNhLXNpZ25h\ndHVyZS1wbGFjZWhvbGRlci0wMDA=\n-----END CERTIFICATE-----\n";
 
 /// Names of the cluster's nodes: `minikube`, `minikube-m02`, `minikube-m03` …
 pub fn node_names(prefix: &str, count: usize) -> Vec<String> {

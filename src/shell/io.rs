@@ -24,6 +24,9 @@ pub enum Chunk {
 #[derive(Clone)]
 pub struct Output {
     sink: Arc<dyn Fn(Chunk) + Send + Sync>,
+    /// The sink is a terminal that shows ANSI colours (`k8s-lab shell` on a tty). Pipes, files,
+    /// `$(…)`, the TUI pane and tests are not: colour codes there would be noise.
+    terminal: bool,
 }
 
 impl std::fmt::Debug for Output {
@@ -34,7 +37,22 @@ impl std::fmt::Debug for Output {
 
 impl Output {
     pub fn new(f: impl Fn(Chunk) + Send + Sync + 'static) -> Output {
-        Output { sink: Arc::new(f) }
+        Output {
+            sink: Arc::new(f),
+            terminal: false,
+        }
+    }
+
+    /// The same sink, marked as (or as not) a colour terminal.
+    pub fn with_terminal(mut self, terminal: bool) -> Output {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Whether this output reaches a terminal that shows colours, as Go programs decide with
+    /// `isatty`: commands that colour their output (`kubectl cluster-info`) ask this.
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
     }
 
     /// Write to stdout.
@@ -128,5 +146,14 @@ mod tests {
         assert_eq!(buf.text(), "a\nb\nc\n");
         assert_eq!(buf.stdout(), "a\nc\n");
         assert_eq!(buf.stderr(), "b\n");
+    }
+
+    #[test]
+    fn only_a_marked_sink_is_a_terminal() {
+        let (out, _) = Output::buffer();
+        assert!(!out.is_terminal(), "buffers (tests, pipes) are not terminals");
+        let tty = out.with_terminal(true);
+        assert!(tty.clone().is_terminal(), "clones keep the mark");
+        assert!(!Output::new(|_| {}).is_terminal());
     }
 }

@@ -213,6 +213,8 @@ where
     F: Fn(Chunk) + Clone + Send + Sync + 'static,
 {
     let (out, mut rx) = Output::channel();
+    // Colours only when both ends are a terminal: stdin for the prompt, stdout for the codes.
+    let out = out.with_terminal(tty && std::io::stdout().is_terminal());
     let interrupted = {
         let run = session.run_line(command, &out);
         tokio::pin!(run);

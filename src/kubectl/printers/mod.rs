@@ -71,6 +71,21 @@ impl Format {
     pub fn is_table(&self) -> bool {
         matches!(self, Format::Table { .. })
     }
+
+    /// `-o` for commands that print objects but no tables (`rollout`, `set`, `config view`):
+    /// kubectl's print flags without the table printers. `None` when `-o` was not given.
+    pub fn parse_object(output: Option<&str>, template: Option<&str>) -> Result<Option<Format>, String> {
+        let Some(o) = output.filter(|o| !o.is_empty()) else {
+            return Ok(None);
+        };
+        let name = o.split_once('=').map_or(o, |(n, _)| n);
+        if matches!(name, "wide" | "custom-columns") {
+            return Err(format!(
+                "unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
+            ));
+        }
+        Format::parse(Some(o), template).map(Some)
+    }
 }
 
 /// `kind/name` as `-o name` and multi-type tables print it: `deployment.apps/backend`.
@@ -89,8 +104,7 @@ pub fn list_value(objs: &[Value]) -> Value {
 }
 
 /// JSON the way kubectl prints it: four-space indent, a trailing newline.
-pub fn to_json_text(v: &Value) -> String {
-    use serde::Serialize;
+pub fn to_json_text(v: &impl serde::Serialize) -> String {
     let mut buf = Vec::new();
     let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);

@@ -143,16 +143,7 @@ fn group_kind(kind: Kind) -> String {
 
 /// `-o` for the rollout subcommands: kubectl's print flags without the table formats.
 fn output_format(p: &Parsed) -> Result<Option<Format>, String> {
-    let Some(o) = p.get("output").filter(|o| !o.is_empty()) else {
-        return Ok(None);
-    };
-    let name = o.split_once('=').map_or(o, |(n, _)| n);
-    if matches!(name, "wide" | "custom-columns") {
-        return Err(format!(
-            "unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        ));
-    }
-    Format::parse(Some(o), p.get("template")).map(Some)
+    Format::parse_object(p.get("output"), p.get("template"))
 }
 
 /// Print one object with `-o` the way kubectl's printers do one `PrintObj` call; `count` is how

@@ -27,6 +27,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         let hinted = Arc::new(AtomicBool::new(false));
         let out = {
             let (h, out) = (hinted.clone(), ctx.out.clone());
+            let terminal = out.is_terminal();
             Output::new(move |chunk| {
                 if let Chunk::Text(_, t) = &chunk {
                     if t.contains("If you don't see a command prompt") {
@@ -35,6 +36,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
                 }
                 forward(&out, chunk)
             })
+            .with_terminal(terminal)
         };
         let status = {
             let s = &*ctx.session;
