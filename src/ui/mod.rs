@@ -29,7 +29,9 @@
 
 pub mod app;
 pub mod draw;
+pub mod editor;
 pub mod event_loop;
+pub mod highlight;
 pub mod keymap;
 pub mod lesson_actor;
 pub mod markdown;
@@ -150,6 +152,10 @@ pub trait LineRunner: Send + 'static {
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
     /// The running command was stopped with Ctrl+C.
     fn cancelled(&mut self) {}
+    /// The workspace the editor saves into (none by default: saving then fails with a note).
+    fn workspace(&self) -> Option<crate::workspace::Workspace> {
+        None
+    }
     /// Tab completion for the input line (none by default).
     fn completer(&self) -> crate::shell::line_editor::Completer {
         Box::new(|_, cursor| crate::shell::complete::Completion {
@@ -164,6 +170,10 @@ pub trait LineRunner: Send + 'static {
 pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q (the lab's terminal stays open; Ctrl+Q quits k8s-lab)";
 
 impl LineRunner for Session {
+    fn workspace(&self) -> Option<crate::workspace::Workspace> {
+        Some(self.workspace.clone())
+    }
+
     fn completer(&self) -> crate::shell::line_editor::Completer {
         let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
         Box::new(move |line, cursor| {
