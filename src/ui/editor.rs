@@ -63,13 +63,13 @@ impl Editor {
         ed
     }
 
-    /// The buffer, one `\n` after each line (as files and kubectl write YAML).
+    /// The buffer, ending in one `\n` (as files and kubectl write YAML).
     pub fn text(&self) -> String {
-        let lines = self.textarea.lines();
-        if lines.len() == 1 && lines[0].is_empty() {
-            return String::new();
+        let mut text = self.textarea.lines().join("\n");
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
         }
-        lines.iter().map(|l| format!("{l}\n")).collect()
+        text
     }
 
     pub fn dirty(&self) -> bool {

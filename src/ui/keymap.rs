@@ -547,13 +547,13 @@ pub fn status_entries(lang: Lang) -> Vec<(String, &'static str)> {
 
 /// The status bar entries while the terminal (`editor` false) or the editor has the keyboard:
 /// the editor shows its own keys and the global ones.
+/// The editor's own keys come first there, so a short row drops lesson keys before them.
 pub fn status_entries_in(lang: Lang, editor: bool) -> Vec<(String, &'static str)> {
-    KEYMAP
+    let own = KEYMAP.iter().filter(|bind| editor && bind.when == When::Editor);
+    let rest = KEYMAP
         .iter()
-        .filter(|bind| match bind.when {
-            When::Editor => editor,
-            _ => !editor || bind.action.global(),
-        })
+        .filter(|bind| bind.when != When::Editor && (!editor || bind.action.global()));
+    own.chain(rest)
         .filter_map(|bind| bind.status.map(|s| (label(bind.code, bind.mods), s.get(lang))))
         .collect()
 }

@@ -201,4 +201,6 @@ impl LineRunner for Session {
 }
 
 #[cfg(test)]
+mod editor_tests;
+#[cfg(test)]
 mod tests;

@@ -26,10 +26,26 @@ fn message(ed: &Editor, lang: Lang) -> (String, bool) {
                 .line
                 .map(|l| strings::fill(strings::EDITOR_LINE.get(lang), &[("n", (l + 1).to_string())]))
                 .unwrap_or_default();
-            (format!("✗ {at}{}", p.message.replace('\n', " ")), true)
+            (format!("✗ {at}{}", short(&p.message).replace('\n', " ")), true)
         }
         None => (strings::EDITOR_OK.get(lang).to_string(), false),
     }
+}
+
+/// The part of kubectl's message that says what is wrong: `unknown field "spec.ports[0].prot"`
+/// rather than the `Service in version "v1" cannot be handled as a Service: strict decoding
+/// error:` before it, which would push it out of a narrow pane.
+fn short(message: &str) -> &str {
+    for cut in ["strict decoding error: ", "cannot be handled as a "] {
+        if let Some(i) = message.find(cut) {
+            let rest = &message[i + cut.len()..];
+            return match cut {
+                "cannot be handled as a " => rest.split_once(": ").map_or(rest, |(_, r)| r),
+                _ => rest,
+            };
+        }
+    }
+    message
 }
 
 /// The pane's inner parts: the text rows and the message rows.
