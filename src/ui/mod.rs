@@ -25,6 +25,8 @@
 //! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
 //! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, PgUp/PgDn scroll output,
 //! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
+//! `edit FILE` or `kubectl edit` opens the YAML editor ([`editor`], [`panes::editor`]) in the
+//! lesson's place; F7 moves the keyboard between it and the terminal, Ctrl+S saves and applies.
 //! The mouse is not captured, so the terminal's own text selection (copying a command) works.
 
 pub mod app;
