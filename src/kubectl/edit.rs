@@ -16,7 +16,7 @@ use crate::shell::io::Output;
 pub const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
 
 /// An edit in progress: which object, and the JSON it had when the editor opened.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditSession {
     pub kind: Kind,
     pub namespace: String,
@@ -111,9 +111,14 @@ pub fn finish(cluster: &Cluster, session: &EditSession, edited: &str, out: &Outp
     }
 }
 
-/// `kubectl edit` where no editor is attached (the TUI calls [`begin`]/[`finish`] instead).
+/// `kubectl edit`: in the TUI (an output [with an editor](Output::has_editor)) the object opens
+/// in the lab's YAML editor, which calls [`finish`] on save; elsewhere there is no editor to open.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     match begin(ctx.cluster, &p.positional, &p.namespace()) {
+        Ok(session) if out.has_editor() => {
+            out.open_editor(crate::shell::io::EditorRequest::Object(Box::new(session)));
+            0
+        }
         Ok(_) => super::fail(
             out,
             "kubectl edit needs an editor: use the lab's YAML editor, or kubectl patch / kubectl apply -f",

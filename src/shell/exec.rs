@@ -38,6 +38,7 @@ pub(crate) fn forward(out: &Output, chunk: Chunk) {
         Chunk::Text(Stream::Out, s) => out.out(&s),
         Chunk::Text(Stream::Err, s) => out.err(&s),
         Chunk::Clear => out.clear(),
+        Chunk::Editor(req) => out.open_editor(req),
     }
 }
 
@@ -362,6 +363,7 @@ impl Session {
                     Chunk::Text(Stream::Out, s) => (t1, s),
                     Chunk::Text(Stream::Err, s) => (t2, s),
                     Chunk::Clear => return out.clear(),
+                    Chunk::Editor(req) => return out.open_editor(req),
                 };
                 match target {
                     Target::Stdout => out.out(&s),

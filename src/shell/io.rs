@@ -18,6 +18,20 @@ pub enum Chunk {
     Text(Stream, String),
     /// `clear`: wipe the terminal pane.
     Clear,
+    /// `edit FILE` or `kubectl edit`: open this in the lab's YAML editor. Only sent to an output
+    /// that [has an editor](Output::has_editor).
+    Editor(EditorRequest),
+}
+
+/// What to open in the TUI's editor. The shell cannot show an editor itself (it writes chunks),
+/// so it asks the screen to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorRequest {
+    /// A workspace file: its path from the workspace root (`/svc.yaml`) and its text (empty for
+    /// a new file).
+    File { path: String, text: String },
+    /// `kubectl edit`: the live object, as [`crate::kubectl::edit::begin`] opened it.
+    Object(Box<crate::kubectl::edit::EditSession>),
 }
 
 /// A cheap-clone output sink.
@@ -27,6 +41,8 @@ pub struct Output {
     /// The sink is a terminal that shows ANSI colours (`k8s-lab shell` on a tty). Pipes, files,
     /// `$(…)`, the TUI pane and tests are not: colour codes there would be noise.
     terminal: bool,
+    /// The sink is the TUI's terminal pane, which can open files in its editor.
+    editor: bool,
 }
 
 impl std::fmt::Debug for Output {
@@ -40,6 +56,7 @@ impl Output {
         Output {
             sink: Arc::new(f),
             terminal: false,
+            editor: false,
         }
     }
 
@@ -53,6 +70,23 @@ impl Output {
     /// `isatty`: commands that colour their output (`kubectl cluster-info`) ask this.
     pub fn is_terminal(&self) -> bool {
         self.terminal
+    }
+
+    /// The same sink, marked as (or as not) the TUI's pane with an editor.
+    pub fn with_editor(mut self, editor: bool) -> Output {
+        self.editor = editor;
+        self
+    }
+
+    /// Whether [`Output::open_editor`] reaches an editor (the TUI), rather than nothing (a plain
+    /// shell, a pipe, `$(…)`).
+    pub fn has_editor(&self) -> bool {
+        self.editor
+    }
+
+    /// Ask the screen to open `req` in its editor.
+    pub fn open_editor(&self, req: EditorRequest) {
+        (self.sink)(Chunk::Editor(req))
     }
 
     /// Write to stdout.

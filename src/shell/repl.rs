@@ -27,6 +27,8 @@ fn write_chunk(chunk: Chunk, tty: bool) {
             let _ = e.write_all(s.as_bytes());
             let _ = e.flush();
         }
+        // No editor here (edit and kubectl edit say so themselves).
+        Chunk::Editor(_) => {}
         Chunk::Clear => {
             if tty {
                 let mut o = std::io::stdout().lock();

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::kubectl::edit::EditSession;
 use crate::kubectl::table::Table;
 use crate::runtime::Kind;
-use crate::shell::io::{Chunk, Stream};
+use crate::shell::io::{Chunk, EditorRequest, Stream};
 
+use super::editor::{Editor, Target};
 use super::keymap::{self, Action};
 use super::{strings, Lang, LessonView};
 
@@ -39,6 +41,18 @@ pub enum Effect {
     Complete {
         line: String,
         cursor: usize,
+    },
+    /// Ctrl+S on a file: write `text` to the workspace file `path` (atomically), then report to
+    /// [`App::on_saved`], which runs the apply.
+    Save {
+        path: String,
+        text: String,
+    },
+    /// Ctrl+S on `kubectl edit`: apply the edit ([`crate::kubectl::edit::finish`]) and report to
+    /// [`App::on_edit_finished`].
+    FinishEdit {
+        session: Box<EditSession>,
+        text: String,
     },
 }
 
@@ -352,6 +366,16 @@ pub struct App {
     pub notice: Option<String>,
     /// Whether a command text is incomplete (`Session::needs_more`); replaceable in tests.
     pub needs_more: fn(&str) -> bool,
+    /// The YAML editor's buffer, while one is open.
+    pub editor: Option<Editor>,
+    /// The editor (rather than the terminal) has the keyboard.
+    pub editor_focus: bool,
+    /// The command running now, as run.
+    current: Option<String>,
+    /// The `kubectl apply -f` a save started, until it finishes.
+    apply_line: Option<String>,
+    /// Ctrl+Q was pressed once with unsaved changes in the editor.
+    confirm_quit: bool,
 }
 
 impl App {
@@ -379,7 +403,22 @@ impl App {
             tab_pending: false,
             notice: None,
             needs_more: crate::shell::Session::needs_more,
+            editor: None,
+            editor_focus: false,
+            current: None,
+            apply_line: None,
+            confirm_quit: false,
         }
+    }
+
+    /// The editor is open and has the keyboard (it is then drawn in the lesson's place).
+    pub fn editing(&self) -> bool {
+        self.editor.is_some() && self.editor_focus
+    }
+
+    /// The screen layout for the current size and focus.
+    pub fn areas(&self) -> super::draw::Areas {
+        super::draw::layout_for(self.size, self.editing())
     }
 
     pub fn tr(&self, s: strings::Tr) -> &'static str {
@@ -402,7 +441,15 @@ impl App {
         }
         self.notice = None;
         let input_empty = self.input.text.is_empty() && self.pending.is_empty();
-        let action = keymap::lookup(&key, input_empty, self.help);
+        let mode = keymap::Mode {
+            input_empty,
+            overlay: self.help,
+            editor: self.editing(),
+        };
+        let action = keymap::lookup_in(&key, mode);
+        if action != Some(Action::Quit) {
+            self.confirm_quit = false;
+        }
         if self.help {
             return match action {
                 Some(Action::Quit) => vec![Effect::Quit],
@@ -415,6 +462,13 @@ impl App {
                     Vec::new()
                 }
             };
+        }
+        if self.editing() && action.is_none() {
+            if let Some(ed) = &mut self.editor {
+                ed.input(key);
+            }
+            self.scroll_editor();
+            return Vec::new();
         }
         let Some(action) = action else {
             if let KeyCode::Char(c) = key.code {
@@ -481,7 +535,39 @@ impl App {
             Action::HistoryPrev => self.history_step(-1),
             Action::HistoryNext => self.history_step(1),
             Action::Interrupt => return self.interrupt(),
-            Action::Quit => return vec![Effect::Quit],
+            Action::Quit => {
+                if self.editor.as_ref().is_some_and(Editor::dirty) && !self.confirm_quit {
+                    self.confirm_quit = true;
+                    self.notice = Some(self.tr(strings::CONFIRM_QUIT).to_string());
+                    return Vec::new();
+                }
+                return vec![Effect::Quit];
+            }
+            Action::ToggleEditor => {
+                if self.editor.is_some() {
+                    self.editor_focus = !self.editor_focus;
+                    self.scroll_editor();
+                    self.clamp_scroll();
+                } else {
+                    self.notice = Some(self.tr(strings::NO_EDITOR).to_string());
+                }
+            }
+            Action::LeaveEditor => {
+                self.editor_focus = false;
+                self.clamp_scroll();
+            }
+            Action::CloseEditor => self.close_editor(),
+            Action::Save => return self.save(),
+            Action::Undo | Action::Redo => {
+                if let Some(ed) = &mut self.editor {
+                    if action == Action::Undo {
+                        ed.undo();
+                    } else {
+                        ed.redo();
+                    }
+                }
+                self.scroll_editor();
+            }
             Action::ClearScreen => {
                 self.scrollback.clear();
                 self.scroll = 0;
@@ -531,8 +617,138 @@ impl App {
         Vec::new()
     }
 
-    /// Bracketed paste: text goes into the input line; each newline acts as Enter.
+    /// Open what the shell asked for (`edit FILE`, `kubectl edit`) and give it the keyboard. A
+    /// buffer with unsaved changes is never replaced: the request is refused with a note.
+    pub fn open_editor(&mut self, req: EditorRequest) {
+        if let Some(ed) = self.editor.as_ref().filter(|e| e.dirty()) {
+            let note = strings::fill(self.tr(strings::BUFFER_BUSY), &[("name", ed.name())]);
+            self.scrollback.end_line();
+            self.scrollback.push(LineKind::Err, &format!("{note}\n"));
+            return;
+        }
+        let (target, text) = match req {
+            EditorRequest::File { path, text } => (Target::File { path }, text),
+            EditorRequest::Object(session) => {
+                let text = session.text.clone();
+                (Target::Object(session), text)
+            }
+        };
+        self.editor = Some(Editor::new(target, &text));
+        self.editor_focus = true;
+        self.clamp_scroll();
+    }
+
+    /// Ctrl+X: close the buffer; with unsaved changes only on the second press. Closing a
+    /// `kubectl edit` says what kubectl says when the editor quits without saving.
+    fn close_editor(&mut self) {
+        let Some(ed) = &mut self.editor else {
+            return;
+        };
+        if ed.dirty() && !ed.confirm_close {
+            ed.confirm_close = true;
+            self.notice = Some(self.tr(strings::CONFIRM_CLOSE).to_string());
+            return;
+        }
+        if matches!(ed.target, Target::Object(_)) {
+            self.scrollback.end_line();
+            self.scrollback
+                .push(LineKind::Err, "Edit cancelled, no changes made.\n");
+            self.scroll = 0;
+        }
+        self.editor = None;
+        self.editor_focus = false;
+        self.clamp_scroll();
+    }
+
+    /// Ctrl+S: ask the event loop to write the file (then apply it) or finish the `kubectl edit`.
+    fn save(&mut self) -> Vec<Effect> {
+        let Some(ed) = &self.editor else {
+            return Vec::new();
+        };
+        let text = ed.text();
+        match &ed.target {
+            Target::File { path } => vec![Effect::Save {
+                path: path.clone(),
+                text,
+            }],
+            Target::Object(session) => vec![Effect::FinishEdit {
+                session: session.clone(),
+                text,
+            }],
+        }
+    }
+
+    /// The file of an [`Effect::Save`] was written (or not). On success the buffer is clean and
+    /// `kubectl apply -f PATH` runs in the terminal, as if typed.
+    pub fn on_saved(&mut self, path: &str, result: Result<(), String>) -> Vec<Effect> {
+        match result {
+            Ok(()) => {
+                if let Some(ed) = &mut self.editor {
+                    ed.mark_saved();
+                    ed.failure = None;
+                }
+                let line = format!("kubectl apply -f {path}");
+                self.apply_line = Some(line.clone());
+                self.scroll = 0;
+                if self.running || !self.pending.is_empty() {
+                    self.queue.push_back(line);
+                    return Vec::new();
+                }
+                self.accept_line(line)
+            }
+            Err(err) => {
+                let msg = strings::fill(self.tr(strings::SAVE_FAILED), &[("err", err)]);
+                if let Some(ed) = &mut self.editor {
+                    ed.failure = Some(msg);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    /// The `kubectl edit` of an [`Effect::FinishEdit`] ran, printing `output`. Success closes
+    /// the editor; a failure keeps it open with the text and the error, as kubectl reopens the
+    /// file.
+    pub fn on_edit_finished(&mut self, status: i32, output: Vec<Chunk>) {
+        let mut text = String::new();
+        for chunk in output {
+            if let Chunk::Text(_, t) = &chunk {
+                text.push_str(t);
+            }
+            self.on_output(chunk);
+        }
+        self.scrollback.end_line();
+        if status == 0 {
+            self.editor = None;
+            self.editor_focus = false;
+            self.clamp_scroll();
+        } else if let Some(ed) = &mut self.editor {
+            ed.failure = Some(text.trim_end().to_string());
+        }
+    }
+
+    /// Keep the editor's cursor in view after a key.
+    fn scroll_editor(&mut self) {
+        let area = self.areas().editor;
+        if let Some(ed) = &self.editor {
+            let (text, _) = super::panes::editor::parts(area, ed, self.lang);
+            let h = text.height as usize;
+            if let Some(ed) = &mut self.editor {
+                ed.scroll_to_cursor(h);
+            }
+        }
+    }
+
+    /// Bracketed paste: text goes into the input line; each newline acts as Enter. In the
+    /// editor it goes into the buffer as it is.
     pub fn on_paste(&mut self, text: &str) -> Vec<Effect> {
+        if self.editing() {
+            if let Some(ed) = &mut self.editor {
+                ed.paste(text);
+            }
+            self.scroll_editor();
+            return Vec::new();
+        }
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let mut effects = Vec::new();
         let mut parts = text.split('\n').peekable();
@@ -564,6 +780,7 @@ impl App {
         }
         self.running = true;
         self.cancelling = false;
+        self.current = Some(text.clone());
         vec![Effect::Run(text)]
     }
 
@@ -653,7 +870,7 @@ impl App {
                 }
                 // Keep the view still while the learner reads older output: scroll up by the
                 // rows the new text adds (measuring only the lines it touched).
-                let width = super::draw::layout(self.size).output.width as usize;
+                let width = self.areas().output.width as usize;
                 let rows_of = |sb: &Scrollback, n: usize| -> usize {
                     sb.lines
                         .iter()
@@ -677,13 +894,23 @@ impl App {
                 self.scrollback.clear();
                 self.scroll = 0;
             }
+            Chunk::Editor(req) => self.open_editor(req),
         }
     }
 
     /// The running command finished (or was cancelled). Runs the next queued line, if any.
-    pub fn on_command_done(&mut self, _status: i32) -> Vec<Effect> {
+    pub fn on_command_done(&mut self, status: i32) -> Vec<Effect> {
         self.running = false;
         self.cancelling = false;
+        let finished = self.current.take();
+        if finished.is_some() && finished == self.apply_line {
+            self.apply_line = None;
+            if status == 0 {
+                self.notice = Some(self.tr(strings::APPLIED).to_string());
+            } else if let Some(ed) = &mut self.editor {
+                ed.failure = Some(strings::APPLY_FAILED.get(self.lang).to_string());
+            }
+        }
         self.scrollback.end_line();
         while let Some(line) = self.queue.pop_front() {
             let effects = self.accept_line(line);
@@ -742,18 +969,18 @@ impl App {
 
     /// Terminal rows a page scroll moves.
     fn page(&self) -> usize {
-        let rows = super::draw::layout(self.size).output.height as usize;
+        let rows = self.areas().output.height as usize;
         rows.saturating_sub(1).max(1)
     }
 
     /// Rows the scrollback takes at the current width.
     pub fn scroll_rows(&self) -> usize {
-        let width = super::draw::layout(self.size).output.width as usize;
+        let width = self.areas().output.width as usize;
         super::panes::terminal::rows(self, width).len()
     }
 
     fn clamp_scroll(&mut self) {
-        let visible = super::draw::layout(self.size).output.height as usize;
+        let visible = self.areas().output.height as usize;
         let max = self.scroll_rows().saturating_sub(visible);
         self.scroll = self.scroll.min(max);
     }

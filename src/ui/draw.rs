@@ -25,6 +25,8 @@ pub const MIN_SIZE: (u16, u16) = (80, 24);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub lesson: Rect,
+    /// Where the editor goes while it has the keyboard: the lesson's place, widened.
+    pub editor: Rect,
     pub resources: Rect,
     pub terminal: Rect,
     /// Inside the terminal pane: the output rows and the input line.
@@ -35,9 +37,20 @@ pub struct Areas {
 
 /// The layout for a `(columns, rows)` screen.
 pub fn layout(size: (u16, u16)) -> Areas {
+    layout_for(size, false)
+}
+
+/// The layout with the editor shown (`editor`) or not. The editor takes the lesson's column,
+/// widened to half the screen: at the minimum 80 columns that is 40, enough for a manifest's
+/// lines beside line numbers, and the terminal keeps 40 to show what the apply printed.
+pub fn layout_for(size: (u16, u16), editor: bool) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
-    let lesson_w = (main.width * 7 / 20).clamp(34.min(main.width), 64);
+    let lesson_w = if editor {
+        (main.width / 2).clamp(40.min(main.width), 100)
+    } else {
+        (main.width * 7 / 20).clamp(34.min(main.width), 64)
+    };
     let [lesson, right] = Layout::horizontal([Constraint::Length(lesson_w), Constraint::Min(1)]).areas(main);
     let res_h = (right.height / 3).max(8).min(right.height);
     let [resources, terminal] = Layout::vertical([Constraint::Length(res_h), Constraint::Min(1)]).areas(right);
@@ -45,6 +58,7 @@ pub fn layout(size: (u16, u16)) -> Areas {
     let [output, input] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     Areas {
         lesson,
+        editor: lesson,
         resources,
         terminal,
         output,
@@ -62,8 +76,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
         panes::too_small(frame, app);
         return;
     }
-    let areas = layout(size);
-    panes::lesson::render(frame, areas.lesson, app);
+    let areas = layout_for(size, app.editing());
+    if app.editing() {
+        panes::editor::render(frame, areas.editor, app);
+    } else {
+        panes::lesson::render(frame, areas.lesson, app);
+    }
     panes::resources::render(frame, areas.resources, app);
     panes::terminal::render(frame, &areas, app);
     panes::status::render(frame, areas.status, app);

@@ -116,6 +116,7 @@ where
     let lang = opts.lang;
     let size = terminal.size()?;
     let complete = runner.completer();
+    let workspace = runner.workspace();
     let mut lesson = spawn_lesson(lesson, cluster.clone(), lang);
     let mut app = App::new(
         lang,
@@ -216,7 +217,8 @@ where
             _ = panicked.notified() => anyhow::bail!("internal error (see the message above)"),
             _ = &mut stop => break,
         }
-        for effect in effects {
+        let mut work: std::collections::VecDeque<Effect> = effects.into();
+        while let Some(effect) = work.pop_front() {
             match effect {
                 Effect::Run(text) => shell.run(text),
                 Effect::Cancel => shell.cancel(),
@@ -226,6 +228,20 @@ where
                 Effect::HintRevealed => lesson.send(LessonRequest::RevealHint),
                 Effect::Complete { line, cursor } => {
                     app.apply_completion(complete(&line, cursor));
+                    dirty = true;
+                }
+                Effect::Save { path, text } => {
+                    let result = match &workspace {
+                        Some(ws) => ws.write(&path, text.as_bytes()).map_err(|e| e.to_string()),
+                        None => Err("no workspace".to_string()),
+                    };
+                    work.extend(app.on_saved(&path, result));
+                    dirty = true;
+                }
+                Effect::FinishEdit { session, text } => {
+                    let (out, buf) = Output::buffer();
+                    let status = kubectl::edit::finish(&cluster, &session, &text, &out);
+                    app.on_edit_finished(status, buf.chunks());
                     dirty = true;
                 }
             }
@@ -311,6 +327,7 @@ pub const CANCELLED: i32 = 130;
 /// Start the actor that owns `runner` and runs the lines it is sent, one at a time.
 pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
     let (out, output) = Output::channel();
+    let out = out.with_editor(true);
     let (requests, mut req_rx) = mpsc::unbounded_channel::<(u64, String)>();
     let (done_tx, done) = mpsc::unbounded_channel();
     let (cancel, mut cancel_rx) = watch::channel(0u64);

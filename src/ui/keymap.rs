@@ -45,6 +45,36 @@ pub enum Action {
     LessonDown,
     /// Tab: complete the word before the cursor (a second Tab lists the choices).
     Complete,
+    /// Move the keyboard between the terminal and the editor (when a buffer is open).
+    ToggleEditor,
+    /// In the editor: save the buffer and apply it.
+    Save,
+    Undo,
+    Redo,
+    /// In the editor: give the keyboard back to the terminal; the buffer stays open.
+    LeaveEditor,
+    /// In the editor: close the buffer (a dirty one asks first).
+    CloseEditor,
+}
+
+impl Action {
+    /// Keys that still act while the editor has the keyboard; every other key is typed into the
+    /// buffer.
+    pub fn global(self) -> bool {
+        matches!(
+            self,
+            Action::Help
+                | Action::Hint
+                | Action::Solution
+                | Action::PrevStep
+                | Action::NextStep
+                | Action::NextTab
+                | Action::Quit
+                | Action::LessonUp
+                | Action::LessonDown
+                | Action::ToggleEditor
+        )
+    }
 }
 
 /// When a binding applies.
@@ -55,6 +85,19 @@ pub enum When {
     InputEmpty,
     /// Only while an overlay (help) is open.
     Overlay,
+    /// Only while the editor has the keyboard.
+    Editor,
+}
+
+/// What state the screen is in, for [`lookup_in`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Mode {
+    /// The input line is empty.
+    pub input_empty: bool,
+    /// The help overlay is open.
+    pub overlay: bool,
+    /// The editor has the keyboard.
+    pub editor: bool,
 }
 
 /// One row of the keymap.
@@ -154,6 +197,74 @@ pub const KEYMAP: &[Binding] = &[
         Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
         Tr::new("탭", "tab"),
     ),
+    s(
+        KeyCode::F(7),
+        NONE,
+        Action::ToggleEditor,
+        Tr::new(
+            "편집기 ↔ 터미널 (edit 파일 / kubectl edit 로 열기)",
+            "editor ↔ terminal (open with edit FILE / kubectl edit)",
+        ),
+        Tr::new("편집기", "editor"),
+    ),
+    b(
+        KeyCode::Char('e'),
+        ALT,
+        Action::ToggleEditor,
+        Tr::new(
+            "편집기 ↔ 터미널 (edit 파일 / kubectl edit 로 열기)",
+            "editor ↔ terminal (open with edit FILE / kubectl edit)",
+        ),
+    ),
+    Binding {
+        code: KeyCode::Char('s'),
+        mods: CTRL,
+        when: When::Editor,
+        action: Action::Save,
+        desc: Tr::new(
+            "편집기: 저장하고 적용 (kubectl apply -f / kubectl edit)",
+            "editor: save and apply (kubectl apply -f / kubectl edit)",
+        ),
+        status: Some(Tr::new("저장·적용", "save+apply")),
+    },
+    Binding {
+        code: KeyCode::Esc,
+        mods: NONE,
+        when: When::Editor,
+        action: Action::LeaveEditor,
+        desc: Tr::new(
+            "편집기: 터미널로 (내용은 유지)",
+            "editor: back to the terminal (the buffer stays)",
+        ),
+        status: Some(Tr::new("터미널", "terminal")),
+    },
+    Binding {
+        code: KeyCode::Char('x'),
+        mods: CTRL,
+        when: When::Editor,
+        action: Action::CloseEditor,
+        desc: Tr::new(
+            "편집기: 닫기 (저장 안 한 내용이 있으면 한 번 더)",
+            "editor: close (press twice to discard unsaved changes)",
+        ),
+        status: Some(Tr::new("닫기", "close")),
+    },
+    Binding {
+        code: KeyCode::Char('z'),
+        mods: CTRL,
+        when: When::Editor,
+        action: Action::Undo,
+        desc: Tr::new("편집기: 되돌리기", "editor: undo"),
+        status: None,
+    },
+    Binding {
+        code: KeyCode::Char('y'),
+        mods: CTRL,
+        when: When::Editor,
+        action: Action::Redo,
+        desc: Tr::new("편집기: 다시 하기", "editor: redo"),
+        status: None,
+    },
     // The same on Alt+letter, for terminals (and laptops) where F-keys are awkward.
     b(
         KeyCode::Char('h'),
@@ -330,6 +441,19 @@ pub const KEYMAP: &[Binding] = &[
 /// Shift is ignored for characters (`?` arrives as Shift+/ on some terminals), and key
 /// releases (Windows) are ignored.
 pub fn lookup(key: &KeyEvent, input_empty: bool, overlay: bool) -> Option<Action> {
+    lookup_in(
+        key,
+        Mode {
+            input_empty,
+            overlay,
+            editor: false,
+        },
+    )
+}
+
+/// [`lookup`] with the editor: while it has the keyboard, its own rows apply, and of the rest
+/// only the [global](Action::global) ones (the others are typed into the buffer).
+pub fn lookup_in(key: &KeyEvent, mode: Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
@@ -340,9 +464,10 @@ pub fn lookup(key: &KeyEvent, input_empty: bool, overlay: bool) -> Option<Action
             bind.code == code
                 && bind.mods == mods
                 && match bind.when {
-                    When::Always => true,
-                    When::InputEmpty => input_empty && !overlay,
-                    When::Overlay => overlay,
+                    When::Always => !mode.editor || mode.overlay || bind.action.global(),
+                    When::InputEmpty => mode.input_empty && !mode.overlay && !mode.editor,
+                    When::Overlay => mode.overlay,
+                    When::Editor => mode.editor && !mode.overlay,
                 }
         })
         .map(|bind| bind.action)
@@ -417,8 +542,18 @@ pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
 
 /// The status bar entries: `(key label, short description)`.
 pub fn status_entries(lang: Lang) -> Vec<(String, &'static str)> {
-    KEYMAP
+    status_entries_in(lang, false)
+}
+
+/// The status bar entries while the terminal (`editor` false) or the editor has the keyboard:
+/// the editor shows its own keys and the global ones.
+/// The editor's own keys come first there, so a short row drops lesson keys before them.
+pub fn status_entries_in(lang: Lang, editor: bool) -> Vec<(String, &'static str)> {
+    let own = KEYMAP.iter().filter(|bind| editor && bind.when == When::Editor);
+    let rest = KEYMAP
         .iter()
+        .filter(|bind| bind.when != When::Editor && (!editor || bind.action.global()));
+    own.chain(rest)
         .filter_map(|bind| bind.status.map(|s| (label(bind.code, bind.mods), s.get(lang))))
         .collect()
 }
@@ -499,5 +634,47 @@ mod tests {
         let status = status_entries(Lang::Ko);
         assert_eq!(status.first().unwrap(), &("F1".to_string(), "도움말"));
         assert!(status.contains(&("Ctrl+Q".to_string(), "종료")));
+        assert!(
+            !status.iter().any(|(k, _)| k == "Ctrl+S"),
+            "editor keys only in the editor"
+        );
+        let editing = status_entries_in(Lang::En, true);
+        assert!(editing.contains(&("Ctrl+S".to_string(), "save+apply")));
+        assert!(editing.contains(&("Ctrl+Q".to_string(), "quit")));
+        assert!(
+            !editing.iter().any(|(k, _)| k == "Ctrl+C"),
+            "Ctrl+C is not the editor's"
+        );
+    }
+
+    #[test]
+    fn in_the_editor_keys_are_typed_except_its_own_and_the_global_ones() {
+        let ed = Mode {
+            editor: true,
+            ..Mode::default()
+        };
+        for (code, mods, want) in [
+            (KeyCode::Char('s'), CTRL, Some(Action::Save)),
+            (KeyCode::Char('z'), CTRL, Some(Action::Undo)),
+            (KeyCode::Char('y'), CTRL, Some(Action::Redo)),
+            (KeyCode::Esc, NONE, Some(Action::LeaveEditor)),
+            (KeyCode::Char('x'), CTRL, Some(Action::CloseEditor)),
+            (KeyCode::F(7), NONE, Some(Action::ToggleEditor)),
+            (KeyCode::F(1), NONE, Some(Action::Help)),
+            (KeyCode::Char('q'), CTRL, Some(Action::Quit)),
+            (KeyCode::Enter, NONE, None),
+            (KeyCode::Up, NONE, None),
+            (KeyCode::Backspace, NONE, None),
+            (KeyCode::Char('?'), NONE, None),
+            (KeyCode::Char('k'), CTRL, None),
+            (KeyCode::Tab, NONE, None),
+        ] {
+            assert_eq!(lookup_in(&key(code, mods), ed), want, "{code:?} {mods:?}");
+        }
+        assert_eq!(lookup(&key(KeyCode::Char('s'), CTRL), false, false), None);
+        assert_eq!(
+            lookup(&key(KeyCode::F(7), NONE), false, false),
+            Some(Action::ToggleEditor)
+        );
     }
 }

@@ -25,11 +25,15 @@
 //! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
 //! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, PgUp/PgDn scroll output,
 //! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
+//! `edit FILE` or `kubectl edit` opens the YAML editor ([`editor`], [`panes::editor`]) in the
+//! lesson's place; F7 moves the keyboard between it and the terminal, Ctrl+S saves and applies.
 //! The mouse is not captured, so the terminal's own text selection (copying a command) works.
 
 pub mod app;
 pub mod draw;
+pub mod editor;
 pub mod event_loop;
+pub mod highlight;
 pub mod keymap;
 pub mod lesson_actor;
 pub mod markdown;
@@ -150,6 +154,10 @@ pub trait LineRunner: Send + 'static {
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
     /// The running command was stopped with Ctrl+C.
     fn cancelled(&mut self) {}
+    /// The workspace the editor saves into (none by default: saving then fails with a note).
+    fn workspace(&self) -> Option<crate::workspace::Workspace> {
+        None
+    }
     /// Tab completion for the input line (none by default).
     fn completer(&self) -> crate::shell::line_editor::Completer {
         Box::new(|_, cursor| crate::shell::complete::Completion {
@@ -164,6 +172,10 @@ pub trait LineRunner: Send + 'static {
 pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q (the lab's terminal stays open; Ctrl+Q quits k8s-lab)";
 
 impl LineRunner for Session {
+    fn workspace(&self) -> Option<crate::workspace::Workspace> {
+        Some(self.workspace.clone())
+    }
+
     fn completer(&self) -> crate::shell::line_editor::Completer {
         let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
         Box::new(move |line, cursor| {
@@ -190,5 +202,7 @@ impl LineRunner for Session {
     }
 }
 
+#[cfg(test)]
+mod editor_tests;
 #[cfg(test)]
 mod tests;

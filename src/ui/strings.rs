@@ -55,6 +55,36 @@ pub const SHELL_GONE: Tr = Tr::new(
     "internal error: the shell stopped. Your progress is saved.",
 );
 
+pub const EDITOR: Tr = Tr::new("편집기", "Editor");
+pub const MODIFIED: Tr = Tr::new("● 수정됨", "● modified");
+pub const EDITOR_OK: Tr = Tr::new(
+    "✓ 오류 없음 — Ctrl+S: 저장·적용",
+    "✓ no errors — Ctrl+S: save and apply",
+);
+pub const EDITOR_LINE: Tr = Tr::new("{n}번째 줄: ", "line {n}: ");
+pub const NO_EDITOR: Tr = Tr::new(
+    "열린 파일이 없습니다. edit 파일이름 또는 kubectl edit svc 이름",
+    "No file is open: edit FILE or kubectl edit svc NAME",
+);
+pub const BUFFER_BUSY: Tr = Tr::new(
+    "편집기의 {name}에 저장하지 않은 내용이 있습니다. F7로 돌아가 Ctrl+S(저장) 또는 Ctrl+X(닫기)를 먼저 하세요.",
+    "The editor has unsaved changes in {name}: F7 to go back, then Ctrl+S to save or Ctrl+X to close it first.",
+);
+pub const CONFIRM_CLOSE: Tr = Tr::new(
+    "저장하지 않은 내용이 있습니다: Ctrl+X 한 번 더 = 버리기, Ctrl+S = 저장",
+    "Unsaved changes: Ctrl+X again discards them, Ctrl+S saves",
+);
+pub const CONFIRM_QUIT: Tr = Tr::new(
+    "편집기에 저장하지 않은 내용이 있습니다: Ctrl+Q 한 번 더 = 종료",
+    "The editor has unsaved changes: Ctrl+Q again quits",
+);
+pub const SAVE_FAILED: Tr = Tr::new("저장하지 못했습니다: {err}", "Could not save: {err}");
+pub const APPLY_FAILED: Tr = Tr::new(
+    "저장했지만 적용에 실패했습니다 (터미널 참고). 내용은 그대로입니다.",
+    "Saved, but the apply failed (see the terminal). The buffer is as you typed it.",
+);
+pub const APPLIED: Tr = Tr::new("저장하고 적용했습니다", "Saved and applied");
+
 /// Fill `{name}` placeholders.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     let mut s = template.to_string();

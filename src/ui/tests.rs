@@ -147,7 +147,7 @@ fn key(code: KeyCode) -> KeyEvent {
 }
 
 /// A lab in the middle of lesson 5: one command ran, one is being typed.
-fn busy_app(lang: Lang, size: (u16, u16)) -> App {
+pub(crate) fn busy_app(lang: Lang, size: (u16, u16)) -> App {
     let mut app = App::new(lang, lesson(lang), size);
     app.set_tables(vec![(ResourceTab::Services, svc_table("<pending>"))], Instant::now());
     for c in "kubectl get svc".chars() {
@@ -171,14 +171,14 @@ fn busy_app(lang: Lang, size: (u16, u16)) -> App {
     app
 }
 
-fn render(app: &App) -> Terminal<TestBackend> {
+pub(crate) fn render(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
     terminal.draw(|f| draw::draw(f, app)).unwrap();
     terminal
 }
 
 /// The buffer's rows as text (wide characters once).
-fn rows(buf: &Buffer) -> Vec<String> {
+pub(crate) fn rows(buf: &Buffer) -> Vec<String> {
     (0..buf.area.height)
         .map(|y| {
             let mut s = String::new();
@@ -198,7 +198,7 @@ fn rows(buf: &Buffer) -> Vec<String> {
 }
 
 /// Where `needle` starts on screen (column, row).
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+pub(crate) fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
     let first = needle.chars().next()?;
     for y in 0..buf.area.height {
         for x in 0..buf.area.width {

@@ -102,3 +102,23 @@ pub fn status_key() -> Style {
 pub fn notice() -> Style {
     Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)
 }
+
+/// YAML in the editor: keys bold, values in the named ANSI colours, comments dim.
+pub fn yaml(token: super::highlight::Token) -> Style {
+    use super::highlight::Token;
+    match token {
+        Token::Plain => Style::default(),
+        Token::Comment => Style::default().add_modifier(Modifier::DIM | Modifier::ITALIC),
+        Token::DocSep | Token::Dash => Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Token::Key => Style::default().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+        Token::Punct => Style::default().add_modifier(Modifier::DIM),
+        Token::Str => Style::default().fg(Color::Green),
+        Token::Number => Style::default().fg(Color::Magenta),
+        Token::Keyword => Style::default().fg(Color::Yellow),
+    }
+}
+
+/// The marker and message of a validation error in the editor.
+pub fn error_marker() -> Style {
+    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+}

@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod core;
+pub mod edit;
 pub mod grep;
 pub mod openssl;
 pub mod text;
@@ -65,6 +66,18 @@ pub static TABLE: &[Builtin] = &[
         usage: "curl [-s] [-k] [-v] URL",
         summary: "send an HTTP request from your machine (node and load-balancer addresses)",
         run: Run::Async(cluster::curl),
+    },
+    Builtin {
+        name: "edit",
+        usage: "edit FILE",
+        summary: "open a workspace file in the lab's YAML editor (Ctrl+S saves and applies)",
+        run: Run::Sync(edit::edit),
+    },
+    Builtin {
+        name: "open",
+        usage: "open FILE",
+        summary: "the same as edit",
+        run: Run::Sync(edit::edit),
     },
     Builtin {
         name: "minikube",

@@ -1,6 +1,7 @@
 //! The panes of the screen, one module each. Every `render` takes the frame, its area and
 //! `&App`, and draws nothing but what the state says.
 
+pub mod editor;
 pub mod help;
 pub mod lesson;
 pub mod resources;

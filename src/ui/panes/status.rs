@@ -9,7 +9,7 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 use crate::ui::app::App;
-use crate::ui::keymap::status_entries;
+use crate::ui::keymap::status_entries_in;
 use crate::ui::theme;
 use crate::ui::wrap::truncate;
 
@@ -22,7 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .unwrap_or_default();
     let room = width.saturating_sub(notice.width() + 1);
     // Drop entries from the end when the row is short, but never help and quit.
-    let mut entries = status_entries(app.lang);
+    let mut entries = status_entries_in(app.lang, app.editing());
     let entry_w = |(k, d): &(String, &str)| k.width() + d.width() + 3;
     while entries.iter().map(entry_w).sum::<usize>() > room {
         let essential = |(k, _): &(String, &str)| k == "F1" || k == "Ctrl+Q";

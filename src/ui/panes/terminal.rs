@@ -75,9 +75,12 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
             theme::notice(),
         ));
     }
-    let block = Block::bordered()
-        .border_style(theme::border_focused())
-        .title(Line::from(title));
+    let border = if app.editing() {
+        theme::border()
+    } else {
+        theme::border_focused()
+    };
+    let block = Block::bordered().border_style(border).title(Line::from(title));
     frame.render_widget(block, areas.terminal);
 
     let out = areas.output;
@@ -101,7 +104,7 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
     let line = Line::from(vec![Span::styled(prompt, theme::prompt()), Span::raw(shown)]);
     frame.render_widget(Paragraph::new(line), area);
     let x = area.x as usize + prompt.width() + width_of(start, app.input.cursor);
-    if !app.help {
+    if !app.help && !app.editing() {
         frame.set_cursor_position((x.min((area.x + area.width).saturating_sub(1) as usize) as u16, area.y));
     }
 }
