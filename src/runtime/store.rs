@@ -205,6 +205,11 @@ fn pod_node(obj: &Object) -> Option<&str> {
 /// re-list (controllers do a full resync).
 /// Every queued event keeps an object version alive, so the queue is bounded; a burst longer
 /// than this makes slow watchers re-list instead of holding history.
+///
+/// After `Lagged` a receiver still stands at the oldest event kept, with a full queue behind
+/// it, so any write during its re-list makes it lag again. A watcher that re-lists should
+/// `resubscribe()` first (the re-list covers everything older); one that does not re-lists
+/// again and again for as long as the cluster keeps writing (10,000 pods starting: seconds).
 const WATCH_CAPACITY: usize = 16384;
 
 impl Default for Store {
