@@ -579,6 +579,41 @@ mod tests {
     }
 
     #[test]
+    fn only_spec_changes_bump_the_generation() {
+        let store = Store::new();
+        store.create(svc("default", "a"), Utc::now()).unwrap();
+        let key = Key::new(Kind::Service, "default", "a");
+        let generation = |o: &Object| o.meta().generation;
+        let status = store
+            .update(&key, |o| {
+                if let Object::Service(s) = o {
+                    s.status = Some(Default::default());
+                }
+            })
+            .unwrap();
+        assert_eq!(status.meta().resource_version.as_deref(), Some("2"));
+        assert_eq!(generation(&status), Some(1));
+        let spec = store
+            .update(&key, |o| {
+                if let Object::Service(s) = o {
+                    s.spec = Some(k8s_openapi::api::core::v1::ServiceSpec {
+                        type_: Some("NodePort".into()),
+                        ..Default::default()
+                    });
+                }
+            })
+            .unwrap();
+        assert_eq!(generation(&spec), Some(2));
+        let labels = store
+            .update(&key, |o| {
+                o.meta_mut().labels = Some([("a".to_string(), "b".to_string())].into())
+            })
+            .unwrap();
+        assert_eq!(generation(&labels), Some(2));
+        assert_eq!(labels.meta().resource_version.as_deref(), Some("4"));
+    }
+
+    #[test]
     fn indexes_follow_writes() {
         let store = Store::new();
         let mut a = svc("default", "a");
