@@ -174,16 +174,20 @@ impl Cluster {
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let handle = tokio::spawn(fut);
-        self.keep(handle.abort_handle());
+        self.spawn_handle(fut);
     }
 
     /// Like [`Cluster::spawn`], and also return the handle (to stop this task alone).
+    ///
+    /// The future lives in its own box: a task's allocation stays until the last handle to it
+    /// is dropped, and the handles kept here outlive short tasks (a pod's start-up) until the
+    /// next prune, so an unboxed future would keep all of its state (kilobytes for a pod start)
+    /// that long. Boxed, a finished task holds a pointer.
     pub fn spawn_handle<F>(&self, fut: F) -> AbortHandle
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let handle = tokio::spawn(fut).abort_handle();
+        let handle = tokio::spawn(Box::pin(fut)).abort_handle();
         self.keep(handle.clone());
         handle
     }

@@ -125,6 +125,42 @@ impl Object {
             .as_deref()
     }
 
+    /// The same as `==`, but looks first where writers usually make their change (status, then
+    /// metadata) and last at the spec, so a real change is found without walking the whole
+    /// object. The store calls this on every write to drop the ones that change nothing.
+    pub fn same_as(&self, other: &Object) -> bool {
+        macro_rules! status_first {
+            ($a:expr, $b:expr) => {
+                $a.status == $b.status && $a.metadata == $b.metadata && $a.spec == $b.spec
+            };
+        }
+        match (self, other) {
+            (Object::Pod(a), Object::Pod(b)) => status_first!(a, b),
+            (Object::Deployment(a), Object::Deployment(b)) => status_first!(a, b),
+            (Object::ReplicaSet(a), Object::ReplicaSet(b)) => status_first!(a, b),
+            (Object::Service(a), Object::Service(b)) => status_first!(a, b),
+            (Object::Node(a), Object::Node(b)) => status_first!(a, b),
+            (Object::Endpoints(a), Object::Endpoints(b)) => a.subsets == b.subsets && a.metadata == b.metadata,
+            (Object::EndpointSlice(a), Object::EndpointSlice(b)) => a.endpoints == b.endpoints && a == b,
+            (a, b) => a == b,
+        }
+    }
+
+    /// Do two objects have the same `spec` (what bumps `metadata.generation`)? Compared typed,
+    /// field by field, not through JSON. Objects without a spec (or of different kinds, which
+    /// the store never compares) count as the same.
+    pub fn same_spec(&self, other: &Object) -> bool {
+        match (self, other) {
+            (Object::Pod(a), Object::Pod(b)) => a.spec == b.spec,
+            (Object::Deployment(a), Object::Deployment(b)) => a.spec == b.spec,
+            (Object::ReplicaSet(a), Object::ReplicaSet(b)) => a.spec == b.spec,
+            (Object::Service(a), Object::Service(b)) => a.spec == b.spec,
+            (Object::Node(a), Object::Node(b)) => a.spec == b.spec,
+            (Object::Namespace(a), Object::Namespace(b)) => a.spec == b.spec,
+            _ => true,
+        }
+    }
+
     pub fn as_pod(&self) -> Option<&Pod> {
         if let Object::Pod(p) = self {
             Some(p)

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{OwnerReference, Time};
 use tokio::sync::broadcast;
 
 use super::error::ApiError;
@@ -117,6 +117,17 @@ impl Index {
         }
     }
 
+    /// Move `key` from `old` to `new`. Most writes (status, conditions, counts) touch nothing
+    /// indexed, and then only the kind's counter moves: no index key is rebuilt.
+    fn replace(&mut self, key: &Key, old: &Object, new: &Object) {
+        if indexed(old) == indexed(new) && service_selector(old).eq(service_selector(new)) {
+            *self.kind_versions.entry(key.kind).or_default() += 1;
+            return;
+        }
+        self.remove(key, old);
+        self.add(key, new);
+    }
+
     fn remove(&mut self, key: &Key, obj: &Object) {
         *self.kind_versions.entry(key.kind).or_default() += 1;
         for r in obj.meta().owner_references.iter().flatten() {
@@ -161,6 +172,24 @@ impl Index {
     }
 }
 
+/// What [`Index`] reads from an object, besides a Service's selector.
+type Indexed<'a> = (
+    Option<&'a BTreeMap<String, String>>,
+    Option<&'a Vec<OwnerReference>>,
+    Option<&'a str>,
+    Option<&'a String>,
+);
+
+fn indexed(o: &Object) -> Indexed<'_> {
+    let meta = o.meta();
+    (
+        meta.labels.as_ref(),
+        meta.owner_references.as_ref(),
+        pod_node(o),
+        o.as_event().and_then(|e| e.involved_object.uid.as_ref()),
+    )
+}
+
 fn service_selector(obj: &Object) -> impl Iterator<Item = (&String, &String)> {
     obj.as_service()
         .and_then(|s| s.spec.as_ref()?.selector.as_ref())
@@ -176,6 +205,11 @@ fn pod_node(obj: &Object) -> Option<&str> {
 /// re-list (controllers do a full resync).
 /// Every queued event keeps an object version alive, so the queue is bounded; a burst longer
 /// than this makes slow watchers re-list instead of holding history.
+///
+/// After `Lagged` a receiver still stands at the oldest event kept, with a full queue behind
+/// it, so any write during its re-list makes it lag again. A watcher that re-lists should
+/// `resubscribe()` first (the re-list covers everything older); one that does not re-lists
+/// again and again for as long as the cluster keeps writing (10,000 pods starting: seconds).
 const WATCH_CAPACITY: usize = 16384;
 
 impl Default for Store {
@@ -397,17 +431,16 @@ impl Store {
 
     fn commit(&self, st: &mut State, key: Key, mut obj: Object, old: &Arc<Object>) -> Option<Arc<Object>> {
         obj.meta_mut().resource_version = old.meta().resource_version.clone();
-        if obj == **old {
+        if obj.same_as(old) {
             return None;
         }
-        if has_generation(key.kind) && spec_of(&obj) != spec_of(old) {
+        if has_generation(key.kind) && !obj.same_spec(old) {
             obj.meta_mut().generation = Some(old.meta().generation.unwrap_or(0) + 1);
         }
         st.resource_version += 1;
         obj.meta_mut().resource_version = Some(st.resource_version.to_string());
         let obj = Arc::new(obj);
-        st.index.remove(&key, old);
-        st.index.add(&key, &obj);
+        st.index.replace(&key, old, &obj);
         st.objects.insert(key, obj.clone());
         let _ = self.tx.send(WatchEvent {
             event: EventType::Modified,
@@ -453,24 +486,22 @@ fn has_generation(kind: Kind) -> bool {
     matches!(kind, Kind::Deployment | Kind::ReplicaSet | Kind::Pod | Kind::Service)
 }
 
-fn spec_of(obj: &Object) -> serde_json::Value {
-    obj.to_json().get("spec").cloned().unwrap_or_default()
-}
-
-/// A random RFC 4122 version-4 UUID string.
+/// A random RFC 4122 version-4 UUID string. Every object gets one, so it is written straight
+/// into one string (no formatting per byte).
 pub fn new_uid() -> String {
-    let b: [u8; 16] = rand::random();
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    let variant = ((b[8] & 0x3f) | 0x80) as u32;
-    format!(
-        "{}-{}-4{}-{:02x}{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[13..16],
-        variant,
-        &hex[18..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut b: [u8; 16] = rand::random();
+    b[6] = (b[6] & 0x0f) | 0x40; // version 4
+    b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let mut s = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            s.push('-');
+        }
+        s.push(HEX[usize::from(x >> 4)] as char);
+        s.push(HEX[usize::from(x & 0x0f)] as char);
+    }
+    s
 }
 
 #[cfg(test)]
@@ -483,6 +514,25 @@ mod tests {
         s.metadata.name = Some(name.into());
         s.metadata.namespace = Some(ns.into());
         Object::Service(s)
+    }
+
+    #[test]
+    fn uids_are_version_4() {
+        for _ in 0..100 {
+            let u = new_uid();
+            let groups: Vec<&str> = u.split('-').collect();
+            assert_eq!(
+                groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+                [8, 4, 4, 4, 12],
+                "{u}"
+            );
+            assert!(u
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            assert!(groups[2].starts_with('4'), "{u}");
+            assert!(matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{u}");
+        }
+        assert_ne!(new_uid(), new_uid());
     }
 
     #[test]
@@ -526,6 +576,41 @@ mod tests {
             .unwrap();
         assert_eq!(after.meta().resource_version.as_deref(), Some("2"));
         assert_eq!(rx.try_recv().unwrap().event, EventType::Modified);
+    }
+
+    #[test]
+    fn only_spec_changes_bump_the_generation() {
+        let store = Store::new();
+        store.create(svc("default", "a"), Utc::now()).unwrap();
+        let key = Key::new(Kind::Service, "default", "a");
+        let generation = |o: &Object| o.meta().generation;
+        let status = store
+            .update(&key, |o| {
+                if let Object::Service(s) = o {
+                    s.status = Some(Default::default());
+                }
+            })
+            .unwrap();
+        assert_eq!(status.meta().resource_version.as_deref(), Some("2"));
+        assert_eq!(generation(&status), Some(1));
+        let spec = store
+            .update(&key, |o| {
+                if let Object::Service(s) = o {
+                    s.spec = Some(k8s_openapi::api::core::v1::ServiceSpec {
+                        type_: Some("NodePort".into()),
+                        ..Default::default()
+                    });
+                }
+            })
+            .unwrap();
+        assert_eq!(generation(&spec), Some(2));
+        let labels = store
+            .update(&key, |o| {
+                o.meta_mut().labels = Some([("a".to_string(), "b".to_string())].into())
+            })
+            .unwrap();
+        assert_eq!(generation(&labels), Some(2));
+        assert_eq!(labels.meta().resource_version.as_deref(), Some("4"));
     }
 
     #[test]

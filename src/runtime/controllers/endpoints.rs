@@ -16,7 +16,7 @@ use super::{all_keys, owner_ref, pod_ready, Controller};
 use crate::runtime::kinds::Kind;
 use crate::runtime::names::random_suffix;
 use crate::runtime::object::Object;
-use crate::runtime::selectors::Selector;
+use crate::runtime::selectors::{Requirement, Selector};
 use crate::runtime::store::{Key, WatchEvent};
 use crate::runtime::Cluster;
 
@@ -100,25 +100,23 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let selector = Selector::from_map(&selector);
     let ports = spec.ports.clone().unwrap_or_default();
 
-    let mut pods: Vec<Pod> = cluster
-        .store()
-        .list_selected(Kind::Pod, &key.namespace, &selector)
+    // The selected pods stay shared with the store (no copies); sorted by address.
+    let selected = cluster.store().list_selected(Kind::Pod, &key.namespace, &selector);
+    let mut pods: Vec<(Option<std::net::Ipv4Addr>, &Pod)> = selected
         .iter()
         .filter(|p| p.meta().deletion_timestamp.is_none())
-        .filter_map(|p| p.as_pod().cloned())
-        .filter(|p| p.status.as_ref().and_then(|s| s.pod_ip.as_ref()).is_some())
+        .filter_map(|p| p.as_pod())
+        .filter_map(|p| {
+            let ip = p.status.as_ref()?.pod_ip.as_ref()?;
+            Some((ip.parse().ok(), p))
+        })
         .collect();
-    pods.sort_by_key(|p| {
-        p.status
-            .as_ref()
-            .and_then(|s| s.pod_ip.clone())
-            .and_then(|ip| ip.parse::<std::net::Ipv4Addr>().ok())
-    });
+    pods.sort_by_key(|(ip, _)| *ip);
 
     // Group pods by their resolved port list: one subset per distinct list, like the controller.
     let mut subsets: BTreeMap<PortList, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
     let mut slice_eps: BTreeMap<Vec<(String, i32, String)>, Vec<Endpoint>> = BTreeMap::new();
-    for pod in &pods {
+    for &(_, pod) in &pods {
         let resolved: Vec<(String, i32, String)> = ports
             .iter()
             .filter_map(|sp| {
@@ -279,10 +277,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     }
 }
 
+/// The EndpointSlices of Service `svc`, found through the store's label index (not by scanning
+/// every slice in the namespace), in name order.
 fn slices_of(cluster: &Cluster, ns: &str, svc: &str) -> Vec<std::sync::Arc<Object>> {
-    cluster
-        .list(Kind::EndpointSlice, Some(ns))
-        .into_iter()
-        .filter(|s| s.labels().get(SERVICE_NAME_LABEL).map(String::as_str) == Some(svc))
-        .collect()
+    let selector = Selector(vec![Requirement::Equals(SERVICE_NAME_LABEL.into(), svc.into())]);
+    cluster.store().list_selected(Kind::EndpointSlice, ns, &selector)
 }

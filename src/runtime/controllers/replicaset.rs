@@ -1,7 +1,7 @@
 //! The ReplicaSet controller: keeps `spec.replicas` active pods that match the template, replaces
 //! pods that are deleted, and reports counts in `status`.
 
-use k8s_openapi::api::apps::v1::ReplicaSetStatus;
+use k8s_openapi::api::apps::v1::{ReplicaSetSpec, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodStatus};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -41,7 +41,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     }
     let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let spec = rs.spec.clone().unwrap_or_default();
+    // Borrowed from the stored object: the template is copied only into pods being created.
+    let default_spec = ReplicaSetSpec::default();
+    let spec = rs.spec.as_ref().unwrap_or(&default_spec);
     let desired = spec.replicas.unwrap_or(1).max(0) as usize;
     // Pods that no longer match the selector are released (their owner reference removed), as
     // the controller-ref manager does; the ReplicaSet then makes a replacement.
@@ -123,14 +125,22 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let active: Vec<_> = pods.iter().filter(|p| pod_active(p)).collect();
     let ready = active.iter().filter(|p| p.as_pod().is_some_and(pod_ready)).count() as i32;
     let generation = rs_obj.meta().generation;
+    let set_status = |st: &mut ReplicaSetStatus| {
+        st.replicas = active.len() as i32;
+        st.fully_labeled_replicas = Some(active.len() as i32);
+        st.ready_replicas = Some(ready);
+        st.available_replicas = Some(ready);
+        st.observed_generation = generation;
+    };
+    // Most pod events leave the counts as they were: then the ReplicaSet is not even copied.
+    let mut status = rs.status.clone().unwrap_or_default();
+    set_status(&mut status);
+    if rs.status.as_ref() == Some(&status) {
+        return;
+    }
     let _ = cluster.store().update(key, |o| {
         if let Object::ReplicaSet(rs) = o {
-            let st = rs.status.get_or_insert_with(ReplicaSetStatus::default);
-            st.replicas = active.len() as i32;
-            st.fully_labeled_replicas = Some(active.len() as i32);
-            st.ready_replicas = Some(ready);
-            st.available_replicas = Some(ready);
-            st.observed_generation = generation;
+            set_status(rs.status.get_or_insert_with(ReplicaSetStatus::default));
         }
     });
 }

@@ -37,8 +37,8 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     if obj.meta().deletion_timestamp.is_some() || pod.spec.as_ref().is_none_or(|s| s.node_name.is_some()) {
         return;
     }
-    let nodes: Vec<String> = cluster
-        .list(Kind::Node, None)
+    let node_objs = cluster.list(Kind::Node, None);
+    let nodes: Vec<&str> = node_objs
         .iter()
         .filter(|n| {
             !n.as_node()
@@ -46,28 +46,38 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                 .and_then(|s| s.unschedulable)
                 .unwrap_or(false)
         })
-        .map(|n| n.name().to_string())
+        .map(|n| n.name())
         .collect();
     if nodes.is_empty() {
         return;
     }
     // Like the default scheduler's topology spreading: fewest pods of the same owner (its
     // ReplicaSet) first, then fewest pods overall; ties go to a random node among the best.
-    let siblings: Vec<String> = super::controller_of(&obj)
+    // Only the pod's siblings and the per-node counters are read, never the list of all pods.
+    let siblings = super::controller_of(&obj)
         .map(|r| cluster.store().list_owned(&r.uid))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let sibling_nodes: Vec<&str> = siblings
         .iter()
-        .filter_map(|p| p.as_pod()?.spec.as_ref()?.node_name.clone())
+        .filter_map(|p| p.as_pod()?.spec.as_ref()?.node_name.as_deref())
         .collect();
-    let score = |node: &str| {
-        (
-            siblings.iter().filter(|n| n.as_str() == node).count(),
-            cluster.store().pods_on_node(node),
-        )
-    };
-    let best = nodes.iter().map(|n| score(n)).min().unwrap_or((0, 0));
-    let candidates: Vec<&String> = nodes.iter().filter(|n| score(n) == best).collect();
-    let node = candidates[rand::random_range(0..candidates.len())].clone();
+    let scores: Vec<(usize, usize)> = nodes
+        .iter()
+        .map(|node| {
+            (
+                sibling_nodes.iter().filter(|n| *n == node).count(),
+                cluster.store().pods_on_node(node),
+            )
+        })
+        .collect();
+    let best = scores.iter().min().copied().unwrap_or((0, 0));
+    let candidates: Vec<&str> = nodes
+        .iter()
+        .zip(&scores)
+        .filter(|(_, s)| **s == best)
+        .map(|(n, _)| *n)
+        .collect();
+    let node = candidates[rand::random_range(0..candidates.len())].to_string();
     let now = cluster.clock().now();
     let updated = cluster.store().update(key, |o| {
         if let Object::Pod(p) = o {

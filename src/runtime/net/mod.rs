@@ -193,19 +193,93 @@ pub fn is_loopback(ip: IpAddr) -> bool {
 
 /// Bind a TCP listener, refusing any non-loopback address.
 pub async fn bind_loopback(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
+    listen_loopback(addr)
+}
+
+/// [`bind_loopback`] without the `async`, for code that binds from a plain function (kube-proxy's
+/// reconcile). Must be called inside a tokio runtime.
+///
+/// Port 0 ("any free port") is not left to the kernel: Linux looks for a free port by walking
+/// the ephemeral range from a random start and checking every busy port it meets, so with
+/// thousands of pod listeners on 127.0.0.1 each bind walked longer runs of busy ports and
+/// starting 10,000 pods spent most of its time in that search. Binding one random port of the
+/// same range checks one port; when a few tries all find busy ports, the kernel picks after all.
+pub fn listen_loopback(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
     if !is_loopback(addr.ip()) {
         return Err(io::Error::new(
             io::ErrorKind::PermissionDenied,
             format!("k8s-lab binds loopback addresses only, not {addr}"),
         ));
     }
+    if addr.port() == 0 {
+        let ports = ephemeral_ports();
+        for _ in 0..RANDOM_PORT_TRIES {
+            let port = rand::random_range(ports.range.clone());
+            if ports.reserved.iter().any(|r| r.contains(&port)) {
+                continue;
+            }
+            let mut candidate = addr;
+            candidate.set_port(port);
+            match listen_on(candidate) {
+                Ok(l) => return Ok(l),
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
+                Err(_) => break,
+            }
+        }
+    }
+    listen_on(addr)
+}
+
+/// How many random ports [`listen_loopback`] tries before asking the kernel. With the range
+/// three-quarters full, all of them are busy less than once in ten thousand binds.
+const RANDOM_PORT_TRIES: usize = 32;
+
+fn listen_on(addr: SocketAddr) -> io::Result<tokio::net::TcpListener> {
     let sock = match addr {
         SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
         SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
     };
+    // A restarted lab can rebind at once; two sockets that raced to the same random port
+    // are told apart by listen(), which lets only one of them listen.
     sock.set_reuseaddr(true)?;
     sock.bind(addr)?;
     sock.listen(1024)
+}
+
+/// The ports the OS gives out for port 0, as the kernel would choose them.
+struct EphemeralPorts {
+    range: std::ops::RangeInclusive<u16>,
+    reserved: Vec<std::ops::RangeInclusive<u16>>,
+}
+
+fn ephemeral_ports() -> &'static EphemeralPorts {
+    static PORTS: std::sync::OnceLock<EphemeralPorts> = std::sync::OnceLock::new();
+    PORTS.get_or_init(|| {
+        let read = |path: &str| std::fs::read_to_string(path).unwrap_or_default();
+        let range = read("/proc/sys/net/ipv4/ip_local_port_range")
+            .split_whitespace()
+            .map(|p| p.parse::<u16>().ok())
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| v.len() == 2 && 0 < v[0] && v[0] <= v[1])
+            .map(|v| v[0]..=v[1])
+            // IANA's dynamic ports, what macOS and Windows use.
+            .unwrap_or(49152..=65535);
+        EphemeralPorts {
+            range,
+            reserved: parse_port_ranges(&read("/proc/sys/net/ipv4/ip_local_reserved_ports")),
+        }
+    })
+}
+
+/// `ip_local_reserved_ports` syntax: `8080,9000-9100`.
+fn parse_port_ranges(s: &str) -> Vec<std::ops::RangeInclusive<u16>> {
+    s.trim()
+        .split(',')
+        .filter_map(|r| {
+            let (a, b) = r.trim().split_once('-').unwrap_or((r.trim(), r.trim()));
+            Some(a.parse().ok()?..=b.parse().ok()?)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -224,6 +298,21 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
         let any = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(0, 0, 0, 0)), 0);
         assert!(bind_loopback(any).await.is_err(), "the wildcard address is refused");
+    }
+
+    #[tokio::test]
+    async fn any_port_binds_a_free_ephemeral_port() {
+        let a = bind_loopback("127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let b = listen_loopback("127.0.0.1:0".parse().unwrap()).unwrap();
+        let (a, b) = (a.local_addr().unwrap(), b.local_addr().unwrap());
+        assert_ne!(a.port(), b.port());
+        assert!(a.ip().is_loopback() && b.ip().is_loopback());
+        assert!(ephemeral_ports().range.contains(&a.port()));
+        // A port in use is not taken again.
+        let err = listen_loopback(a).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AddrInUse);
+        assert_eq!(parse_port_ranges("8080, 9000-9100\n"), vec![8080..=8080, 9000..=9100]);
+        assert!(parse_port_ranges("").is_empty());
     }
 
     #[tokio::test]

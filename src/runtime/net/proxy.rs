@@ -322,23 +322,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     }
 }
 
-/// Bind synchronously (so reconcile stays a plain function), then hand to tokio.
+/// Bind synchronously (so reconcile stays a plain function), loopback only.
 fn std_bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    if !super::is_loopback(addr.ip()) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::PermissionDenied,
-            "loopback only",
-        ));
-    }
-    let sock = socket2_listener(addr)?;
-    TcpListener::from_std(sock)
-}
-
-fn socket2_listener(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
-    // std's bind sets SO_REUSEADDR on Unix, so a restarted lab can rebind at once.
-    let l = std::net::TcpListener::bind(addr)?;
-    l.set_nonblocking(true)?;
-    Ok(l)
+    super::listen_loopback(addr)
 }
 
 async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends, label: String, affinity: bool) {
