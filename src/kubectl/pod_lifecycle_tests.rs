@@ -112,8 +112,18 @@ async fn pods_that_never_restart_succeed_or_fail() {
         kubectl(&c, "exec boom -- echo hi").await.1,
         "error: cannot exec into a container in a completed pod; current phase is Failed\n"
     );
-    // A finished pod is not an endpoint and does not hold its address in the proxy.
+    // A finished pod is not an endpoint, even for a Service that selects it.
     assert!(c.running_pod("default", "boom").is_none());
+    kubectl(&c, "expose pod boom --port=80").await;
+    sleep(&c, 2.0).await;
+    let ep = c.get(Kind::Endpoints, "default", "boom").unwrap();
+    let subsets = ep.as_endpoints().unwrap().subsets.clone().unwrap_or_default();
+    assert!(
+        subsets
+            .iter()
+            .all(|s| s.addresses.is_none() && s.not_ready_addresses.is_none()),
+        "{subsets:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

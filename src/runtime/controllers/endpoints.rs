@@ -106,6 +106,11 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         .iter()
         .filter(|p| p.meta().deletion_timestamp.is_none())
         .filter_map(|p| p.as_pod())
+        // A pod that finished (Succeeded or Failed) serves nothing, ready or not.
+        .filter(|p| {
+            let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+            !matches!(phase, Some("Succeeded" | "Failed"))
+        })
         .filter_map(|p| {
             let ip = p.status.as_ref()?.pod_ip.as_ref()?;
             Some((ip.parse().ok(), p))

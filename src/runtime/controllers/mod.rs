@@ -75,6 +75,9 @@ fn run(cluster: &Cluster, c: Controller) {
                     (keys, seen)
                 }
                 Err(RecvError::Lagged(_)) => {
+                    // Skip to the newest event: the resync covers everything older, and a
+                    // receiver left at the oldest kept event lags again at the next write.
+                    rx = rx.resubscribe();
                     let at = cl.store().resource_version();
                     ((c.resync)(&cl).into_iter().collect(), at)
                 }
