@@ -271,3 +271,24 @@ async fn sleep_as_pid_1_waits_out_the_grace_period() {
         "error: --now and --grace-period cannot be specified together\n"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_running_pods_spec_is_fixed_but_for_its_image() {
+    let c = cluster().await;
+    kubectl(&c, "run web --image=nginx").await;
+    sleep(&c, 5.0).await;
+    let (code, out) = kubectl(&c, "set env pod/web MODE=debug").await;
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,"),
+        "{out}"
+    );
+    assert_eq!(
+        kubectl(&c, "label pod web tier=web").await,
+        (0, "pod/web labeled\n".into())
+    );
+    assert_eq!(
+        kubectl(&c, "set image pod/web web=nginx:1.27").await,
+        (0, "pod/web image updated\n".into())
+    );
+}

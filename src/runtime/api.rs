@@ -104,6 +104,9 @@ impl Cluster {
         })?;
         defaults::apply_defaults(&mut obj);
         validate::validate(&obj)?;
+        if let (Object::Pod(new), Object::Pod(old_pod)) = (&obj, old.as_ref()) {
+            validate::pod_update(new, old_pod)?;
+        }
         if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
             self.allocate_service(new, Some(old_svc))?;
         }

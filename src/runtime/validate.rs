@@ -201,6 +201,53 @@ pub fn validate(obj: &Object) -> Result<(), ApiError> {
     }
 }
 
+/// What a running pod's spec may change (the API server's `updatablePodSpecFields`).
+const UPDATABLE_POD_SPEC_FIELDS: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// A pod's spec is fixed once created, but for images, the deadline, added tolerations and the
+/// grace period. (The API server adds a diff of the two specs to the message; the lab does not.)
+pub fn pod_update(
+    new: &k8s_openapi::api::core::v1::Pod,
+    old: &k8s_openapi::api::core::v1::Pod,
+) -> Result<(), ApiError> {
+    let (Some(new_spec), Some(old_spec)) = (&new.spec, &old.spec) else {
+        return Ok(());
+    };
+    let mut comparable = new_spec.clone();
+    for (c, o) in comparable.containers.iter_mut().zip(&old_spec.containers) {
+        c.image = o.image.clone();
+    }
+    for (c, o) in comparable
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .zip(old_spec.init_containers.iter().flatten())
+    {
+        c.image = o.image.clone();
+    }
+    comparable.active_deadline_seconds = old_spec.active_deadline_seconds;
+    comparable.termination_grace_period_seconds = old_spec.termination_grace_period_seconds;
+    let added_only = old_spec
+        .tolerations
+        .iter()
+        .flatten()
+        .all(|t| new_spec.tolerations.iter().flatten().any(|n| n == t));
+    if added_only {
+        comparable.tolerations = old_spec.tolerations.clone();
+    }
+    if comparable == *old_spec {
+        return Ok(());
+    }
+    Err(ApiError::Invalid {
+        kind: super::kinds::Kind::Pod,
+        name: new.metadata.name.clone().unwrap_or_default(),
+        causes: vec![FieldError {
+            field: "spec".into(),
+            detail: format!("Forbidden: pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}"),
+        }],
+    })
+}
+
 /// Go's `%#v` of a `map[string]string`, as validation messages print label maps.
 pub fn go_map(m: &BTreeMap<String, String>) -> String {
     let inner: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
