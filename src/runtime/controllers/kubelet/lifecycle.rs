@@ -59,6 +59,12 @@ struct Exit {
     message: Option<String>,
 }
 
+/// Whether a container needs a supervisor at all: one that runs until stopped and has no probes
+/// has nothing to watch (most pods; ten thousand idle supervisors would cost memory for nothing).
+pub fn needed(main: &MainProcess, has_probes: bool) -> bool {
+    has_probes || !matches!(main, MainProcess::Serve | MainProcess::Idle)
+}
+
 /// Run the container until it is terminated for good (or the pod goes away, which aborts us).
 pub async fn supervise(s: Supervised) {
     let mut backoff: Option<Duration> = None;
@@ -121,7 +127,8 @@ async fn run_once(s: &Supervised) -> Exit {
             .collect();
         for i in due {
             let spec = probes[i].spec.clone();
-            let result = probes::run(&cluster, &s.pod, &s.container, s.node_ip, &spec).await;
+            // Boxed: a probe's HTTP exchange is a large future, and most containers never probe.
+            let result = Box::pin(probes::run(&cluster, &s.pod, &s.container, s.node_ip, &spec)).await;
             probes[i].next_at = elapsed + spec.period;
             match probes[i].observe(result) {
                 Verdict::Unchanged => {}
@@ -149,7 +156,7 @@ async fn run_once(s: &Supervised) -> Exit {
                         set_ready(s, false);
                         continue;
                     }
-                    return kill(s, spec.kind).await;
+                    return Box::pin(kill(s, spec.kind)).await;
                 }
             }
         }
@@ -204,7 +211,15 @@ async fn main_process(s: &Supervised) -> Exit {
                     })
                 },
             );
-            let code = pod_shell::run_in_pod(cluster, &s.pod, Some(&s.container), argv, None, &out).await;
+            let code = Box::pin(pod_shell::run_in_pod(
+                cluster,
+                &s.pod,
+                Some(&s.container),
+                argv,
+                None,
+                &out,
+            ))
+            .await;
             completed(code)
         }
         MainProcess::Missing(bin) => {

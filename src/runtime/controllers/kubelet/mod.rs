@@ -687,6 +687,10 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
         .and_then(|s| s.restart_policy.clone())
         .unwrap_or_else(|| "Always".into());
     for (c, main) in supervised {
+        let has_probes = c.readiness_probe.is_some() || c.liveness_probe.is_some() || c.startup_probe.is_some();
+        if !lifecycle::needed(&main, has_probes) {
+            continue;
+        }
         let s = lifecycle::Supervised {
             cluster: cluster.clone(),
             pod: rp.clone(),
