@@ -8,7 +8,9 @@ use k8s_lab::kubectl::verbs::VERBS;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, rest)) = data.split_first() else { return };
+    let Some((&pick, rest)) = data.split_first() else {
+        return;
+    };
     let Ok(text) = std::str::from_utf8(rest) else { return };
     // Arguments as the shell would pass them: split on NUL so any other byte can be in one.
     let args: Vec<String> = text.split('\0').map(str::to_string).collect();
