@@ -27,7 +27,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         let hinted = Arc::new(AtomicBool::new(false));
         let out = {
             let (h, out) = (hinted.clone(), ctx.out.clone());
-            let terminal = out.is_terminal();
+            let (terminal, editor) = (out.is_terminal(), out.has_editor());
             Output::new(move |chunk| {
                 if let Chunk::Text(_, t) = &chunk {
                     if t.contains("If you don't see a command prompt") {
@@ -37,6 +37,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
                 forward(&out, chunk)
             })
             .with_terminal(terminal)
+            .with_editor(editor)
         };
         let status = {
             let s = &*ctx.session;

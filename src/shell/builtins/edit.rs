@@ -70,4 +70,23 @@ mod tests {
         assert_eq!(session.run_line("edit svc.yaml", &out).await, 1);
         assert!(buf.stderr().contains("k8s-lab start"), "{}", buf.text());
     }
+
+    /// `kubectl edit` typed in the TUI's shell reaches the editor through the kubectl builtin's
+    /// own output (it used to lose the "has an editor" mark there).
+    #[tokio::test(start_paused = true)]
+    async fn kubectl_edit_through_the_shell_opens_the_editor() {
+        let (mut session, _dir) = crate::shell::tests::session().await;
+        let (out, buf) = Output::buffer();
+        assert_eq!(
+            session
+                .run_line("kubectl edit svc kubernetes", &out.with_editor(true))
+                .await,
+            0
+        );
+        let chunks = buf.chunks();
+        assert!(
+            matches!(chunks.as_slice(), [Chunk::Editor(EditorRequest::Object(_))]),
+            "{chunks:?}"
+        );
+    }
 }
