@@ -25,17 +25,22 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-/// Spawn the shell, send one command, and time until its answer's first line.
-fn shell_ready() -> Duration {
-    let t0 = Instant::now();
-    let mut child = Command::new(bin())
+/// `k8s-lab shell --lesson lesson5` with its stdin and stdout piped.
+fn spawn_shell() -> std::process::Child {
+    Command::new(bin())
         .args(["shell", "--lesson", "lesson5"])
         .env("K8S_LAB_HOME", home())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Spawn the shell, send one command, and time until its answer's first line.
+fn shell_ready() -> Duration {
+    let t0 = Instant::now();
+    let mut child = spawn_shell();
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "kubectl get nodes").unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -49,14 +54,7 @@ fn shell_ready() -> Duration {
 
 /// Deploy lesson 5 through the shell, then read the process's peak RSS (MiB).
 fn lesson5_peak_rss() -> f64 {
-    let mut child = Command::new(bin())
-        .args(["shell", "--lesson", "lesson5"])
-        .env("K8S_LAB_HOME", home())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_shell();
     let mut stdin = child.stdin.take().unwrap();
     for f in [
         "backend-deployment",
