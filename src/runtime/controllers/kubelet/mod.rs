@@ -239,8 +239,10 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     }
     let cl = cluster.clone();
-    let (k2, pod2, node2) = (key.clone(), pod.clone(), node.clone());
-    let handle = cluster.spawn_handle(async move { start_pod(cl, k2, pod2, node2).await });
+    // The stored object is shared, not copied: ten thousand starting pods would hold two
+    // copies of each pod otherwise.
+    let (k2, obj2, node2) = (key.clone(), obj.clone(), node.clone());
+    let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2).await });
     slots.insert(slot_key, Slot::Starting { uid, task: handle });
     drop(slots);
     set_creating(cluster, key, &node);
@@ -436,16 +438,16 @@ fn pseudo_hex(seed: &str, len: usize) -> String {
     out
 }
 
-async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
+async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
     let cfg = cluster.config().clone();
-    let obj = Object::Pod(pod.clone());
+    let Some(pod) = obj.as_pod() else { return };
     let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
 
     // Volumes: a missing Secret or ConfigMap keeps the pod in ContainerCreating, retried.
     let mut mounted = Vec::new();
     for c in &containers {
         loop {
-            match mount_files(&cluster, &key.namespace, &pod, c) {
+            match mount_files(&cluster, &key.namespace, pod, c) {
                 Ok(files) => {
                     mounted.push(Arc::new(files));
                     break;
@@ -487,7 +489,10 @@ async fn start_pod(cluster: Cluster, key: Key, pod: Pod, node: String) {
                 }
                 programs.push((c.clone(), image, p));
             }
-            None => return image_pull_backoff(cluster, key, obj, c.name.clone(), image).await,
+            None => {
+                // Boxed: the back-off loop is rare and would otherwise size every pod start.
+                return Box::pin(image_pull_backoff(cluster, key, (*obj).clone(), c.name.clone(), image)).await;
+            }
         }
     }
     cluster.clock().sleep(cfg.container_start / 2).await;
