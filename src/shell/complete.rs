@@ -30,6 +30,19 @@ pub struct Completion {
 }
 
 impl Completion {
+    /// What to type after the `word_len` bytes already typed: the rest of what every candidate
+    /// shares, plus a space when there is only one (unless it is a folder or wants a value).
+    /// Empty when Tab can add nothing (the caller may list the candidates instead).
+    pub fn insertion(&self, word_len: usize) -> String {
+        let mut insert = self.common_prefix().get(word_len..).unwrap_or("").to_string();
+        if let [one] = self.candidates.as_slice() {
+            if !one.ends_with('/') && !one.ends_with('=') {
+                insert.push(' ');
+            }
+        }
+        insert
+    }
+
     /// The longest text every candidate starts with.
     pub fn common_prefix(&self) -> String {
         let Some(first) = self.candidates.first() else {

@@ -176,17 +176,10 @@ impl Editor {
             Some(f) => f(&text, byte_cursor),
             None => command_names(&text[..byte_cursor]),
         };
-        let word = &text[found.start..byte_cursor];
-        let prefix = found.common_prefix();
-        if found.candidates.is_empty() {
+        if found.candidates.is_empty() || found.start > byte_cursor {
             return Outcome::Editing;
         }
-        let mut insert: Vec<char> = prefix.get(word.len()..).unwrap_or("").chars().collect();
-        if let [one] = found.candidates.as_slice() {
-            if !one.ends_with('/') && !one.ends_with('=') {
-                insert.push(' ');
-            }
-        }
+        let insert = found.insertion(byte_cursor - found.start);
         if insert.is_empty() {
             self.tab_pending = true;
             return if second {
@@ -195,7 +188,7 @@ impl Editor {
                 Outcome::Editing
             };
         }
-        for c in insert {
+        for c in insert.chars() {
             self.buf.insert(self.cursor, c);
             self.cursor += 1;
         }

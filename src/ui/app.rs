@@ -493,14 +493,7 @@ impl App {
         if found.candidates.is_empty() || found.start > cursor {
             return;
         }
-        let word_len = cursor - found.start;
-        let prefix = found.common_prefix();
-        let mut insert = prefix.get(word_len..).unwrap_or("").to_string();
-        if let [one] = found.candidates.as_slice() {
-            if !one.ends_with('/') && !one.ends_with('=') {
-                insert.push(' ');
-            }
-        }
+        let insert = found.insertion(cursor - found.start);
         if !insert.is_empty() {
             self.input.insert(&insert);
             return;
