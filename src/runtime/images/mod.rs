@@ -150,6 +150,19 @@ pub trait Program: Send + Sync + 'static {
     fn prompt(&self) -> &'static str {
         "/ # "
     }
+    /// UDP ports the program answers on inside the pod (CoreDNS's 53).
+    fn udp_ports(&self) -> Vec<u16> {
+        Vec::new()
+    }
+    /// TCP ports that carry the same messages as the UDP ports, each behind a two-byte length
+    /// (DNS over TCP).
+    fn framed_tcp_ports(&self) -> Vec<u16> {
+        Vec::new()
+    }
+    /// Answer one datagram that came in on `port` (`None`: no reply).
+    fn datagram(&self, _ctx: &PodCtx, _port: u16, _request: &[u8]) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// Split `registry/repo:tag` into (repository without `docker.io/library/`, tag).

@@ -60,7 +60,8 @@ impl Program for Tools {
     }
 }
 
-/// CoreDNS: serves its health (:8080 `/health`) and metrics (:9153) endpoints over HTTP.
+/// CoreDNS: answers DNS on 53 (UDP, and TCP behind a length) from the cluster's records, and
+/// serves its health (:8080 `/health`) and metrics (:9153) endpoints over HTTP.
 pub struct CoreDns;
 
 impl Program for CoreDns {
@@ -70,6 +71,20 @@ impl Program for CoreDns {
 
     fn ports(&self) -> Vec<u16> {
         vec![8080, 9153]
+    }
+
+    fn udp_ports(&self) -> Vec<u16> {
+        vec![53]
+    }
+
+    fn framed_tcp_ports(&self) -> Vec<u16> {
+        vec![53]
+    }
+
+    fn datagram(&self, ctx: &PodCtx, port: u16, request: &[u8]) -> Option<Vec<u8>> {
+        (port == 53)
+            .then(|| crate::runtime::net::dns_server::answer(&ctx.cluster, request))
+            .flatten()
     }
 
     fn startup_log(&self, _ctx: &PodCtx) -> Vec<String> {

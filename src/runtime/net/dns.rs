@@ -2,12 +2,12 @@
 //! ClusterIP (headless: the ready pod IPs), `<a-b-c-d>.<ns>.pod.cluster.local` → that IP, and the
 //! pod's search path (`<ns>.svc.cluster.local svc.cluster.local cluster.local`, `ndots:5`).
 //!
-//! The resolver answers in-process for the lab's own clients (curl in a pod, the frontend's
-//! nginx); the same answers back the real DNS server on a loopback port.
+//! These records are what CoreDNS answers: the kube-dns Service's pod serves them as real DNS
+//! packets to the pods' resolvers ([`super::resolver`]), and the DNS server on a loopback port
+//! serves them to the learner's own shell.
 
 use std::net::Ipv4Addr;
 
-use super::Origin;
 use crate::runtime::kinds::Kind;
 use crate::runtime::Cluster;
 
@@ -226,35 +226,6 @@ pub fn lookup(cluster: &Cluster, fqdn: &str, qtype: QType) -> Answer {
     }
 }
 
-/// Resolve a host name as a client at `origin` would: IP literals as they are, `localhost`,
-/// and cluster names only from inside the cluster (a pod's resolver points at kube-dns; the
-/// host's and the nodes' do not). Returns the name that answered and its addresses.
-pub fn resolve(cluster: &Cluster, origin: &Origin, name: &str) -> Option<(String, Vec<Ipv4Addr>)> {
-    if let Ok(ip) = name.parse::<Ipv4Addr>() {
-        return Some((name.to_string(), vec![ip]));
-    }
-    if name.eq_ignore_ascii_case("localhost") {
-        return Some((name.to_string(), vec![Ipv4Addr::LOCALHOST]));
-    }
-    let Origin::Pod { namespace, .. } = origin else {
-        return None;
-    };
-    candidates(name, namespace).into_iter().find_map(|c| {
-        let answer = lookup(cluster, &c, QType::A);
-        let ips: Vec<Ipv4Addr> = answer
-            .records
-            .iter()
-            .flat_map(|r| match r {
-                Rec::A(ip) => vec![*ip],
-                // ExternalName: follow the CNAME once, inside the cluster zone only (offline lab).
-                Rec::Cname(t) => lookup_a(cluster, t),
-                _ => vec![],
-            })
-            .collect();
-        (!ips.is_empty()).then_some((c, ips))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,23 +245,5 @@ mod tests {
             candidates("hello.default.svc.cluster.local.", "x"),
             ["hello.default.svc.cluster.local"]
         );
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn services_resolve_from_pods_only() {
-        let cluster = Cluster::start(Default::default()).await.unwrap();
-        let pod = Origin::Pod {
-            namespace: "default".into(),
-            name: "p".into(),
-            ip: Ipv4Addr::new(10, 244, 0, 2),
-        };
-        let (name, ips) = resolve(&cluster, &pod, "kubernetes").unwrap();
-        assert_eq!(name, "kubernetes.default.svc.cluster.local");
-        assert_eq!(ips, vec![Ipv4Addr::new(10, 96, 0, 1)]);
-        let (_, ips) = resolve(&cluster, &pod, "kube-dns.kube-system").unwrap();
-        assert_eq!(ips, vec![Ipv4Addr::new(10, 96, 0, 10)]);
-        assert!(resolve(&cluster, &pod, "nope").is_none());
-        assert!(resolve(&cluster, &Origin::Host, "kubernetes").is_none());
-        cluster.shutdown();
     }
 }

@@ -8,10 +8,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use hickory_proto::op::{Message, MessageType, ResponseCode};
 use hickory_proto::rr::rdata::{A, CNAME, PTR, SRV};
 use hickory_proto::rr::{Name, RData, Record, RecordType};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::UdpSocket;
 
 use super::dns::{lookup, QType, Rec};
+use super::udp::{bind_udp_loopback, serve_datagrams, serve_framed_tcp};
 use crate::runtime::Cluster;
 
 /// CoreDNS's default TTL for cluster records.
@@ -67,47 +66,18 @@ fn fqdn(name: &str) -> Option<Name> {
     Name::from_ascii(n).ok()
 }
 
-/// Serve DNS on 127.0.0.1 (UDP and TCP, same port). Returns the address.
+/// Serve DNS on 127.0.0.1 (UDP and TCP, same port) for the learner's own shell. Returns the
+/// address. (Inside the lab, pods ask CoreDNS through the kube-dns Service instead.)
 pub async fn start(cluster: &Cluster) -> std::io::Result<SocketAddr> {
-    let udp = UdpSocket::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
+    let udp = bind_udp_loopback(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))?;
     let addr = udp.local_addr()?;
     let tcp = super::bind_loopback(addr)
         .await
         .or(super::bind_loopback(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await)?;
     let cl = cluster.clone();
-    cluster.spawn(async move {
-        let mut buf = vec![0u8; 4096];
-        loop {
-            let Ok((n, peer)) = udp.recv_from(&mut buf).await else {
-                continue;
-            };
-            if let Some(reply) = answer(&cl, &buf[..n]) {
-                let _ = udp.send_to(&reply, peer).await;
-            }
-        }
-    });
+    cluster.spawn(serve_datagrams(cluster.clone(), udp, move |req, _| answer(&cl, req)));
     let cl = cluster.clone();
-    cluster.spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = tcp.accept().await else {
-                continue;
-            };
-            let cl = cl.clone();
-            tokio::spawn(async move {
-                loop {
-                    let Ok(len) = stream.read_u16().await else { return };
-                    let mut msg = vec![0u8; len as usize];
-                    if stream.read_exact(&mut msg).await.is_err() {
-                        return;
-                    }
-                    let Some(reply) = answer(&cl, &msg) else { return };
-                    if stream.write_u16(reply.len() as u16).await.is_err() || stream.write_all(&reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    cluster.spawn(serve_framed_tcp(cluster.clone(), tcp, move |req, _| answer(&cl, req)));
     Ok(addr)
 }
 
@@ -117,7 +87,7 @@ mod tests {
     use hickory_proto::op::Query;
 
     async fn ask(addr: SocketAddr, name: &str, ty: RecordType) -> Message {
-        let sock = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let mut q = Message::query();
         q.metadata.id = 4242;
         q.add_query(Query::query(Name::from_ascii(name).unwrap(), ty));

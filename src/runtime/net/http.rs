@@ -9,7 +9,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
-use super::{dns, Origin};
+use super::{resolver, Origin};
 use crate::runtime::images::HttpResponse;
 use crate::runtime::Cluster;
 
@@ -61,8 +61,10 @@ pub enum FetchError {
 }
 
 /// Resolve `host` for `origin` (first address).
-pub fn resolve_one(cluster: &Cluster, origin: &Origin, host: &str) -> Result<Ipv4Addr, FetchError> {
-    dns::resolve(cluster, origin, host)
+pub async fn resolve_one(cluster: &Cluster, origin: &Origin, host: &str) -> Result<Ipv4Addr, FetchError> {
+    resolver::resolve(cluster, origin, host)
+        .await
+        .ok()
         .and_then(|(_, ips)| ips.first().copied())
         .ok_or_else(|| FetchError::Resolve(host.to_string()))
 }
@@ -74,7 +76,7 @@ pub async fn connect(
     host: &str,
     port: u16,
 ) -> Result<(TcpStream, SocketAddr), FetchError> {
-    let ip = resolve_one(cluster, origin, host)?;
+    let ip = resolve_one(cluster, origin, host).await?;
     let addr = SocketAddr::from((ip, port));
     match cluster.net().connect(origin, addr).await {
         Ok(s) => Ok((s, addr)),

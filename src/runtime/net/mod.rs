@@ -4,13 +4,16 @@
 //! Every outgoing TCP connection of the lab goes through [`Net::connect`] → [`connect_loopback`],
 //! which refuses anything that is not a loopback address. Cluster addresses (10.x) are never
 //! dialled: they are looked up here and replaced by the loopback listener that stands for them.
+//! Datagrams take the same way through [`Net::exchange_udp`] (see [`udp`]).
 
 pub mod addresses;
 pub mod dns;
 pub mod dns_server;
 pub mod http;
 pub mod proxy;
+pub mod resolver;
 pub mod tls;
+pub mod udp;
 
 use std::collections::HashMap;
 use std::io;
@@ -76,6 +79,7 @@ pub struct TrafficEvent {
 /// The lab's network: routes and traffic events. Owned by the cluster.
 pub struct Net {
     routes: RwLock<HashMap<SocketAddrV4, Route>>,
+    udp_routes: RwLock<HashMap<SocketAddrV4, udp::UdpRoute>>,
     traffic: broadcast::Sender<TrafficEvent>,
     /// The last hop a proxied connection took, keyed by the proxy's client address, so that the
     /// pod that answers can say which Service brought the request.
@@ -93,6 +97,7 @@ impl Net {
         let (traffic, _) = broadcast::channel(4096);
         Net {
             routes: RwLock::new(HashMap::new()),
+            udp_routes: RwLock::new(HashMap::new()),
             traffic,
             hops: RwLock::new(HashMap::new()),
         }
@@ -128,6 +133,7 @@ impl Net {
 
     pub(crate) fn shutdown(&self) {
         self.routes.write().unwrap().clear();
+        self.udp_routes.write().unwrap().clear();
     }
 
     /// Open a TCP connection from `origin` to a cluster or host address, the way the packet

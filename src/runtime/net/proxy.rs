@@ -1,6 +1,7 @@
 //! kube-proxy: every Service port becomes real listeners that forward TCP to a random ready
 //! endpoint per connection (iptables mode), or to the same one per client with
-//! `sessionAffinity: ClientIP`.
+//! `sessionAffinity: ClientIP`. UDP ports (kube-dns's `53/UDP`) forward datagrams per flow, as
+//! conntrack does.
 //!
 //! - ClusterIP: a listener on 127.0.0.1:ephemeral, routed from `clusterIP:port` (reachable only
 //!   from inside the lab; a Service with no endpoints is routed to `Reject`, like kube-proxy's
@@ -12,11 +13,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use tokio::net::{TcpListener, TcpStream};
+use k8s_openapi::api::core::v1::ServicePort;
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::AbortHandle;
 
+use super::udp::{bind_udp_loopback, connect_udp_loopback, UdpRoute, MAX_DATAGRAM};
 use super::{connect_loopback, Route, TrafficEvent};
 use crate::runtime::controllers::{all_keys, Controller};
 use crate::runtime::kinds::Kind;
@@ -43,6 +46,7 @@ type Backends = Arc<tokio::sync::watch::Sender<Vec<Backend>>>;
 
 /// The proxy for one Service port.
 struct PortProxy {
+    proto: Proto,
     backends: Backends,
     cluster_ip: Option<(SocketAddrV4, SocketAddr, AbortHandle)>,
     node_port: Option<(u16, Vec<AbortHandle>)>,
@@ -53,14 +57,14 @@ struct PortProxy {
 impl PortProxy {
     fn stop(&mut self, cluster: &Cluster) {
         if let Some((virt, _, h)) = self.cluster_ip.take() {
-            cluster.net().remove_route(virt);
+            self.proto.remove_route(cluster, virt);
             h.abort();
         }
         if let Some((_, hs)) = self.node_port.take() {
             hs.iter().for_each(AbortHandle::abort);
         }
         if let Some((virt, _, h)) = self.lb.take() {
-            cluster.net().remove_route(virt);
+            self.proto.remove_route(cluster, virt);
             h.abort();
         }
     }
@@ -162,14 +166,18 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     };
     let ports = services.entry(skey.clone()).or_default();
-    let wanted: Vec<_> = spec
+    // SCTP ports are accepted by the API but carry nothing in the lab.
+    let wanted: Vec<(ServicePort, Proto)> = spec
         .ports
         .clone()
         .unwrap_or_default()
         .into_iter()
-        .filter(|p| p.protocol.as_deref().unwrap_or("TCP") == "TCP")
+        .filter_map(|p| {
+            let proto = Proto::of(p.protocol.as_deref())?;
+            Some((p, proto))
+        })
         .collect();
-    let wanted_keys: Vec<(i32, String)> = wanted.iter().map(|p| (p.port, "TCP".to_string())).collect();
+    let wanted_keys: Vec<(i32, String)> = wanted.iter().map(|(p, proto)| (p.port, proto.name().into())).collect();
     for (k, p) in ports.iter_mut() {
         if !wanted_keys.contains(k) {
             p.stop(cluster);
@@ -195,61 +203,55 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         })
         .collect();
 
-    for sp in wanted {
+    for (sp, proto) in wanted {
         let Ok(port) = u16::try_from(sp.port) else { continue };
-        let label = format!("{}/{}:{}", key.namespace, key.name, sp.port);
+        let label = if proto == Proto::Tcp {
+            format!("{}/{}:{}", key.namespace, key.name, sp.port)
+        } else {
+            format!("{}/{}:{}/{}", key.namespace, key.name, sp.port, proto.name())
+        };
         let backends = backends_for(
             cluster,
             &key.namespace,
             &key.name,
             sp.name.as_deref().unwrap_or(""),
-            "TCP",
+            proto.name(),
         );
-        let proxy = ports.entry((sp.port, "TCP".into())).or_insert_with(|| PortProxy {
-            backends: Arc::new(tokio::sync::watch::Sender::new(Vec::new())),
-            cluster_ip: None,
-            node_port: None,
-            lb: None,
-            affinity,
-        });
+        let proxy = ports
+            .entry((sp.port, proto.name().into()))
+            .or_insert_with(|| PortProxy {
+                proto,
+                backends: Arc::new(tokio::sync::watch::Sender::new(Vec::new())),
+                cluster_ip: None,
+                node_port: None,
+                lb: None,
+                affinity,
+            });
         proxy.affinity = affinity;
         proxy.backends.send_if_modified(|cur| {
             let changed = *cur != backends;
             *cur = backends.clone();
             changed
         });
+        let serve = |bound: Bound| bound.serve(cluster, proxy.backends.clone(), label.clone(), affinity);
 
         // ClusterIP.
         let virt = SocketAddrV4::new(cip, port);
         if proxy.cluster_ip.as_ref().is_some_and(|(v, _, _)| *v != virt) {
             if let Some((v, _, h)) = proxy.cluster_ip.take() {
-                cluster.net().remove_route(v);
+                proto.remove_route(cluster, v);
                 h.abort();
             }
         }
         if proxy.cluster_ip.is_none() {
-            if let Ok(listener) = std_bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))) {
-                let real = listener.local_addr().expect("bound");
-                let h = cluster.spawn_handle(accept_loop(
-                    cluster.clone(),
-                    listener,
-                    proxy.backends.clone(),
-                    label.clone(),
-                    affinity,
-                ));
-                proxy.cluster_ip = Some((virt, real, h));
+            if let Ok(bound) = Bound::bind(proto, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))) {
+                let real = bound.local_addr();
+                proxy.cluster_ip = Some((virt, real, serve(bound)));
             }
         }
         if let Some((v, real, _)) = &proxy.cluster_ip {
             // Keep the listener; flip the route between it and Reject.
-            cluster.net().set_route(
-                *v,
-                if backends.is_empty() {
-                    Route::Reject
-                } else {
-                    Route::Listener(*real)
-                },
-            );
+            proto.set_route(cluster, *v, (!backends.is_empty()).then_some(*real));
         }
 
         // NodePort.
@@ -261,17 +263,12 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             if let Some(np) = node_port {
                 let mut handles = Vec::new();
                 for ip in &node_ips {
-                    match std_bind(SocketAddr::from((*ip, np))) {
-                        Ok(l) => handles.push(cluster.spawn_handle(accept_loop(
-                            cluster.clone(),
-                            l,
-                            proxy.backends.clone(),
-                            label.clone(),
-                            affinity,
-                        ))),
+                    match Bound::bind(proto, SocketAddr::from((*ip, np))) {
+                        Ok(bound) => handles.push(serve(bound)),
                         Err(e) => {
                             let msg = format!(
-                                "could not listen on node port {ip}:{np}: {e}; the Service still works inside the lab"
+                                "could not listen on node port {ip}:{np}{}: {e}; the Service still works inside the lab",
+                                proto.suffix()
                             );
                             cluster.record_event(&obj, "Warning", "NodePortUnavailable", &msg, "kube-proxy");
                         }
@@ -285,50 +282,140 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         let lb_virt = lb_ip.map(|ip| SocketAddrV4::new(ip, port));
         if proxy.lb.as_ref().map(|(v, _, _)| *v) != lb_virt {
             if let Some((v, _, h)) = proxy.lb.take() {
-                cluster.net().remove_route(v);
+                proto.remove_route(cluster, v);
                 h.abort();
             }
             if let Some(v) = lb_virt {
-                let bound = std_bind(SocketAddr::V4(v)).or_else(|e| {
-                    let fallback = std_bind(SocketAddr::from((*v.ip(), 0)));
-                    if let Ok(l) = &fallback {
-                        let real = l.local_addr().expect("bound");
+                let bound = Bound::bind(proto, SocketAddr::V4(v)).or_else(|e| {
+                    let fallback = Bound::bind(proto, SocketAddr::from((*v.ip(), 0)));
+                    if let Ok(b) = &fallback {
                         let msg = format!(
-                            "port {} is not available on {} ({e}); the load balancer listens on {} instead",
+                            "port {}{} is not available on {} ({e}); the load balancer listens on {} instead",
                             v.port(),
+                            proto.suffix(),
                             v.ip(),
-                            real
+                            b.local_addr()
                         );
                         cluster.record_event(&obj, "Warning", "LoadBalancerPortFallback", &msg, "kube-proxy");
                     }
                     fallback
                 });
-                if let Ok(l) = bound {
-                    let real = l.local_addr().expect("bound");
+                if let Ok(bound) = bound {
+                    let real = bound.local_addr();
                     if real != SocketAddr::V4(v) {
-                        cluster.net().set_route(v, Route::Listener(real));
+                        proto.set_route(cluster, v, Some(real));
                     }
-                    let h = cluster.spawn_handle(accept_loop(
-                        cluster.clone(),
-                        l,
-                        proxy.backends.clone(),
-                        label.clone(),
-                        affinity,
-                    ));
-                    proxy.lb = Some((v, real, h));
+                    proxy.lb = Some((v, real, serve(bound)));
                 }
             }
         }
     }
 }
 
-/// Bind synchronously (so reconcile stays a plain function), loopback only.
-fn std_bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    super::listen_loopback(addr)
+/// The transport of a Service port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proto {
+    Tcp,
+    Udp,
+}
+
+impl Proto {
+    fn of(protocol: Option<&str>) -> Option<Proto> {
+        match protocol.unwrap_or("TCP") {
+            "TCP" => Some(Proto::Tcp),
+            "UDP" => Some(Proto::Udp),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Proto::Tcp => "TCP",
+            Proto::Udp => "UDP",
+        }
+    }
+
+    /// How messages name a port of this protocol: `53/UDP`, and plain `80` for TCP.
+    fn suffix(self) -> &'static str {
+        match self {
+            Proto::Tcp => "",
+            Proto::Udp => "/UDP",
+        }
+    }
+
+    /// Route `virt` to the real socket, or REJECT it (`None`).
+    fn set_route(self, cluster: &Cluster, virt: SocketAddrV4, real: Option<SocketAddr>) {
+        match self {
+            Proto::Tcp => cluster
+                .net()
+                .set_route(virt, real.map_or(Route::Reject, Route::Listener)),
+            Proto::Udp => cluster
+                .net()
+                .set_udp_route(virt, real.map_or(UdpRoute::Reject, UdpRoute::Socket)),
+        }
+    }
+
+    fn remove_route(self, cluster: &Cluster, virt: SocketAddrV4) {
+        match self {
+            Proto::Tcp => cluster.net().remove_route(virt),
+            Proto::Udp => cluster.net().remove_udp_route(virt),
+        }
+    }
+}
+
+/// A bound proxy socket, not yet serving.
+enum Bound {
+    Tcp(TcpListener),
+    Udp(UdpSocket),
+}
+
+impl Bound {
+    /// Bind synchronously (so reconcile stays a plain function), loopback only.
+    fn bind(proto: Proto, addr: SocketAddr) -> std::io::Result<Bound> {
+        match proto {
+            Proto::Tcp => super::listen_loopback(addr).map(Bound::Tcp),
+            Proto::Udp => bind_udp_loopback(addr).map(Bound::Udp),
+        }
+    }
+
+    fn local_addr(&self) -> SocketAddr {
+        match self {
+            Bound::Tcp(l) => l.local_addr(),
+            Bound::Udp(s) => s.local_addr(),
+        }
+        .expect("a bound socket has an address")
+    }
+
+    fn serve(self, cluster: &Cluster, backends: Backends, label: String, affinity: bool) -> AbortHandle {
+        match self {
+            Bound::Tcp(l) => cluster.spawn_handle(accept_loop(cluster.clone(), l, backends, label, affinity)),
+            Bound::Udp(s) => cluster.spawn_handle(udp_loop(cluster.clone(), s, backends, label, affinity)),
+        }
+    }
+}
+
+/// Which ready endpoints a client has been sent to (`sessionAffinity: ClientIP`), by client.
+type Sticky = Arc<Mutex<HashMap<String, SocketAddrV4>>>;
+
+/// The endpoint for a new connection (or UDP flow): random, or the client's previous one
+/// under session affinity while it is still ready. `None` when there is none.
+fn choose(backends: &Backends, affinity: bool, sticky: &Sticky, from: &str) -> Option<Backend> {
+    let list = backends.borrow();
+    if list.is_empty() {
+        return None;
+    }
+    if !affinity {
+        return Some(list[rand::random_range(0..list.len())].clone());
+    }
+    let mut s = sticky.lock().unwrap();
+    let kept = s.get(from).and_then(|a| list.iter().find(|b| b.addr == *a)).cloned();
+    let b = kept.unwrap_or_else(|| list[rand::random_range(0..list.len())].clone());
+    s.insert(from.to_string(), b.addr);
+    Some(b)
 }
 
 async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends, label: String, affinity: bool) {
-    let sticky: Arc<Mutex<HashMap<String, SocketAddrV4>>> = Arc::default();
+    let sticky = Sticky::default();
     loop {
         let Ok((client, peer)) = listener.accept().await else {
             continue;
@@ -336,21 +423,7 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends
         let (cluster, backends, label, sticky) = (cluster.clone(), backends.clone(), label.clone(), sticky.clone());
         tokio::spawn(async move {
             let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
-            let choice = {
-                let list = backends.borrow();
-                if list.is_empty() {
-                    None
-                } else if affinity {
-                    let mut s = sticky.lock().unwrap();
-                    let kept = s.get(&from).and_then(|a| list.iter().find(|b| b.addr == *a)).cloned();
-                    let b = kept.unwrap_or_else(|| list[rand::random_range(0..list.len())].clone());
-                    s.insert(from.clone(), b.addr);
-                    Some(b)
-                } else {
-                    Some(list[rand::random_range(0..list.len())].clone())
-                }
-            };
-            let Some(backend) = choice else {
+            let Some(backend) = choose(&backends, affinity, &sticky, &from) else {
                 // No endpoints: refuse (close at once with a reset).
                 let _ = client.set_zero_linger();
                 cluster.net().emit(TrafficEvent {
@@ -408,4 +481,124 @@ async fn forward(
         latency: started.elapsed(),
         summary: "connection".into(),
     });
+}
+
+/// How long conntrack keeps a UDP flow without traffic (the kernel's `nf_conntrack_udp_timeout`).
+const UDP_FLOW_IDLE: Duration = Duration::from_secs(30);
+
+/// One UDP flow as conntrack sees it: a client address, the endpoint chosen for it, and the
+/// socket that talks to that endpoint on the client's behalf.
+struct Flow {
+    backend: SocketAddrV4,
+    upstream: Arc<UdpSocket>,
+    /// When the client last sent a datagram, for the latency of the reply.
+    last_sent: Arc<Mutex<tokio::time::Instant>>,
+    task: AbortHandle,
+}
+
+type Flows = Arc<Mutex<HashMap<SocketAddr, Flow>>>;
+
+/// kube-proxy for a UDP Service port: each client address is a flow pinned to one endpoint
+/// until it has been idle for [`UDP_FLOW_IDLE`]; flows to an endpoint that leaves the Service
+/// are forgotten at once (kube-proxy clears their conntrack entries), so the next datagram
+/// goes to a live endpoint. With no endpoints the datagram is dropped.
+async fn udp_loop(cluster: Cluster, sock: UdpSocket, backends: Backends, label: String, affinity: bool) {
+    let sock = Arc::new(sock);
+    let flows = Flows::default();
+    let sticky = Sticky::default();
+    let mut endpoints = backends.subscribe();
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    loop {
+        tokio::select! {
+            r = sock.recv_from(&mut buf) => {
+                let Ok((n, peer)) = r else { continue };
+                let existing = flows
+                    .lock()
+                    .unwrap()
+                    .get(&peer)
+                    .map(|f| (f.upstream.clone(), f.last_sent.clone()));
+                let flow = match existing {
+                    Some(f) => Some(f),
+                    None => {
+                        let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
+                        match choose(&backends, affinity, &sticky, &from) {
+                            Some(backend) => open_flow(&cluster, &sock, &flows, peer, backend, from, &label).await,
+                            None => None,
+                        }
+                    }
+                };
+                if let Some((upstream, last_sent)) = flow {
+                    *last_sent.lock().unwrap() = tokio::time::Instant::now();
+                    let _ = upstream.send(&buf[..n]).await;
+                }
+            }
+            Ok(()) = endpoints.changed() => {
+                let live = endpoints.borrow_and_update().clone();
+                flows.lock().unwrap().retain(|_, f| {
+                    let keep = live.iter().any(|b| b.addr == f.backend);
+                    if !keep {
+                        f.task.abort();
+                    }
+                    keep
+                });
+            }
+        }
+    }
+}
+
+/// Start a flow from `client` to `backend`: a socket towards the endpoint and a task that
+/// relays its replies back to the client until the flow goes idle.
+async fn open_flow(
+    cluster: &Cluster,
+    listener: &Arc<UdpSocket>,
+    flows: &Flows,
+    client: SocketAddr,
+    backend: Backend,
+    from: String,
+    label: &str,
+) -> Option<(Arc<UdpSocket>, Arc<Mutex<tokio::time::Instant>>)> {
+    let Some(UdpRoute::Socket(real)) = cluster.net().udp_route(backend.addr) else {
+        return None;
+    };
+    let upstream = Arc::new(connect_udp_loopback(real).await.ok()?);
+    if let Ok(local) = upstream.local_addr() {
+        cluster.net().note_hop(local, format!("{from} via {label}"));
+    }
+    let last_sent = Arc::new(Mutex::new(tokio::time::Instant::now()));
+    let relay = {
+        let (cluster, listener, upstream, flows) = (cluster.clone(), listener.clone(), upstream.clone(), flows.clone());
+        let (last_sent, label, pod) = (last_sent.clone(), label.to_string(), backend.pod.clone());
+        async move {
+            let mut buf = vec![0u8; MAX_DATAGRAM];
+            // Ends when idle, or when the endpoint's socket is gone (ICMP port unreachable).
+            while let Ok(Ok(n)) = tokio::time::timeout(UDP_FLOW_IDLE, upstream.recv(&mut buf)).await {
+                let _ = listener.send_to(&buf[..n], client).await;
+                let latency = last_sent.lock().unwrap().elapsed();
+                cluster.net().emit(TrafficEvent {
+                    from: from.clone(),
+                    service: Some(label.clone()),
+                    pod: Some(pod.clone()),
+                    bytes: n as u64,
+                    status: None,
+                    latency,
+                    summary: "datagram".into(),
+                });
+            }
+            let mut flows = flows.lock().unwrap();
+            if flows.get(&client).is_some_and(|f| Arc::ptr_eq(&f.upstream, &upstream)) {
+                flows.remove(&client);
+            }
+        }
+    };
+    let task = cluster.spawn_handle(relay);
+    flows.lock().unwrap().insert(
+        client,
+        Flow {
+            backend: backend.addr,
+            upstream: upstream.clone(),
+            last_sent: last_sent.clone(),
+            task,
+        },
+    );
+    Some((upstream, last_sent))
 }

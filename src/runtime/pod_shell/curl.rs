@@ -312,7 +312,7 @@ async fn transfer_once(
         .map(Duration::from_secs_f64)
         .unwrap_or_else(|| default_connect_timeout(origin));
     let elapsed_ms = || (started.elapsed().as_secs_f64() * 1000.0 * clock.speed()).round() as u64;
-    let ip = match http::resolve_one(cluster, origin, &url.host) {
+    let ip = match http::resolve_one(cluster, origin, &url.host).await {
         Ok(ip) => ip,
         Err(_) => return report(&format!("Could not resolve host: {}", url.host), 6),
     };

@@ -10,7 +10,7 @@ pub mod curl;
 
 use crate::runtime::controllers::kubelet::RunningPod;
 use crate::runtime::kinds::Kind;
-use crate::runtime::net::{dns, Origin};
+use crate::runtime::net::{dns, resolver, Origin};
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
 
@@ -191,7 +191,7 @@ pub async fn run_in_pod(
             }
             code
         }
-        "nslookup" => nslookup(cluster, pod, args, out),
+        "nslookup" => nslookup(cluster, pod, args, out).await,
         "ls" => {
             let dir = args
                 .iter()
@@ -308,29 +308,35 @@ pub fn pod_file(cluster: &Cluster, pod: &RunningPod, path: &str) -> Option<Strin
 }
 
 /// busybox's `nslookup NAME`.
-fn nslookup(cluster: &Cluster, pod: &RunningPod, args: &[String], out: &Output) -> i32 {
+///
+/// Every line comes from real queries: the server's own name is a PTR lookup (so with CoreDNS
+/// down only its address is printed), and the answer is the search path's first hit.
+async fn nslookup(cluster: &Cluster, pod: &RunningPod, args: &[String], out: &Output) -> i32 {
     let Some(name) = args.first() else {
         out.err_line("BusyBox v1.22.1 (2014-09-13 22:15:30 PDT) multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]");
         return 1;
     };
     let server = crate::runtime::net::addresses::KUBE_DNS_IP;
-    out.line(&format!("Server:    {server}"));
-    out.line(&format!("Address 1: {server} kube-dns.kube-system.svc.cluster.local"));
-    out.line("");
     let origin = Origin::Pod {
         namespace: pod.namespace.clone(),
         name: pod.name.clone(),
         ip: pod.ip,
     };
-    match dns::resolve(cluster, &origin, name) {
-        Some((fqdn, ips)) => {
+    out.line(&format!("Server:    {server}"));
+    match resolver::reverse(cluster, &origin, server).await {
+        Some(server_name) => out.line(&format!("Address 1: {server} {server_name}")),
+        None => out.line(&format!("Address 1: {server}")),
+    }
+    out.line("");
+    match resolver::resolve(cluster, &origin, name).await {
+        Ok((fqdn, ips)) => {
             out.line(&format!("Name:      {name}"));
             for (i, ip) in ips.iter().enumerate() {
                 out.line(&format!("Address {}: {ip} {fqdn}", i + 1));
             }
             0
         }
-        None => {
+        Err(_) => {
             out.err_line(&format!("nslookup: can't resolve '{name}'"));
             1
         }

@@ -29,6 +29,7 @@ use crate::runtime::images::process::{main_process, MainProcess};
 use crate::runtime::images::server::{serve, LogSink};
 use crate::runtime::images::{self, PodCtx, Program};
 use crate::runtime::kinds::Kind;
+use crate::runtime::net::udp::{bind_udp_loopback, serve_datagrams, serve_framed_tcp, UdpRoute};
 use crate::runtime::net::{bind_loopback, Route};
 use crate::runtime::object::Object;
 use crate::runtime::store::{Key, WatchEvent};
@@ -67,6 +68,7 @@ pub struct RunningPod {
     pub node: String,
     pub containers: Vec<RunningContainer>,
     routes: Vec<SocketAddrV4>,
+    udp_routes: Vec<SocketAddrV4>,
     tasks: Vec<AbortHandle>,
     /// The containers' supervisors (main process, probes, restarts).
     supervisors: Mutex<Vec<AbortHandle>>,
@@ -264,11 +266,19 @@ fn stop_slot(cluster: &Cluster, slot: Slot) {
 
 /// Stop everything a pod runs: its listeners, servers and supervisors.
 fn stop_sandbox(cluster: &Cluster, p: &RunningPod) {
+    remove_routes(cluster, p);
+    for t in p.tasks.iter().chain(p.supervisors.lock().unwrap().iter()) {
+        t.abort();
+    }
+}
+
+/// The pod's ports disappear from the network.
+fn remove_routes(cluster: &Cluster, p: &RunningPod) {
     for r in &p.routes {
         cluster.net().remove_route(*r);
     }
-    for t in p.tasks.iter().chain(p.supervisors.lock().unwrap().iter()) {
-        t.abort();
+    for r in &p.udp_routes {
+        cluster.net().remove_udp_route(*r);
     }
 }
 
@@ -281,9 +291,7 @@ fn finish(cluster: &Cluster, key: &Key, uid: &str) {
             let p = p.clone();
             slots.insert(slot_key, Slot::Finished(p.clone()));
             drop(slots);
-            for r in &p.routes {
-                cluster.net().remove_route(*r);
-            }
+            remove_routes(cluster, &p);
             for t in &p.tasks {
                 t.abort();
             }
@@ -516,6 +524,7 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
     );
     let mut running = Vec::new();
     let mut routes = Vec::new();
+    let mut udp_routes = Vec::new();
     let mut tasks = Vec::new();
     let now = cluster.clock().now();
     let mut statuses = Vec::new();
@@ -581,6 +590,45 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
                     &format!("Error: failed to listen on port {port}: {e}"),
                     "kubelet",
                 ),
+            }
+        }
+        // Datagram programs (CoreDNS): their UDP ports, and the same messages over TCP.
+        let datagram_ports = if serves {
+            let udp = program.udp_ports().into_iter().map(|p| (p, true));
+            udp.chain(program.framed_tcp_ports().into_iter().map(|p| (p, false)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for (port, is_udp) in datagram_ports {
+            let answer = {
+                let (program, ctx) = (program.clone(), ctx.clone());
+                move |req: &[u8], _: Option<String>| program.datagram(&ctx, port, req)
+            };
+            let virt = SocketAddrV4::new(ip, port);
+            let any = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+            let bound = if is_udp {
+                bind_udp_loopback(any).map(|sock| {
+                    let real = sock.local_addr().expect("bound socket has an address");
+                    cluster.net().set_udp_route(virt, UdpRoute::Socket(real));
+                    udp_routes.push(virt);
+                    cluster.spawn_handle(serve_datagrams(cluster.clone(), sock, answer))
+                })
+            } else {
+                bind_loopback(any).await.map(|listener| {
+                    let real = listener.local_addr().expect("bound listener has an address");
+                    cluster.net().set_route(virt, Route::Listener(real));
+                    routes.push(virt);
+                    cluster.spawn_handle(serve_framed_tcp(cluster.clone(), listener, answer))
+                })
+            };
+            match bound {
+                Ok(h) => tasks.push(h),
+                Err(e) => {
+                    let proto = if is_udp { "UDP" } else { "TCP" };
+                    let msg = format!("Error: failed to listen on port {port}/{proto}: {e}");
+                    cluster.record_event(&obj, "Warning", "Failed", &msg, "kubelet");
+                }
             }
         }
         cluster.record_event(
@@ -649,6 +697,7 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
         node,
         containers: running,
         routes,
+        udp_routes,
         tasks,
         supervisors: Mutex::new(Vec::new()),
     });
