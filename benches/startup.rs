@@ -123,20 +123,20 @@ fn main() {
     let shell = median((0..runs).map(|_| shell_ready()).collect());
     let tui: Vec<Duration> = (0..runs).filter_map(tui_first_frame).collect();
     let rss = lesson5_peak_rss();
-    println!("| what | median of {runs} |");
-    println!("|---|---|");
+    println!("| area | what | value |");
+    println!("|---|---|---|");
     println!(
-        "| `k8s-lab shell --lesson lesson5` → first answer | {:.1} ms |",
+        "| start-up | `k8s-lab shell --lesson lesson5` → first answer (median of {runs}) | {:.1} ms |",
         shell.as_secs_f64() * 1000.0
     );
     if tui.is_empty() {
-        println!("| `k8s-lab start lesson5` → first frame | (tmux not available) |");
+        println!("| start-up | `k8s-lab start lesson5` → first frame | (tmux not available) |");
     } else {
         println!(
-            "| `k8s-lab start lesson5` → first frame (tmux, incl. its polling) | {:.1} ms |",
+            "| start-up | `k8s-lab start lesson5` → first frame (tmux, incl. its polling; median of {runs}) | {:.1} ms |",
             median(tui).as_secs_f64() * 1000.0
         );
     }
-    println!("| peak RSS, lesson 5 deployed (shell) | {rss:.1} MiB |");
+    println!("| start-up | peak RSS, lesson 5's seven pods running (shell) | {rss:.1} MiB |");
     let _ = std::fs::remove_dir_all(home());
 }
