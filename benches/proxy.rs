@@ -146,10 +146,24 @@ fn real(cluster: &Cluster, virt: SocketAddrV4) -> SocketAddr {
 async fn proxy_vs_direct(quick: bool) {
     let (cluster, svc) = start(1, 240).await;
     let pod = cluster.list(Kind::Pod, Some("default"))[0].clone();
-    let pod_ip: Ipv4Addr = pod.as_pod().unwrap().status.as_ref().unwrap().pod_ip.as_ref().unwrap().parse().unwrap();
+    let pod_ip: Ipv4Addr = pod
+        .as_pod()
+        .unwrap()
+        .status
+        .as_ref()
+        .unwrap()
+        .pod_ip
+        .as_ref()
+        .unwrap()
+        .parse()
+        .unwrap();
     let direct = real(&cluster, SocketAddrV4::new(pod_ip, 8080));
     let proxied = real(&cluster, svc);
-    let (rounds, secs) = if quick { (3, Duration::from_millis(500)) } else { (5, Duration::from_secs(2)) };
+    let (rounds, secs) = if quick {
+        (3, Duration::from_millis(500))
+    } else {
+        (5, Duration::from_secs(2))
+    };
     // Warm both paths.
     load(direct, 4, Duration::from_millis(200)).await;
     load(proxied, 4, Duration::from_millis(200)).await;
@@ -205,7 +219,11 @@ struct Counts {
 
 async fn fault_run(quick: bool) {
     let (cluster, svc) = start(3, 241).await;
-    let total = if quick { Duration::from_secs(6) } else { Duration::from_secs(30) };
+    let total = if quick {
+        Duration::from_secs(6)
+    } else {
+        Duration::from_secs(30)
+    };
     let window = total / 3;
     let conns = 200;
     let counts = Arc::new(Counts::default());

@@ -142,7 +142,12 @@ async fn memory_and_descriptors_stay_bounded_under_load() {
         .wait_until(Duration::from_secs(120), |c| {
             c.get(Kind::Endpoints, "default", "soak")
                 .and_then(|e| e.as_endpoints()?.subsets.clone())
-                .is_some_and(|s| s.iter().map(|s| s.addresses.as_ref().map_or(0, Vec::len)).sum::<usize>() == 2)
+                .is_some_and(|s| {
+                    s.iter()
+                        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
+                        .sum::<usize>()
+                        == 2
+                })
         })
         .await;
     assert!(ready);

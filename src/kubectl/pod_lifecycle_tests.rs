@@ -292,3 +292,57 @@ async fn a_running_pods_spec_is_fixed_but_for_its_image() {
         (0, "pod/web image updated\n".into())
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_new_image_restarts_the_container_in_place() {
+    let c = cluster().await;
+    kubectl(&c, "run web --image=nginx").await;
+    sleep(&c, 5.0).await;
+    let ip_before = c
+        .get(Kind::Pod, "default", "web")
+        .unwrap()
+        .as_pod()
+        .unwrap()
+        .status
+        .clone()
+        .unwrap()
+        .pod_ip;
+    let id_before = container_status(&c, "web").container_id;
+    assert_eq!(
+        kubectl(&c, "set image pod/web web=bprashanth/nginxhttps:1.0").await.0,
+        0
+    );
+    sleep(&c, 5.0).await;
+    let cs = container_status(&c, "web");
+    assert_eq!(cs.restart_count, 1);
+    assert_eq!(cs.image, "docker.io/bprashanth/nginxhttps:1.0");
+    assert!(cs.state.unwrap().running.is_some());
+    assert_ne!(cs.container_id, id_before, "a new container");
+    let last = cs.last_state.unwrap().terminated.unwrap();
+    assert_eq!((last.exit_code, last.reason.as_deref()), (0, Some("Completed")));
+    let pod = c.get(Kind::Pod, "default", "web").unwrap();
+    assert_eq!(
+        pod.as_pod().unwrap().status.clone().unwrap().pod_ip,
+        ip_before,
+        "same sandbox, same IP"
+    );
+    let (_, events) = kubectl(&c, "get events --field-selector involvedObject.name=web").await;
+    assert!(
+        events.contains("Container web definition changed, will be restarted"),
+        "{events}"
+    );
+    assert!(
+        events.contains("Pulling image \"bprashanth/nginxhttps:1.0\""),
+        "{events}"
+    );
+    let (_, status) = kubectl(&c, "get pod web --no-headers").await;
+    assert!(status.contains("Running") && status.contains(" 1 ("), "{status}");
+
+    // A typo'd image waits in back-off; the corrected one is pulled without waiting it out.
+    kubectl(&c, "run typo --image=ngnix").await;
+    sleep(&c, 20.0).await;
+    assert_eq!(status_of(&c, "typo").await.1, "ImagePullBackOff");
+    assert_eq!(kubectl(&c, "set image pod/typo typo=nginx").await.0, 0);
+    sleep(&c, 5.0).await;
+    assert_eq!(status_of(&c, "typo").await.1, "Running");
+}

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateWaiting, ContainerStatus, HostIP, Pod, PodCondition, PodIP,
-    PodStatus,
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
+    HostIP, Pod, PodCondition, PodIP, PodStatus,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use tokio::task::AbortHandle;
@@ -237,6 +237,33 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     }
 
     let mut slots = state.slots.lock().unwrap();
+    // A running container whose image was changed (`kubectl set image pod/…`, `edit`) is
+    // killed and started again from the new image; the pod keeps its IP.
+    let changed = match slots.get(&slot_key) {
+        Some(Slot::Running(p)) => changed_containers(p, pod),
+        _ => Vec::new(),
+    };
+    if !changed.is_empty() {
+        let Some(Slot::Running(p)) = slots.remove(&slot_key) else {
+            return;
+        };
+        stop_sandbox(cluster, &p);
+        let cl = cluster.clone();
+        let restart = Restart {
+            ip: p.ip,
+            containers: changed.clone(),
+            logs: p.containers.iter().map(|c| (c.name.clone(), c.logs.clone())).collect(),
+        };
+        let (k2, obj2, node2) = (key.clone(), obj.clone(), node.clone());
+        let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2, Some(restart)).await });
+        slots.insert(slot_key, Slot::Starting { uid, task: handle });
+        drop(slots);
+        for name in changed {
+            let msg = format!("Container {name} definition changed, will be restarted");
+            cluster.record_event(&obj, "Normal", "Killing", &msg, "kubelet");
+        }
+        return;
+    }
     if slots.contains_key(&slot_key) {
         return;
     }
@@ -244,10 +271,77 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     // The stored object is shared, not copied: ten thousand starting pods would hold two
     // copies of each pod otherwise.
     let (k2, obj2, node2) = (key.clone(), obj.clone(), node.clone());
-    let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2).await });
+    let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2, None).await });
     slots.insert(slot_key, Slot::Starting { uid, task: handle });
     drop(slots);
     set_creating(cluster, key, &node);
+}
+
+/// The containers of a running pod whose image in the spec is no longer the one they run.
+fn changed_containers(p: &RunningPod, pod: &Pod) -> Vec<String> {
+    let spec = pod.spec.as_ref().map(|s| s.containers.as_slice()).unwrap_or_default();
+    spec.iter()
+        .filter(|c| {
+            p.containers
+                .iter()
+                .find(|r| r.name == c.name)
+                .is_some_and(|r| Some(&r.image) != c.image.as_ref())
+        })
+        .map(|c| c.name.clone())
+        .collect()
+}
+
+/// Container statuses after a restart in place: the restarted containers count one more restart
+/// and remember their last run (ended by the kubelet's SIGTERM, exit code 0); the others keep
+/// their status as it was.
+fn restarted_statuses(
+    old: &[ContainerStatus],
+    new: &[ContainerStatus],
+    restarted: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<ContainerStatus> {
+    new.iter()
+        .map(|s| {
+            let Some(prev) = old.iter().find(|o| o.name == s.name) else {
+                return s.clone();
+            };
+            if !restarted.contains(&s.name) {
+                return prev.clone();
+            }
+            let started_at = prev
+                .state
+                .as_ref()
+                .and_then(|st| st.running.as_ref()?.started_at.clone());
+            ContainerStatus {
+                restart_count: prev.restart_count + 1,
+                last_state: Some(ContainerState {
+                    terminated: Some(ContainerStateTerminated {
+                        exit_code: 0,
+                        reason: Some("Completed".into()),
+                        started_at,
+                        finished_at: Some(Time(now)),
+                        container_id: prev.container_id.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                container_id: prev
+                    .container_id
+                    .as_ref()
+                    .map(|id| format!("containerd://{}", pseudo_hex(id, 64))),
+                ..s.clone()
+            }
+        })
+        .collect()
+}
+
+/// A pod started again in its sandbox after a container's image changed: its IP, and the
+/// containers that restart (the others keep their status).
+struct Restart {
+    ip: Ipv4Addr,
+    containers: Vec<String>,
+    /// Every container's log, by name.
+    logs: HashMap<String, LogSink>,
 }
 
 fn stop_slot(cluster: &Cluster, slot: Slot) {
@@ -446,7 +540,7 @@ fn pseudo_hex(seed: &str, len: usize) -> String {
     out
 }
 
-async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
+async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String, restart: Option<Restart>) {
     let cfg = cluster.config().clone();
     let Some(pod) = obj.as_pod() else { return };
     let containers = pod.spec.as_ref().map(|s| s.containers.clone()).unwrap_or_default();
@@ -471,8 +565,17 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
     // Pull.
     cluster.clock().sleep(cfg.container_start / 2).await;
     let mut programs = Vec::new();
+    // On a restart only the changed containers are pulled, created and started again.
+    let announce = |c: &Container| restart.as_ref().is_none_or(|r| r.containers.contains(&c.name));
     for c in &containers {
         let image = c.image.clone().unwrap_or_default();
+        if !announce(c) {
+            match images::lookup(&image) {
+                Some(p) => programs.push((c.clone(), image, p)),
+                None => return,
+            }
+            continue;
+        }
         let pulled_key = (node.clone(), image.clone());
         let present = cluster.kubelet().pulled.lock().unwrap().contains(&pulled_key);
         let policy = c.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
@@ -507,7 +610,9 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
 
     // Sandbox: the pod's IP.
     let (_, idx) = node_ip_and_index(&cluster, &node);
-    let ip = {
+    let ip = if let Some(r) = &restart {
+        r.ip
+    } else {
         let mut used = cluster.kubelet().used_ips.lock().unwrap();
         let ip = (2..=254u8)
             .map(|m| Ipv4Addr::new(10, 244, idx, m))
@@ -566,8 +671,13 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
         let program = factory(&ctx);
         let main = main_process(program.command(), &c);
         let serves = main == MainProcess::Serve;
-        let logs = LogSink::default();
-        if serves {
+        // A restart keeps each container's log; a restarted container's becomes `--previous`.
+        let kept = restart.as_ref().and_then(|r| r.logs.get(&c.name).cloned());
+        let logs = kept.clone().unwrap_or_default();
+        if kept.is_some() && announce(&c) {
+            logs.rotate();
+        }
+        if serves && (kept.is_none() || announce(&c)) {
             for line in program.startup_log(&ctx) {
                 logs.push(now, line);
             }
@@ -631,20 +741,22 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
                 }
             }
         }
-        cluster.record_event(
-            &obj,
-            "Normal",
-            "Created",
-            &format!("Created container: {}", c.name),
-            "kubelet",
-        );
-        cluster.record_event(
-            &obj,
-            "Normal",
-            "Started",
-            &format!("Started container {}", c.name),
-            "kubelet",
-        );
+        if announce(&c) {
+            cluster.record_event(
+                &obj,
+                "Normal",
+                "Created",
+                &format!("Created container: {}", c.name),
+                "kubelet",
+            );
+            cluster.record_event(
+                &obj,
+                "Normal",
+                "Started",
+                &format!("Started container {}", c.name),
+                "kubelet",
+            );
+        }
         let (repo, tag) = images::parse_image(&image);
         let full = if repo.contains('/') && repo.split('/').next().is_some_and(|h| h.contains('.')) {
             repo.clone()
@@ -721,7 +833,11 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String) {
         st.phase = Some("Running".into());
         st.pod_ip = Some(ip.to_string());
         st.pod_ips = Some(vec![PodIP { ip: ip.to_string() }]);
-        st.container_statuses = Some(statuses.clone());
+        let old = st.container_statuses.take().unwrap_or_default();
+        st.container_statuses = Some(match &restart {
+            None => statuses.clone(),
+            Some(r) => restarted_statuses(&old, &statuses, &r.containers, now),
+        });
         for c in st.conditions.iter_mut().flatten() {
             let follows_containers = c.type_ == "Ready" || c.type_ == "ContainersReady";
             if c.status != "True" && !follows_containers {
@@ -814,7 +930,36 @@ async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: 
             "ImagePullBackOff",
             Some(format!("Back-off pulling image \"{image}\"")),
         );
-        cluster.clock().sleep(backoff).await;
+        // A corrected image (`kubectl set image`, `edit`) is tried at once, not after the back-off.
+        let step = Duration::from_secs(1);
+        let mut waited = Duration::ZERO;
+        while waited < backoff {
+            cluster.clock().sleep(step).await;
+            waited += step;
+            let now = cluster.store().get(&key);
+            let current = now.as_ref().and_then(|o| {
+                o.as_pod()?
+                    .spec
+                    .as_ref()?
+                    .containers
+                    .iter()
+                    .find(|c| c.name == container)?
+                    .image
+                    .clone()
+            });
+            if now.is_some() && current.as_deref() != Some(image.as_str()) {
+                let slot_key = (key.namespace.clone(), key.name.clone());
+                let uid = obj.meta().uid.clone().unwrap_or_default();
+                {
+                    let mut slots = cluster.kubelet().slots.lock().unwrap();
+                    if slots.get(&slot_key).is_some_and(|s| s.uid() == uid) {
+                        slots.remove(&slot_key);
+                    }
+                }
+                reconcile(&cluster, &key);
+                return;
+            }
+        }
         backoff = (backoff * 2).min(Duration::from_secs(300));
     }
 }
