@@ -115,8 +115,33 @@ async fn connections_follow_the_endpoints() {
     assert!(ready);
     wait_route(&cluster, virt, true).await;
 
+    // From inside the cluster a ClusterIP is translated at connect time (iptables' DNAT): the
+    // connection goes straight to a pod's socket, not through the proxy's listener, and the
+    // pod learns who called through which Service.
+    let Some(Route::Listener(proxy_socket)) = cluster.net().route(virt) else {
+        panic!("the ClusterIP has a listener")
+    };
+    let pod_sockets: Vec<SocketAddr> = cluster
+        .list(Kind::Pod, Some("default"))
+        .iter()
+        .filter_map(|p| {
+            let ip: Ipv4Addr = p.as_pod()?.status.as_ref()?.pod_ip.as_ref()?.parse().ok()?;
+            match cluster.net().route(std::net::SocketAddrV4::new(ip, 8080)) {
+                Some(Route::Listener(real)) => Some(real),
+                _ => None,
+            }
+        })
+        .collect();
+    let mut traffic = cluster.net().traffic();
     let mut conn = cluster.net().connect(&client, SocketAddr::V4(virt)).await.unwrap();
+    let peer = conn.peer_addr().unwrap();
+    assert!(pod_sockets.contains(&peer), "{peer} is not one of {pod_sockets:?}");
+    assert_ne!(peer, proxy_socket);
     let body = request(&mut conn).await;
+    let ev = traffic.recv().await.unwrap();
+    assert_eq!(ev.from, "pod/client via default/kubia:80");
+    assert_eq!(ev.service.as_deref(), Some("default/kubia:80"));
+    assert_eq!(ev.status, Some(200));
     let victim = body
         .trim()
         .strip_prefix("You've hit ")

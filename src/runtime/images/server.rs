@@ -76,19 +76,32 @@ pub fn combined_log_line(ctx: &PodCtx, req: &HttpRequest, resp: &HttpResponse) -
     )
 }
 
-/// Serve `program` on `listener` until the task is aborted.
+/// Serve `program` on `listener` until the task is aborted. The open connections belong to
+/// this task: when the container stops, they close with it, as a real server's would.
 pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<PodCtx>, port: u16, logs: LogSink) {
+    let mut connections = tokio::task::JoinSet::new();
     loop {
-        let Ok((stream, peer)) = listener.accept().await else {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            Some(_) = connections.join_next() => continue,
+        };
+        let Ok((stream, peer)) = accepted else {
             continue;
         };
         let _ = stream.set_nodelay(true);
         let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
-        let from = ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string());
         let tls = program.tls(port);
-        tokio::spawn(async move {
+        // Who called is read when the first request arrives: by then the caller has written
+        // its hop (see `Net::connect_as`); a connection that sends nothing clears it at the end.
+        let from = Arc::new(std::sync::OnceLock::<String>::new());
+        let net_ctx = ctx.clone();
+        connections.spawn(async move {
+            let caller = from.clone();
             let svc = service_fn(move |req: hyper::Request<Incoming>| {
-                let (program, ctx, logs, from) = (program.clone(), ctx.clone(), logs.clone(), from.clone());
+                let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
+                let from = caller
+                    .get_or_init(|| ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string()))
+                    .clone();
                 async move { Ok::<_, Infallible>(handle_one(program, ctx, logs, req, peer, port, from).await) }
             });
             let http = hyper::server::conn::http1::Builder::new();
@@ -102,6 +115,9 @@ pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<Po
                 None => {
                     let _ = http.serve_connection(TokioIo::new(stream), svc).await;
                 }
+            }
+            if from.get().is_none() {
+                net_ctx.cluster.net().take_hop(peer);
             }
         });
     }
@@ -140,9 +156,11 @@ async fn handle_one(
     if let Some(line) = program.access_log(&ctx, &request, &resp) {
         logs.push(ctx.cluster.clock().now(), line);
     }
+    // A caller that came through a Service says so in its hop: `pod/x via default/hello:80`.
+    let service = from.split_once(" via ").map(|(_, svc)| svc.to_string());
     ctx.cluster.net().emit(TrafficEvent {
         from,
-        service: None,
+        service,
         pod: Some(format!("{}/{}", ctx.namespace, ctx.pod_name)),
         bytes: resp.body.len() as u64,
         status: Some(resp.status),

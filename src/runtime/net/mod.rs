@@ -80,6 +80,8 @@ pub struct TrafficEvent {
 pub struct Net {
     routes: RwLock<HashMap<SocketAddrV4, Route>>,
     udp_routes: RwLock<HashMap<SocketAddrV4, udp::UdpRoute>>,
+    /// ClusterIP ports and how they pick an endpoint, for connections from inside the lab.
+    balancers: RwLock<HashMap<SocketAddrV4, std::sync::Arc<proxy::Balancer>>>,
     traffic: broadcast::Sender<TrafficEvent>,
     /// The last hop a proxied connection took, keyed by the proxy's client address, so that the
     /// pod that answers can say which Service brought the request.
@@ -98,6 +100,7 @@ impl Net {
         Net {
             routes: RwLock::new(HashMap::new()),
             udp_routes: RwLock::new(HashMap::new()),
+            balancers: RwLock::new(HashMap::new()),
             traffic,
             hops: RwLock::new(HashMap::new()),
         }
@@ -115,6 +118,18 @@ impl Net {
         self.routes.read().unwrap().get(&virt).copied()
     }
 
+    pub(crate) fn set_balancer(&self, virt: SocketAddrV4, balancer: std::sync::Arc<proxy::Balancer>) {
+        self.balancers.write().unwrap().insert(virt, balancer);
+    }
+
+    fn balancer(&self, virt: SocketAddrV4) -> Option<std::sync::Arc<proxy::Balancer>> {
+        self.balancers.read().unwrap().get(&virt).cloned()
+    }
+
+    pub(crate) fn remove_balancer(&self, virt: SocketAddrV4) {
+        self.balancers.write().unwrap().remove(&virt);
+    }
+
     pub fn traffic(&self) -> broadcast::Receiver<TrafficEvent> {
         self.traffic.subscribe()
     }
@@ -127,6 +142,15 @@ impl Net {
         self.hops.write().unwrap().insert(local, service);
     }
 
+    /// Connect to the loopback address `real` and tell the server who is calling (`pod/x via
+    /// default/hello:80`). The hop is written before the caller can send a byte, and servers
+    /// read it when the first request arrives, so they always find it.
+    pub(crate) async fn connect_as(&self, real: SocketAddr, hop: String) -> io::Result<TcpStream> {
+        let stream = connect_loopback(real).await?;
+        self.note_hop(stream.local_addr()?, hop);
+        Ok(stream)
+    }
+
     pub(crate) fn take_hop(&self, peer: SocketAddr) -> Option<String> {
         self.hops.write().unwrap().remove(&peer)
     }
@@ -134,6 +158,7 @@ impl Net {
     pub(crate) fn shutdown(&self) {
         self.routes.write().unwrap().clear();
         self.udp_routes.write().unwrap().clear();
+        self.balancers.write().unwrap().clear();
     }
 
     /// Open a TCP connection from `origin` to a cluster or host address, the way the packet
@@ -146,10 +171,17 @@ impl Net {
             SocketAddr::V6(_) => return Err(refuse_foreign(addr)),
         };
         let ip = *v4.ip();
+        // Servers in the lab learn who called (a pod, a node); the host needs no introduction.
+        let dial = |real: SocketAddr| async move {
+            match origin {
+                Origin::Host => connect_loopback(real).await,
+                _ => self.connect_as(real, origin.label()).await,
+            }
+        };
         // A pod's own localhost is its network namespace: its containers' ports.
         if let (Origin::Pod { ip: pod_ip, .. }, true) = (origin, ip.is_loopback() && ip == Ipv4Addr::LOCALHOST) {
             return match self.route(SocketAddrV4::new(*pod_ip, v4.port())) {
-                Some(Route::Listener(real)) => connect_loopback(real).await,
+                Some(Route::Listener(real)) => dial(real).await,
                 _ => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused")),
             };
         }
@@ -159,14 +191,28 @@ impl Net {
             return std::future::pending().await;
         }
         match self.route(v4) {
-            Some(Route::Listener(real)) => connect_loopback(real).await,
+            // A ClusterIP from inside the cluster: kube-proxy's iptables rules rewrite the
+            // destination to one endpoint (DNAT), so the connection goes straight to the pod —
+            // no proxy in between, and the pod learns which Service brought it.
+            Some(Route::Listener(_)) if self.balancer(v4).is_some() => {
+                let balancer = self.balancer(v4).expect("checked");
+                let from = origin.label();
+                let Some(backend) = balancer.pick(&from) else {
+                    return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
+                };
+                let Some(Route::Listener(real)) = self.route(backend.addr) else {
+                    return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
+                };
+                self.connect_as(real, format!("{from} via {}", balancer.label)).await
+            }
+            Some(Route::Listener(real)) => dial(real).await,
             Some(Route::Reject) => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused")),
             None if addresses::in_pod_cidr(ip) => {
                 Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"))
             }
             // A ClusterIP port nobody serves is dropped by kube-proxy's rules.
             None if addresses::in_service_cidr(ip) => std::future::pending().await,
-            None if ip.is_loopback() => connect_loopback(addr).await,
+            None if ip.is_loopback() => dial(addr).await,
             None => Err(refuse_foreign(addr)),
         }
     }

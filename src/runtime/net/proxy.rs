@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +21,7 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::AbortHandle;
 
 use super::udp::{bind_udp_loopback, connect_udp_loopback, UdpRoute, MAX_DATAGRAM};
-use super::{connect_loopback, Route, TrafficEvent};
+use super::{Route, TrafficEvent};
 use crate::runtime::controllers::{all_keys, Controller};
 use crate::runtime::kinds::Kind;
 use crate::runtime::object::Object;
@@ -47,17 +48,48 @@ type Backends = Arc<tokio::sync::watch::Sender<Vec<Backend>>>;
 /// The proxy for one Service port.
 struct PortProxy {
     proto: Proto,
-    backends: Backends,
+    balancer: Arc<Balancer>,
     cluster_ip: Option<(SocketAddrV4, SocketAddr, AbortHandle)>,
     node_port: Option<(u16, Vec<AbortHandle>)>,
     lb: Option<(SocketAddrV4, SocketAddr, AbortHandle)>,
-    affinity: bool,
+}
+
+/// How one Service port picks an endpoint: shared by its listeners (NodePort, load balancer,
+/// the ClusterIP's socket) and by [`super::Net::connect`], which translates a connection to
+/// the ClusterIP straight to the chosen pod the way iptables' DNAT does.
+pub struct Balancer {
+    backends: Backends,
+    affinity: AtomicBool,
+    /// Which endpoint each client was sent to, for `sessionAffinity: ClientIP`.
+    sticky: Mutex<HashMap<String, SocketAddrV4>>,
+    /// `default/hello:80` (and `…/UDP` for UDP ports): how traffic events name the Service.
+    pub label: String,
+}
+
+impl Balancer {
+    /// The endpoint for a new connection (or UDP flow) from `from`: random, or the client's
+    /// previous one under session affinity while it is still ready. `None` when there is none.
+    pub fn pick(&self, from: &str) -> Option<Backend> {
+        let list = self.backends.borrow();
+        if list.is_empty() {
+            return None;
+        }
+        if !self.affinity.load(Ordering::Relaxed) {
+            return Some(list[rand::random_range(0..list.len())].clone());
+        }
+        let mut s = self.sticky.lock().unwrap();
+        let kept = s.get(from).and_then(|a| list.iter().find(|b| b.addr == *a)).cloned();
+        let b = kept.unwrap_or_else(|| list[rand::random_range(0..list.len())].clone());
+        s.insert(from.to_string(), b.addr);
+        Some(b)
+    }
 }
 
 impl PortProxy {
     fn stop(&mut self, cluster: &Cluster) {
         if let Some((virt, _, h)) = self.cluster_ip.take() {
             self.proto.remove_route(cluster, virt);
+            cluster.net().remove_balancer(virt);
             h.abort();
         }
         if let Some((_, hs)) = self.node_port.take() {
@@ -221,25 +253,30 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             .entry((sp.port, proto.name().into()))
             .or_insert_with(|| PortProxy {
                 proto,
-                backends: Arc::new(tokio::sync::watch::Sender::new(Vec::new())),
+                balancer: Arc::new(Balancer {
+                    backends: Arc::new(tokio::sync::watch::Sender::new(Vec::new())),
+                    affinity: AtomicBool::new(affinity),
+                    sticky: Mutex::default(),
+                    label: label.clone(),
+                }),
                 cluster_ip: None,
                 node_port: None,
                 lb: None,
-                affinity,
             });
-        proxy.affinity = affinity;
-        proxy.backends.send_if_modified(|cur| {
+        proxy.balancer.affinity.store(affinity, Ordering::Relaxed);
+        proxy.balancer.backends.send_if_modified(|cur| {
             let changed = *cur != backends;
             *cur = backends.clone();
             changed
         });
-        let serve = |bound: Bound| bound.serve(cluster, proxy.backends.clone(), label.clone(), affinity);
+        let serve = |bound: Bound| bound.serve(cluster, proxy.balancer.clone());
 
         // ClusterIP.
         let virt = SocketAddrV4::new(cip, port);
         if proxy.cluster_ip.as_ref().is_some_and(|(v, _, _)| *v != virt) {
             if let Some((v, _, h)) = proxy.cluster_ip.take() {
                 proto.remove_route(cluster, v);
+                cluster.net().remove_balancer(v);
                 h.abort();
             }
         }
@@ -247,6 +284,9 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             if let Ok(bound) = Bound::bind(proto, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))) {
                 let real = bound.local_addr();
                 proxy.cluster_ip = Some((virt, real, serve(bound)));
+                if proto == Proto::Tcp {
+                    cluster.net().set_balancer(virt, proxy.balancer.clone());
+                }
             }
         }
         if let Some((v, real, _)) = &proxy.cluster_ip {
@@ -386,44 +426,27 @@ impl Bound {
         .expect("a bound socket has an address")
     }
 
-    fn serve(self, cluster: &Cluster, backends: Backends, label: String, affinity: bool) -> AbortHandle {
+    fn serve(self, cluster: &Cluster, balancer: Arc<Balancer>) -> AbortHandle {
         match self {
-            Bound::Tcp(l) => cluster.spawn_handle(accept_loop(cluster.clone(), l, backends, label, affinity)),
-            Bound::Udp(s) => cluster.spawn_handle(udp_loop(cluster.clone(), s, backends, label, affinity)),
+            Bound::Tcp(l) => cluster.spawn_handle(accept_loop(cluster.clone(), l, balancer)),
+            Bound::Udp(s) => cluster.spawn_handle(udp_loop(cluster.clone(), s, balancer)),
         }
     }
 }
 
-/// Which ready endpoints a client has been sent to (`sessionAffinity: ClientIP`), by client.
-type Sticky = Arc<Mutex<HashMap<String, SocketAddrV4>>>;
-
-/// The endpoint for a new connection (or UDP flow): random, or the client's previous one
-/// under session affinity while it is still ready. `None` when there is none.
-fn choose(backends: &Backends, affinity: bool, sticky: &Sticky, from: &str) -> Option<Backend> {
-    let list = backends.borrow();
-    if list.is_empty() {
-        return None;
-    }
-    if !affinity {
-        return Some(list[rand::random_range(0..list.len())].clone());
-    }
-    let mut s = sticky.lock().unwrap();
-    let kept = s.get(from).and_then(|a| list.iter().find(|b| b.addr == *a)).cloned();
-    let b = kept.unwrap_or_else(|| list[rand::random_range(0..list.len())].clone());
-    s.insert(from.to_string(), b.addr);
-    Some(b)
-}
-
-async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends, label: String, affinity: bool) {
-    let sticky = Sticky::default();
+async fn accept_loop(cluster: Cluster, listener: TcpListener, balancer: Arc<Balancer>) {
     loop {
         let Ok((client, peer)) = listener.accept().await else {
             continue;
         };
-        let (cluster, backends, label, sticky) = (cluster.clone(), backends.clone(), label.clone(), sticky.clone());
+        let (cluster, balancer) = (cluster.clone(), balancer.clone());
         tokio::spawn(async move {
+            // The caller writes its hop right after connecting: wait for its first bytes (or
+            // its close) before reading it.
+            let _ = client.readable().await;
             let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
-            let Some(backend) = choose(&backends, affinity, &sticky, &from) else {
+            let label = balancer.label.clone();
+            let Some(backend) = balancer.pick(&from) else {
                 // No endpoints: refuse (close at once with a reset).
                 let _ = client.set_zero_linger();
                 cluster.net().emit(TrafficEvent {
@@ -437,7 +460,7 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, backends: Backends
                 });
                 return;
             };
-            let watch = backends.subscribe();
+            let watch = balancer.backends.subscribe();
             forward(cluster, client, backend, from, label, watch).await;
         });
     }
@@ -456,13 +479,10 @@ async fn forward(
         let _ = client.set_zero_linger();
         return;
     };
-    let Ok(mut upstream) = connect_loopback(real).await else {
+    let Ok(mut upstream) = cluster.net().connect_as(real, format!("{from} via {label}")).await else {
         let _ = client.set_zero_linger();
         return;
     };
-    if let Ok(local) = upstream.local_addr() {
-        cluster.net().note_hop(local, format!("{from} via {label}"));
-    }
     // When the endpoint leaves the Service (pod deleted or not ready), its connections end.
     let gone = endpoints.wait_for(|list| !list.iter().any(|b| b.addr == backend.addr));
     let bytes = tokio::select! {
@@ -502,11 +522,11 @@ type Flows = Arc<Mutex<HashMap<SocketAddr, Flow>>>;
 /// until it has been idle for [`UDP_FLOW_IDLE`]; flows to an endpoint that leaves the Service
 /// are forgotten at once (kube-proxy clears their conntrack entries), so the next datagram
 /// goes to a live endpoint. With no endpoints the datagram is dropped.
-async fn udp_loop(cluster: Cluster, sock: UdpSocket, backends: Backends, label: String, affinity: bool) {
+async fn udp_loop(cluster: Cluster, sock: UdpSocket, balancer: Arc<Balancer>) {
     let sock = Arc::new(sock);
     let flows = Flows::default();
-    let sticky = Sticky::default();
-    let mut endpoints = backends.subscribe();
+    let label = balancer.label.clone();
+    let mut endpoints = balancer.backends.subscribe();
     let mut buf = vec![0u8; MAX_DATAGRAM];
     loop {
         tokio::select! {
@@ -521,7 +541,7 @@ async fn udp_loop(cluster: Cluster, sock: UdpSocket, backends: Backends, label: 
                     Some(f) => Some(f),
                     None => {
                         let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
-                        match choose(&backends, affinity, &sticky, &from) {
+                        match balancer.pick(&from) {
                             Some(backend) => open_flow(&cluster, &sock, &flows, peer, backend, from, &label).await,
                             None => None,
                         }
