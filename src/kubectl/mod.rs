@@ -6,7 +6,8 @@
 //! and return kubectl's exit code.
 //!
 //! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments;
-//!   [`subcommands`]: verbs that are groups (`config`, `set`).
+//!   [`subcommands`]: verbs that are groups (`config`, `set`); [`help`] and [`help_pages`]:
+//!   `kubectl VERB --help` in kubectl's layout, from one table per command.
 //! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
 //!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`set`] (image, env),
 //!   [`exec`] (and run), [`portforward`], [`logs`], [`edit`], [`info`] (version,
@@ -29,6 +30,8 @@ pub mod exec;
 pub mod expose;
 pub mod get;
 pub mod gotab;
+pub mod help;
+pub mod help_pages;
 pub mod info;
 pub mod logs;
 pub mod mutate;
