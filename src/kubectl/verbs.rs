@@ -495,7 +495,10 @@ mod tests {
             )
         );
         // After `--`, -h belongs to the command run in the pod.
-        assert_ne!(kubectl(&c, "exec nope -- ls -h").await.1, help_text("exec", None).unwrap());
+        assert_ne!(
+            kubectl(&c, "exec nope -- ls -h").await.1,
+            help_text("exec", None).unwrap()
+        );
         // A group alone prints its page (and exits 1, as cobra does).
         let (code, set) = kubectl(&c, "set").await;
         assert_eq!((code, set), (1, help_text("set", None).unwrap()));
