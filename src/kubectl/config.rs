@@ -303,12 +303,19 @@ const SUBCOMMANDS: &[Sub] = &[
     },
 ];
 
-/// What `kubectl config` alone says before its subcommands.
-const INTRO: &str = "Modify kubeconfig files using subcommands like \"kubectl config set current-context my-context\".";
+/// The subcommands for the group's help page.
+pub fn commands() -> Vec<(&'static str, &'static str)> {
+    subcommands::commands(SUBCOMMANDS)
+}
+
+/// One subcommand's own flags.
+pub fn sub_flags(name: &str) -> Option<&'static [FlagSpec]> {
+    subcommands::flags_of(SUBCOMMANDS, name)
+}
 
 /// `kubectl config SUBCOMMAND …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
-    subcommands::run(ctx, p, out, "config", INTRO, SUBCOMMANDS)
+    subcommands::run(ctx, p, out, "config", SUBCOMMANDS)
 }
 
 /// `kubectl config view [--minify] [--raw] [-o FORMAT]`.

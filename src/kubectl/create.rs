@@ -15,6 +15,18 @@ use super::Ctx;
 use crate::runtime::Object;
 use crate::shell::io::Output;
 
+/// The generators the lab has, as `kubectl create --help` lists them (name, summary).
+pub const SUBCOMMANDS: &[(&str, &str)] = &[
+    (
+        "configmap",
+        "Create a config map from a local file, directory or literal value",
+    ),
+    ("deployment", "Create a deployment with the specified name"),
+    ("namespace", "Create a namespace with the specified name"),
+    ("secret", "Create a secret using a specified subcommand"),
+    ("service", "Create a service using a specified subcommand"),
+];
+
 /// `kubectl create …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let sub = p.positional.first().map(String::as_str);

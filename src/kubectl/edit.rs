@@ -2,7 +2,8 @@
 //! kubectl would open in `$EDITOR` (the object's YAML under kubectl's comment header), and
 //! [`finish`] takes the edited text and applies the learner's changes the way kubectl does (a
 //! patch from the original to the edited object, so changes made meanwhile by controllers
-//! survive). Without an editor (`kubectl edit` typed in a plain shell) [`run`] says so.
+//! survive). In `k8s-lab shell` the learner's `$EDITOR` edits a temporary file instead
+//! ([`super::external_editor`]); with no editor at all [`run`] says how else to edit.
 
 use super::args::Parsed;
 use super::errors::server_error;
@@ -52,35 +53,55 @@ pub fn begin(cluster: &Cluster, args: &[String], namespace: &str) -> Result<Edit
     })
 }
 
-/// Apply the edited text. Prints `service/my-nginx edited`, or `Edit cancelled, no changes
-/// made.`, or the error; returns kubectl's exit code.
-pub fn finish(cluster: &Cluster, session: &EditSession, edited: &str, out: &Output) -> i32 {
-    let body: String = edited
-        .lines()
+/// What applying an edited text came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Nothing to do: the text was empty or unchanged (kubectl's message).
+    Cancelled(&'static str),
+    /// The object was updated: `service/my-nginx`.
+    Edited(String),
+    /// The text is not YAML: the parser's message.
+    SyntaxError(String),
+    /// The server refused the object as invalid: kubectl's resource name (`services`), and the
+    /// error as kubectl prints it on its own.
+    Invalid {
+        resource: String,
+        causes: Vec<String>,
+        message: String,
+    },
+    /// Any other error, as kubectl prints it.
+    Failed(String),
+}
+
+/// The text without its comment lines (kubectl's `ManualStrip`).
+pub fn strip_comments(text: &str) -> String {
+    text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
         .map(|l| format!("{l}\n"))
-        .collect();
+        .collect()
+}
+
+/// Apply the edited text the way kubectl does: comments dropped, an unchanged object sends
+/// nothing, and the change goes in as a patch from the original to the edited object. Both
+/// editors (the TUI's and `$EDITOR` in `k8s-lab shell`) save through here.
+pub fn apply_edit(cluster: &Cluster, session: &EditSession, edited: &str) -> Applied {
+    let body = strip_comments(edited);
     if body.trim().is_empty() {
-        out.err_line("Edit cancelled, no changes made.");
-        return 0;
+        return Applied::Cancelled("Edit cancelled, no changes made.");
     }
     let new = match crate::runtime::manifest::yaml_to_json(&body) {
         Ok(v) => v,
-        Err(e) => {
-            out.err_line(&format!("error: {e}"));
-            return 1;
-        }
+        Err(e) => return Applied::SyntaxError(e.to_string()),
     };
     if new == session.original {
-        out.err_line("Edit cancelled, no changes made.");
-        return 0;
+        return Applied::Cancelled("Edit cancelled, no changes made.");
     }
+    let resource = session.kind.info().qualified_plural();
     let Some(live) = cluster.get(session.kind, &session.namespace, &session.name) else {
-        out.err_line(&server_error(&ApiError::NotFound {
+        return Applied::Failed(server_error(&ApiError::NotFound {
             kind: session.kind,
             name: session.name.clone(),
         }));
-        return 1;
     };
     let mut merged = live.to_json();
     three_way_merge(&mut merged, &session.original, &new);
@@ -90,39 +111,70 @@ pub fn finish(cluster: &Cluster, session: &EditSession, edited: &str, out: &Outp
             o
         }
         Err(e) => {
-            out.err_line(&format!(
-                "error: {} \"{}\" is invalid: {e}",
-                session.kind.info().qualified_plural(),
-                session.name
-            ));
-            return 1;
+            return Applied::Invalid {
+                resource: resource.to_string(),
+                causes: vec![e.to_string()],
+                message: format!("error: {resource} \"{}\" is invalid: {e}", session.name),
+            }
         }
     };
     let tn = super::printers::type_name(&obj);
     match cluster.update(obj) {
-        Ok(_) => {
+        Ok(_) => Applied::Edited(tn),
+        Err(e @ ApiError::Invalid { .. }) => {
+            let ApiError::Invalid { causes, .. } = &e else {
+                unreachable!()
+            };
+            Applied::Invalid {
+                resource: resource.to_string(),
+                causes: causes.iter().map(|c| format!("{}: {}", c.field, c.detail)).collect(),
+                message: server_error(&e),
+            }
+        }
+        Err(e) => Applied::Failed(server_error(&e)),
+    }
+}
+
+/// Apply the edited text from the TUI's editor. Prints `service/my-nginx edited`, or `Edit
+/// cancelled, no changes made.`, or the error; returns kubectl's exit code.
+pub fn finish(cluster: &Cluster, session: &EditSession, edited: &str, out: &Output) -> i32 {
+    match apply_edit(cluster, session, edited) {
+        Applied::Cancelled(msg) => {
+            out.err_line(msg);
+            0
+        }
+        Applied::Edited(tn) => {
             out.line(&format!("{tn} edited"));
             0
         }
-        Err(e) => {
-            out.err_line(&server_error(&e));
+        Applied::SyntaxError(e) => {
+            out.err_line(&format!("error: {e}"));
+            1
+        }
+        Applied::Invalid { message, .. } | Applied::Failed(message) => {
+            out.err_line(&message);
             1
         }
     }
 }
 
+/// What `kubectl edit` says where it has no editor to open.
+pub const NO_EDITOR: &str = "kubectl edit has no editor to open here. Set KUBE_EDITOR or EDITOR in your environment before starting k8s-lab shell on a terminal (e.g. EDITOR=nano k8s-lab shell), or use the TUI (k8s-lab start), whose YAML editor opens, or change the object with kubectl patch, or with kubectl apply -f FILE";
+
 /// `kubectl edit`: in the TUI (an output [with an editor](Output::has_editor)) the object opens
-/// in the lab's YAML editor, which calls [`finish`] on save; elsewhere there is no editor to open.
+/// in the lab's YAML editor, which calls [`finish`] on save; in `k8s-lab shell` on a terminal
+/// the learner's own `$KUBE_EDITOR`/`$EDITOR` runs ([`super::external_editor`]); elsewhere
+/// there is no editor to open, and the message says what to do instead.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     match begin(ctx.cluster, &p.positional, &p.namespace()) {
         Ok(session) if out.has_editor() => {
             out.open_editor(crate::shell::io::EditorRequest::Object(Box::new(session)));
             0
         }
-        Ok(_) => super::fail(
-            out,
-            "kubectl edit needs an editor: use the lab's YAML editor, or kubectl patch / kubectl apply -f",
-        ),
+        Ok(session) => match out.external_editor() {
+            Some(editor) => super::external_editor::edit(ctx, &session, &editor, out).await,
+            None => super::fail(out, NO_EDITOR),
+        },
         Err(e) => {
             out.err_line(&e);
             1

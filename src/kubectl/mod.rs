@@ -6,10 +6,11 @@
 //! and return kubectl's exit code.
 //!
 //! - [`args`], [`verbs`], [`resources`]: the command line, the command table, resource arguments;
-//!   [`subcommands`]: verbs that are groups (`config`, `set`).
+//!   [`subcommands`]: verbs that are groups (`config`, `set`); [`help`] and [`help_pages`]:
+//!   `kubectl VERB --help` in kubectl's layout, from one table per command.
 //! - [`get`], [`describe`], [`apply`], [`create`], [`expose`], [`mutate`] (scale, label,
 //!   annotate, patch, replace), [`delete`] (and wait), [`rollout`], [`set`] (image, env),
-//!   [`exec`] (and run), [`portforward`], [`logs`], [`edit`], [`info`] (version,
+//!   [`exec`] (and run), [`portforward`], [`logs`], [`edit`] (and [`external_editor`]), [`info`] (version,
 //!   api-resources), [`clusterinfo`], [`config`] (the kubeconfig): one module per verb family.
 //! - [`printers`]: table columns per kind, yaml, json, name, jsonpath, go-template,
 //!   custom-columns; [`tabwriter`] and [`gotab`] lay tables out like Go; [`age`] is AGE.
@@ -27,8 +28,11 @@ pub mod edit;
 pub mod errors;
 pub mod exec;
 pub mod expose;
+pub mod external_editor;
 pub mod get;
 pub mod gotab;
+pub mod help;
+pub mod help_pages;
 pub mod info;
 pub mod logs;
 pub mod mutate;

@@ -1,5 +1,5 @@
 //! Verbs that are groups of subcommands (`kubectl config view`, `kubectl set image`): each group
-//! is a table of [`Sub`]s, and the group's help, its unknown-subcommand error and each
+//! is a table of [`Sub`]s, and the group's list of commands in its help, its unknown-subcommand error and each
 //! subcommand's own flag checking come from that table, the way cobra derives them from a
 //! command tree. The verb's row in the command table accepts every subcommand's flags; the
 //! subcommand then parses the arguments again against its own, so `kubectl config
@@ -21,27 +21,23 @@ pub struct Sub {
     pub run: SubFn,
 }
 
-/// A group's help: `intro`, the subcommands (names padded as kubectl's help template pads them)
-/// and the usage lines.
-pub fn help(group: &str, intro: &str, subs: &[Sub]) -> String {
-    let mut s = format!("{intro}\n\nAvailable Commands:\n");
-    let w = subs.iter().map(|c| c.name.len()).max().unwrap_or(0).max(11) + 2;
-    for c in subs {
-        s.push_str(&format!("  {:<w$} {}\n", c.name, c.short));
-    }
-    s.push_str(&format!("\nUsage:\n  kubectl {group} SUBCOMMAND [options]\n\n"));
-    s.push_str(&format!(
-        "Use \"kubectl {group} <command> --help\" for more information about a given command.\n"
-    ));
-    s.push_str("Use \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
-    s
+/// A group's subcommands as its help lists them (name, summary).
+pub fn commands(subs: &[Sub]) -> Vec<(&'static str, &'static str)> {
+    subs.iter().map(|s| (s.name, s.short)).collect()
+}
+
+/// The flags of the subcommand `name` (or one of its aliases).
+pub fn flags_of(subs: &[Sub], name: &str) -> Option<&'static [FlagSpec]> {
+    subs.iter()
+        .find(|s| s.name == name || s.aliases.contains(&name))
+        .map(|s| s.flags)
 }
 
 /// `kubectl GROUP SUBCOMMAND …`: find the subcommand, check its flags, run it.
-pub fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output, group: &str, intro: &str, subs: &[Sub]) -> i32 {
+pub fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output, group: &str, subs: &[Sub]) -> i32 {
     let Some(first) = p.positional.first() else {
         // cobra's DefaultSubCommandRun: the help on stderr, then exit 1.
-        out.err(&help(group, intro, subs));
+        out.err(&super::verbs::help_text(group, None).unwrap_or_default());
         return 1;
     };
     let Some(sub) = subs
@@ -61,44 +57,5 @@ pub fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output, group: &str, intro: &str, su
             out.err_line(&format!("See 'kubectl {group} {} --help' for usage.", sub.name));
             1
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn nothing(_: &Ctx<'_>, _: &Parsed, _: &[String], _: &Output) -> i32 {
-        0
-    }
-
-    #[test]
-    fn help_pads_names_like_kubectl() {
-        let subs = [
-            Sub {
-                name: "env",
-                aliases: &[],
-                short: "Update environment variables on a pod template",
-                flags: &[],
-                run: nothing,
-            },
-            Sub {
-                name: "serviceaccount",
-                aliases: &[],
-                short: "Update the service account of a resource",
-                flags: &[],
-                run: nothing,
-            },
-        ];
-        let h = help("set", "Configure application resources.", &subs);
-        assert!(
-            h.contains("\n  env              Update environment variables on a pod template\n"),
-            "{h}"
-        );
-        assert!(
-            h.contains("\n  serviceaccount   Update the service account of a resource\n"),
-            "{h}"
-        );
-        assert!(h.contains("\nUsage:\n  kubectl set SUBCOMMAND [options]\n"), "{h}");
     }
 }

@@ -7,8 +7,8 @@ use std::pin::Pin;
 
 use super::args::{self, switch, val, FlagSpec, Parsed, GLOBAL};
 use super::{
-    apply, clusterinfo, config, create, delete, describe, edit, exec, expose, get, info, logs, mutate, portforward,
-    rollout, set, Ctx,
+    apply, clusterinfo, config, create, delete, describe, edit, exec, expose, get, help as pages, info, logs, mutate,
+    portforward, rollout, set, Ctx,
 };
 use crate::shell::io::Output;
 
@@ -123,7 +123,7 @@ const DELETE_FLAGS: &[FlagSpec] = &[
     switch("force", None),
     switch("now", None),
     val("grace-period", None),
-    val("wait", None),
+    switch("wait", None),
     val("timeout", None),
     switch("ignore-not-found", None),
     val("cascade", None),
@@ -141,7 +141,7 @@ const DESCRIBE_FLAGS: &[FlagSpec] = &[
     val("selector", Some('l')),
     switch("all-namespaces", Some('A')),
     val("filename", Some('f')),
-    val("show-events", None),
+    switch("show-events", None),
     val("chunk-size", None),
 ];
 
@@ -189,7 +189,7 @@ const LOGS_FLAGS: &[FlagSpec] = &[
 ];
 
 const API_RESOURCES_FLAGS: &[FlagSpec] = &[
-    val("namespaced", None),
+    switch("namespaced", None),
     switch("no-headers", None),
     val("output", Some('o')),
     val("api-group", None),
@@ -315,6 +315,42 @@ pub fn flags_of(name: &str) -> Option<&'static [FlagSpec]> {
     find(name).map(|v| v.flags)
 }
 
+/// A group verb's subcommands (name, one-line summary) from its dispatch table; empty for a verb
+/// that is not a group.
+pub fn subcommands_of(verb: &str) -> Vec<(&'static str, &'static str)> {
+    match verb {
+        "config" => config::commands(),
+        "create" => create::SUBCOMMANDS.to_vec(),
+        "rollout" => rollout::commands(),
+        "set" => set::commands(),
+        _ => Vec::new(),
+    }
+}
+
+/// The flags of one subcommand, for groups whose subcommands parse their own.
+pub fn sub_flags(verb: &str, sub: &str) -> Option<&'static [FlagSpec]> {
+    match verb {
+        "config" => config::sub_flags(sub),
+        "set" => set::sub_flags(sub),
+        _ => None,
+    }
+}
+
+/// `kubectl VERB [SUB] --help`: the subcommand's page when it has one, else the verb's (see
+/// [`super::help`]). `None` for a verb the lab does not have.
+pub fn help_text(verb: &str, sub: Option<&str>) -> Option<String> {
+    let v = find(verb)?;
+    if let Some(sub) = sub {
+        let path = format!("{} {sub}", v.name);
+        if let Some(page) = pages::page(&path) {
+            let own = sub_flags(v.name, sub).unwrap_or(v.flags);
+            return Some(pages::render(&path, page, &[], &[GLOBAL, own]));
+        }
+    }
+    let page = pages::page(v.name)?;
+    Some(pages::render(v.name, page, &subcommands_of(v.name), &[GLOBAL, v.flags]))
+}
+
 fn find(name: &str) -> Option<&'static Verb> {
     VERBS.iter().find(|v| v.name == name || v.aliases.contains(&name))
 }
@@ -373,14 +409,19 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         return 1;
     };
     let rest: Vec<String> = args[..i].iter().chain(args[i + 1..].iter()).cloned().collect();
-    if rest
-        .iter()
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--help" || a == "-h")
-    {
-        out.line(verb.short);
-        return 0;
-    }
+    // cobra parses the flags first (an unknown flag is an error even with --help), then shows
+    // the help when -h/--help was among them.
+    let flags_end = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+    let wants_help = rest[..flags_end].iter().any(|a| a == "--help" || a == "-h");
+    let rest: Vec<String> = if wants_help {
+        rest.iter()
+            .enumerate()
+            .filter(|(n, a)| *n >= flags_end || (*a != "--help" && *a != "-h"))
+            .map(|(_, a)| a.clone())
+            .collect()
+    } else {
+        rest
+    };
     let parsed = match args::parse(&rest, &[GLOBAL, verb.flags]) {
         Ok(p) => p,
         Err(e) => {
@@ -389,6 +430,11 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
             return 1;
         }
     };
+    if wants_help {
+        let sub = parsed.positional.first().map(String::as_str);
+        out.out(&help_text(verb.name, sub).unwrap_or_else(|| format!("{}\n", verb.short)));
+        return 0;
+    }
     (verb.run)(ctx, &parsed, out).await
 }
 
@@ -426,5 +472,36 @@ mod tests {
         for v in VERBS {
             assert!(h.contains(v.name), "{}", v.name);
         }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn help_flag_shows_the_page_after_parsing_flags() {
+        use crate::kubectl::testutil::{cluster, kubectl};
+        let c = cluster().await;
+        let page = help_text("get", None).unwrap();
+        assert_eq!(kubectl(&c, "get pods --help").await, (0, page.clone()));
+        assert_eq!(kubectl(&c, "-n kube-system get -h").await, (0, page));
+        assert_eq!(kubectl(&c, "logs -h").await.1, help_text("logs", None).unwrap());
+        assert_eq!(kubectl(&c, "log -h").await.1, help_text("logs", None).unwrap());
+        let (code, view) = kubectl(&c, "config view --help").await;
+        assert_eq!(code, 0);
+        assert!(view.starts_with("Print the kubeconfig settings.\n"), "{view}");
+        // cobra refuses an unknown flag before it looks at --help.
+        assert_eq!(
+            kubectl(&c, "get --bogus --help").await,
+            (
+                1,
+                "error: unknown flag: --bogus\nSee 'kubectl get --help' for usage.\n".into()
+            )
+        );
+        // After `--`, -h belongs to the command run in the pod.
+        assert_ne!(
+            kubectl(&c, "exec nope -- ls -h").await.1,
+            help_text("exec", None).unwrap()
+        );
+        // A group alone prints its page (and exits 1, as cobra does).
+        let (code, set) = kubectl(&c, "set").await;
+        assert_eq!((code, set), (1, help_text("set", None).unwrap()));
+        c.shutdown();
     }
 }

@@ -5,6 +5,8 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
 
+use crate::kubectl::external_editor::ExternalEditor;
+
 /// Which stream a chunk belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
@@ -43,6 +45,8 @@ pub struct Output {
     terminal: bool,
     /// The sink is the TUI's terminal pane, which can open files in its editor.
     editor: bool,
+    /// `k8s-lab shell` on a terminal with `$KUBE_EDITOR`/`$EDITOR` set: `kubectl edit` runs it.
+    external_editor: Option<Arc<ExternalEditor>>,
 }
 
 impl std::fmt::Debug for Output {
@@ -57,6 +61,7 @@ impl Output {
             sink: Arc::new(f),
             terminal: false,
             editor: false,
+            external_editor: None,
         }
     }
 
@@ -82,6 +87,17 @@ impl Output {
     /// shell, a pipe, `$(…)`).
     pub fn has_editor(&self) -> bool {
         self.editor
+    }
+
+    /// The same sink, with (or without) the learner's own editor for `kubectl edit`.
+    pub fn with_external_editor(mut self, editor: Option<Arc<ExternalEditor>>) -> Output {
+        self.external_editor = editor;
+        self
+    }
+
+    /// The learner's own editor, when `kubectl edit` may run it (`k8s-lab shell` on a terminal).
+    pub fn external_editor(&self) -> Option<Arc<ExternalEditor>> {
+        self.external_editor.clone()
     }
 
     /// Ask the screen to open `req` in its editor.

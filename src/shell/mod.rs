@@ -23,7 +23,7 @@ pub mod repl;
 #[cfg(test)]
 mod malformed_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::BTreeMap;
 

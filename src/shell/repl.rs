@@ -27,7 +27,7 @@ fn write_chunk(chunk: Chunk, tty: bool) {
             let _ = e.write_all(s.as_bytes());
             let _ = e.flush();
         }
-        // No editor here (edit and kubectl edit say so themselves).
+        // No editor here (`edit` says so itself; `kubectl edit` runs $EDITOR on a terminal).
         Chunk::Editor(_) => {}
         Chunk::Clear => {
             if tty {
@@ -217,6 +217,12 @@ where
     let (out, mut rx) = Output::channel();
     // Colours only when both ends are a terminal: stdin for the prompt, stdout for the codes.
     let out = out.with_terminal(tty && std::io::stdout().is_terminal());
+    // `kubectl edit` runs the learner's own editor only when a person is at the terminal.
+    let out = out.with_external_editor(if tty && std::io::stdin().is_terminal() {
+        crate::kubectl::external_editor::ExternalEditor::from_env(|k| std::env::var(k).ok()).map(std::sync::Arc::new)
+    } else {
+        None
+    });
     let interrupted = {
         let run = session.run_line(command, &out);
         tokio::pin!(run);

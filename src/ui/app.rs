@@ -356,6 +356,8 @@ pub struct App {
     pub pending: Vec<String>,
     /// A command is running in the shell.
     pub running: bool,
+    /// The shell's prompt: [`PROMPT`], or a pod's own while attached (`kubectl run -it`).
+    pub prompt: String,
     cancelling: bool,
     /// Lines entered while a command ran; they run after it, in order.
     pub queue: VecDeque<String>,
@@ -408,6 +410,7 @@ impl App {
             current: None,
             apply_line: None,
             confirm_quit: false,
+            prompt: PROMPT.to_string(),
         }
     }
 
@@ -501,7 +504,11 @@ impl App {
         self.tab_pending = true;
         if tab_again {
             self.scrollback.end_line();
-            let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+            let prompt = if self.pending.is_empty() {
+                self.prompt.as_str()
+            } else {
+                CONTINUATION
+            };
             self.scrollback
                 .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
             self.scrollback
@@ -756,7 +763,11 @@ impl App {
 
     /// One line entered (Enter): echo it, and run the command once it is complete.
     fn accept_line(&mut self, line: String) -> Vec<Effect> {
-        let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+        let prompt = if self.pending.is_empty() {
+            self.prompt.as_str()
+        } else {
+            CONTINUATION
+        };
         self.scrollback.end_line();
         self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}\n"));
         self.pending.push(line);
@@ -790,7 +801,11 @@ impl App {
             return vec![Effect::Cancel];
         }
         if !self.input.text.is_empty() || !self.pending.is_empty() {
-            let prompt = if self.pending.is_empty() { PROMPT } else { CONTINUATION };
+            let prompt = if self.pending.is_empty() {
+                self.prompt.as_str()
+            } else {
+                CONTINUATION
+            };
             let line = self.input.take();
             self.scrollback.end_line();
             self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}"));

@@ -206,6 +206,7 @@ where
                 while let Ok(chunk) = shell.output.try_recv() {
                     app.on_output(chunk);
                 }
+                app.prompt = shell.prompt.borrow().clone();
                 effects = app.on_command_done(status);
                 lesson.send(LessonRequest::Check { history: app.history.clone() });
                 dirty = true;
@@ -295,6 +296,8 @@ pub struct ShellHandle {
     pub output: mpsc::UnboundedReceiver<Chunk>,
     /// One exit status per command, in order.
     pub done: mpsc::UnboundedReceiver<i32>,
+    /// The shell's prompt after the last command (a pod's while attached).
+    pub prompt: watch::Receiver<String>,
     last_id: u64,
     task: JoinHandle<()>,
 }
@@ -331,6 +334,7 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
     let (requests, mut req_rx) = mpsc::unbounded_channel::<(u64, String)>();
     let (done_tx, done) = mpsc::unbounded_channel();
     let (cancel, mut cancel_rx) = watch::channel(0u64);
+    let (prompt_tx, prompt) = watch::channel(runner.prompt());
     let task = tokio::spawn(async move {
         while let Some((id, text)) = req_rx.recv().await {
             let cancelled = async {
@@ -350,6 +354,8 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
             if status == CANCELLED {
                 runner.cancelled();
             }
+            // Set before `done`, so the UI reads the new prompt when it sees the command end.
+            let _ = prompt_tx.send(runner.prompt());
             if done_tx.send(status).is_err() {
                 break;
             }
@@ -360,6 +366,7 @@ pub fn spawn_shell(mut runner: impl LineRunner) -> ShellHandle {
         cancel,
         output,
         done,
+        prompt,
         last_id: 0,
         task,
     }
@@ -520,6 +527,65 @@ mod tests {
         for want in ["$ echo hi", "ran: echo hi", "$ sleep 100", "^C", "ran: echo after"] {
             assert!(text.contains(want), "{want:?} missing:\n{text}");
         }
+    }
+
+    /// The input row (the terminal pane's last row inside its border) as drawn.
+    fn input_row(terminal: &Terminal<TestBackend>) -> String {
+        let areas = crate::ui::draw::layout((100, 30));
+        let buf = terminal.backend().buffer();
+        (areas.input.x..areas.input.x + areas.input.width)
+            .map(|x| buf[(x, areas.input.y)].symbol().to_string())
+            .collect()
+    }
+
+    /// Type `lines` into the TUI over a real lab shell, each given time to finish; then quit.
+    async fn tui_with_lab_shell(lines: &[&str]) -> Terminal<TestBackend> {
+        let mut rig = rig().await;
+        let (session, _dir) = crate::shell::tests::session().await;
+        let cluster = session.cluster.clone();
+        let (tx, rx) = unbounded();
+        let driver = async {
+            settle().await;
+            for line in lines {
+                type_line(&tx, line);
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            cluster,
+            session,
+            Box::new(StaticLesson::default()),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        rig.terminal
+    }
+
+    const RUN_IT: &str = "kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm";
+
+    #[tokio::test(start_paused = true)]
+    async fn the_prompt_is_the_pods_while_attached() {
+        let terminal = tui_with_lab_shell(&[RUN_IT, "echo inpod"]).await;
+        let text = screen(&terminal);
+        // Lines typed in the pod are echoed after the image's prompt, and the input row shows it.
+        assert!(text.contains("[ root@curl:/ ]$ echo inpod"), "{text}");
+        let row = input_row(&terminal);
+        assert!(row.starts_with("[ root@curl:/ ]$ "), "{row:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn exit_brings_back_the_labs_prompt() {
+        let terminal = tui_with_lab_shell(&[RUN_IT, "exit", "echo back"]).await;
+        let text = screen(&terminal);
+        assert!(text.contains("[ root@curl:/ ]$ exit"), "{text}");
+        assert!(text.contains("│$ echo back"), "{text}");
+        let row = input_row(&terminal);
+        assert!(row.starts_with("$ "), "{row:?}");
     }
 
     /// Checks that take a minute (an HTTP check waiting for its timeout).

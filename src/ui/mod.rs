@@ -158,6 +158,10 @@ pub trait LineRunner: Send + 'static {
     fn workspace(&self) -> Option<crate::workspace::Workspace> {
         None
     }
+    /// The prompt for the next command (the lab's `$ `, or a pod's while attached to it).
+    fn prompt(&self) -> String {
+        app::PROMPT.to_string()
+    }
     /// Tab completion for the input line (none by default).
     fn completer(&self) -> crate::shell::line_editor::Completer {
         Box::new(|_, cursor| crate::shell::complete::Completion {
@@ -174,6 +178,10 @@ pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k
 impl LineRunner for Session {
     fn workspace(&self) -> Option<crate::workspace::Workspace> {
         Some(self.workspace.clone())
+    }
+
+    fn prompt(&self) -> String {
+        Session::prompt(self)
     }
 
     fn completer(&self) -> crate::shell::line_editor::Completer {

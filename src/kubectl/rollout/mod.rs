@@ -50,29 +50,16 @@ const SUBCOMMANDS: &[(&str, Sub, &str)] = &[
     ("undo", Sub::Undo, "Undo a previous rollout"),
 ];
 
-const LONG: &str = "Manage the rollout of one or many resources.\n        \n Valid resource types include:\n\n  *  deployments\n  *  daemonsets\n  *  statefulsets";
-
-const EXAMPLES: &str = "  # Rollback to the previous deployment\n  kubectl rollout undo deployment/abc\n  \n  # Check the rollout status of a daemonset\n  kubectl rollout status daemonset/foo\n  \n  # Restart a deployment\n  kubectl rollout restart deployment/abc\n  \n  # Restart deployments with the 'app=nginx' label\n  kubectl rollout restart deployment --selector=app=nginx";
-
-/// What `kubectl rollout` alone prints (cobra's help for a command that only groups others).
-pub fn help() -> String {
-    let mut s = format!("{LONG}\n\nExamples:\n{EXAMPLES}\n\nAvailable Commands:\n");
-    // cobra pads command names to at least 11 columns.
-    let w = SUBCOMMANDS.iter().map(|(n, _, _)| n.len()).max().unwrap_or(0).max(11);
-    for (name, _, short) in SUBCOMMANDS {
-        s.push_str(&format!("  {name:<w$} {short}\n"));
-    }
-    s.push_str("\nUsage:\n  kubectl rollout SUBCOMMAND [options]\n\n");
-    s.push_str("Use \"kubectl rollout <command> --help\" for more information about a given command.\n");
-    s.push_str("Use \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
-    s
+/// The subcommands for the group's help page.
+pub fn commands() -> Vec<(&'static str, &'static str)> {
+    SUBCOMMANDS.iter().map(|(n, _, short)| (*n, *short)).collect()
 }
 
 /// `kubectl rollout SUBCOMMAND …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let Some(first) = p.positional.first() else {
         // cobra prints the help, then kubectl exits with 1.
-        out.out(&help());
+        out.out(&super::verbs::help_text("rollout", None).unwrap_or_default());
         return 1;
     };
     let Some((_, sub, _)) = SUBCOMMANDS.iter().find(|(n, _, _)| n == first) else {

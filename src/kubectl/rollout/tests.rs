@@ -267,8 +267,8 @@ async fn errors_in_kubectls_words() {
     };
     let (code, t) = run("rollout").await;
     assert_eq!(code, 1);
-    assert!(t.starts_with("Manage the rollout of one or many resources.\n"), "{t}");
-    assert!(t.contains("\nAvailable Commands:\n  history     View rollout history\n  pause       Mark the provided resource as paused\n"), "{t}");
+    assert!(t.starts_with("Follow and steer the rollouts of resources.\n"), "{t}");
+    assert!(t.contains("\nAvailable Commands:\n  history       View rollout history\n  pause         Mark the provided resource as paused\n"), "{t}");
     assert_eq!(
         run("rollout rewind deployment/web").await,
         (

@@ -64,13 +64,19 @@ const SUBCOMMANDS: &[Sub] = &[
     },
 ];
 
-/// What `kubectl set` alone says before its subcommands.
-const INTRO: &str =
-    "Configure application resources.\n\n These commands help you make changes to existing application resources.";
+/// The subcommands for the group's help page.
+pub fn commands() -> Vec<(&'static str, &'static str)> {
+    subcommands::commands(SUBCOMMANDS)
+}
+
+/// One subcommand's own flags.
+pub fn sub_flags(name: &str) -> Option<&'static [FlagSpec]> {
+    subcommands::flags_of(SUBCOMMANDS, name)
+}
 
 /// `kubectl set SUBCOMMAND …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
-    subcommands::run(ctx, p, out, "set", INTRO, SUBCOMMANDS)
+    subcommands::run(ctx, p, out, "set", SUBCOMMANDS)
 }
 
 /// The objects the resource arguments name, as kubectl's builder finds them: all or nothing

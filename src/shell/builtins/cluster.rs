@@ -27,7 +27,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
         let hinted = Arc::new(AtomicBool::new(false));
         let out = {
             let (h, out) = (hinted.clone(), ctx.out.clone());
-            let (terminal, editor) = (out.is_terminal(), out.has_editor());
+            let (terminal, editor, external) = (out.is_terminal(), out.has_editor(), out.external_editor());
             Output::new(move |chunk| {
                 if let Chunk::Text(_, t) = &chunk {
                     if t.contains("If you don't see a command prompt") {
@@ -38,6 +38,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
             })
             .with_terminal(terminal)
             .with_editor(editor)
+            .with_external_editor(external)
         };
         let status = {
             let s = &*ctx.session;

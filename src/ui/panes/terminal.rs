@@ -91,7 +91,11 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
     frame.render_widget(Paragraph::new(rows.split_off(start)), out);
 
     // The input line, scrolled sideways so the cursor stays visible.
-    let prompt = if app.pending.is_empty() { PROMPT } else { CONTINUATION };
+    let prompt = if app.pending.is_empty() {
+        app.prompt.as_str()
+    } else {
+        CONTINUATION
+    };
     let area = areas.input;
     let avail = (area.width as usize).saturating_sub(prompt.width() + 1).max(1);
     let chars: Vec<char> = app.input.text.chars().collect();
