@@ -6,8 +6,9 @@
 //!    does), and from the host to the Service's NodePort (the userspace proxy, a real extra
 //!    hop). Rounds alternate the three so all see the same machine; each figure is the median
 //!    of the rounds. Goal: through the Service ≥ 0.9 × direct, added p50 latency < 50 µs.
-//! 2. Fault run: 200 connections for 30 s through a Service of 3 pods; one pod is deleted after
-//!    10 s. Every request must end in a response or a clean error (none hangs), and once the
+//! 2. Fault run, once from pods through the ClusterIP and once from the host through the
+//!    NodePort's proxy: 200 connections for 30 s through a Service of 3 pods; one pod is
+//!    deleted after 10 s. Every request must end in a response or a clean error (none hangs), and once the
 //!    replacement is ready, traffic spreads over 3 pods again. Each client reconnects after 50
 //!    requests, like real clients whose keep-alive connections are recycled.
 //!
@@ -78,6 +79,10 @@ enum Target {
 
 impl Target {
     async fn open(&self) -> TcpStream {
+        self.try_open().await.unwrap()
+    }
+
+    async fn try_open(&self) -> std::io::Result<TcpStream> {
         match self {
             Target::FromPod(cluster, virt) => {
                 let pod = Origin::Pod {
@@ -85,9 +90,9 @@ impl Target {
                     name: "load".into(),
                     ip: Ipv4Addr::new(10, 244, 200, 2),
                 };
-                cluster.net().connect(&pod, SocketAddr::V4(*virt)).await.unwrap()
+                cluster.net().connect(&pod, SocketAddr::V4(*virt)).await
             }
-            Target::FromHost(addr) => connect_loopback(*addr).await.unwrap(),
+            Target::FromHost(addr) => connect_loopback(*addr).await,
         }
     }
 }
@@ -250,8 +255,22 @@ struct Counts {
     by_window: Mutex<BTreeMap<(u64, String), u64>>,
 }
 
-async fn fault_run(quick: bool) {
-    let (cluster, svc) = start(3, 241).await;
+async fn fault_run(quick: bool, from_host: bool, block: u8) {
+    let (cluster, svc) = start(3, block).await;
+    let node_port = cluster
+        .get(Kind::Service, "default", "kubia")
+        .and_then(|s| s.as_service()?.spec.as_ref()?.ports.as_ref()?[0].node_port)
+        .expect("a node port");
+    let target = if from_host {
+        Target::FromHost(SocketAddr::from((node_ip(block, 0), node_port as u16)))
+    } else {
+        Target::FromPod(cluster.clone(), svc)
+    };
+    let path = if from_host {
+        "host → NodePort"
+    } else {
+        "pod → ClusterIP"
+    };
     let total = if quick {
         Duration::from_secs(6)
     } else {
@@ -262,22 +281,13 @@ async fn fault_run(quick: bool) {
     let counts = Arc::new(Counts::default());
     let stop = Arc::new(AtomicBool::new(false));
     let t0 = Instant::now();
-    let client = Origin::Pod {
-        namespace: "default".into(),
-        name: "load".into(),
-        ip: Ipv4Addr::new(10, 244, 200, 2),
-    };
     let tasks: Vec<_> = (0..conns)
         .map(|_| {
-            let (cluster, counts, stop, client) = (cluster.clone(), counts.clone(), stop.clone(), client.clone());
+            let (target, counts, stop) = (target.clone(), counts.clone(), stop.clone());
             tokio::spawn(async move {
                 let mut buf = Vec::with_capacity(4096);
                 while !stop.load(Ordering::Relaxed) {
-                    let conn = tokio::time::timeout(
-                        Duration::from_secs(5),
-                        cluster.net().connect(&client, SocketAddr::V4(svc)),
-                    )
-                    .await;
+                    let conn = tokio::time::timeout(Duration::from_secs(5), target.try_open()).await;
                     let mut s = match conn {
                         Ok(Ok(s)) => s,
                         Ok(Err(_)) => {
@@ -357,13 +367,13 @@ async fn fault_run(quick: bool) {
     );
     print_summary(&[
         format!(
-            "| fault run | {conns} connections, {} s, 3 pods, one deleted at {} s: responses / clean errors / hung | {ok} / {} / {hung} |",
+            "| fault run | {path}: {conns} connections, {} s, 3 pods, one deleted at {} s: responses / clean errors / hung | {ok} / {} / {hung} |",
             total.as_secs(),
             window.as_secs(),
             closed + refused
         ),
         format!(
-            "| fault run | pods serving in the last {} s (replacement ready {:.1} s after the delete) | {} |",
+            "| fault run | {path}: pods serving in the last {} s (replacement ready {:.1} s after the delete) | {} |",
             window.as_secs(),
             replaced_at.as_secs_f64(),
             last.len()
@@ -393,6 +403,7 @@ fn main() {
         .unwrap();
     rt.block_on(async {
         proxy_vs_direct(quick).await;
-        fault_run(quick).await;
+        fault_run(quick, false, 241).await;
+        fault_run(quick, true, 242).await;
     });
 }
