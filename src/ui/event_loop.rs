@@ -6,6 +6,9 @@
 //!   once and the screen is drawn once, however many changes arrived meanwhile;
 //! - output chunks and completion of the running command (from the shell actor);
 //! - new lesson views from the lesson actor ([`super::lesson_actor`]), which runs the checks;
+//! - traffic events from the data plane (each request a pod answered, each connection kube-proxy
+//!   refused) for the traffic view: a burst is taken in one go and drawn once (they redraw only
+//!   while the view is shown);
 //! - a one-shot timer for the next highlight fade, armed only while a highlight is shown;
 //! - SIGTERM/SIGHUP/SIGINT and panics elsewhere, which end the loop so the guard restores the
 //!   terminal.
@@ -129,6 +132,7 @@ where
 
     let mut shell = spawn_shell(runner);
     let mut store_watch = Some(cluster.watch());
+    let mut traffic = Some(cluster.net().traffic());
     let mut refresh_at: Option<Instant> = None;
     let panicked = terminal_guard::panic_notifier();
     let mut stop = pin!(stop);
@@ -177,6 +181,18 @@ where
                 }
                 refresh_at.get_or_insert_with(|| Instant::now() + COALESCE);
             }
+            got = next_traffic(&mut traffic) => match got {
+                TrafficRecv::Event(ev) => {
+                    let mut burst = vec![ev];
+                    drain_traffic(&mut traffic, &mut burst, &mut app);
+                    dirty |= app.on_traffic(&burst, now(), &wall_clock());
+                }
+                TrafficRecv::Lagged(n) => {
+                    app.traffic.lagged(n);
+                    dirty |= app.traffic_shown();
+                }
+                TrafficRecv::Closed => traffic = None,
+            },
             _ = sleep_until(refresh_at) => {
                 refresh_at = None;
                 stats.table_refreshes += 1;
@@ -276,6 +292,46 @@ async fn changed(rx: &mut Option<broadcast::Receiver<crate::runtime::WatchEvent>
         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => true,
         Err(broadcast::error::RecvError::Closed) => false,
     }
+}
+
+/// What the traffic subscription gave.
+enum TrafficRecv {
+    Event(crate::runtime::net::TrafficEvent),
+    Lagged(u64),
+    Closed,
+}
+
+/// Wait for the next traffic event (forever once the cluster has shut down).
+async fn next_traffic(rx: &mut Option<broadcast::Receiver<crate::runtime::net::TrafficEvent>>) -> TrafficRecv {
+    let Some(rx) = rx else {
+        return std::future::pending().await;
+    };
+    match rx.recv().await {
+        Ok(ev) => TrafficRecv::Event(ev),
+        Err(broadcast::error::RecvError::Lagged(n)) => TrafficRecv::Lagged(n),
+        Err(broadcast::error::RecvError::Closed) => TrafficRecv::Closed,
+    }
+}
+
+/// Take the rest of a burst that is already queued, so it costs one update and one frame.
+fn drain_traffic(
+    rx: &mut Option<broadcast::Receiver<crate::runtime::net::TrafficEvent>>,
+    burst: &mut Vec<crate::runtime::net::TrafficEvent>,
+    app: &mut App,
+) {
+    let Some(rx) = rx else { return };
+    loop {
+        match rx.try_recv() {
+            Ok(ev) => burst.push(ev),
+            Err(broadcast::error::TryRecvError::Lagged(n)) => app.traffic.lagged(n),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The wall-clock time shown beside a request.
+fn wall_clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
 }
 
 /// The live tables, as `kubectl get` would print them now.
