@@ -182,7 +182,7 @@ fn direct(model: &TrafficModel, prefix: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traffic_model_shows_both_hops_and_the_spread_over_three_backends() {
-    let (model, frontend_pod) = lesson5_model(14).await;
+    let (model, frontend_pod) = lesson5_model(91).await;
     let hops = model.hops();
     let order: Vec<&str> = hops.iter().map(|(svc, _)| *svc).filter(|s| !s.is_empty()).collect();
     assert_eq!(order, ["default/frontend:80", "default/hello:80"], "{model:#?}");
@@ -221,7 +221,7 @@ async fn traffic_model_shows_both_hops_and_the_spread_over_three_backends() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs src/runtime/net to report a pod's outgoing connections and to note hops before the server accepts"]
 async fn the_second_hop_starts_at_the_frontend_pod() {
-    let (model, frontend_pod) = lesson5_model(15).await;
+    let (model, frontend_pod) = lesson5_model(92).await;
     let hello = &model.flows["default/hello:80"];
     assert_eq!(
         hello.sources.keys().collect::<Vec<_>>(),
