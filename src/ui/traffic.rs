@@ -10,8 +10,12 @@
 //!   refused (`connection refused: no endpoints`).
 //!
 //! Requests are counted from the pods' reports, which carry the status and the Service, so a
-//! proxied HTTP request is counted once (kube-proxy's `connection` for it adds nothing new).
-//! Refused connections can only come from kube-proxy: they are counted on their Service.
+//! proxied HTTP request is counted once. Refused connections can only come from kube-proxy:
+//! they are counted on their Service. kube-proxy's `connection` record (sent when the
+//! connection closes, after the pod's report) is used to check the pod's word: a pod can report
+//! a proxied request without its hop (its server accepted the connection before kube-proxy noted
+//! where it came from), and then the request is moved from "direct" to the Service kube-proxy
+//! says it went through.
 //!
 //! The result is grouped the way a learner reads a request's path: per Service (the hop), the
 //! sources that sent to it and the pods that answered, with counts, plus a ring of the last
@@ -33,6 +37,8 @@ pub const RECENT: usize = 20;
 pub const FLASH: Duration = super::app::HIGHLIGHT;
 /// The summary kube-proxy gives a connection refused for lack of endpoints.
 const REFUSED: &str = "connection refused: no endpoints";
+/// The summary kube-proxy gives a connection it proxied.
+const CONNECTION: &str = "connection";
 
 /// One request (or refused connection) in the "last requests" list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +109,9 @@ pub struct TrafficModel {
     pub total: u64,
     /// Events dropped because the UI fell behind (the broadcast channel lagged).
     pub missed: u64,
+    /// (Service, pod) → requests the pod reported with that hop whose kube-proxy connection
+    /// record has not arrived yet.
+    pending: BTreeMap<(String, String), u64>,
 }
 
 /// Split a server's `from` into the sender and the Service it came through:
@@ -132,8 +141,17 @@ impl TrafficModel {
             // kube-proxy refusing a connection: only it knows.
             (Some(svc), None) if ev.summary == REFUSED => (ev.from.clone(), Some(svc.clone()), None),
             // kube-proxy's record of a proxied connection: the pod reports its requests itself.
+            (Some(svc), None) if ev.summary == CONNECTION => {
+                return match &ev.pod {
+                    Some(pod) => self.proxied(svc, pod, &ev.from, now),
+                    None => false,
+                }
+            }
             _ => return false,
         };
+        if let (Some(svc), Some(pod)) = (&service, &pod) {
+            *self.pending.entry((svc.clone(), pod.clone())).or_default() += 1;
+        }
         let flow = self.flows.entry(service.clone().unwrap_or_default()).or_default();
         *flow.sources.entry(from.clone()).or_default() += 1;
         match &pod {
@@ -152,6 +170,49 @@ impl TrafficModel {
             flash: Some(now + FLASH),
         });
         self.recent.truncate(RECENT);
+        true
+    }
+
+    /// kube-proxy proxied a connection from `from` through `svc` to `pod`. If the pod reported
+    /// a request with that hop, this is its connection: nothing new. Otherwise the pod's last
+    /// request without a hop came through `svc`: move it there. True if the model changed.
+    fn proxied(&mut self, svc: &str, pod: &str, from: &str, now: Instant) -> bool {
+        let key = (svc.to_string(), pod.to_string());
+        if let Some(n) = self.pending.get_mut(&key).filter(|n| **n > 0) {
+            *n -= 1;
+            return false;
+        }
+        let Some(direct) = self.flows.get_mut("") else {
+            return false;
+        };
+        let Some(count) = direct.pods.get_mut(pod).filter(|c| c.n > 0) else {
+            return false;
+        };
+        count.n -= 1;
+        if count.n == 0 {
+            direct.pods.remove(pod);
+        }
+        let entry = self
+            .recent
+            .iter_mut()
+            .find(|r| r.service.is_none() && r.pod.as_deref() == Some(pod));
+        let sender = entry.as_ref().map_or(from.to_string(), |r| r.from.clone());
+        if let Some(r) = entry {
+            r.service = Some(svc.to_string());
+            r.flash = Some(now + FLASH);
+        }
+        if let Some(n) = direct.sources.get_mut(&sender) {
+            *n -= 1;
+            if *n == 0 {
+                direct.sources.remove(&sender);
+            }
+        }
+        if direct.pods.is_empty() && direct.refused.n == 0 {
+            self.flows.remove("");
+        }
+        let flow = self.flows.entry(svc.to_string()).or_default();
+        *flow.sources.entry(sender).or_default() += 1;
+        flow.pods.entry(pod.to_string()).or_default().bump(now);
         true
     }
 
@@ -308,6 +369,36 @@ pub(crate) mod tests {
         assert!(m.recent[1].refused());
         assert_eq!(m.recent[0].status, Some(404));
         assert_eq!(m.hops().last().unwrap().0, "", "direct requests come last");
+    }
+
+    #[test]
+    fn a_request_reported_without_its_hop_is_moved_to_the_service_kube_proxy_names() {
+        let mut m = TrafficModel::default();
+        let t0 = Instant::now();
+        // The pod's server accepted before kube-proxy noted the hop: it says `host`.
+        m.record(&served("host", "frontend-x", 200), t0, "t");
+        assert_eq!(m.flows[""].pods["frontend-x"].n, 1);
+        // A request that did keep its hop, to the same pod.
+        m.record(&served("host via default/frontend:80", "frontend-x", 200), t0, "t");
+        // kube-proxy's records of both connections, in either order.
+        assert!(!m.record(&proxied("host", "default/frontend:80", Some("frontend-x")), t0, "t"));
+        let t1 = t0 + Duration::from_millis(10);
+        assert!(m.record(&proxied("host", "default/frontend:80", Some("frontend-x")), t1, "t"));
+        assert!(!m.flows.contains_key(""), "nothing left direct: {:?}", m.flows);
+        let front = &m.flows["default/frontend:80"];
+        assert_eq!(front.pods["frontend-x"].n, 2);
+        assert_eq!(front.sources.get("host"), Some(&2));
+        assert_eq!(m.total, 2);
+        assert!(m
+            .recent
+            .iter()
+            .all(|r| r.service.as_deref() == Some("default/frontend:80")));
+        // A third record with nothing to move changes nothing; a request to the pod's own IP
+        // (no kube-proxy record at all) stays direct.
+        assert!(!m.record(&proxied("host", "default/frontend:80", Some("frontend-x")), t1, "t"));
+        m.record(&served("pod/debug", "frontend-x", 200), t1, "t");
+        assert_eq!(m.flows[""].pods["frontend-x"].n, 1);
+        assert_eq!(m.flows["default/frontend:80"].pods["frontend-x"].n, 2);
     }
 
     #[test]
