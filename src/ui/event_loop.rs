@@ -687,6 +687,51 @@ mod tests {
         assert_eq!(stats.draws, 1, "ten idle minutes, one frame: {stats:?}");
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_traffic_is_one_frame_in_the_traffic_view() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let cluster = rig.cluster.clone();
+        let driver = async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            press(&tx, KeyCode::F(8), KeyModifiers::NONE);
+            settle().await;
+            for i in 0..100 {
+                cluster.net().emit(crate::runtime::net::TrafficEvent {
+                    from: "host via default/web:80".into(),
+                    service: None,
+                    pod: Some(format!("default/web-{}", i % 3)),
+                    bytes: 10,
+                    status: Some(200),
+                    latency: Duration::from_micros(500),
+                    summary: "GET /".into(),
+                });
+            }
+            // Long enough for the highlight to fade, then ten idle minutes.
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            Box::new(StaticLesson::default()),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        let stats = stats.unwrap();
+        // First frame, F8, the burst, the fade: four frames for a hundred requests.
+        assert_eq!(stats.draws, 4, "{stats:?}");
+        let text = screen(&rig.terminal);
+        let row = text
+            .lines()
+            .find(|l| l.contains("web-0"))
+            .unwrap_or_else(|| panic!("the pods are listed:\n{text}"));
+        assert!(row.contains("34"), "web-0 answered 34 of 100: {row}");
+    }
+
     fn config_map(name: &str) -> Object {
         Object::ConfigMap(ConfigMap {
             metadata: ObjectMeta {
