@@ -649,6 +649,15 @@ impl App {
             self.scrollback.push(LineKind::Err, &format!("{note}\n"));
             return;
         }
+        if self
+            .editor
+            .as_ref()
+            .is_some_and(|e| matches!(e.target, Target::Object(_)))
+        {
+            // An unchanged `kubectl edit` left open ends here, as kubectl's editor closed
+            // without changes would.
+            self.cancel_edit_note();
+        }
         let (target, text) = match req {
             EditorRequest::File { path, text } => (Target::File { path }, text),
             EditorRequest::Object(session) => {
@@ -673,14 +682,19 @@ impl App {
             return;
         }
         if matches!(ed.target, Target::Object(_)) {
-            self.scrollback.end_line();
-            self.scrollback
-                .push(LineKind::Err, "Edit cancelled, no changes made.\n");
-            self.scroll = 0;
+            self.cancel_edit_note();
         }
         self.editor = None;
         self.editor_focus = false;
         self.clamp_scroll();
+    }
+
+    /// What kubectl prints when its editor closes with nothing changed.
+    fn cancel_edit_note(&mut self) {
+        self.scrollback.end_line();
+        self.scrollback
+            .push(LineKind::Err, "Edit cancelled, no changes made.\n");
+        self.scroll = 0;
     }
 
     /// Ctrl+S: ask the event loop to write the file (then apply it) or finish the `kubectl edit`.
