@@ -191,6 +191,74 @@ fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
     let _ = std::fs::remove_dir_all(home);
 }
 
+/// The YAML editor in a real terminal: `edit svc.yaml` opens an empty workspace file, the
+/// manifest typed into it is saved and applied with Ctrl+S, and `kubectl get svc` in the
+/// terminal then lists the new Service.
+#[test]
+fn tui_editor_saves_applies_and_kubectl_sees_it() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = temp_home("editor");
+    let tmux = Tmux(format!("k8s-lab-editor-{}", std::process::id()));
+    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
+        s.contains("Resources") && s.contains("kubernetes")
+    });
+
+    tmux.type_line("edit svc.yaml");
+    tmux.wait_for("the editor", Duration::from_secs(10), |s| {
+        s.contains("svc.yaml") && s.contains("Ctrl+S")
+    });
+    for line in [
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata:",
+        "  name: typed-svc",
+        "spec:",
+        "  selector:",
+        "    app: typed",
+        "  ports:",
+        "  - port: 8080",
+    ] {
+        tmux.type_line(line);
+    }
+    tmux.wait_for("the typed manifest, valid", Duration::from_secs(10), |s| {
+        s.contains("- port: 8080") && s.contains("no errors")
+    });
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-s"]);
+    tmux.wait_for("the apply", Duration::from_secs(10), |s| {
+        s.contains("kubectl apply -f /svc.yaml") && s.contains("service/typed-svc created")
+    });
+
+    // Back to the terminal; kubectl lists the Service (its AGE column is the terminal's: the
+    // live table above hides AGE).
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "Escape"]);
+    tmux.type_line("kubectl get svc");
+    let s = tmux.wait_for("kubectl get svc", Duration::from_secs(10), |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines
+            .iter()
+            .rposition(|l| l.contains("PORT(S)") && l.contains("AGE"))
+            .is_some_and(|h| {
+                lines[h..]
+                    .iter()
+                    .any(|l| l.contains("typed-svc") && l.contains("8080/TCP"))
+            })
+    });
+    assert!(s.contains("$ kubectl get svc"), "{s}");
+    let saved = std::fs::read_to_string(home.join("workspaces/lesson5/svc.yaml")).unwrap();
+    assert!(saved.starts_with("apiVersion: v1\nkind: Service\n"), "{saved}");
+    assert!(saved.contains("  name: typed-svc\n"), "{saved}");
+
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    let _ = std::fs::remove_dir_all(home);
+}
+
 /// `k8s-lab lint --run`: the bundled lessons' solutions pass their checks on a fresh cluster;
 /// a lesson whose solution misses its check fails, saying which step and why.
 #[test]

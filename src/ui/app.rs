@@ -16,6 +16,7 @@ use crate::shell::io::{Chunk, EditorRequest, Stream};
 
 use super::editor::{Editor, Target};
 use super::keymap::{self, Action};
+use super::traffic::TrafficModel;
 use super::{strings, Lang, LessonView};
 
 /// How long a changed table cell stays highlighted.
@@ -102,6 +103,11 @@ impl ResourceTab {
         }
     }
 }
+
+/// The tab index of the traffic view: after the tables.
+pub const TRAFFIC_TAB: usize = ResourceTab::ALL.len();
+/// Tabs of the resources pane: the tables and the traffic view.
+pub const TAB_COUNT: usize = ResourceTab::ALL.len() + 1;
 
 /// One `kubectl get` table and the cells that changed recently.
 #[derive(Debug, Clone, Default)]
@@ -342,8 +348,13 @@ pub struct App {
     pub lesson_scroll: usize,
     pub hints_shown: usize,
     pub show_solution: bool,
+    /// The resources pane's tab: an index into [`ResourceTab::ALL`], or [`TRAFFIC_TAB`].
     pub tab: usize,
+    /// The tab F8 goes back to from the traffic view.
+    table_tab: usize,
     pub tables: Vec<LiveTable>,
+    /// What the data plane's traffic events add up to (the traffic view).
+    pub traffic: TrafficModel,
     pub scrollback: Scrollback,
     /// Terminal rows scrolled up from the bottom (0 = following new output).
     pub scroll: usize,
@@ -390,7 +401,9 @@ impl App {
             hints_shown: 0,
             show_solution: false,
             tab: 0,
+            table_tab: 0,
             tables: ResourceTab::ALL.iter().map(|_| LiveTable::default()).collect(),
+            traffic: TrafficModel::default(),
             scrollback: Scrollback::default(),
             scroll: 0,
             input: LineEditor::default(),
@@ -419,9 +432,14 @@ impl App {
         self.editor.is_some() && self.editor_focus
     }
 
+    /// The traffic view is the resources pane's tab.
+    pub fn traffic_shown(&self) -> bool {
+        self.tab == TRAFFIC_TAB
+    }
+
     /// The screen layout for the current size and focus.
     pub fn areas(&self) -> super::draw::Areas {
-        super::draw::layout_for(self.size, self.editing())
+        super::draw::layout_with(self.size, self.editing(), self.traffic_shown())
     }
 
     pub fn tr(&self, s: strings::Tr) -> &'static str {
@@ -588,7 +606,19 @@ impl App {
             }
             Action::PrevStep => return vec![Effect::PrevStep],
             Action::NextStep => return vec![Effect::NextStep],
-            Action::NextTab => self.tab = (self.tab + 1) % ResourceTab::ALL.len(),
+            Action::NextTab => {
+                self.tab = (self.tab + 1) % TAB_COUNT;
+                self.clamp_scroll();
+            }
+            Action::Traffic => {
+                if self.traffic_shown() {
+                    self.tab = self.table_tab;
+                } else {
+                    self.table_tab = self.tab;
+                    self.tab = TRAFFIC_TAB;
+                }
+                self.clamp_scroll();
+            }
             Action::ScrollUp => {
                 self.scroll = self.scroll.saturating_add(self.page());
                 self.clamp_scroll();
@@ -626,6 +656,15 @@ impl App {
             self.scrollback.push(LineKind::Err, &format!("{note}\n"));
             return;
         }
+        if self
+            .editor
+            .as_ref()
+            .is_some_and(|e| matches!(e.target, Target::Object(_)))
+        {
+            // An unchanged `kubectl edit` left open ends here, as kubectl's editor closed
+            // without changes would.
+            self.cancel_edit_note();
+        }
         let (target, text) = match req {
             EditorRequest::File { path, text } => (Target::File { path }, text),
             EditorRequest::Object(session) => {
@@ -650,14 +689,19 @@ impl App {
             return;
         }
         if matches!(ed.target, Target::Object(_)) {
-            self.scrollback.end_line();
-            self.scrollback
-                .push(LineKind::Err, "Edit cancelled, no changes made.\n");
-            self.scroll = 0;
+            self.cancel_edit_note();
         }
         self.editor = None;
         self.editor_focus = false;
         self.clamp_scroll();
+    }
+
+    /// What kubectl prints when its editor closes with nothing changed.
+    fn cancel_edit_note(&mut self) {
+        self.scrollback.end_line();
+        self.scrollback
+            .push(LineKind::Err, "Edit cancelled, no changes made.\n");
+        self.scroll = 0;
     }
 
     /// Ctrl+S: ask the event loop to write the file (then apply it) or finish the `kubectl edit`.
@@ -959,9 +1003,24 @@ impl App {
         changed
     }
 
-    /// Drop highlights that ended. True if one did.
-    pub fn expire(&mut self, now: Instant) -> bool {
+    /// Traffic events (a burst, in order), seen at `now`; `clock` is the wall time shown
+    /// (`HH:MM:SS`). True if the screen changed (the traffic view is shown and counted one).
+    pub fn on_traffic<'a>(
+        &mut self,
+        events: impl IntoIterator<Item = &'a crate::runtime::net::TrafficEvent>,
+        now: Instant,
+        clock: &str,
+    ) -> bool {
         let mut changed = false;
+        for ev in events {
+            changed |= self.traffic.record(ev, now, clock);
+        }
+        changed && self.traffic_shown()
+    }
+
+    /// Drop highlights that ended. True if one did (on screen).
+    pub fn expire(&mut self, now: Instant) -> bool {
+        let mut changed = self.traffic.expire(now) && self.traffic_shown();
         for t in &mut self.tables {
             let before = t.highlights.len();
             t.highlights.retain(|_, until| *until > now);
@@ -972,7 +1031,8 @@ impl App {
 
     /// When the next highlight ends (the event loop's one-shot timer), if any is shown.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.tables.iter().flat_map(|t| t.highlights.values()).min().copied()
+        let tables = self.tables.iter().flat_map(|t| t.highlights.values()).min().copied();
+        tables.into_iter().chain(self.traffic.next_deadline()).min()
     }
 
     /// Terminal rows a page scroll moves.

@@ -44,6 +44,12 @@ pub fn layout(size: (u16, u16)) -> Areas {
 /// widened to half the screen: at the minimum 80 columns that is 40, enough for a manifest's
 /// lines beside line numbers, and the terminal keeps 40 to show what the apply printed.
 pub fn layout_for(size: (u16, u16), editor: bool) -> Areas {
+    layout_with(size, editor, false)
+}
+
+/// [`layout_for`], with a taller resources pane (`tall`, for the traffic view: its paths and
+/// last requests need more rows than a table; the terminal keeps the other half).
+pub fn layout_with(size: (u16, u16), editor: bool, tall: bool) -> Areas {
     let area = Rect::new(0, 0, size.0, size.1);
     let [main, status] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
     let lesson_w = if editor {
@@ -52,7 +58,8 @@ pub fn layout_for(size: (u16, u16), editor: bool) -> Areas {
         (main.width * 7 / 20).clamp(34.min(main.width), 64)
     };
     let [lesson, right] = Layout::horizontal([Constraint::Length(lesson_w), Constraint::Min(1)]).areas(main);
-    let res_h = (right.height / 3).max(8).min(right.height);
+    let share = if tall { right.height / 2 } else { right.height / 3 };
+    let res_h = share.max(8).min(right.height);
     let [resources, terminal] = Layout::vertical([Constraint::Length(res_h), Constraint::Min(1)]).areas(right);
     let inner = ratatui::widgets::Block::bordered().inner(terminal);
     let [output, input] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
@@ -76,7 +83,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         panes::too_small(frame, app);
         return;
     }
-    let areas = layout_for(size, app.editing());
+    let areas = layout_with(size, app.editing(), app.traffic_shown());
     if app.editing() {
         panes::editor::render(frame, areas.editor, app);
     } else {

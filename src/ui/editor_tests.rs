@@ -207,6 +207,23 @@ async fn kubectl_edit_opens_the_live_object_and_saving_finishes_the_edit() {
     assert!(app.editor.is_none());
     assert_eq!(texts(&app).last().unwrap(), "Edit cancelled, no changes made.");
 
+    // `kubectl edit` twice, the first left unchanged (Esc back to the terminal): the first one
+    // ends as kubectl's would, and the second one is open.
+    app.on_output(Chunk::Editor(EditorRequest::Object(Box::new(session.clone()))));
+    app.on_key(key(KeyCode::Esc));
+    let before = texts(&app).len();
+    app.on_output(Chunk::Editor(EditorRequest::Object(Box::new(session.clone()))));
+    assert_eq!(texts(&app)[before..], ["Edit cancelled, no changes made."]);
+    assert!(app.editing(), "the second edit has the keyboard");
+    app.on_key(ctrl('x'));
+    assert_eq!(texts(&app)[before..], ["Edit cancelled, no changes made."; 2]);
+    assert!(app.editor.is_none());
+    // A file left open unchanged is just replaced: no kubectl words for it.
+    open_file(&mut app, "/a.yaml", "kind: Pod\n");
+    app.on_output(Chunk::Editor(EditorRequest::Object(Box::new(session.clone()))));
+    assert_eq!(texts(&app).len(), before + 2);
+    app.on_key(ctrl('x'));
+
     // A broken edit: the editor stays open with the text and the error.
     app.on_output(Chunk::Editor(EditorRequest::Object(Box::new(session.clone()))));
     app.on_paste("spec:\n  type: NodePort\n");
@@ -285,4 +302,32 @@ fn editor_pane_english_with_an_error_marker() {
     );
     assert!(app.editing());
     insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn alt_arrows_scroll_the_lesson_while_the_editor_has_the_keyboard() {
+    let mut app = busy_app(Lang::En, (100, 30));
+    let long = "a line of the lesson\n\n".repeat(40);
+    app.lesson.steps[1].markdown = long;
+    assert!(
+        crate::ui::panes::lesson::max_scroll(&app) > 6,
+        "the step text must scroll"
+    );
+    open_file(&mut app, "/web.yaml", "kind: Service\n");
+    let alt = |code| KeyEvent::new(code, KeyModifiers::ALT);
+    app.on_key(alt(KeyCode::Down));
+    app.on_key(alt(KeyCode::Down));
+    assert_eq!(app.lesson_scroll, 6, "two steps of three rows");
+    app.on_key(alt(KeyCode::Up));
+    assert_eq!(app.lesson_scroll, 3);
+    let ed = app.editor.as_ref().unwrap();
+    assert!(
+        !ed.dirty() && ed.cursor() == (0, 0),
+        "nothing typed or moved in the buffer"
+    );
+    assert!(app.editing(), "the editor keeps the keyboard");
+    // Back in the terminal, the lesson shows where it was scrolled to.
+    app.on_key(key(KeyCode::Esc));
+    let screen = rows(render(&app).backend().buffer()).join("\n");
+    assert!(screen.contains("▲▼ Alt+↑/↓"), "scrolled, with more below:\n{screen}");
 }

@@ -6,6 +6,9 @@
 //!   once and the screen is drawn once, however many changes arrived meanwhile;
 //! - output chunks and completion of the running command (from the shell actor);
 //! - new lesson views from the lesson actor ([`super::lesson_actor`]), which runs the checks;
+//! - traffic events from the data plane (each request a pod answered, each connection kube-proxy
+//!   refused) for the traffic view: a burst is taken in one go and drawn once (they redraw only
+//!   while the view is shown);
 //! - a one-shot timer for the next highlight fade, armed only while a highlight is shown;
 //! - SIGTERM/SIGHUP/SIGINT and panics elsewhere, which end the loop so the guard restores the
 //!   terminal.
@@ -129,6 +132,7 @@ where
 
     let mut shell = spawn_shell(runner);
     let mut store_watch = Some(cluster.watch());
+    let mut traffic = Some(cluster.net().traffic());
     let mut refresh_at: Option<Instant> = None;
     let panicked = terminal_guard::panic_notifier();
     let mut stop = pin!(stop);
@@ -177,6 +181,18 @@ where
                 }
                 refresh_at.get_or_insert_with(|| Instant::now() + COALESCE);
             }
+            got = next_traffic(&mut traffic) => match got {
+                TrafficRecv::Event(ev) => {
+                    let mut burst = vec![ev];
+                    drain_traffic(&mut traffic, &mut burst, &mut app);
+                    dirty |= app.on_traffic(&burst, now(), &wall_clock());
+                }
+                TrafficRecv::Lagged(n) => {
+                    app.traffic.lagged(n);
+                    dirty |= app.traffic_shown();
+                }
+                TrafficRecv::Closed => traffic = None,
+            },
             _ = sleep_until(refresh_at) => {
                 refresh_at = None;
                 stats.table_refreshes += 1;
@@ -277,6 +293,46 @@ async fn changed(rx: &mut Option<broadcast::Receiver<crate::runtime::WatchEvent>
         Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => true,
         Err(broadcast::error::RecvError::Closed) => false,
     }
+}
+
+/// What the traffic subscription gave.
+enum TrafficRecv {
+    Event(crate::runtime::net::TrafficEvent),
+    Lagged(u64),
+    Closed,
+}
+
+/// Wait for the next traffic event (forever once the cluster has shut down).
+async fn next_traffic(rx: &mut Option<broadcast::Receiver<crate::runtime::net::TrafficEvent>>) -> TrafficRecv {
+    let Some(rx) = rx else {
+        return std::future::pending().await;
+    };
+    match rx.recv().await {
+        Ok(ev) => TrafficRecv::Event(ev),
+        Err(broadcast::error::RecvError::Lagged(n)) => TrafficRecv::Lagged(n),
+        Err(broadcast::error::RecvError::Closed) => TrafficRecv::Closed,
+    }
+}
+
+/// Take the rest of a burst that is already queued, so it costs one update and one frame.
+fn drain_traffic(
+    rx: &mut Option<broadcast::Receiver<crate::runtime::net::TrafficEvent>>,
+    burst: &mut Vec<crate::runtime::net::TrafficEvent>,
+    app: &mut App,
+) {
+    let Some(rx) = rx else { return };
+    loop {
+        match rx.try_recv() {
+            Ok(ev) => burst.push(ev),
+            Err(broadcast::error::TryRecvError::Lagged(n)) => app.traffic.lagged(n),
+            Err(_) => return,
+        }
+    }
+}
+
+/// The wall-clock time shown beside a request.
+fn wall_clock() -> String {
+    chrono::Local::now().format("%H:%M:%S").to_string()
 }
 
 /// The live tables, as `kubectl get` would print them now.
@@ -695,6 +751,51 @@ mod tests {
         let (stats, ()) = tokio::join!(run, driver);
         let stats = stats.unwrap();
         assert_eq!(stats.draws, 1, "ten idle minutes, one frame: {stats:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_burst_of_traffic_is_one_frame_in_the_traffic_view() {
+        let mut rig = rig().await;
+        let (tx, rx) = unbounded();
+        let cluster = rig.cluster.clone();
+        let driver = async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            press(&tx, KeyCode::F(8), KeyModifiers::NONE);
+            settle().await;
+            for i in 0..100 {
+                cluster.net().emit(crate::runtime::net::TrafficEvent {
+                    from: "host via default/web:80".into(),
+                    service: None,
+                    pod: Some(format!("default/web-{}", i % 3)),
+                    bytes: 10,
+                    status: Some(200),
+                    latency: Duration::from_micros(500),
+                    summary: "GET /".into(),
+                });
+            }
+            // Long enough for the highlight to fade, then ten idle minutes.
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            rig.cluster.clone(),
+            rig.shell.clone(),
+            Box::new(StaticLesson::default()),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        let stats = stats.unwrap();
+        // First frame, F8, the burst, the fade: four frames for a hundred requests.
+        assert_eq!(stats.draws, 4, "{stats:?}");
+        let text = screen(&rig.terminal);
+        let row = text
+            .lines()
+            .find(|l| l.contains("web-0"))
+            .unwrap_or_else(|| panic!("the pods are listed:\n{text}"));
+        assert!(row.contains("34"), "web-0 answered 34 of 100: {row}");
     }
 
     fn config_map(name: &str) -> Object {

@@ -39,6 +39,8 @@ pub enum Action {
     PrevStep,
     NextStep,
     NextTab,
+    /// Show the traffic view (again: back to the table shown before).
+    Traffic,
     ScrollUp,
     ScrollDown,
     LessonUp,
@@ -69,6 +71,7 @@ impl Action {
                 | Action::PrevStep
                 | Action::NextStep
                 | Action::NextTab
+                | Action::Traffic
                 | Action::Quit
                 | Action::LessonUp
                 | Action::LessonDown
@@ -194,7 +197,10 @@ pub const KEYMAP: &[Binding] = &[
         KeyCode::F(4),
         NONE,
         Action::NextTab,
-        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+        Tr::new(
+            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
+            "next resource tab (svc/pods/deploy/ep/traffic)",
+        ),
         Tr::new("탭", "tab"),
     ),
     s(
@@ -206,6 +212,16 @@ pub const KEYMAP: &[Binding] = &[
             "editor ↔ terminal (open with edit FILE / kubectl edit)",
         ),
         Tr::new("편집기", "editor"),
+    ),
+    s(
+        KeyCode::F(8),
+        NONE,
+        Action::Traffic,
+        Tr::new(
+            "트래픽 보기: 요청이 지나간 길 (보낸 곳 → 서비스 → 파드)",
+            "traffic view: each request's path (from → Service → pod)",
+        ),
+        Tr::new("트래픽", "traffic"),
     ),
     b(
         KeyCode::Char('e'),
@@ -294,7 +310,19 @@ pub const KEYMAP: &[Binding] = &[
         KeyCode::Char('t'),
         ALT,
         Action::NextTab,
-        Tr::new("리소스 탭 바꾸기", "next resource tab (svc/pods/deploy/ep)"),
+        Tr::new(
+            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
+            "next resource tab (svc/pods/deploy/ep/traffic)",
+        ),
+    ),
+    b(
+        KeyCode::Char('r'),
+        ALT,
+        Action::Traffic,
+        Tr::new(
+            "트래픽 보기: 요청이 지나간 길 (보낸 곳 → 서비스 → 파드)",
+            "traffic view: each request's path (from → Service → pod)",
+        ),
     ),
     b(
         KeyCode::Char('l'),

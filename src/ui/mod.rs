@@ -23,7 +23,7 @@
 //! ```
 //!
 //! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
-//! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, PgUp/PgDn scroll output,
+//! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, F8 the traffic view, PgUp/PgDn scroll output,
 //! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
 //! `edit FILE` or `kubectl edit` opens the YAML editor ([`editor`], [`panes::editor`]) in the
 //! lesson's place; F7 moves the keyboard between it and the terminal, Ctrl+S saves and applies.
@@ -41,6 +41,7 @@ pub mod panes;
 pub mod strings;
 pub mod terminal_guard;
 pub mod theme;
+pub mod traffic;
 pub mod wrap;
 
 use futures::future::BoxFuture;

@@ -83,6 +83,17 @@ pub const APPLY_FAILED: Tr = Tr::new(
     "저장했지만 적용에 실패했습니다 (터미널 참고). 내용은 그대로입니다.",
     "Saved, but the apply failed (see the terminal). The buffer is as you typed it.",
 );
+pub const TRAFFIC: Tr = Tr::new("트래픽", "traffic");
+pub const TRAFFIC_PATHS: Tr = Tr::new("보낸 곳 → 서비스 → 파드 (요청 수)", "from → Service → pod (requests)");
+pub const TRAFFIC_RECENT: Tr = Tr::new("최근 요청", "last requests");
+pub const TRAFFIC_MISSED: Tr = Tr::new(" (놓친 이벤트 {n}개)", " ({n} events missed)");
+pub const TRAFFIC_REFUSED: Tr = Tr::new("거부됨 (엔드포인트 없음)", "refused (no endpoints)");
+pub const TRAFFIC_DIRECT: Tr = Tr::new("(직접)", "(direct)");
+pub const TRAFFIC_EMPTY: Tr = Tr::new("아직 요청이 없습니다.", "No requests yet.");
+pub const TRAFFIC_TRY: Tr = Tr::new(
+    "curl 로 서비스에 요청을 보내면 여기에 경로가 보입니다.",
+    "Send one with curl to a Service: its path shows here.",
+);
 pub const APPLIED: Tr = Tr::new("저장하고 적용했습니다", "Saved and applied");
 
 /// Fill `{name}` placeholders.

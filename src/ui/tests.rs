@@ -423,12 +423,12 @@ fn resources_pane_english_each_tab() {
         Instant::now(),
     );
     let mut screens = String::new();
-    for _ in 0..4 {
+    for _ in 0..super::app::TAB_COUNT {
         let t = pane(44, 7, |f, a| super::panes::resources::render(f, a, &app));
         screens.push_str(&format!("{}\n", t.backend()));
         app.on_key(key(KeyCode::F(4)));
     }
-    assert_eq!(app.tab, 0, "F4 cycles through the four tabs");
+    assert_eq!(app.tab, 0, "F4 cycles through the five tabs");
     insta::assert_snapshot!(screens);
 }
 
@@ -522,4 +522,110 @@ pub(crate) fn two_service_table(external_ip: &str) -> crate::kubectl::table::Tab
         "3s".into(),
     ]);
     t
+}
+
+/// Lesson 5's traffic after a few `curl`s: each request crosses two hops (host → frontend →
+/// frontend pod, then frontend pod → hello → one of three backends), plus a refused connection
+/// to a Service without endpoints. Everything but the last request has faded by `t0 + FLASH`.
+pub(crate) fn lesson5_traffic(app: &mut App, t0: Instant) -> Instant {
+    use super::traffic::tests::served;
+    use super::traffic::FLASH;
+    let frontend = "frontend-7c9f8d6b5-x2k9p";
+    let backends = [
+        "backend-5d8f7c9b6-4hqzn",
+        "backend-5d8f7c9b6-m7x2d",
+        "backend-5d8f7c9b6-tw9kc",
+    ];
+    let mut events = Vec::new();
+    for (i, pick) in [0, 1, 2, 0, 1, 0, 2, 0].iter().enumerate() {
+        let mut back = served(&format!("pod/{frontend} via default/hello:80"), backends[*pick], 200);
+        back.latency = std::time::Duration::from_micros(400 + 30 * i as u64);
+        let mut front = served("host via default/frontend:80", frontend, 200);
+        front.latency = std::time::Duration::from_micros(1250 + 100 * i as u64);
+        events.push(back);
+        events.push(front);
+    }
+    let refused = crate::runtime::net::TrafficEvent {
+        from: "host".into(),
+        service: Some("default/my-nginx:80".into()),
+        pod: None,
+        bytes: 0,
+        status: None,
+        latency: std::time::Duration::ZERO,
+        summary: "connection refused: no endpoints".into(),
+    };
+    app.on_traffic(&events[..events.len() - 2], t0, "12:00:01");
+    app.on_traffic([&refused], t0, "12:00:02");
+    let t1 = t0 + FLASH;
+    app.expire(t1);
+    app.on_traffic(&events[events.len() - 2..], t1, "12:00:03");
+    t1
+}
+
+fn traffic_app(lang: Lang) -> App {
+    let mut app = App::new(lang, lesson(lang), (110, 32));
+    lesson5_traffic(&mut app, Instant::now());
+    app.on_key(key(KeyCode::F(8)));
+    app
+}
+
+#[test]
+fn traffic_pane_english() {
+    let app = traffic_app(Lang::En);
+    let t = pane(96, 20, |f, a| super::panes::resources::render(f, a, &app));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn traffic_pane_korean() {
+    let app = traffic_app(Lang::Ko);
+    let t = pane(96, 20, |f, a| super::panes::resources::render(f, a, &app));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn traffic_view_shows_both_hops_and_the_spread_over_three_pods() {
+    let app = traffic_app(Lang::En);
+    let t = pane(96, 20, |f, a| super::panes::resources::render(f, a, &app));
+    let text = rows(t.backend().buffer());
+    let line_of = |needle: &str| {
+        text.iter()
+            .position(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle:?} missing:\n{}", text.join("\n")))
+    };
+    let hop1 = line_of("host                         ─▶ frontend:80");
+    let hop2 = line_of("pod/frontend-7c9f8d6b5-x2k9p ─▶ hello:80");
+    assert!(hop1 < hop2, "the hop that feeds another comes first");
+    for (pod, n) in [("4hqzn", 4), ("m7x2d", 2), ("tw9kc", 2)] {
+        let row = &text[line_of(pod)];
+        let count = row.rsplit('█').next().unwrap().trim_end_matches([' ', '│']).trim();
+        assert_eq!(count, n.to_string(), "{pod}: {row}");
+    }
+    assert!(text[line_of("my-nginx:80")].contains("refused (no endpoints)"));
+}
+
+#[test]
+fn a_new_request_is_highlighted_then_fades() {
+    let mut app = App::new(Lang::En, lesson(Lang::En), (110, 32));
+    let t1 = lesson5_traffic(&mut app, Instant::now());
+    app.on_key(key(KeyCode::F(8)));
+    let hl = theme::changed_cell();
+    let t = render(&app);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "12:00:03").expect("the newest request is listed");
+    assert_eq!(buf[(x, y)].bg, hl.bg.unwrap(), "the new request lights up");
+    let (x, y) = find(buf, "12:00:02").unwrap();
+    assert_eq!(buf[(x, y)].bg, ratatui::style::Color::Reset, "an older one does not");
+    assert_eq!(app.next_deadline(), Some(t1 + super::traffic::FLASH));
+    assert!(app.expire(t1 + super::traffic::FLASH));
+    let t = render(&app);
+    let buf = t.backend().buffer();
+    let (x, y) = find(buf, "12:00:03").unwrap();
+    assert_eq!(buf[(x, y)].bg, ratatui::style::Color::Reset, "faded");
+    // F8 again goes back to the table shown before; traffic then redraws nothing.
+    app.on_key(key(KeyCode::F(8)));
+    assert_eq!(app.tab, 0);
+    let ev = super::traffic::tests::served("host", "web-1", 200);
+    assert!(!app.on_traffic([&ev], t1, "12:00:04"), "hidden view: no redraw");
+    assert_eq!(app.traffic.total, 18, "but still counted");
 }

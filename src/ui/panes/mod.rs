@@ -7,6 +7,7 @@ pub mod lesson;
 pub mod resources;
 pub mod status;
 pub mod terminal;
+pub mod traffic;
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::Line;

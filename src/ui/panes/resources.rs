@@ -1,5 +1,5 @@
 //! The resources pane: `kubectl get svc` (or pods, deploy, ep — F4 switches) in the default
-//! namespace, live. The event loop refreshes the tables when the store changes; a cell that
+//! namespace, live; its last tab is the traffic view ([`super::traffic`]). The event loop refreshes the tables when the store changes; a cell that
 //! changed is highlighted for a couple of seconds, so the learner *sees* EXTERNAL-IP go from
 //! `<pending>` to an address.
 //!
@@ -113,24 +113,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     if inner.height == 0 {
         return;
     }
-    let tab_line = |label: fn(ResourceTab) -> &'static str| -> Line<'static> {
+    let tab_line = |label: fn(ResourceTab) -> &'static str, sep: &'static str| -> Line<'static> {
         let mut tabs = Vec::new();
-        for (i, tab) in ResourceTab::ALL.iter().enumerate() {
+        let labels = ResourceTab::ALL
+            .iter()
+            .map(|t| label(*t))
+            .chain([app.tr(strings::TRAFFIC)]);
+        for (i, text) in labels.enumerate() {
             if i > 0 {
-                tabs.push(Span::styled(" │ ", theme::dim()));
+                tabs.push(Span::styled(sep, theme::dim()));
             }
             let style = if i == app.tab {
                 theme::tab_active()
             } else {
                 theme::text()
             };
-            tabs.push(Span::styled(format!(" {} ", label(*tab)), style));
+            tabs.push(Span::styled(format!(" {text} "), style));
         }
         Line::from(tabs)
     };
-    let mut tabs = tab_line(ResourceTab::command);
+    let mut tabs = tab_line(ResourceTab::command, " │ ");
     if tabs.width() > inner.width as usize {
-        tabs = tab_line(ResourceTab::short);
+        tabs = tab_line(ResourceTab::short, " │ ");
+    }
+    if tabs.width() > inner.width as usize {
+        tabs = tab_line(ResourceTab::short, "│");
     }
     frame.render_widget(Paragraph::new(tabs), Rect { height: 1, ..inner });
     let body = Rect {
@@ -138,6 +145,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         height: inner.height - 1,
         ..inner
     };
+    if app.traffic_shown() {
+        super::traffic::render(frame, body, app);
+        return;
+    }
     let tab = ResourceTab::ALL[app.tab];
     let lines = table_lines(
         &app.tables[app.tab],
