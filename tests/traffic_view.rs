@@ -214,12 +214,9 @@ async fn traffic_model_shows_both_hops_and_the_spread_over_three_backends() {
     assert_eq!(model.recent.len(), k8s_lab::ui::traffic::RECENT);
 }
 
-/// What the view should say once the data plane tells it: the second hop starts at the frontend
-/// pod. Today `Net::connect` does not note a pod's own outgoing connections, so kube-proxy and
-/// the backend both see the frontend's request as coming from `host` (`src/runtime/net`,
-/// outside the UI).
+/// The second hop starts at the frontend pod: `Net::connect` tells the backend which pod called
+/// through which Service.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs src/runtime/net to note a pod's outgoing connections as its hop"]
 async fn the_second_hop_starts_at_the_frontend_pod() {
     let (model, frontend_pod) = lesson5_model(92).await;
     let hello = &model.flows["default/hello:80"];

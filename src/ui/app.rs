@@ -427,6 +427,15 @@ impl App {
         }
     }
 
+    /// Tell the learner, in the terminal pane, where the cluster DNS answers their own shell.
+    pub fn note_dns(&mut self, addr: std::net::SocketAddr) {
+        let text = self
+            .tr(strings::DNS_NOTE)
+            .replace("{ip}", &addr.ip().to_string())
+            .replace("{port}", &addr.port().to_string());
+        self.scrollback.push(LineKind::Notice, &format!("{text}\n"));
+    }
+
     /// The editor is open and has the keyboard (it is then drawn in the lesson's place).
     pub fn editing(&self) -> bool {
         self.editor.is_some() && self.editor_focus
@@ -1383,6 +1392,18 @@ mod tests {
         assert!(app.expire(t0 + HIGHLIGHT));
         assert!(app.tables[0].highlights.is_empty());
         assert_eq!(app.next_deadline(), None, "no timer when nothing fades");
+    }
+
+    #[test]
+    fn the_dns_port_is_told_in_the_terminal() {
+        let mut a = app();
+        a.note_dns("127.0.0.1:40123".parse().unwrap());
+        let (kind, line) = a.scrollback.lines.back().unwrap();
+        assert_eq!(*kind, LineKind::Notice);
+        assert_eq!(
+            line,
+            "The cluster DNS answers on 127.0.0.1:40123. From your own shell: dig @127.0.0.1 -p 40123 kubernetes.default.svc.cluster.local"
+        );
     }
 
     #[test]

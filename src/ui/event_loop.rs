@@ -126,6 +126,9 @@ where
         lesson.views.borrow_and_update().clone(),
         (size.width, size.height),
     );
+    if let Some(dns) = cluster.dns_addr() {
+        app.note_dns(dns);
+    }
     let mut lesson_alive = true;
     let mut stats = LoopStats::default();
     app.set_tables(snapshot_tables(&cluster), now());

@@ -24,6 +24,11 @@ impl Tr {
 }
 
 pub const LESSON: Tr = Tr::new("레슨", "Lesson");
+/// Where the cluster DNS answers the learner's own shell; `{ip}` and `{port}` are filled in.
+pub const DNS_NOTE: Tr = Tr::new(
+    "클러스터 DNS는 {ip}:{port} 에서 응답합니다. 내 셸에서: dig @{ip} -p {port} kubernetes.default.svc.cluster.local",
+    "The cluster DNS answers on {ip}:{port}. From your own shell: dig @{ip} -p {port} kubernetes.default.svc.cluster.local",
+);
 pub const STEPS: Tr = Tr::new("단계", "Steps");
 pub const RESOURCES: Tr = Tr::new("리소스", "Resources");
 pub const TERMINAL: Tr = Tr::new("터미널", "Terminal");

@@ -132,10 +132,11 @@ impl TrafficModel {
     /// Take one event. Returns true if the model changed (an event it counts or lists).
     pub fn record(&mut self, ev: &TrafficEvent, now: Instant, clock: &str) -> bool {
         let (from, service, pod) = match (&ev.service, ev.status) {
-            // A pod's HTTP server: the request as it arrived.
-            (None, Some(_)) => {
+            // A pod's HTTP server: the request as it arrived (only servers report a status).
+            (_, Some(_)) => {
                 let (who, svc) = split_from(&ev.from);
                 let pod = ev.pod.as_deref().map(pod_name).map(str::to_string);
+                let svc = ev.service.as_deref().or(svc);
                 (who.to_string(), svc.map(str::to_string), pod)
             }
             // kube-proxy refusing a connection: only it knows.
