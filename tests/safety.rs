@@ -121,7 +121,11 @@ async fn every_listener_is_on_a_loopback_address() {
                 .get(Kind::Service, "default", "web-lb")
                 .and_then(|s| s.as_service()?.status.as_ref()?.load_balancer.as_ref()?.ingress.clone())
                 .is_some_and(|i| !i.is_empty());
-            ready == 2 && lb
+            let dns = c
+                .get(Kind::Endpoints, "kube-system", "kube-dns")
+                .and_then(|e| e.as_endpoints()?.subsets.clone())
+                .is_some_and(|s| !s.is_empty());
+            ready == 2 && lb && dns
         })
         .await;
     assert!(up);
@@ -170,6 +174,12 @@ async fn every_listener_is_on_a_loopback_address() {
         listeners.len() >= 10,
         "expected the lab's listeners, found {listeners:?}"
     );
+    // UDP: the DNS server for the host, kube-dns's 53/UDP proxy socket and CoreDNS's own.
+    let udp = listeners
+        .iter()
+        .filter(|(a, _, _)| a.starts_with("/proc/net/udp"))
+        .count();
+    assert!(udp >= 3, "expected the lab's UDP sockets, found {listeners:?}");
     let bad: Vec<_> = listeners.iter().filter(|(_, ip, _)| !ip.is_loopback()).collect();
     assert!(bad.is_empty(), "listeners not on loopback: {bad:?}");
     // The node ports really are on the node addresses.
