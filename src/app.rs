@@ -130,6 +130,11 @@ pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Stri
     }
 }
 
+/// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).
+pub fn lesson_source(run: LessonRun, cluster: Cluster) -> Box<dyn LessonSource> {
+    Box::new(RunSource { run, cluster })
+}
+
 /// A running lesson as the UI sees it.
 struct RunSource {
     run: LessonRun,

@@ -31,10 +31,14 @@ impl LessonRun {
     /// Start or resume `lesson`, with progress saved at `path` (see
     /// [`Lesson::default_progress_path`]).
     pub fn open(lesson: Lesson, path: Option<PathBuf>) -> io::Result<LessonRun> {
-        let progress = match &path {
+        let mut progress = match &path {
             Some(p) => Progress::load(p, lesson.id())?,
             None => Progress::new(lesson.id()),
         };
+        // Pin the step the learner starts on. Left open, "the first step not done" would move
+        // on by itself the moment the current step passes.
+        let start = progress.current_index(&lesson);
+        progress.go_to(&lesson, start);
         Ok(LessonRun {
             lesson,
             progress,
@@ -207,6 +211,20 @@ mod tests {
     fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, history: &[String]) {
         fn is_send<T: Send>(_: T) {}
         is_send(run.refresh(cluster, history));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_fresh_lesson_stays_on_its_first_step_when_it_passes() {
+        let cluster = Cluster::start(test_config(79)).await.unwrap();
+        let mut run = LessonRun::open(find("lesson1").unwrap(), None).unwrap();
+        assert_eq!(run.current(), 0);
+        let history = vec!["kubectl get services".to_string()];
+        assert!(run.refresh(&cluster, &history).await.unwrap());
+        assert!(run.is_done(0));
+        assert_eq!(run.current(), 0, "no step moves on by itself, not even the first");
+        assert!(run.next_step().unwrap());
+        assert_eq!(run.current(), 1);
+        cluster.shutdown();
     }
 
     #[test]
