@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, Namespace,
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::ByteString;
 
-use super::args::Parsed;
+use super::args::{val, FlagSpec, Parsed};
 use super::errors::server_error;
 use super::Ctx;
 use crate::runtime::Object;
@@ -26,6 +26,68 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("secret", "Create a secret using a specified subcommand"),
     ("service", "Create a service using a specified subcommand"),
 ];
+
+/// The generators' other names (name, alias), which kubectl's help shows under "Aliases:".
+pub const ALIASES: &[(&str, &str)] = &[
+    ("configmap", "cm"),
+    ("deployment", "deploy"),
+    ("namespace", "ns"),
+    ("service", "svc"),
+];
+
+/// `kubectl create secret`'s subcommands the lab has (name, summary).
+pub const SECRET_SUBCOMMANDS: &[(&str, &str)] = &[
+    (
+        "generic",
+        "Create a secret from a local file, directory, or literal value",
+    ),
+    ("tls", "Create a TLS secret"),
+];
+
+/// `kubectl create service`'s subcommands (name, summary).
+pub const SERVICE_SUBCOMMANDS: &[(&str, &str)] = &[
+    ("clusterip", "Create a ClusterIP service"),
+    ("externalname", "Create an ExternalName service"),
+    ("loadbalancer", "Create a LoadBalancer service"),
+    ("nodeport", "Create a NodePort service"),
+];
+
+/// The subcommands of a generator that is itself a group (`service`, `secret`).
+pub fn subcommands_of(generator: &str) -> &'static [(&'static str, &'static str)] {
+    match generator {
+        "secret" => SECRET_SUBCOMMANDS,
+        "service" | "svc" => SERVICE_SUBCOMMANDS,
+        _ => &[],
+    }
+}
+
+/// The flags each generator reads (`"deployment"`, `"service nodeport"`), out of the ones
+/// `kubectl create` parses; its help page lists no others.
+pub fn sub_flags(path: &str) -> Option<&'static [FlagSpec]> {
+    const TCP: FlagSpec = val("tcp", None);
+    const FROM_FILE: FlagSpec = val("from-file", None);
+    const FROM_LITERAL: FlagSpec = val("from-literal", None);
+    const DEPLOYMENT: &[FlagSpec] = &[val("image", None), val("port", None), val("replicas", Some('r'))];
+    const CONFIGMAP: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL];
+    const SECRET_GENERIC: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, val("type", None)];
+    const SECRET_TLS: &[FlagSpec] = &[val("cert", None), val("key", None)];
+    const CLUSTERIP: &[FlagSpec] = &[val("clusterip", None), TCP];
+    const EXTERNALNAME: &[FlagSpec] = &[val("external-name", None), TCP];
+    const LOADBALANCER: &[FlagSpec] = &[TCP];
+    const NODEPORT: &[FlagSpec] = &[val("node-port", None), TCP];
+    match path {
+        "deployment" => Some(DEPLOYMENT),
+        "configmap" => Some(CONFIGMAP),
+        "namespace" | "secret" | "service" => Some(&[]),
+        "secret generic" => Some(SECRET_GENERIC),
+        "secret tls" => Some(SECRET_TLS),
+        "service clusterip" => Some(CLUSTERIP),
+        "service externalname" => Some(EXTERNALNAME),
+        "service loadbalancer" => Some(LOADBALANCER),
+        "service nodeport" => Some(NODEPORT),
+        _ => None,
+    }
+}
 
 /// `kubectl create …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {

@@ -7,6 +7,9 @@
 //! ```text
 //! LONG DESCRIPTION
 //!
+//! Aliases:                   (create's generators with another name)
+//! deployment, deploy
+//!
 //! Examples:
 //!   # a comment
 //!   kubectl …
@@ -36,6 +39,7 @@
 
 use super::args::FlagSpec;
 use super::help_pages::PAGES;
+use super::{create, rollout};
 
 /// One example: comment lines (split on `\n`, each printed as `# …`) and the command.
 pub struct Example {
@@ -66,9 +70,59 @@ pub struct Page {
     pub help: &'static Help,
 }
 
-/// The page for a command path (`"get"`, `"set image"`).
+/// The page for a command path (`"get"`, `"set image"`, `"create svc nodeport"`).
 pub fn page(path: &str) -> Option<&'static Help> {
+    let path = canonical(path);
     PAGES.iter().find(|p| p.path == path).map(|p| p.help)
+}
+
+/// A command path with the generators' aliases spelled out (`create deploy` is `create
+/// deployment`), as cobra names a command by its own name whichever alias was typed.
+pub fn canonical(path: &str) -> String {
+    let mut words: Vec<&str> = path.split(' ').collect();
+    if let ["create", generator, ..] = words.as_mut_slice() {
+        if let Some((name, _)) = create::ALIASES.iter().find(|(_, alias)| alias == generator) {
+            *generator = name;
+        }
+    }
+    words.join(" ")
+}
+
+/// The words after `verb` that name the most specific page for `kubectl VERB POSITIONAL…
+/// --help` (`service nodeport` for `create svc nodeport web`), or the first word as before.
+pub fn sub_path(verb: &str, positional: &[String]) -> Option<String> {
+    (1..=positional.len().min(2))
+        .rev()
+        .map(|n| positional[..n].join(" "))
+        .find(|sub| page(&format!("{verb} {sub}")).is_some())
+        .or_else(|| positional.first().cloned())
+}
+
+/// The flags a subcommand reads, for groups whose subcommands share the group's parser
+/// (`rollout`, `create`): each page lists only these.
+pub fn own_flags(path: &str) -> Option<&'static [FlagSpec]> {
+    let path = canonical(path);
+    match path.split_once(' ') {
+        Some(("rollout", sub)) => rollout::sub_flags(sub),
+        Some(("create", sub)) => create::sub_flags(sub),
+        _ => None,
+    }
+}
+
+/// A subcommand that is a group of its own (`create service`): its subcommands; and the other
+/// names of a subcommand (`create deployment` is also `create deploy`).
+fn nested(path: &str) -> (Vec<(&'static str, &'static str)>, Vec<&'static str>) {
+    match path.split_once(' ') {
+        Some(("create", sub)) => (
+            create::subcommands_of(sub).to_vec(),
+            create::ALIASES
+                .iter()
+                .filter(|(n, _)| *n == sub)
+                .map(|(_, a)| *a)
+                .collect(),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    }
 }
 
 /// Lay `help` out for the command `path` (`"get"`, `"set image"`). `commands` are a group's
@@ -76,7 +130,14 @@ pub fn page(path: &str) -> Option<&'static Help> {
 /// the group does not run; `specs` are the flags the command's parser accepts (for the
 /// shorthands).
 pub fn render(path: &str, help: &Help, commands: &[(&str, &str)], specs: &[&[FlagSpec]]) -> String {
+    let path = canonical(path);
+    let (below, aliases) = nested(&path);
+    let commands = if commands.is_empty() { &below[..] } else { commands };
     let mut s = format!("{}\n\n", help.long.trim());
+    if let Some(name) = path.rsplit(' ').next().filter(|_| !aliases.is_empty()) {
+        // cobra's "Aliases:" section: the name and its aliases, not indented.
+        s.push_str(&format!("Aliases:\n{name}, {}\n\n", aliases.join(", ")));
+    }
     if !help.examples.is_empty() {
         s.push_str("Examples:\n");
         let examples: Vec<String> = help
@@ -142,9 +203,8 @@ mod tests {
     fn specs_of(path: &str) -> Vec<&'static [FlagSpec]> {
         let mut words = path.split(' ');
         let verb = words.next().unwrap();
-        let own = words
-            .next()
-            .and_then(|sub| verbs::sub_flags(verb, sub))
+        let own = own_flags(path)
+            .or_else(|| words.next().and_then(|sub| verbs::sub_flags(verb, sub)))
             .or_else(|| verbs::flags_of(verb))
             .unwrap_or_else(|| panic!("no parser for {path}"));
         vec![GLOBAL, own]
@@ -178,6 +238,12 @@ mod tests {
                     verbs::subcommands_of(verb).iter().any(|(n, _)| *n == sub),
                     "kubectl {verb} has no subcommand {sub}"
                 );
+                if let Some(leaf) = words.next() {
+                    assert!(
+                        nested(&format!("{verb} {sub}")).0.iter().any(|(n, _)| *n == leaf),
+                        "kubectl {verb} {sub} has no subcommand {leaf}"
+                    );
+                }
             }
         }
     }
@@ -205,6 +271,145 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_subcommand_of_rollout_and_create_has_a_page() {
+        for (sub, _) in verbs::subcommands_of("rollout") {
+            assert!(page(&format!("rollout {sub}")).is_some(), "rollout {sub}");
+        }
+        for (sub, _) in verbs::subcommands_of("create") {
+            assert!(page(&format!("create {sub}")).is_some(), "create {sub}");
+            for (leaf, _) in create::subcommands_of(sub) {
+                assert!(page(&format!("create {sub} {leaf}")).is_some(), "create {sub} {leaf}");
+            }
+        }
+    }
+
+    /// A subcommand of `rollout` or `create` is parsed with its group's flags; the flags it reads
+    /// (its page's list) must be among them, with the same shorthand and kind.
+    #[test]
+    fn subcommand_flags_are_parsed_by_their_group() {
+        for p in PAGES {
+            let Some(own) = own_flags(p.path) else { continue };
+            let verb = p.path.split(' ').next().unwrap();
+            let group = verbs::flags_of(verb).unwrap();
+            for f in own {
+                assert!(
+                    group
+                        .iter()
+                        .any(|g| g.long == f.long && g.short == f.short && g.takes_value == f.takes_value),
+                    "kubectl {} reads --{}, which kubectl {verb} does not parse that way",
+                    p.path,
+                    f.long
+                );
+            }
+        }
+        // A page listing a flag its subcommand does not read is refused (the test above).
+        assert!(own_flags("create namespace").unwrap().is_empty());
+        assert!(!own_flags("rollout status")
+            .unwrap()
+            .iter()
+            .any(|f| f.long == "to-revision"));
+    }
+
+    #[test]
+    fn create_deployment_help_has_kubectls_layout() {
+        let h = verbs::help_text("create", Some("deployment")).unwrap();
+        // `create deploy` is the same page.
+        assert_eq!(verbs::help_text("create", Some("deploy")).unwrap(), h);
+        let lines: Vec<&str> = h.lines().collect();
+        assert_eq!(lines[0], "Create a Deployment that runs the given images.");
+        assert_eq!(lines[1], "");
+        let al = lines.iter().position(|l| *l == "Aliases:").unwrap();
+        assert_eq!(&lines[al..al + 4], ["Aliases:", "deployment, deploy", "", "Examples:"]);
+        let ex = al + 3;
+        assert!(lines[ex + 1].starts_with("  # "), "{h}");
+        assert!(lines[ex + 2].starts_with("  kubectl create deployment "), "{h}");
+        assert_eq!(lines[ex + 3], "  ");
+        assert!(lines[ex + 4].starts_with("  # "), "{h}");
+        let opts = lines.iter().position(|l| *l == "Options:").unwrap();
+        assert_eq!(lines[opts - 1], "");
+        assert!(lines[opts - 2].starts_with("  kubectl create deployment "), "{h}");
+        assert_eq!(lines[opts + 1], "    --image=[]:");
+        assert!(lines[opts + 2].starts_with('\t') && lines[opts + 2].len() > 10);
+        assert_eq!(lines[opts + 3], "");
+        assert_eq!(lines[opts + 4], "    --port=-1:");
+        assert_eq!(lines[opts + 7], "    -r, --replicas=1:");
+        assert_eq!(lines[opts + 9], "");
+        assert_eq!(lines[opts + 10], "Usage:");
+        // Flags the lab's generator does not read are not advertised.
+        assert!(
+            !h.contains("--tcp") && !h.contains("--dry-run=") && !h.contains("-o, --output"),
+            "{h}"
+        );
+        assert!(h.ends_with(
+            "\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
+        ), "{h}");
+    }
+
+    #[test]
+    fn nested_create_groups_list_their_commands() {
+        let h = verbs::help_text("create", Some("svc")).unwrap();
+        assert!(
+            h.contains("\n\nAliases:\nservice, svc\n\nAvailable Commands:\n  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n\nUsage:\n  kubectl create service [flags] [options]\n\nUse \"kubectl create service <command> --help\" for more information about a given command.\n"),
+            "{h}"
+        );
+        let h = verbs::help_text("create", Some("secret")).unwrap();
+        assert!(
+            h.contains("\n\nAvailable Commands:\n  generic       Create a secret from a local file, directory, or literal value\n  tls           Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n\nUse \"kubectl create secret <command> --help\""),
+            "{h}"
+        );
+        assert!(!h.contains("Aliases:"), "{h}");
+        // A generator below a group has its own page, found from the words typed.
+        let words: Vec<String> = ["svc", "nodeport", "web"].map(String::from).to_vec();
+        let sub = sub_path("create", &words).unwrap();
+        assert_eq!(sub, "svc nodeport");
+        let h = verbs::help_text("create", Some(&sub)).unwrap();
+        assert!(h.contains("\nOptions:\n    --node-port=0:\n\t"), "{h}");
+        assert!(h.contains("\n\n    --tcp=[]:\n\t"), "{h}");
+        assert!(h.contains("\nUsage:\n  kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]\n"), "{h}");
+        assert!(!h.contains("<command>") && !h.contains("Aliases:"), "{h}");
+        let words: Vec<String> = ["status", "deployment/web"].map(String::from).to_vec();
+        assert_eq!(sub_path("rollout", &words).as_deref(), Some("status"));
+        let words: Vec<String> = ["nope", "x"].map(String::from).to_vec();
+        assert_eq!(sub_path("create", &words).as_deref(), Some("nope"));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn subcommand_help_flags_show_their_pages() {
+        use crate::kubectl::testutil::{cluster, kubectl};
+        let c = cluster().await;
+        for (line, verb, sub) in [
+            ("rollout status --help", "rollout", "status"),
+            ("rollout history deployment/web -h", "rollout", "history"),
+            ("rollout undo -h", "rollout", "undo"),
+            ("rollout restart -h", "rollout", "restart"),
+            ("rollout pause -h", "rollout", "pause"),
+            ("rollout resume -h", "rollout", "resume"),
+            ("create deployment web --help", "create", "deployment"),
+            ("create deploy -h", "create", "deployment"),
+            ("create cm -h", "create", "configmap"),
+            ("create ns -h", "create", "namespace"),
+            ("create service -h", "create", "service"),
+            ("create secret --help", "create", "secret"),
+        ] {
+            let page = verbs::help_text(verb, Some(sub)).unwrap();
+            assert!(page != verbs::help_text(verb, None).unwrap(), "{line}");
+            assert_eq!(kubectl(&c, line).await, (0, page), "{line}");
+        }
+        c.shutdown();
+    }
+
+    #[test]
+    fn rollout_status_help_lists_its_own_flags() {
+        let h = verbs::help_text("rollout", Some("status")).unwrap();
+        assert!(h.contains("\nOptions:\n    --revision=0:\n\t"), "{h}");
+        assert!(h.contains("\n\n    -l, --selector='':\n\t"), "{h}");
+        assert!(h.contains("\n\n    --timeout=0s:\n\t"), "{h}");
+        assert!(h.contains("\n\n    -w, --watch=true:\n\t"), "{h}");
+        assert!(!h.contains("--to-revision") && !h.contains("--output"), "{h}");
+        assert!(h.ends_with("\n\nUsage:\n  kubectl rollout status (TYPE NAME | TYPE/NAME) [flags] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"), "{h}");
     }
 
     #[test]

@@ -609,11 +609,276 @@ const VERSION: Help = Help {
     usage: "version [flags] [options]",
 };
 
+const ROLLOUT_OUTPUT: FlagDoc = flag(
+    "output",
+    "''",
+    "Print the changed object in this format instead of a one-line summary: json, yaml, name, go-template, go-template-file, template, templatefile, jsonpath, jsonpath-as-json or jsonpath-file.",
+);
+const ROLLOUT_SELECTOR: FlagDoc = flag(
+    "selector",
+    "''",
+    "With a type and no names, only act on the objects whose labels match this query (e.g. -l app=web); supports '=', '==', '!=', 'in' and 'notin'.",
+);
+
+const ROLLOUT_STATUS: Help = Help {
+    long: "Follow a rollout until it is done.\n\n Follows the newest rollout of the Deployment and prints a line each time its progress changes, until every replica runs the new template (then it exits with 0) or the rollout is stuck past its progress deadline (then it exits with 1). With --watch=false it prints the current state once and returns. If another rollout starts while you watch, the new one is followed; pass --revision=N to give up instead when revision N is replaced.",
+    examples: &[
+        ex("Follow the Deployment web until its rollout is done", "kubectl rollout status deployment/web"),
+        ex("Print where the rollout stands now, without waiting", "kubectl rollout status deployment/web --watch=false"),
+        ex("Wait at most two minutes for the rollout", "kubectl rollout status deployment/web --timeout=2m"),
+    ],
+    flags: &[
+        flag("revision", "0", "Follow only this revision; fail if another rollout replaces it (0 follows the newest)."),
+        ROLLOUT_SELECTOR,
+        flag("timeout", "0s", "How long to watch before giving up (e.g. 30s, 2m); 0 watches until the rollout ends."),
+        flag("watch", "true", "Keep printing progress until the rollout ends; false prints the current state once."),
+    ],
+    usage: "rollout status (TYPE NAME | TYPE/NAME) [flags] [options]",
+};
+
+const ROLLOUT_HISTORY: Help = Help {
+    long: "List the revisions of a resource's rollouts.\n\n Each revision is a pod template the Deployment has run, kept in one of its ReplicaSets; CHANGE-CAUSE shows the kubernetes.io/change-cause annotation of that revision. With --revision, the pod template of that one revision is printed.",
+    examples: &[
+        ex("List the revisions of the Deployment web", "kubectl rollout history deployment/web"),
+        ex("Show the pod template of revision 2", "kubectl rollout history deployment/web --revision=2"),
+        ex("Print revision 2 as YAML", "kubectl rollout history deployment/web --revision=2 -o yaml"),
+    ],
+    flags: &[
+        ROLLOUT_OUTPUT,
+        flag("revision", "0", "Show the details of this revision instead of the list (0 lists them all)."),
+        ROLLOUT_SELECTOR,
+        TEMPLATE,
+    ],
+    usage: "rollout history (TYPE NAME | TYPE/NAME) [flags] [options]",
+};
+
+const ROLLOUT_UNDO: Help = Help {
+    long: "Go back to an earlier rollout.\n\n Puts the pod template of an earlier revision (by default the one before the current) back into the Deployment, which then rolls it out as a new revision.",
+    examples: &[
+        ex("Return the Deployment web to its previous template", "kubectl rollout undo deployment/web"),
+        ex("Return to revision 2 exactly", "kubectl rollout undo deployment/web --to-revision=2"),
+        ex("Show what the rollback would do without doing it", "kubectl rollout undo deployment/web --dry-run=client"),
+    ],
+    flags: &[
+        DRY_RUN,
+        ROLLOUT_OUTPUT,
+        ROLLOUT_SELECTOR,
+        TEMPLATE,
+        flag("to-revision", "0", "The revision to go back to; 0 means the one before the current."),
+    ],
+    usage: "rollout undo (TYPE NAME | TYPE/NAME) [flags] [options]",
+};
+
+const ROLLOUT_RESTART: Help = Help {
+    long: "Replace the pods of a resource with new ones.\n\n Replaces every pod of the Deployment with a new one, one batch at a time as any rollout does, without changing anything else: the pod template gets a fresh kubectl.kubernetes.io/restartedAt annotation.",
+    examples: &[
+        ex("Start fresh pods for the Deployment web", "kubectl rollout restart deployment/web"),
+        ex("Restart every Deployment in the namespace dev", "kubectl rollout restart deployment -n dev"),
+        ex("Restart only the Deployments labelled app=web", "kubectl rollout restart deployment -l app=web"),
+    ],
+    flags: &[ROLLOUT_OUTPUT, ROLLOUT_SELECTOR, TEMPLATE],
+    usage: "rollout restart RESOURCE [options]",
+};
+
+const ROLLOUT_PAUSE: Help = Help {
+    long: "Hold back the rollouts of a resource.\n\n While a Deployment is paused, changes to its pod template are recorded but not rolled out; the pods it has keep running. 'kubectl rollout resume' rolls out what changed in the meantime. Only Deployments can be paused.",
+    examples: &[
+        ex("Hold the rollouts of the Deployment web\nso several changes can go out later as one rollout", "kubectl rollout pause deployment/web"),
+    ],
+    flags: &[ROLLOUT_OUTPUT, ROLLOUT_SELECTOR, TEMPLATE],
+    usage: "rollout pause RESOURCE [options]",
+};
+
+const ROLLOUT_RESUME: Help = Help {
+    long: "Let a paused resource roll out again.\n\n The Deployment starts rolling out again, beginning with whatever changed while it was paused. Only Deployments can be paused and resumed.",
+    examples: &[ex("Let the paused Deployment web roll out again", "kubectl rollout resume deployment/web")],
+    flags: &[ROLLOUT_OUTPUT, ROLLOUT_SELECTOR, TEMPLATE],
+    usage: "rollout resume RESOURCE [options]",
+};
+
+const FROM_FILE: FlagDoc = flag(
+    "from-file",
+    "[]",
+    "Add a file as a key (the file's name, or KEY in KEY=path) whose value is the file's content; a folder adds each file in it. Repeatable.",
+);
+const FROM_LITERAL: FlagDoc = flag(
+    "from-literal",
+    "[]",
+    "Add a key and its value given on the command line (key=value). Repeatable.",
+);
+const TCP: FlagDoc = flag(
+    "tcp",
+    "[]",
+    "A TCP port of the Service and the container port it sends to, as port or port:targetPort; repeat or separate with commas for more.",
+);
+
+const CREATE_DEPLOYMENT: Help = Help {
+    long: "Create a Deployment that runs the given images.\n\n The Deployment runs one container per --image, each named after its image, and labels and selects its pods with app=NAME.",
+    examples: &[
+        ex("A Deployment web with one nginx pod", "kubectl create deployment web --image=nginx"),
+        ex("Three replicas, each declaring container port 8080", "kubectl create deployment kubia --image=luksa/kubia --replicas=3 --port=8080"),
+        ex("Two containers in each pod", "kubectl create deployment pair --image=nginx --image=busybox"),
+    ],
+    flags: &[
+        flag("image", "[]", "The image of a container; repeat for more containers."),
+        flag("port", "-1", "The container port to declare on each container (-1: none)."),
+        flag("replicas", "1", "How many pods the Deployment keeps running."),
+    ],
+    usage: "create deployment NAME --image=image -- [COMMAND] [args...] [options]",
+};
+
+const CREATE_CONFIGMAP: Help = Help {
+    long: "Create a config map from files, folders or values typed on the command line.\n\n Every key becomes an entry of the ConfigMap. A file's key is its name unless you give one; a folder adds each regular file in it, keyed by its name.",
+    examples: &[
+        ex("A ConfigMap with one key per file in the folder conf", "kubectl create configmap web-conf --from-file=conf/"),
+        ex("Store default.conf under the key nginx.conf", "kubectl create configmap nginxconfigmap --from-file=nginx.conf=default.conf"),
+        ex("Two keys given on the command line", "kubectl create configmap settings --from-literal=mode=demo --from-literal=level=2"),
+    ],
+    flags: &[FROM_FILE, FROM_LITERAL],
+    usage: "create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_NAMESPACE: Help = Help {
+    long: "Make a new namespace with the given name.",
+    examples: &[ex("A namespace called dev", "kubectl create namespace dev")],
+    flags: &[],
+    usage: "create namespace NAME [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SECRET: Help = Help {
+    long: "Create a secret of one of the types below.\n\n A generic secret (type Opaque unless you say otherwise) holds any keys and values.\n\n A tls secret holds a certificate and its private key.",
+    examples: &[],
+    flags: &[],
+    usage: "create secret (docker-registry | generic | tls) [options]",
+};
+
+const CREATE_SECRET_GENERIC: Help = Help {
+    long: "Create a secret from files, folders or values typed on the command line.\n\n Every key becomes an entry of the Secret (stored base64-encoded). A file's key is its name unless you give one; a folder adds each regular file in it, keyed by its name.",
+    examples: &[
+        ex("A Secret with one key per file in the folder creds", "kubectl create secret generic db-creds --from-file=creds/"),
+        ex("Store id_rsa under the key ssh-key", "kubectl create secret generic ssh --from-file=ssh-key=id_rsa"),
+        ex("Keys given on the command line", "kubectl create secret generic db-pass --from-literal=user=admin --from-literal=password=s3cret"),
+    ],
+    flags: &[
+        FROM_FILE,
+        FROM_LITERAL,
+        flag("type", "''", "The Secret's type (Opaque when not given)."),
+    ],
+    usage: "create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SECRET_TLS: Help = Help {
+    long: "Create a TLS secret from a certificate and its private key.\n\n Both files must exist and hold PEM data; they are stored under the keys tls.crt and tls.key.",
+    examples: &[ex(
+        "A TLS Secret for nginx from the files made by openssl",
+        "kubectl create secret tls nginxsecret --cert=/tmp/nginx.crt --key=/tmp/nginx.key",
+    )],
+    flags: &[
+        flag("cert", "''", "The file with the PEM-encoded certificate."),
+        flag("key", "''", "The file with the PEM-encoded private key of the certificate."),
+    ],
+    usage: "create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SERVICE: Help = Help {
+    long: "Create a service of one of the types below.",
+    examples: &[],
+    flags: &[],
+    usage: "create service [flags] [options]",
+};
+
+const CREATE_SERVICE_CLUSTERIP: Help = Help {
+    long: "Make a ClusterIP Service named NAME.\n\n The Service selects the pods labelled app=NAME and gets an address reachable inside the cluster.",
+    examples: &[
+        ex("Port 80 of the Service sends to port 8080 of the pods app=web", "kubectl create service clusterip web --tcp=80:8080"),
+        ex("Choose the Service's cluster IP yourself", "kubectl create service clusterip web --tcp=80 --clusterip=10.96.0.50"),
+    ],
+    flags: &[
+        flag("clusterip", "''", "The cluster IP to ask for; empty lets the cluster choose one."),
+        TCP,
+    ],
+    usage: "create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SERVICE_NODEPORT: Help = Help {
+    long: "Make a NodePort Service named NAME.\n\n Like a ClusterIP Service, and also reachable from outside on the same port of every node.",
+    examples: &[
+        ex("Reach port 8080 of the pods app=web on a node port the cluster picks", "kubectl create service nodeport web --tcp=80:8080"),
+        ex("Pick the node port yourself", "kubectl create service nodeport web --tcp=80:8080 --node-port=30080"),
+    ],
+    flags: &[
+        flag("node-port", "0", "The port to open on every node (0 lets the cluster choose one)."),
+        TCP,
+    ],
+    usage: "create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SERVICE_LOADBALANCER: Help = Help {
+    long: "Make a LoadBalancer Service named NAME.\n\n Like a NodePort Service, and also asks for an external load balancer that sends traffic to it.",
+    examples: &[ex("Put port 80 of the pods app=frontend behind a load balancer", "kubectl create service loadbalancer frontend --tcp=80")],
+    flags: &[TCP],
+    usage: "create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]",
+};
+
+const CREATE_SERVICE_EXTERNALNAME: Help = Help {
+    long: "Make an ExternalName Service named NAME.\n\n The Service has no pods and no cluster IP: the cluster DNS answers its name with a CNAME for the external name, so pods can use a stable in-cluster name for something outside.",
+    examples: &[ex("Make db resolve to db.example.com", "kubectl create service externalname db --external-name db.example.com")],
+    flags: &[
+        flag("external-name", "''", "The DNS name the Service stands for."),
+        TCP,
+    ],
+    usage: "create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]",
+};
+
 /// Every page, by command path.
 pub const PAGES: &[Page] = &[
     Page {
         path: "create",
         help: &CREATE,
+    },
+    Page {
+        path: "create configmap",
+        help: &CREATE_CONFIGMAP,
+    },
+    Page {
+        path: "create deployment",
+        help: &CREATE_DEPLOYMENT,
+    },
+    Page {
+        path: "create namespace",
+        help: &CREATE_NAMESPACE,
+    },
+    Page {
+        path: "create secret",
+        help: &CREATE_SECRET,
+    },
+    Page {
+        path: "create secret generic",
+        help: &CREATE_SECRET_GENERIC,
+    },
+    Page {
+        path: "create secret tls",
+        help: &CREATE_SECRET_TLS,
+    },
+    Page {
+        path: "create service",
+        help: &CREATE_SERVICE,
+    },
+    Page {
+        path: "create service clusterip",
+        help: &CREATE_SERVICE_CLUSTERIP,
+    },
+    Page {
+        path: "create service externalname",
+        help: &CREATE_SERVICE_EXTERNALNAME,
+    },
+    Page {
+        path: "create service loadbalancer",
+        help: &CREATE_SERVICE_LOADBALANCER,
+    },
+    Page {
+        path: "create service nodeport",
+        help: &CREATE_SERVICE_NODEPORT,
     },
     Page {
         path: "expose",
@@ -650,6 +915,30 @@ pub const PAGES: &[Page] = &[
     Page {
         path: "rollout",
         help: &ROLLOUT,
+    },
+    Page {
+        path: "rollout history",
+        help: &ROLLOUT_HISTORY,
+    },
+    Page {
+        path: "rollout pause",
+        help: &ROLLOUT_PAUSE,
+    },
+    Page {
+        path: "rollout restart",
+        help: &ROLLOUT_RESTART,
+    },
+    Page {
+        path: "rollout resume",
+        help: &ROLLOUT_RESUME,
+    },
+    Page {
+        path: "rollout status",
+        help: &ROLLOUT_STATUS,
+    },
+    Page {
+        path: "rollout undo",
+        help: &ROLLOUT_UNDO,
     },
     Page {
         path: "scale",

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 pub use status::deployment_status;
 
-use super::args::Parsed;
+use super::args::{switch, val, FlagSpec, Parsed};
 use super::errors::server_error;
 use super::fail;
 use super::printers::{self, Format};
@@ -53,6 +53,32 @@ const SUBCOMMANDS: &[(&str, Sub, &str)] = &[
 /// The subcommands for the group's help page.
 pub fn commands() -> Vec<(&'static str, &'static str)> {
     SUBCOMMANDS.iter().map(|(n, _, short)| (*n, *short)).collect()
+}
+
+/// The flags each subcommand reads, out of the ones `kubectl rollout` parses; its help page
+/// lists no others.
+pub fn sub_flags(sub: &str) -> Option<&'static [FlagSpec]> {
+    const OUTPUT: FlagSpec = val("output", Some('o'));
+    const SELECTOR: FlagSpec = val("selector", Some('l'));
+    const TEMPLATE: FlagSpec = val("template", None);
+    const REVISION: FlagSpec = val("revision", None);
+    const PATCHERS: &[FlagSpec] = &[OUTPUT, SELECTOR, TEMPLATE];
+    const HISTORY: &[FlagSpec] = &[OUTPUT, REVISION, SELECTOR, TEMPLATE];
+    const STATUS: &[FlagSpec] = &[REVISION, SELECTOR, val("timeout", None), switch("watch", Some('w'))];
+    const UNDO: &[FlagSpec] = &[
+        val("dry-run", None),
+        OUTPUT,
+        SELECTOR,
+        TEMPLATE,
+        val("to-revision", None),
+    ];
+    match sub {
+        "history" => Some(HISTORY),
+        "pause" | "restart" | "resume" => Some(PATCHERS),
+        "status" => Some(STATUS),
+        "undo" => Some(UNDO),
+        _ => None,
+    }
 }
 
 /// `kubectl rollout SUBCOMMAND …`.
