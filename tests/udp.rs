@@ -67,6 +67,18 @@ fn ready_dns_pods(cluster: &Cluster) -> usize {
         .map_or(0, |s| s.iter().map(|s| s.addresses.as_ref().map_or(0, Vec::len)).sum())
 }
 
+/// Wait (real time) for kube-proxy's state, which is not in the store (`wait_until` only looks
+/// again when the store changes).
+async fn poll_until(cond: impl Fn() -> bool) -> bool {
+    for _ in 0..3000 {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
 /// The UDP events that came back through `service` since the last call.
 fn datagrams(rx: &mut tokio::sync::broadcast::Receiver<TrafficEvent>, service: &str) -> Vec<TrafficEvent> {
     let mut out = Vec::new();
@@ -95,18 +107,11 @@ async fn dns_over_udp_goes_through_kube_proxy_to_coredns() {
     set_coredns_replicas(&cluster, 3);
     assert!(
         cluster
-            .wait_until(Duration::from_secs(120), |c| ready_dns_pods(c) == 3)
+            .wait_until(Duration::from_secs(600), |c| ready_dns_pods(c) == 3)
             .await
     );
     let svc = SocketAddrV4::new(KUBE_DNS_IP, 53);
-    assert!(
-        cluster
-            .wait_until(Duration::from_secs(10), |c| matches!(
-                c.net().udp_route(svc),
-                Some(UdpRoute::Socket(_))
-            ))
-            .await
-    );
+    assert!(poll_until(|| matches!(cluster.net().udp_route(svc), Some(UdpRoute::Socket(_)))).await);
     let mut traffic = cluster.net().traffic();
     const LABEL: &str = "kube-system/kube-dns:53/UDP";
 
@@ -170,7 +175,7 @@ async fn dns_over_udp_goes_through_kube_proxy_to_coredns() {
     cluster.delete(Kind::Pod, "kube-system", &victim).unwrap();
     assert!(
         cluster
-            .wait_until(Duration::from_secs(30), |c| {
+            .wait_until(Duration::from_secs(600), |c| {
                 c.get(Kind::Endpoints, "kube-system", "kube-dns")
                     .and_then(|e| e.as_endpoints()?.subsets.clone())
                     .is_some_and(|s| {
@@ -217,12 +222,7 @@ async fn dns_over_udp_goes_through_kube_proxy_to_coredns() {
 
     // No CoreDNS at all: kube-proxy rejects, and pods can resolve nothing.
     set_coredns_replicas(&cluster, 0);
-    assert!(
-        cluster
-            .wait_until(Duration::from_secs(60), |c| c.net().udp_route(svc)
-                == Some(UdpRoute::Reject))
-            .await
-    );
+    assert!(poll_until(|| cluster.net().udp_route(svc) == Some(UdpRoute::Reject)).await);
     assert_eq!(
         resolver::resolve(&cluster, &pod, "kubernetes").await,
         Err(ResolveError::NoServer)

@@ -11,6 +11,7 @@ use k8s_openapi::ByteString;
 
 use super::args::{val, FlagSpec, Parsed};
 use super::errors::server_error;
+use super::made::Finish;
 use super::Ctx;
 use crate::runtime::Object;
 use crate::shell::io::Output;
@@ -67,18 +68,31 @@ pub fn sub_flags(path: &str) -> Option<&'static [FlagSpec]> {
     const TCP: FlagSpec = val("tcp", None);
     const FROM_FILE: FlagSpec = val("from-file", None);
     const FROM_LITERAL: FlagSpec = val("from-literal", None);
-    const DEPLOYMENT: &[FlagSpec] = &[val("image", None), val("port", None), val("replicas", Some('r'))];
-    const CONFIGMAP: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL];
-    const SECRET_GENERIC: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, val("type", None)];
-    const SECRET_TLS: &[FlagSpec] = &[val("cert", None), val("key", None)];
-    const CLUSTERIP: &[FlagSpec] = &[val("clusterip", None), TCP];
-    const EXTERNALNAME: &[FlagSpec] = &[val("external-name", None), TCP];
-    const LOADBALANCER: &[FlagSpec] = &[TCP];
-    const NODEPORT: &[FlagSpec] = &[val("node-port", None), TCP];
+    // Every generator prints what it made the same way (see `super::made`).
+    const DRY_RUN: FlagSpec = val("dry-run", None);
+    const OUTPUT: FlagSpec = val("output", Some('o'));
+    const TEMPLATE: FlagSpec = val("template", None);
+    const DEPLOYMENT: &[FlagSpec] = &[
+        val("image", None),
+        val("port", None),
+        val("replicas", Some('r')),
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+    ];
+    const CONFIGMAP: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, DRY_RUN, OUTPUT, TEMPLATE];
+    const NAMESPACE: &[FlagSpec] = &[DRY_RUN, OUTPUT, TEMPLATE];
+    const SECRET_GENERIC: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, val("type", None), DRY_RUN, OUTPUT, TEMPLATE];
+    const SECRET_TLS: &[FlagSpec] = &[val("cert", None), val("key", None), DRY_RUN, OUTPUT, TEMPLATE];
+    const CLUSTERIP: &[FlagSpec] = &[val("clusterip", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
+    const EXTERNALNAME: &[FlagSpec] = &[val("external-name", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
+    const LOADBALANCER: &[FlagSpec] = &[TCP, DRY_RUN, OUTPUT, TEMPLATE];
+    const NODEPORT: &[FlagSpec] = &[val("node-port", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
     match path {
         "deployment" => Some(DEPLOYMENT),
         "configmap" => Some(CONFIGMAP),
-        "namespace" | "secret" | "service" => Some(&[]),
+        "namespace" => Some(NAMESPACE),
+        "secret" | "service" => Some(&[]),
         "secret generic" => Some(SECRET_GENERIC),
         "secret tls" => Some(SECRET_TLS),
         "service clusterip" => Some(CLUSTERIP),
@@ -92,14 +106,20 @@ pub fn sub_flags(path: &str) -> Option<&'static [FlagSpec]> {
 /// `kubectl create …`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let sub = p.positional.first().map(String::as_str);
-    let obj = match sub {
-        None => return super::apply::create_from_files(ctx, p, out).await,
-        Some("deployment" | "deploy") => deployment(p),
-        Some("secret") => secret(ctx, p),
-        Some("configmap" | "cm") => configmap(ctx, p),
-        Some("namespace" | "ns") => namespace(p),
-        Some("service" | "svc") => service(p),
-        Some(other) => Err(format!("unknown command \"{other}\" for \"kubectl create\"")),
+    let Some(generator) = sub else {
+        return super::apply::create_from_files(ctx, p, out).await;
+    };
+    let finish = match Finish::from_flags(p) {
+        Ok(f) => f,
+        Err(e) => return super::fail(out, &e),
+    };
+    let obj = match generator {
+        "deployment" | "deploy" => deployment(p),
+        "secret" => secret(ctx, p),
+        "configmap" | "cm" => configmap(ctx, p),
+        "namespace" | "ns" => namespace(p),
+        "service" | "svc" => service(p),
+        other => Err(format!("unknown command \"{other}\" for \"kubectl create\"")),
     };
     let mut obj = match obj {
         Ok(o) => o,
@@ -108,12 +128,8 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if obj.kind().namespaced() {
         obj.meta_mut().namespace = Some(p.namespace());
     }
-    let type_name = super::printers::type_name(&obj);
-    match ctx.cluster.create(obj) {
-        Ok(_) => {
-            out.line(&format!("{type_name} created"));
-            0
-        }
+    match finish.make(ctx.cluster, obj, "created", out) {
+        Ok(_) => 0,
         // `create configmap` and `create secret` wrap the API error in their own words, which
         // also drops the `Error from server (Reason)` prefix.
         Err(e) => match sub {
@@ -310,7 +326,8 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
         }
         Some("generic") => {
             one_name(&rest)?;
-            (p.get("type").unwrap_or("Opaque"), collect_data(ctx, &rest)?)
+            // No --type: the API server makes it Opaque (kubectl leaves it out).
+            (p.get("type").unwrap_or(""), collect_data(ctx, &rest)?)
         }
         Some(other) => return Err(format!("unknown command \"{other}\" for \"kubectl create secret\"")),
         None => return Err("you must specify a type of secret: docker-registry, generic or tls".into()),
@@ -321,7 +338,7 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
             name: Some(name),
             ..Default::default()
         },
-        type_: Some(ty.to_string()),
+        type_: (!ty.is_empty()).then(|| ty.to_string()),
         data: Some(data.into_iter().map(|(k, v)| (k, ByteString(v))).collect()),
         ..Default::default()
     }))

@@ -101,6 +101,33 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         None => BTreeMap::from([("run".to_string(), name.clone())]),
     };
     let interactive = p.on("stdin") || p.on("tty");
+    let finish = match super::made::Finish::from_flags(p) {
+        Ok(f) => f,
+        Err(e) => return super::fail(out, &e),
+    };
+    if interactive && finish.dry_run != super::made::DryRun::None {
+        return super::fail(
+            out,
+            "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)",
+        );
+    }
+    let port: Option<i32> = match p.get("port") {
+        None => None,
+        Some(v) => match v.parse() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return super::fail(
+                    out,
+                    &format!(
+                    "invalid argument \"{v}\" for \"--port\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"
+                ),
+                )
+            }
+        },
+    };
+    if p.on("expose") && port.is_none() {
+        return super::fail(out, "--port must be set when exposing a service");
+    }
     let command = p.command.clone().filter(|c| !c.is_empty());
     let (cmd, args) = if p.on("command") {
         (command, None)
@@ -118,7 +145,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             containers: vec![Container {
                 name: name.clone(),
                 image: Some(image.to_string()),
-                ports: p.get("port").and_then(|x| x.parse().ok()).map(|n| {
+                ports: port.map(|n| {
                     vec![ContainerPort {
                         container_port: n,
                         ..Default::default()
@@ -132,16 +159,47 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
                 ..Default::default()
             }],
             restart_policy: Some(p.get("restart").unwrap_or("Always").to_string()),
+            dns_policy: Some("ClusterFirst".into()),
             ..Default::default()
         }),
         status: None,
     };
-    if let Err(e) = ctx.cluster.create(Object::Pod(pod)) {
+    // `--expose`: the Service first, selecting the pod's labels on its port.
+    if let (true, Some(port)) = (p.on("expose"), port) {
+        let selector = pod.metadata.labels.clone();
+        let svc = k8s_openapi::api::core::v1::Service {
+            metadata: ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(p.namespace()),
+                ..Default::default()
+            },
+            spec: Some(k8s_openapi::api::core::v1::ServiceSpec {
+                selector,
+                ports: Some(vec![k8s_openapi::api::core::v1::ServicePort {
+                    port,
+                    target_port: Some(k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(port)),
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }),
+            status: None,
+        };
+        if let Err(e) = finish.make(ctx.cluster, Object::Service(svc), "created", out) {
+            out.err_line(&server_error(&e));
+            return 1;
+        }
+    }
+    // An attached run says nothing about creating the pod: its shell is what comes next.
+    let made = if interactive {
+        ctx.cluster.create(Object::Pod(pod)).map(|_| ())
+    } else {
+        finish.make(ctx.cluster, Object::Pod(pod), "created", out).map(|_| ())
+    };
+    if let Err(e) = made {
         out.err_line(&server_error(&e));
         return 1;
     }
     if !interactive {
-        out.line(&format!("pod/{name} created"));
         return 0;
     }
     let ns = p.namespace();

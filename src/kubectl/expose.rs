@@ -85,6 +85,10 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Ok(t) => t,
         Err(e) => return super::fail(out, &e),
     };
+    let finish = match super::made::Finish::from_flags(p) {
+        Ok(f) => f,
+        Err(e) => return super::fail(out, &e),
+    };
     let ns = p.namespace();
     let mut code = 0;
     for t in targets {
@@ -168,8 +172,8 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             }),
             status: None,
         };
-        match ctx.cluster.create(Object::Service(svc)) {
-            Ok(_) => out.line(&format!("service/{svc_name} exposed")),
+        match finish.make(ctx.cluster, Object::Service(svc), "exposed", out) {
+            Ok(_) => {}
             Err(e) => {
                 out.err_line(&server_error(&e));
                 code = 1;

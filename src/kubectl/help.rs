@@ -306,7 +306,12 @@ mod tests {
             }
         }
         // A page listing a flag its subcommand does not read is refused (the test above).
-        assert!(own_flags("create namespace").unwrap().is_empty());
+        let ns: Vec<&str> = own_flags("create namespace").unwrap().iter().map(|f| f.long).collect();
+        assert_eq!(
+            ns,
+            ["dry-run", "output", "template"],
+            "namespace has no flags of its own"
+        );
         assert!(!own_flags("rollout status")
             .unwrap()
             .iter()
@@ -331,18 +336,23 @@ mod tests {
         let opts = lines.iter().position(|l| *l == "Options:").unwrap();
         assert_eq!(lines[opts - 1], "");
         assert!(lines[opts - 2].starts_with("  kubectl create deployment "), "{h}");
-        assert_eq!(lines[opts + 1], "    --image=[]:");
-        assert!(lines[opts + 2].starts_with('\t') && lines[opts + 2].len() > 10);
-        assert_eq!(lines[opts + 3], "");
-        assert_eq!(lines[opts + 4], "    --port=-1:");
-        assert_eq!(lines[opts + 7], "    -r, --replicas=1:");
-        assert_eq!(lines[opts + 9], "");
-        assert_eq!(lines[opts + 10], "Usage:");
+        // Sorted by long name, each with its description on the next line and a blank after.
+        let flags = [
+            "    --dry-run='none':",
+            "    --image=[]:",
+            "    -o, --output='':",
+            "    --port=-1:",
+            "    -r, --replicas=1:",
+            "    --template='':",
+        ];
+        for (i, f) in flags.iter().enumerate() {
+            assert_eq!(lines[opts + 1 + 3 * i], *f, "{h}");
+            assert!(lines[opts + 2 + 3 * i].starts_with('\t') && lines[opts + 2 + 3 * i].len() > 10);
+        }
+        assert_eq!(lines[opts + 3 * flags.len()], "");
+        assert_eq!(lines[opts + 3 * flags.len() + 1], "Usage:");
         // Flags the lab's generator does not read are not advertised.
-        assert!(
-            !h.contains("--tcp") && !h.contains("--dry-run=") && !h.contains("-o, --output"),
-            "{h}"
-        );
+        assert!(!h.contains("--tcp") && !h.contains("--save-config"), "{h}");
         assert!(h.ends_with(
             "\n\nUsage:\n  kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n"
         ), "{h}");
@@ -366,7 +376,7 @@ mod tests {
         let sub = sub_path("create", &words).unwrap();
         assert_eq!(sub, "svc nodeport");
         let h = verbs::help_text("create", Some(&sub)).unwrap();
-        assert!(h.contains("\nOptions:\n    --node-port=0:\n\t"), "{h}");
+        assert!(h.contains("\n\n    --node-port=0:\n\t"), "{h}");
         assert!(h.contains("\n\n    --tcp=[]:\n\t"), "{h}");
         assert!(h.contains("\nUsage:\n  kubectl create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]\n"), "{h}");
         assert!(!h.contains("<command>") && !h.contains("Aliases:"), "{h}");

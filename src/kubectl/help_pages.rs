@@ -127,6 +127,9 @@ const EXPOSE: Help = Help {
         flag("session-affinity", "''", "'None' or 'ClientIP': with ClientIP a client keeps reaching the same pod."),
         flag("target-port", "''", "The container port, by number or name, the Service forwards to (default: the same as --port)."),
         flag("type", "''", "The Service type: ClusterIP (the default), NodePort, LoadBalancer or ExternalName."),
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]",
 };
@@ -150,6 +153,13 @@ const RUN: Help = Help {
         flag("rm", "false", "Delete the pod when the attached session ends (needs -i)."),
         flag("stdin", "false", "Keep the container's stdin open and attach to it."),
         flag("tty", "false", "Give the container a terminal."),
+        DRY_RUN,
+        flag("expose",
+        "false",
+        "Also make a ClusterIP Service for the pod on --port,
+        selecting the pod's labels."),
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]",
 };
@@ -723,6 +733,9 @@ const CREATE_DEPLOYMENT: Help = Help {
         flag("image", "[]", "The image of a container; repeat for more containers."),
         flag("port", "-1", "The container port to declare on each container (-1: none)."),
         flag("replicas", "1", "How many pods the Deployment keeps running."),
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create deployment NAME --image=image -- [COMMAND] [args...] [options]",
 };
@@ -734,14 +747,14 @@ const CREATE_CONFIGMAP: Help = Help {
         ex("Store default.conf under the key nginx.conf", "kubectl create configmap nginxconfigmap --from-file=nginx.conf=default.conf"),
         ex("Two keys given on the command line", "kubectl create configmap settings --from-literal=mode=demo --from-literal=level=2"),
     ],
-    flags: &[FROM_FILE, FROM_LITERAL],
+    flags: &[FROM_FILE, FROM_LITERAL, DRY_RUN, OUTPUT_OBJECT, TEMPLATE],
     usage: "create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
 };
 
 const CREATE_NAMESPACE: Help = Help {
     long: "Make a new namespace with the given name.",
     examples: &[ex("A namespace called dev", "kubectl create namespace dev")],
-    flags: &[],
+    flags: &[DRY_RUN, OUTPUT_OBJECT, TEMPLATE],
     usage: "create namespace NAME [--dry-run=server|client|none] [options]",
 };
 
@@ -763,6 +776,9 @@ const CREATE_SECRET_GENERIC: Help = Help {
         FROM_FILE,
         FROM_LITERAL,
         flag("type", "''", "The Secret's type (Opaque when not given)."),
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
 };
@@ -776,6 +792,9 @@ const CREATE_SECRET_TLS: Help = Help {
     flags: &[
         flag("cert", "''", "The file with the PEM-encoded certificate."),
         flag("key", "''", "The file with the PEM-encoded private key of the certificate."),
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]",
 };
@@ -796,6 +815,9 @@ const CREATE_SERVICE_CLUSTERIP: Help = Help {
     flags: &[
         flag("clusterip", "''", "The cluster IP to ask for; empty lets the cluster choose one."),
         TCP,
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create service clusterip NAME [--tcp=<port>:<targetPort>] [--dry-run=server|client|none] [options]",
 };
@@ -809,6 +831,9 @@ const CREATE_SERVICE_NODEPORT: Help = Help {
     flags: &[
         flag("node-port", "0", "The port to open on every node (0 lets the cluster choose one)."),
         TCP,
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create service nodeport NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]",
 };
@@ -816,7 +841,7 @@ const CREATE_SERVICE_NODEPORT: Help = Help {
 const CREATE_SERVICE_LOADBALANCER: Help = Help {
     long: "Make a LoadBalancer Service named NAME.\n\n Like a NodePort Service, and also asks for an external load balancer that sends traffic to it.",
     examples: &[ex("Put port 80 of the pods app=frontend behind a load balancer", "kubectl create service loadbalancer frontend --tcp=80")],
-    flags: &[TCP],
+    flags: &[TCP, DRY_RUN, OUTPUT_OBJECT, TEMPLATE],
     usage: "create service loadbalancer NAME [--tcp=port:targetPort] [--dry-run=server|client|none] [options]",
 };
 
@@ -826,6 +851,9 @@ const CREATE_SERVICE_EXTERNALNAME: Help = Help {
     flags: &[
         flag("external-name", "''", "The DNS name the Service stands for."),
         TCP,
+        DRY_RUN,
+        OUTPUT_OBJECT,
+        TEMPLATE,
     ],
     usage: "create service externalname NAME --external-name external.name [--dry-run=server|client|none] [options]",
 };

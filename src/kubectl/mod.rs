@@ -35,6 +35,7 @@ pub mod help;
 pub mod help_pages;
 pub mod info;
 pub mod logs;
+pub mod made;
 pub mod mutate;
 pub mod portforward;
 pub mod printers;

@@ -80,6 +80,7 @@ const CREATE_FLAGS: &[FlagSpec] = &[
     val("type", None),
     val("validate", None),
     val("dry-run", None),
+    val("template", None),
     switch("save-config", None),
 ];
 
@@ -95,6 +96,9 @@ const EXPOSE_FLAGS: &[FlagSpec] = &[
     val("session-affinity", None),
     val("load-balancer-ip", None),
     val("filename", Some('f')),
+    val("dry-run", None),
+    val("output", Some('o')),
+    val("template", None),
 ];
 
 const SCALE_FLAGS: &[FlagSpec] = &[
@@ -155,6 +159,10 @@ const RUN_FLAGS: &[FlagSpec] = &[
     val("restart", None),
     switch("command", None),
     val("env", None),
+    switch("expose", None),
+    val("dry-run", None),
+    val("output", Some('o')),
+    val("template", None),
 ];
 
 /// Every `kubectl rollout` subcommand's flags (the subcommand decides which it reads).
@@ -431,8 +439,8 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         }
     };
     if wants_help {
-        let sub = parsed.positional.first().map(String::as_str);
-        out.out(&help_text(verb.name, sub).unwrap_or_else(|| format!("{}\n", verb.short)));
+        let sub = super::help::sub_path(verb.name, &parsed.positional);
+        out.out(&help_text(verb.name, sub.as_deref()).unwrap_or_else(|| format!("{}\n", verb.short)));
         return 0;
     }
     (verb.run)(ctx, &parsed, out).await

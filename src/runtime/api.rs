@@ -46,6 +46,25 @@ impl Cluster {
         self.store().create(obj, self.clock().now())
     }
 
+    /// What [`Cluster::create`] would store, without storing it (`--dry-run=server`): defaulted,
+    /// validated and allocated, with a uid and a creation time; an existing object is still
+    /// `AlreadyExists`.
+    pub fn create_dry_run(&self, mut obj: Object) -> Result<Object, ApiError> {
+        self.prepare_new(&mut obj)?;
+        let key = Key::of(&obj);
+        if self.store().get(&key).is_some() {
+            return Err(ApiError::AlreadyExists {
+                kind: key.kind,
+                name: key.name,
+            });
+        }
+        let now = self.clock().now();
+        let meta = obj.meta_mut();
+        meta.uid = Some(super::store::new_uid());
+        meta.creation_timestamp = Some(Time(now));
+        Ok(obj)
+    }
+
     fn prepare_new(&self, obj: &mut Object) -> Result<(), ApiError> {
         let kind = obj.kind();
         let meta = obj.meta_mut();

@@ -18,6 +18,8 @@ pub fn apply_defaults(obj: &mut Object) {
                 pod_spec(spec)
             }
         }
+        // SetDefaults_Secret.
+        Object::Secret(s) if s.type_.is_none() => s.type_ = Some("Opaque".into()),
         _ => {}
     }
 }
