@@ -1,97 +1,15 @@
 //! The frontend → backend path of seed 000 against the embedded cluster directly (no kubectl):
 //! controllers on paused time, then real HTTP through the LoadBalancer address.
 
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use k8s_lab::runtime::manifest::decode_manifests;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind, Object};
 use k8s_lab::shell::io::Output;
-
-const BACKEND: &str = r#"
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: backend
-spec:
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: hello
-      tier: backend
-      track: stable
-  replicas: 3
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: hello
-        tier: backend
-        track: stable
-    spec:
-      containers:
-        - name: hello
-          image: "gcr.io/google-samples/hello-go-gke:1.0"
-          ports:
-            - name: http
-              containerPort: 80
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: hello
-spec:
-  selector:
-    app.kubernetes.io/name: hello
-    tier: backend
-  ports:
-  - protocol: TCP
-    port: 80
-    targetPort: http
-"#;
-
-const FRONTEND: &str = r#"
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: frontend
-spec:
-  selector:
-    matchLabels:
-      app: hello
-      tier: frontend
-      track: stable
-  replicas: 1
-  template:
-    metadata:
-      labels:
-        app: hello
-        tier: frontend
-        track: stable
-    spec:
-      containers:
-        - name: nginx
-          image: "gcr.io/google-samples/hello-frontend:1.0"
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: frontend
-spec:
-  selector:
-    app: hello
-    tier: frontend
-  ports:
-  - protocol: "TCP"
-    port: 80
-    targetPort: 80
-  type: LoadBalancer
-"#;
-
-fn apply(cluster: &Cluster, text: &str) {
-    for obj in decode_manifests(text, "test") {
-        cluster.apply(obj.expect("manifest decodes")).expect("apply succeeds");
-    }
-}
+use support::lesson5::{apply, BACKEND, FRONTEND};
 
 fn config(block: u8, lb: Ipv4Addr, speed: f64) -> ClusterConfig {
     ClusterConfig {

@@ -242,7 +242,8 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
-        assert!(bind_udp_loopback("0.0.0.0:0".parse().unwrap()).is_err());
+        let any = SocketAddr::from((Ipv4Addr::new(0, 0, 0, 0), 0));
+        assert!(bind_udp_loopback(any).is_err(), "the wildcard address is refused");
     }
 
     #[tokio::test(start_paused = true)]
