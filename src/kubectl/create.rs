@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{ConfigMap, Container, ContainerPort, Namespace,
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::ByteString;
 
-use super::args::{val, FlagSpec, Parsed};
+use super::args::{switch, val, FlagSpec, Parsed};
 use super::errors::server_error;
 use super::made::Finish;
 use super::Ctx;
@@ -72,6 +72,9 @@ pub fn sub_flags(path: &str) -> Option<&'static [FlagSpec]> {
     const DRY_RUN: FlagSpec = val("dry-run", None);
     const OUTPUT: FlagSpec = val("output", Some('o'));
     const TEMPLATE: FlagSpec = val("template", None);
+    // Accepted by every generator, as kubectl's are; the lab stores every object the same way.
+    const SAVE_CONFIG: FlagSpec = switch("save-config", None);
+    const VALIDATE: FlagSpec = val("validate", None);
     const DEPLOYMENT: &[FlagSpec] = &[
         val("image", None),
         val("port", None),
@@ -79,15 +82,66 @@ pub fn sub_flags(path: &str) -> Option<&'static [FlagSpec]> {
         DRY_RUN,
         OUTPUT,
         TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
     ];
-    const CONFIGMAP: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, DRY_RUN, OUTPUT, TEMPLATE];
-    const NAMESPACE: &[FlagSpec] = &[DRY_RUN, OUTPUT, TEMPLATE];
-    const SECRET_GENERIC: &[FlagSpec] = &[FROM_FILE, FROM_LITERAL, val("type", None), DRY_RUN, OUTPUT, TEMPLATE];
-    const SECRET_TLS: &[FlagSpec] = &[val("cert", None), val("key", None), DRY_RUN, OUTPUT, TEMPLATE];
-    const CLUSTERIP: &[FlagSpec] = &[val("clusterip", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
-    const EXTERNALNAME: &[FlagSpec] = &[val("external-name", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
-    const LOADBALANCER: &[FlagSpec] = &[TCP, DRY_RUN, OUTPUT, TEMPLATE];
-    const NODEPORT: &[FlagSpec] = &[val("node-port", None), TCP, DRY_RUN, OUTPUT, TEMPLATE];
+    const CONFIGMAP: &[FlagSpec] = &[
+        FROM_FILE,
+        FROM_LITERAL,
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
+    const NAMESPACE: &[FlagSpec] = &[DRY_RUN, OUTPUT, TEMPLATE, SAVE_CONFIG, VALIDATE];
+    const SECRET_GENERIC: &[FlagSpec] = &[
+        FROM_FILE,
+        FROM_LITERAL,
+        val("type", None),
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
+    const SECRET_TLS: &[FlagSpec] = &[
+        val("cert", None),
+        val("key", None),
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
+    const CLUSTERIP: &[FlagSpec] = &[
+        val("clusterip", None),
+        TCP,
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
+    const EXTERNALNAME: &[FlagSpec] = &[
+        val("external-name", None),
+        TCP,
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
+    const LOADBALANCER: &[FlagSpec] = &[TCP, DRY_RUN, OUTPUT, TEMPLATE, SAVE_CONFIG, VALIDATE];
+    const NODEPORT: &[FlagSpec] = &[
+        val("node-port", None),
+        TCP,
+        DRY_RUN,
+        OUTPUT,
+        TEMPLATE,
+        SAVE_CONFIG,
+        VALIDATE,
+    ];
     match path {
         "deployment" => Some(DEPLOYMENT),
         "configmap" => Some(CONFIGMAP),

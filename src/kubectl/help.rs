@@ -309,7 +309,7 @@ mod tests {
         let ns: Vec<&str> = own_flags("create namespace").unwrap().iter().map(|f| f.long).collect();
         assert_eq!(
             ns,
-            ["dry-run", "output", "template"],
+            ["dry-run", "output", "template", "save-config", "validate"],
             "namespace has no flags of its own"
         );
         assert!(!own_flags("rollout status")

@@ -438,6 +438,21 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
             return 1;
         }
     };
+    // A subcommand that shares its group's parser (`rollout status`, `create deployment`)
+    // still takes only its own flags, as cobra's subcommands do.
+    if let Some(sub) = super::help::sub_path(verb.name, &parsed.positional) {
+        let path = format!("{} {sub}", verb.name);
+        if let Some(own) = super::help::own_flags(&path) {
+            if let Err(e) = args::parse(&rest, &[GLOBAL, own]) {
+                out.err_line(&format!("error: {e}"));
+                out.err_line(&format!(
+                    "See 'kubectl {} --help' for usage.",
+                    super::help::canonical(&path)
+                ));
+                return 1;
+            }
+        }
+    }
     if wants_help {
         let sub = super::help::sub_path(verb.name, &parsed.positional);
         out.out(&help_text(verb.name, sub.as_deref()).unwrap_or_else(|| format!("{}\n", verb.short)));
@@ -511,5 +526,55 @@ mod tests {
         let (code, set) = kubectl(&c, "set").await;
         assert_eq!((code, set), (1, help_text("set", None).unwrap()));
         c.shutdown();
+    }
+}
+
+#[cfg(test)]
+mod subcommand_flag_tests {
+    use super::super::testutil::{cluster, kubectl};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_subcommand_refuses_its_siblings_flags() {
+        let c = cluster().await;
+        for (line, flag, page) in [
+            (
+                "rollout status deployment/web --to-revision=1",
+                "--to-revision",
+                "rollout status",
+            ),
+            (
+                "create deployment web --image=nginx --tcp=80:80",
+                "--tcp",
+                "create deployment",
+            ),
+            (
+                "create svc nodeport web --image=nginx",
+                "--image",
+                "create service nodeport",
+            ),
+            (
+                "create ns shop --from-literal=a=b",
+                "--from-literal",
+                "create namespace",
+            ),
+        ] {
+            assert_eq!(
+                kubectl(&c, line).await,
+                (
+                    1,
+                    format!("error: unknown flag: {flag}\nSee 'kubectl {page} --help' for usage.\n")
+                ),
+                "{line}"
+            );
+        }
+        // Their own flags, and the ones every generator takes, still work.
+        assert_eq!(
+            kubectl(
+                &c,
+                "create deployment web --image=nginx --save-config --validate=strict"
+            )
+            .await,
+            (0, "deployment.apps/web created\n".into())
+        );
     }
 }
