@@ -3,7 +3,7 @@
 //! | thing | shown as | really is |
 //! |---|---|---|
 //! | pod IP | 10.244.N.M | a 127.0.0.1:ephemeral listener per container port |
-//! | ClusterIP | 10.96.0.0/12 | a 127.0.0.1:ephemeral proxy listener per Service port |
+//! | ClusterIP | 10.96.0.0/12 | translated to one endpoint at connect time (DNAT); also a 127.0.0.1:ephemeral proxy listener per Service port |
 //! | node IP | 127.0.2.N | itself |
 //! | LoadBalancer | 127.0.1.N | itself (port may fall back) |
 
