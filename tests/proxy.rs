@@ -1,12 +1,15 @@
 //! kube-proxy behaviour seen from a client: a Service without endpoints refuses connections, a
 //! connection whose endpoint goes away is closed, new connections go to the endpoints left.
 
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use k8s_lab::runtime::manifest::decode_manifests;
 use k8s_lab::runtime::net::{Origin, Route};
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
+use support::cluster::ready_endpoints;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const APP: &str = r#"
@@ -102,14 +105,7 @@ async fn connections_follow_the_endpoints() {
 
     let ready = cluster
         .wait_until(Duration::from_secs(120), |c| {
-            c.get(Kind::Endpoints, "default", "kubia")
-                .and_then(|e| e.as_endpoints()?.subsets.clone())
-                .is_some_and(|s| {
-                    s.iter()
-                        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
-                        .sum::<usize>()
-                        == 2
-                })
+            ready_endpoints(c, "default", "kubia") == 2
         })
         .await;
     assert!(ready);

@@ -9,6 +9,7 @@ use std::time::Duration;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind, Object};
 use k8s_lab::shell::io::Output;
+use support::cluster::ready_endpoints;
 use support::lesson5::{apply, BACKEND, FRONTEND};
 
 fn config(block: u8, lb: Ipv4Addr, speed: f64) -> ClusterConfig {
@@ -18,16 +19,6 @@ fn config(block: u8, lb: Ipv4Addr, speed: f64) -> ClusterConfig {
         clock_speed: speed,
         ..Default::default()
     }
-}
-
-fn ready_endpoints(cluster: &Cluster, name: &str) -> usize {
-    cluster
-        .get(Kind::Endpoints, "default", name)
-        .and_then(|e| e.as_endpoints()?.subsets.clone())
-        .unwrap_or_default()
-        .iter()
-        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
-        .sum()
 }
 
 fn lb_ip(cluster: &Cluster, name: &str) -> Option<String> {
@@ -81,7 +72,7 @@ async fn controllers_bring_up_the_backend_and_the_load_balancer() {
 
     // The Service's named targetPort resolves to 80 on every pod.
     let has_eps = cluster
-        .wait_until(Duration::from_secs(10), |c| ready_endpoints(c, "hello") == 3)
+        .wait_until(Duration::from_secs(10), |c| ready_endpoints(c, "default", "hello") == 3)
         .await;
     assert!(has_eps);
     let ep = cluster.get(Kind::Endpoints, "default", "hello").unwrap();
@@ -136,7 +127,9 @@ async fn controllers_bring_up_the_backend_and_the_load_balancer() {
                 .into_iter()
                 .filter(|p| p.name().starts_with("backend-"))
                 .collect();
-            pods.len() == 3 && pods.iter().all(|p| p.name() != victim_name) && ready_endpoints(c, "hello") == 3
+            pods.len() == 3
+                && pods.iter().all(|p| p.name() != victim_name)
+                && ready_endpoints(c, "default", "hello") == 3
         })
         .await;
     assert!(healed, "the ReplicaSet replaces a deleted pod");
@@ -165,7 +158,9 @@ async fn http_through_the_load_balancer_reaches_the_backend_via_the_frontend() {
     apply(&cluster, FRONTEND);
     let ready = cluster
         .wait_until(Duration::from_secs(120), |c| {
-            ready_endpoints(c, "hello") == 3 && ready_endpoints(c, "frontend") == 1 && lb_ip(c, "frontend").is_some()
+            ready_endpoints(c, "default", "hello") == 3
+                && ready_endpoints(c, "default", "frontend") == 1
+                && lb_ip(c, "frontend").is_some()
         })
         .await;
     assert!(ready, "frontend, backend and load balancer come up");

@@ -6,6 +6,8 @@
 //! CI runs a shortened soak (`SOAK_REQUESTS`, default 40,000). The full one is documented in
 //! the README: `SOAK_REQUESTS=1000000 cargo test --release --test soak -- --nocapture`.
 
+mod support;
+
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 use k8s_lab::runtime::manifest::decode_manifests;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
+use support::cluster::ready_endpoints;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const APP: &str = r#"
@@ -139,16 +142,7 @@ async fn memory_and_descriptors_stay_bounded_under_load() {
         cluster.apply(obj.unwrap()).unwrap();
     }
     let ready = cluster
-        .wait_until(Duration::from_secs(120), |c| {
-            c.get(Kind::Endpoints, "default", "soak")
-                .and_then(|e| e.as_endpoints()?.subsets.clone())
-                .is_some_and(|s| {
-                    s.iter()
-                        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
-                        .sum::<usize>()
-                        == 2
-                })
-        })
+        .wait_until(Duration::from_secs(120), |c| ready_endpoints(c, "default", "soak") == 2)
         .await;
     assert!(ready);
     cluster.settle(Duration::from_secs(2)).await;

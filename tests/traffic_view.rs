@@ -12,17 +12,8 @@ use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
 use k8s_lab::shell::io::Output;
 use k8s_lab::ui::traffic::TrafficModel;
+use support::cluster::ready_endpoints;
 use support::lesson5::{apply, BACKEND, FRONTEND};
-
-fn ready_endpoints(cluster: &Cluster, name: &str) -> usize {
-    cluster
-        .get(Kind::Endpoints, "default", name)
-        .and_then(|e| e.as_endpoints()?.subsets.clone())
-        .unwrap_or_default()
-        .iter()
-        .map(|s| s.addresses.as_ref().map_or(0, Vec::len))
-        .sum()
-}
 
 const REQUESTS: u64 = 30;
 
@@ -42,8 +33,8 @@ async fn lesson5_model(block: u8) -> (TrafficModel, String) {
     apply(&cluster, FRONTEND);
     let ready = cluster
         .wait_until(Duration::from_secs(120), |c| {
-            ready_endpoints(c, "hello") == 3
-                && ready_endpoints(c, "frontend") == 1
+            ready_endpoints(c, "default", "hello") == 3
+                && ready_endpoints(c, "default", "frontend") == 1
                 && c.get(Kind::Service, "default", "frontend")
                     .is_some_and(|s| s.lb_ingress_ip().is_some())
         })

@@ -3,6 +3,8 @@
 //! to a live pod, a UDP NodePort is reachable from the host, and with no CoreDNS left names stop
 //! resolving.
 
+mod support;
+
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::time::Duration;
@@ -15,6 +17,7 @@ use k8s_lab::runtime::net::resolver::{self, ResolveError};
 use k8s_lab::runtime::net::udp::{connect_udp_loopback, UdpRoute};
 use k8s_lab::runtime::net::{Origin, TrafficEvent};
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind, Object};
+use support::cluster::ready_endpoints;
 
 const BLOCK: u8 = 17;
 
@@ -60,13 +63,6 @@ fn set_coredns_replicas(cluster: &Cluster, n: i32) {
     cluster.update(dep).unwrap();
 }
 
-fn ready_dns_pods(cluster: &Cluster) -> usize {
-    cluster
-        .get(Kind::Endpoints, "kube-system", "kube-dns")
-        .and_then(|e| e.as_endpoints()?.subsets.clone())
-        .map_or(0, |s| s.iter().map(|s| s.addresses.as_ref().map_or(0, Vec::len)).sum())
-}
-
 /// Wait (real time) for kube-proxy's state, which is not in the store (`wait_until` only looks
 /// again when the store changes).
 async fn poll_until(cond: impl Fn() -> bool) -> bool {
@@ -107,7 +103,11 @@ async fn dns_over_udp_goes_through_kube_proxy_to_coredns() {
     set_coredns_replicas(&cluster, 3);
     assert!(
         cluster
-            .wait_until(Duration::from_secs(600), |c| ready_dns_pods(c) == 3)
+            .wait_until(Duration::from_secs(600), |c| ready_endpoints(
+                c,
+                "kube-system",
+                "kube-dns"
+            ) == 3)
             .await
     );
     let svc = SocketAddrV4::new(KUBE_DNS_IP, 53);
