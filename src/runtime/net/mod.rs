@@ -190,21 +190,20 @@ impl Net {
             // Not routable from outside the cluster: the SYN goes nowhere.
             return std::future::pending().await;
         }
+        // A ClusterIP from inside the cluster: kube-proxy's iptables rules rewrite the
+        // destination to one endpoint (DNAT), so the connection goes straight to the pod — no
+        // proxy in between, and the pod learns which Service brought it.
+        if let (Some(Route::Listener(_)), Some(balancer)) = (self.route(v4), self.balancer(v4)) {
+            let from = origin.label();
+            let Some(backend) = balancer.pick(&from) else {
+                return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
+            };
+            let Some(Route::Listener(real)) = self.route(backend.addr) else {
+                return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
+            };
+            return self.connect_as(real, format!("{from} via {}", balancer.label)).await;
+        }
         match self.route(v4) {
-            // A ClusterIP from inside the cluster: kube-proxy's iptables rules rewrite the
-            // destination to one endpoint (DNAT), so the connection goes straight to the pod —
-            // no proxy in between, and the pod learns which Service brought it.
-            Some(Route::Listener(_)) if self.balancer(v4).is_some() => {
-                let balancer = self.balancer(v4).expect("checked");
-                let from = origin.label();
-                let Some(backend) = balancer.pick(&from) else {
-                    return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
-                };
-                let Some(Route::Listener(real)) = self.route(backend.addr) else {
-                    return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
-                };
-                self.connect_as(real, format!("{from} via {}", balancer.label)).await
-            }
             Some(Route::Listener(real)) => dial(real).await,
             Some(Route::Reject) => Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused")),
             None if addresses::in_pod_cidr(ip) => {
