@@ -4,12 +4,16 @@
 //!
 //! Both use lesson 5's own addresses (127.0.1.1, 127.0.2.x), so they run one at a time.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use support::tmux::Tmux;
 
 static LESSON5_ADDRESSES: Mutex<()> = Mutex::new(());
 
@@ -79,49 +83,6 @@ fn shell_mode_reads_commands_from_stdin() {
     assert!(!stdout.contains("$ "), "{stdout}");
     assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(home);
-}
-
-struct Tmux(String);
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(args)
-            .output()
-            .expect("tmux is installed (.ci/run installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", &self.0])
-    }
-    fn type_line(&self, line: &str) {
-        self.cmd(&["send-keys", "-t", &self.0, "-l", line]);
-        self.cmd(&["send-keys", "-t", &self.0, "Enter"]);
-    }
-    fn wait_for(&self, what: &str, limit: Duration, test: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let s = self.screen();
-            if test(&s) {
-                return s;
-            }
-            assert!(t0.elapsed() < limit, "timed out waiting for {what}; screen:\n{s}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-    fn alive(&self) -> bool {
-        Command::new("tmux")
-            .args(["has-session", "-t", &self.0])
-            .status()
-            .map(|s| s.success())
-            .unwrap_or(false)
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
-    }
 }
 
 fn frontend_row(screen: &str) -> Option<&str> {

@@ -2,10 +2,14 @@
 //! named by `$EDITOR` on a temp file and saves the result; with piped stdin it runs nothing and
 //! says how else to edit.
 
+mod support;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use support::tmux::Tmux;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_k8s-lab")
@@ -48,45 +52,6 @@ fn piped_stdin_runs_no_editor() {
     let _ = std::fs::remove_dir_all(home);
 }
 
-struct Tmux(String);
-
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(args)
-            .output()
-            .expect("tmux is installed (.ci/run installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", &self.0])
-    }
-    fn type_line(&self, line: &str) {
-        self.cmd(&["send-keys", "-t", &self.0, "-l", line]);
-        self.cmd(&["send-keys", "-t", &self.0, "Enter"]);
-    }
-    fn wait_for(&self, what: &str, test: impl Fn(&str) -> bool) -> String {
-        let t0 = Instant::now();
-        loop {
-            let s = self.screen();
-            if test(&s) {
-                return s;
-            }
-            assert!(
-                t0.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {what}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).status();
-    }
-}
-
 #[test]
 fn a_terminal_runs_the_learners_editor() {
     let home = temp_home("edit-tty");
@@ -98,13 +63,21 @@ fn a_terminal_runs_the_learners_editor() {
         bin()
     );
     t.cmd(&["new-session", "-d", "-s", &t.0, "-x", "150", "-y", "40", &cmd]);
-    t.wait_for("the prompt", |s| s.lines().any(|l| l.trim_end() == "$"));
+    t.wait_for("the prompt", Duration::from_secs(20), |s| {
+        s.lines().any(|l| l.trim_end() == "$")
+    });
     t.type_line("kubectl create service clusterip web --tcp=80");
-    t.wait_for("the Service", |s| s.contains("service/web created"));
+    t.wait_for("the Service", Duration::from_secs(20), |s| {
+        s.contains("service/web created")
+    });
     t.type_line("kubectl edit svc web");
-    t.wait_for("the edit", |s| s.contains("service/web edited"));
+    t.wait_for("the edit", Duration::from_secs(20), |s| {
+        s.contains("service/web edited")
+    });
     t.type_line("kubectl get svc web -o jsonpath='{.spec.type}'; echo");
-    let s = t.wait_for("the type", |s| s.lines().any(|l| l == "NodePort"));
+    let s = t.wait_for("the type", Duration::from_secs(20), |s| {
+        s.lines().any(|l| l == "NodePort")
+    });
     assert!(!s.contains("error"), "{s}");
     let _ = std::fs::remove_dir_all(home);
 }

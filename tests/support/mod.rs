@@ -4,4 +4,5 @@
 pub mod cluster;
 pub mod lab;
 pub mod lesson5;
+pub mod tmux;
 pub mod transcript;
