@@ -159,6 +159,7 @@ impl LessonSource for RunSource {
                         String::new()
                     },
                     done: self.run.is_done(i),
+                    skipped: self.run.is_skipped(i),
                     check_status: if here { self.run.status(lang) } else { None },
                     hints: if here {
                         step.hints

@@ -29,50 +29,12 @@ fn looks_like_error(text: &str) -> bool {
     })
 }
 
-/// A line of a shared transcript that contradicts kubectl v1.33, and what v1.33 prints instead.
-/// The runner replaces exactly that line; if the transcript changes under it, the erratum fails
-/// loudly so it is removed instead of silently masking a line.
-struct Erratum {
-    file: &'static str,
-    line: usize,
-    expected: &'static str,
-    replacement: &'static str,
-}
-
-const ERRATA: &[Erratum] = &[
-    // `kubectl expose` gives the Service the labels of the object it exposes (kubectl's expose
-    // help: "if no labels are specified, the new service will re-use the labels from the resource
-    // it exposes"). Upstream run-my-nginx.yaml gives the Deployment no labels, so v1.33 prints
-    // `<none>`; the seed's `run=my-nginx` is output from the `kubectl run` era.
-    Erratum {
-        file: "seed004-connect-applications.lab",
-        line: 23,
-        expected: "~ Labels: run=my-nginx",
-        replacement: "~ Labels: <none>",
-    },
-];
-
-fn apply_errata(file: &str, text: &str) -> String {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    for e in ERRATA.iter().filter(|e| e.file == file) {
-        let actual = lines.get(e.line - 1).map(String::as_str);
-        assert_eq!(
-            actual,
-            Some(e.expected),
-            "{file}:{}: the transcript changed under an erratum; remove or update it",
-            e.line
-        );
-        lines[e.line - 1] = e.replacement.to_string();
-    }
-    lines.join("\n")
-}
-
 /// Run one transcript. `block` picks the node and load-balancer address blocks so transcripts
 /// can run in parallel without fighting over ports.
 fn run_lab(file: &str, block: u8) {
     let path = acceptance_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let transcript = parse(&apply_errata(file, &text));
+    let transcript = parse(&text);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -163,15 +125,6 @@ fn seed002_service_types() {
 #[test]
 fn seed003_expose_nodeport() {
     run_lab("seed003-expose-nodeport.lab", 33);
-}
-
-#[test]
-fn errata_name_real_lines() {
-    for e in ERRATA {
-        let text = std::fs::read_to_string(acceptance_dir().join(e.file)).unwrap();
-        let patched = apply_errata(e.file, &text);
-        assert_eq!(patched.lines().nth(e.line - 1), Some(e.replacement));
-    }
 }
 
 #[test]

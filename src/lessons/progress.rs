@@ -50,6 +50,16 @@ pub struct Progress {
     /// Step id → how many hint tiers have been shown.
     #[serde(default)]
     pub hints: BTreeMap<String, usize>,
+    /// Ids of the steps the learner moved past (F6) without their checks passing. A skipped
+    /// step is not done; passing it later moves it from here to `done`.
+    #[serde(default)]
+    pub skipped: BTreeSet<String>,
+    /// When the learner first opened the lesson (Unix seconds).
+    #[serde(default)]
+    pub started_at: Option<u64>,
+    /// When the last step was left done or skipped, ending the lesson (Unix seconds).
+    #[serde(default)]
+    pub finished_at: Option<u64>,
 }
 
 impl Progress {
@@ -103,6 +113,11 @@ impl Progress {
 
     pub fn is_done(&self, step_id: &str) -> bool {
         self.done.contains(step_id)
+    }
+
+    /// True when the learner moved past this step without passing it.
+    pub fn is_skipped(&self, step_id: &str) -> bool {
+        self.skipped.contains(step_id) && !self.done.contains(step_id)
     }
 
     /// True when every step of the lesson is done.

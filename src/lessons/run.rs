@@ -77,6 +77,14 @@ impl LessonRun {
             .is_some_and(|s| self.progress.is_done(&s.id.0))
     }
 
+    /// True when the step at `index` was moved past (F6) without passing.
+    pub fn is_skipped(&self, index: usize) -> bool {
+        self.lesson
+            .steps()
+            .get(index)
+            .is_some_and(|s| self.progress.is_skipped(&s.id.0))
+    }
+
     /// True when every step is done.
     pub fn finished(&self) -> bool {
         self.progress.finished(&self.lesson)
@@ -90,6 +98,7 @@ impl LessonRun {
         let result = evaluate_step(&step, cluster, history).await;
         let mut changed = self.result.as_ref() != Some(&result);
         if result.passed() && self.progress.done.insert(step.id.0.clone()) {
+            self.progress.skipped.remove(&step.id.0);
             changed = true;
             self.save()?;
         }
@@ -97,9 +106,18 @@ impl LessonRun {
         Ok(changed)
     }
 
-    /// Go to the next step. Returns false at the last step.
+    /// Go to the next step. A step left without passing is marked skipped (shown and counted
+    /// as such, never as done). Returns false at the last step.
     pub fn next_step(&mut self) -> io::Result<bool> {
-        self.go(self.current() + 1)
+        let here = self.current();
+        if here + 1 >= self.lesson.steps().len() {
+            return Ok(false);
+        }
+        let id = self.lesson.steps()[here].id.0.clone();
+        if !self.progress.is_done(&id) {
+            self.progress.skipped.insert(id);
+        }
+        self.go(here + 1)
     }
 
     /// Go back one step. Returns false at the first step.

@@ -77,6 +77,8 @@ pub struct StepView {
     pub markdown: String,
     /// The step's checks pass.
     pub done: bool,
+    /// The learner moved past the step without its checks passing (F6).
+    pub skipped: bool,
     /// Why the checks do not pass yet (or a success note), shown under the text.
     pub check_status: Option<String>,
     /// Hints, revealed one at a time (F2).
