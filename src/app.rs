@@ -38,45 +38,87 @@ fn find(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Lesson> {
     lessons::find_in(lesson, &dirs).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Open `lesson`'s cluster and workspace, run its setup. Setup output goes to `out`.
-async fn open(lesson: &Lesson, out: &Output) -> anyhow::Result<Session> {
+/// Open `lesson`'s cluster (the one saved in its workspace, else a fresh one with setup run)
+/// and its progress, and tie them together. Setup output goes to `out`. Returns the session,
+/// the progress, and what the learner must be told first (in `lang`), if anything: a saved
+/// cluster that could not be read, or steps marked done whose work is not in this cluster
+/// (then `replay` in the session runs their solutions again).
+async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Session, LessonRun, Option<String>)> {
     let root = lesson.default_workspace_root();
-    lesson
-        .open_session(lesson.cluster_config(), &root, out)
+    let (mut session, restored) = lesson
+        .open_durable_session(lesson.cluster_config(), &root, out)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut run = match LessonRun::open(lesson.clone(), Some(lesson.default_progress_path())) {
+        Ok(r) => r,
+        Err(e) => {
+            session.cluster.shutdown();
+            return Err(anyhow::Error::new(e).context("reading progress"));
+        }
+    };
+    let mut notes = Vec::new();
+    if let lessons::Restored::Broken { aside, why } = &restored {
+        notes.push(match lang {
+            Lang::Ko => format!(
+                "저장된 클러스터를 읽을 수 없어 새 클러스터로 시작합니다 ({why}). 그 파일은 {}에 그대로 두었습니다.",
+                aside.display()
+            ),
+            Lang::En => format!(
+                "The saved cluster could not be read ({why}), so a fresh one started. The file was kept as {}.",
+                aside.display()
+            ),
+        });
+    }
+    let gone = run
+        .adopt_cluster(session.cluster.cluster_id())
+        .context("saving progress")?;
+    if !gone.is_empty() {
+        let steps = gone.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
+        session.replay = run.replay_lines();
+        notes.push(match lang {
+            Lang::Ko => format!(
+                "진행 기록에는 {steps}단계를 마쳤다고 되어 있지만, 그 단계들을 한 클러스터는 이제 없습니다 (초기화했거나 예전 저장입니다). `replay`를 입력하면 그 단계들의 풀이를 다시 실행해 클러스터를 되살립니다."
+            ),
+            Lang::En => format!(
+                "Your progress says steps {steps} are done, but the cluster they were done on is gone (a reset or an old save). Type `replay` to run those steps' solutions again and rebuild it."
+            ),
+        });
+    }
+    let notice = (!notes.is_empty()).then(|| notes.join("\n"));
+    Ok((session, run, notice))
 }
 
 /// `k8s-lab start LESSON`: the full-screen lab.
 pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
     let lesson = find(lesson, lessons_dir)?;
     let (out, buf) = Output::buffer();
-    let session = open(&lesson, &out)
+    let (session, run, notice) = open(&lesson, &out, lang)
         .await
         .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
     let cluster = session.cluster.clone();
-    let progress = lesson.default_progress_path();
-    let run = LessonRun::open(lesson, Some(progress)).context("reading progress")?;
     let source = RunSource {
         run,
         cluster: cluster.clone(),
     };
-    let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang }).await;
+    let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang, notice }).await;
+    let saved = cluster.flush();
     cluster.shutdown();
+    saved.context("saving the cluster")?;
     result
 }
 
 /// `k8s-lab shell [--lesson LESSON]`: the command line without the TUI, on stdin/stdout.
-pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>) -> anyhow::Result<i32> {
-    let (out, _) = Output::channel();
+pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<i32> {
     let mut session = match lesson {
         Some(l) => {
             let lesson = find(l, lessons_dir)?;
             let (setup_out, buf) = Output::buffer();
-            let s = open(&lesson, &setup_out)
+            let (s, _run, notice) = open(&lesson, &setup_out, lang)
                 .await
                 .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
-            drop(out);
+            if let Some(n) = notice {
+                eprintln!("{n}");
+            }
             s
         }
         None => {
@@ -87,7 +129,9 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>) -> anyho
         }
     };
     let code = crate::shell::repl::run_stdin(&mut session).await?;
+    let saved = session.cluster.flush();
     session.cluster.shutdown();
+    saved.context("saving the cluster")?;
     Ok(code)
 }
 
@@ -119,15 +163,23 @@ pub fn list(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String>
     Ok(table.render(false))
 }
 
-/// `k8s-lab reset LESSON`: forget progress (the workspace files stay).
+/// `k8s-lab reset LESSON`: forget progress and the saved cluster, so the next start is a clean
+/// one (the learner's workspace files stay).
 pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<String> {
     let lesson = find(lesson, lessons_dir)?;
     let path = lesson.default_progress_path();
-    match std::fs::remove_file(&path) {
-        Ok(()) => Ok(format!("{}: progress reset", lesson.id())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(format!("{}: no progress to reset", lesson.id())),
-        Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
-    }
+    let had_progress = match std::fs::remove_file(&path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => return Err(e).with_context(|| format!("removing {}", path.display())),
+    };
+    let snap = Lesson::snapshot_path(&lesson.default_workspace_root());
+    let had_cluster = crate::runtime::persist::remove(&snap).with_context(|| format!("removing {}", snap.display()))?;
+    Ok(match (had_progress, had_cluster) {
+        (false, false) => format!("{}: no progress to reset", lesson.id()),
+        (true, false) => format!("{}: progress reset", lesson.id()),
+        (_, true) => format!("{}: progress and cluster reset", lesson.id()),
+    })
 }
 
 /// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).

@@ -34,7 +34,7 @@ enum Command {
     },
     /// List the lessons and your progress.
     List,
-    /// Forget your progress in a lesson (your files stay).
+    /// Start a lesson over: forget your progress and its saved cluster (your files stay).
     Reset { lesson: String },
     /// Check lesson files and tell what to fix.
     Lint {
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
     let result: anyhow::Result<i32> = rt.block_on(async {
         match &cli.command {
             Command::Start { lesson } => k8s_lab::app::start(lesson, dir, lang).await.map(|()| 0),
-            Command::Shell { lesson } => k8s_lab::app::shell(lesson.as_deref(), dir).await,
+            Command::Shell { lesson } => k8s_lab::app::shell(lesson.as_deref(), dir, lang).await,
             Command::List => k8s_lab::app::list(dir, lang).map(|t| {
                 print!("{t}");
                 0

@@ -126,7 +126,10 @@ async fn finish_in_the_tui(id: &str, block: u8) {
         cluster.clone(),
         session,
         Box::new(spy),
-        UiOptions { lang: Lang::En },
+        UiOptions {
+            lang: Lang::En,
+            notice: None,
+        },
         std::future::pending(),
     );
     let (stats, ()) = tokio::join!(ui, script);

@@ -70,6 +70,20 @@ pub enum LessonError {
     Setup(#[from] SetupError),
 }
 
+/// The file in a workspace that holds the lesson's saved cluster (hidden from `ls`).
+pub const CLUSTER_SNAPSHOT: &str = ".k8s-lab-cluster.json";
+
+/// Where a durable session's cluster came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restored {
+    /// No saved cluster: a fresh one, with the lesson's setup run.
+    Fresh,
+    /// The cluster saved in the workspace, brought back.
+    FromSnapshot,
+    /// The saved cluster could not be read; it was set aside at `aside` and a fresh one started.
+    Broken { aside: PathBuf, why: String },
+}
+
 /// Why `setup` failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("lesson setup command {line:?} failed with exit status {status}")]
@@ -208,6 +222,50 @@ impl Lesson {
             return Err(e.into());
         }
         Ok(session)
+    }
+
+    /// Where this lesson's cluster is saved inside the workspace at `root`.
+    pub fn snapshot_path(root: &Path) -> PathBuf {
+        root.join(CLUSTER_SNAPSHOT)
+    }
+
+    /// [`Lesson::open_session`] for a learner: the cluster saved in the workspace comes back
+    /// as it was (setup is not run again: its effects are in the snapshot); without one a
+    /// fresh cluster starts and runs setup. Either way the cluster is saved from then on.
+    pub async fn open_durable_session(
+        &self,
+        config: ClusterConfig,
+        root: &Path,
+        out: &Output,
+    ) -> Result<(Session, Restored), LessonError> {
+        let path = Lesson::snapshot_path(root);
+        let io_err = |source| LessonError::Io {
+            path: path.clone(),
+            source,
+        };
+        let loaded = crate::runtime::persist::load(&path).map_err(io_err)?;
+        let (session, restored) = match loaded {
+            crate::runtime::persist::Loaded::Found(snap) => {
+                let workspace = self.prepare_workspace(root).map_err(|source| LessonError::Io {
+                    path: root.to_path_buf(),
+                    source,
+                })?;
+                let cluster = crate::runtime::Cluster::restore(config, &snap)
+                    .await
+                    .map_err(|e| LessonError::Cluster(e.to_string()))?;
+                (Session::new(cluster, workspace), Restored::FromSnapshot)
+            }
+            crate::runtime::persist::Loaded::Missing => (self.open_session(config, root, out).await?, Restored::Fresh),
+            crate::runtime::persist::Loaded::Broken { aside, why } => (
+                self.open_session(config, root, out).await?,
+                Restored::Broken { aside, why },
+            ),
+        };
+        if let Err(source) = session.cluster.persist_to(path.clone()) {
+            session.cluster.shutdown();
+            return Err(io_err(source));
+        }
+        Ok((session, restored))
     }
 
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines

@@ -54,6 +54,10 @@ pub struct Progress {
     /// step is not done; passing it later moves it from here to `done`.
     #[serde(default)]
     pub skipped: BTreeSet<String>,
+    /// The cluster the steps were done on ([`crate::runtime::Cluster::cluster_id`]); a
+    /// different cluster (reset, lost, or an old save) means the done steps are not in it.
+    #[serde(default)]
+    pub cluster_id: Option<String>,
     /// When the learner first opened the lesson (Unix seconds).
     #[serde(default)]
     pub started_at: Option<u64>,

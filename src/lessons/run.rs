@@ -138,6 +138,33 @@ impl LessonRun {
         Ok(true)
     }
 
+    /// Tie this progress to the cluster it runs on. Progress with no done steps, or done on
+    /// this very cluster, simply follows it. Progress whose steps were done on another cluster
+    /// (a reset, a lost or an old save) disagrees with it: the indexes of those steps are
+    /// returned so the lab can say so and offer to replay their solutions
+    /// ([`LessonRun::replay_lines`]). Either way the progress follows this cluster from now on:
+    /// the learner has been told once, and is not told again at every start.
+    pub fn adopt_cluster(&mut self, cluster_id: &str) -> io::Result<Vec<usize>> {
+        if self.progress.cluster_id.as_deref() == Some(cluster_id) {
+            return Ok(Vec::new());
+        }
+        let gone: Vec<usize> = (0..self.lesson.steps().len()).filter(|i| self.is_done(*i)).collect();
+        self.progress.cluster_id = Some(cluster_id.to_string());
+        self.save()?;
+        Ok(gone)
+    }
+
+    /// The solution lines of the done steps, in lesson order: what rebuilds their work on a
+    /// fresh cluster.
+    pub fn replay_lines(&self) -> Vec<String> {
+        self.lesson
+            .steps()
+            .iter()
+            .filter(|s| self.progress.is_done(&s.id.0))
+            .flat_map(|s| s.solution.iter().cloned())
+            .collect()
+    }
+
     /// Open the next hint tier of the current step; returns how many are open.
     pub fn reveal_hint(&mut self) -> io::Result<usize> {
         let step = self.current_step();

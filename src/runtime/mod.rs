@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod names;
 pub mod net;
 pub mod object;
+pub mod persist;
 pub mod pod_shell;
 pub mod seed;
 pub mod selectors;
@@ -97,13 +98,43 @@ struct Inner {
     /// How far (resourceVersion) each controller has processed the watch stream.
     progress: Mutex<Vec<Arc<std::sync::atomic::AtomicU64>>>,
     tasks: Mutex<Vec<AbortHandle>>,
+    /// Lives from the cluster's first start to its reset (see [`persist`]).
+    cluster_id: String,
+    persist_path: Mutex<Option<std::path::PathBuf>>,
+    save_lock: Mutex<()>,
+    save_error: Mutex<Option<String>>,
 }
 
 impl Cluster {
     /// Build the cluster, create its built-in objects and start its controllers.
     /// Must be called inside a tokio runtime.
     pub async fn start(config: ClusterConfig) -> anyhow::Result<Cluster> {
-        let cluster = Cluster {
+        let cluster = Cluster::build(config, store::new_uid());
+        controllers::start(&cluster);
+        seed::seed(&cluster)?;
+        cluster.start_dns().await?;
+        Ok(cluster)
+    }
+
+    /// Bring back a cluster saved earlier (see [`persist`]): the same objects, then the
+    /// controllers, which find the pods as after a node reboot and start their containers
+    /// again. The lesson's setup is not run again: its effects are in the snapshot.
+    pub async fn restore(config: ClusterConfig, snapshot: &persist::Snapshot) -> anyhow::Result<Cluster> {
+        let objects = snapshot.decode_objects()?;
+        let cluster = Cluster::build(config, snapshot.cluster_id.clone());
+        let seeded = objects.iter().any(|o| o.kind() == Kind::Namespace);
+        cluster.store().restore(objects);
+        controllers::kubelet::after_reboot(&cluster);
+        controllers::start(&cluster);
+        if !seeded {
+            seed::seed(&cluster)?;
+        }
+        cluster.start_dns().await?;
+        Ok(cluster)
+    }
+
+    fn build(config: ClusterConfig, cluster_id: String) -> Cluster {
+        Cluster {
             inner: Arc::new(Inner {
                 store: Store::new(),
                 clock: Clock::new(config.clock_speed),
@@ -115,13 +146,18 @@ impl Cluster {
                 progress: Default::default(),
                 config,
                 tasks: Mutex::new(Vec::new()),
+                cluster_id,
+                persist_path: Mutex::new(None),
+                save_lock: Mutex::new(()),
+                save_error: Mutex::new(None),
             }),
-        };
-        controllers::start(&cluster);
-        seed::seed(&cluster)?;
-        let dns = net::dns_server::start(&cluster).await?;
-        let _ = cluster.inner.dns_addr.set(dns);
-        Ok(cluster)
+        }
+    }
+
+    async fn start_dns(&self) -> anyhow::Result<()> {
+        let dns = net::dns_server::start(self).await?;
+        let _ = self.inner.dns_addr.set(dns);
+        Ok(())
     }
 
     /// Where the cluster DNS answers real packets (UDP and TCP on 127.0.0.1).

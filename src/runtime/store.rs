@@ -358,6 +358,36 @@ impl Store {
         self.state.read().unwrap().resource_version
     }
 
+    /// Every object, in key order (kind, namespace, name): what a snapshot saves.
+    pub fn all(&self) -> Vec<Arc<Object>> {
+        self.state.read().unwrap().objects.values().cloned().collect()
+    }
+
+    /// Fill an empty store with objects saved earlier, exactly as they were: uid,
+    /// resourceVersion, generation and timestamps are kept, and the store's resourceVersion
+    /// continues from the highest one restored. No watch events are sent: the controllers
+    /// started afterwards resync everything, as kube-controller-manager does after a restart.
+    /// Objects whose key is already taken are skipped (the first one wins).
+    pub fn restore(&self, objects: impl IntoIterator<Item = Object>) {
+        let mut st = self.state.write().unwrap();
+        for obj in objects {
+            let key = Key::of(&obj);
+            if st.objects.contains_key(&key) {
+                continue;
+            }
+            let rv = obj
+                .meta()
+                .resource_version
+                .as_deref()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            st.resource_version = st.resource_version.max(rv);
+            let obj = Arc::new(obj);
+            st.index.add(&key, &obj);
+            st.objects.insert(key, obj);
+        }
+    }
+
     /// Store a new object: assigns uid, resourceVersion and creationTimestamp.
     pub fn create(&self, mut obj: Object, now: DateTime<Utc>) -> Result<Arc<Object>, ApiError> {
         let mut st = self.state.write().unwrap();

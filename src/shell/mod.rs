@@ -42,6 +42,9 @@ pub struct Session {
     pub cwd: String,
     /// Set by `exit`: the shell should end with this status.
     pub exit: Option<i32>,
+    /// Lines `replay` runs: the solutions of lesson steps that were done on a cluster that is
+    /// gone (set when the lab opens a lesson whose progress and cluster disagree).
+    pub replay: Vec<String>,
     /// Set while the command line is attached to a pod (`kubectl run -it`, `kubectl exec -it
     /// … -- sh`): commands then run inside that pod until `exit`.
     pub attached: Option<attach::Attached>,
@@ -58,6 +61,7 @@ impl Session {
             workspace,
             vars: BTreeMap::new(),
             history: Vec::new(),
+            replay: Vec::new(),
             last_status: 0,
             cwd: "/".into(),
             exit: None,
@@ -113,6 +117,7 @@ impl Session {
             last_status: self.last_status,
             cwd: self.cwd.clone(),
             exit: None,
+            replay: Vec::new(),
             attached: self.attached.clone(),
             subst_status: None,
             abort: false,

@@ -436,6 +436,11 @@ impl App {
         self.scrollback.push(LineKind::Notice, &format!("{text}\n"));
     }
 
+    /// A message for the learner at the top of the terminal pane.
+    pub fn note(&mut self, text: &str) {
+        self.scrollback.push(LineKind::Notice, &format!("{text}\n"));
+    }
+
     /// The editor is open and has the keyboard (it is then drawn in the lesson's place).
     pub fn editing(&self) -> bool {
         self.editor.is_some() && self.editor_focus

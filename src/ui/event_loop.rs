@@ -129,6 +129,9 @@ where
     if let Some(dns) = cluster.dns_addr() {
         app.note_dns(dns);
     }
+    if let Some(notice) = &opts.notice {
+        app.note(notice);
+    }
     let mut lesson_alive = true;
     let mut stats = LoopStats::default();
     app.set_tables(snapshot_tables(&cluster), now());

@@ -19,7 +19,7 @@
 //! let session = lesson.open_session(config, &root, &out).await?;   // cluster + workspace + shell
 //! let cluster = session.cluster.clone();
 //! let source: Box<dyn LessonSource> = Box::new(MyAdapter { run: LessonRun::open(..)? });
-//! k8s_lab::ui::run(cluster, session, source, UiOptions { lang: Lang::Ko }).await?;
+//! k8s_lab::ui::run(cluster, session, source, UiOptions { lang: Lang::Ko, notice: None }).await?;
 //! ```
 //!
 //! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
@@ -58,6 +58,9 @@ pub use crate::lessons::Lang;
 #[derive(Debug, Clone, Default)]
 pub struct UiOptions {
     pub lang: Lang,
+    /// Shown in the terminal pane before anything else (a restored cluster that disagrees
+    /// with the progress, a saved cluster that could not be read).
+    pub notice: Option<String>,
 }
 
 /// What the lesson pane shows: a plain snapshot the UI pulls from a [`LessonSource`].

@@ -74,6 +74,31 @@ pub fn curl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
 }
 
 /// The InternalIP of the first node (what `minikube ip` prints).
+/// `replay`: rebuild the work of the steps done on a cluster that is gone, by running their
+/// solutions again, each shown as if typed. Runs once: afterwards there is nothing to replay.
+pub fn replay(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
+    Box::pin(async move {
+        let Ctx { session, out, .. } = ctx;
+        let lines = std::mem::take(&mut session.replay);
+        if lines.is_empty() {
+            out.line("replay: nothing to replay: the cluster has the work of every step done");
+            return 0;
+        }
+        let mut failed = 0;
+        for line in &lines {
+            out.line(&format!("$ {line}"));
+            if Box::pin(session.run_line(line, &out)).await != 0 {
+                failed += 1;
+            }
+        }
+        if failed > 0 {
+            out.err_line(&format!("replay: {failed} of {} commands failed", lines.len()));
+            return 1;
+        }
+        0
+    })
+}
+
 pub fn first_node_ip(cluster: &crate::runtime::Cluster) -> Option<String> {
     let nodes = cluster.list(Kind::Node, None);
     let node = nodes

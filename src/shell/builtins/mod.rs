@@ -80,6 +80,12 @@ pub static TABLE: &[Builtin] = &[
         run: Run::Sync(edit::edit),
     },
     Builtin {
+        name: "replay",
+        usage: "replay",
+        summary: "run again the solutions of the lesson steps done on a cluster that is gone",
+        run: Run::Async(cluster::replay),
+    },
+    Builtin {
         name: "minikube",
         usage: "minikube ip | minikube service NAME --url",
         summary: "node address and NodePort URLs of the lab cluster",

@@ -117,6 +117,9 @@ pub struct State {
     /// Service variables by (namespace, service links on), with the Service write counter they
     /// were computed at: pods started between two Service changes share one map.
     service_env: Mutex<HashMap<(String, bool), (u64, SharedEnv)>>,
+    /// Pods that were running when the cluster was saved (uid → their IP): the first start
+    /// after a restore is a node reboot for them (see [`after_reboot`]).
+    rebooted: Mutex<HashMap<String, Ipv4Addr>>,
 }
 
 impl Cluster {
@@ -267,14 +270,103 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     if slots.contains_key(&slot_key) {
         return;
     }
+    // A pod that ran to completion is never started again (its slot is gone after a restore;
+    // its status says how it ended).
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    if matches!(phase, Some("Succeeded" | "Failed")) {
+        return;
+    }
     let cl = cluster.clone();
     // The stored object is shared, not copied: ten thousand starting pods would hold two
     // copies of each pod otherwise.
     let (k2, obj2, node2) = (key.clone(), obj.clone(), node.clone());
     let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2, None).await });
+    let reboot = state.rebooted.lock().unwrap().contains_key(&uid);
     slots.insert(slot_key, Slot::Starting { uid, task: handle });
     drop(slots);
+    if reboot {
+        cluster.record_event(
+            &obj,
+            "Normal",
+            "SandboxChanged",
+            "Pod sandbox changed, it will be killed and re-created.",
+            "kubelet",
+        );
+    }
     set_creating(cluster, key, &node);
+}
+
+/// Called on a restored cluster before its controllers start: every pod that was running is
+/// found as a kubelet finds its pods after the node rebooted. Their containers are gone; each
+/// will start again in a new sandbox with the same IP, its restart count one higher and its
+/// last state `Terminated (Unknown, exit code 255)`. Images already pulled on a node stay
+/// pulled.
+pub fn after_reboot(cluster: &Cluster) {
+    let state = cluster.kubelet();
+    for obj in cluster.list(Kind::Pod, None) {
+        let Some(pod) = obj.as_pod() else { continue };
+        let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+            continue;
+        };
+        let status = pod.status.clone().unwrap_or_default();
+        for c in status.container_statuses.iter().flatten() {
+            if !c.image_id.is_empty() {
+                let spec_image = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.containers.iter().find(|sc| sc.name == c.name))
+                    .and_then(|sc| sc.image.clone());
+                if let Some(image) = spec_image {
+                    state.pulled.lock().unwrap().insert((node.clone(), image));
+                }
+            }
+        }
+        let finished = matches!(status.phase.as_deref(), Some("Succeeded" | "Failed"));
+        let ip = status.pod_ip.as_deref().and_then(|ip| ip.parse::<Ipv4Addr>().ok());
+        if let (Some(ip), false, Some(uid)) = (ip, finished, obj.meta().uid.clone()) {
+            state.used_ips.lock().unwrap().insert(ip);
+            state.rebooted.lock().unwrap().insert(uid, ip);
+        }
+    }
+}
+
+/// Container statuses while a rebooted pod's containers are created again: a container that
+/// was running counts one more restart and remembers that it ended with the node.
+fn rebooted_statuses(
+    old: &[ContainerStatus],
+    waiting: Vec<ContainerStatus>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<ContainerStatus> {
+    waiting
+        .into_iter()
+        .map(|s| {
+            let Some(prev) = old.iter().find(|o| o.name == s.name) else {
+                return s;
+            };
+            let Some(running) = prev.state.as_ref().and_then(|st| st.running.as_ref()) else {
+                return ContainerStatus {
+                    restart_count: prev.restart_count,
+                    last_state: prev.last_state.clone(),
+                    ..s
+                };
+            };
+            ContainerStatus {
+                restart_count: prev.restart_count + 1,
+                last_state: Some(ContainerState {
+                    terminated: Some(ContainerStateTerminated {
+                        exit_code: 255,
+                        reason: Some("Unknown".into()),
+                        started_at: running.started_at.clone(),
+                        finished_at: Some(Time(now)),
+                        container_id: prev.container_id.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                ..s
+            }
+        })
+        .collect()
 }
 
 /// The containers of a running pod whose image in the spec is no longer the one they run.
@@ -500,7 +592,16 @@ fn set_creating(cluster: &Cluster, key: &Key, node: &str) {
     let now = cluster.clock().now();
     let _ = cluster.store().update(key, |o| {
         let Object::Pod(p) = o else { return };
-        let statuses = waiting_status(p, "ContainerCreating", None);
+        let mut statuses = waiting_status(p, "ContainerCreating", None);
+        let uid = p.metadata.uid.clone().unwrap_or_default();
+        if cluster.kubelet().rebooted.lock().unwrap().contains_key(&uid) {
+            let old = p
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.clone())
+                .unwrap_or_default();
+            statuses = rebooted_statuses(&old, statuses, now);
+        }
         let names: Vec<String> = statuses.iter().map(|c| c.name.clone()).collect();
         let st = p.status.get_or_insert_with(PodStatus::default);
         st.phase = Some("Pending".into());
@@ -610,8 +711,15 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String, r
 
     // Sandbox: the pod's IP.
     let (_, idx) = node_ip_and_index(&cluster, &node);
+    let rebooted_ip = pod
+        .metadata
+        .uid
+        .as_ref()
+        .and_then(|uid| cluster.kubelet().rebooted.lock().unwrap().get(uid).copied());
     let ip = if let Some(r) = &restart {
         r.ip
+    } else if let Some(ip) = rebooted_ip {
+        ip
     } else {
         let mut used = cluster.kubelet().used_ips.lock().unwrap();
         let ip = (2..=254u8)
@@ -835,6 +943,17 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String, r
         st.pod_ips = Some(vec![PodIP { ip: ip.to_string() }]);
         let old = st.container_statuses.take().unwrap_or_default();
         st.container_statuses = Some(match &restart {
+            None if rebooted_ip.is_some() => statuses
+                .iter()
+                .map(|s| match old.iter().find(|o| o.name == s.name) {
+                    Some(prev) => ContainerStatus {
+                        restart_count: prev.restart_count,
+                        last_state: prev.last_state.clone(),
+                        ..s.clone()
+                    },
+                    None => s.clone(),
+                })
+                .collect(),
             None => statuses.clone(),
             Some(r) => restarted_statuses(&old, &statuses, &r.containers, now),
         });
@@ -849,6 +968,7 @@ async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node: String, r
         }
         sync_ready_conditions(p, now);
     });
+    cluster.kubelet().rebooted.lock().unwrap().remove(&uid);
     let (node_ip, _) = node_ip_and_index(&cluster, &rp.node);
     let node_ip = node_ip.parse().unwrap_or(Ipv4Addr::LOCALHOST);
     let restart_policy = pod
