@@ -1,7 +1,11 @@
 //! Start-up and footprint of the real binary, as a learner meets them:
 //! - `k8s-lab shell --lesson lesson5` until the first command's answer (the lab is ready);
 //! - `k8s-lab start lesson5` in a real terminal (tmux) until the first frame shows the lesson;
-//! - peak RSS of the shell with lesson 5 deployed (frontend, backend ×3, their Services, DNS).
+//! - peak RSS of the shell with lesson 5 deployed (frontend, backend ×3, their Services, DNS);
+//! - `k8s-lab start lesson5` again with that cluster saved: the first frame of a restore;
+//! - what saving the cluster costs (one atomic snapshot write, lesson 5 deployed), in process.
+//!
+//! Every fresh start gets a data folder of its own: the lab keeps its cluster between runs.
 //!
 //! `cargo bench --bench startup` prints medians over several runs. Timed from outside the
 //! process, so the figures include process start, cluster start and lesson setup.
@@ -14,8 +18,14 @@ fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_k8s-lab")
 }
 
-fn home() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8s-lab-bench-{}", std::process::id()));
+fn root() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("k8s-lab-bench-{}", std::process::id()))
+}
+
+/// A new, empty data folder (`K8S_LAB_HOME`) under the bench's root.
+fn fresh_home(tag: &str) -> std::path::PathBuf {
+    let dir = root().join(tag);
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
@@ -26,10 +36,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 }
 
 /// `k8s-lab shell --lesson lesson5` with its stdin and stdout piped.
-fn spawn_shell() -> std::process::Child {
+fn spawn_shell(home: &std::path::Path) -> std::process::Child {
     Command::new(bin())
         .args(["shell", "--lesson", "lesson5"])
-        .env("K8S_LAB_HOME", home())
+        .env("K8S_LAB_HOME", home)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -38,9 +48,10 @@ fn spawn_shell() -> std::process::Child {
 }
 
 /// Spawn the shell, send one command, and time until its answer's first line.
-fn shell_ready() -> Duration {
+fn shell_ready(run: usize) -> Duration {
+    let home = fresh_home(&format!("shell-{run}"));
     let t0 = Instant::now();
-    let mut child = spawn_shell();
+    let mut child = spawn_shell(&home);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "kubectl get nodes").unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -52,9 +63,10 @@ fn shell_ready() -> Duration {
     took
 }
 
-/// Deploy lesson 5 through the shell, then read the process's peak RSS (MiB).
-fn lesson5_peak_rss() -> f64 {
-    let mut child = spawn_shell();
+/// Deploy lesson 5 through the shell, then read the process's peak RSS (MiB). The cluster
+/// stays saved in `home`.
+fn lesson5_peak_rss(home: &std::path::Path) -> f64 {
+    let mut child = spawn_shell(home);
     let mut stdin = child.stdin.take().unwrap();
     for f in [
         "backend-deployment",
@@ -90,9 +102,9 @@ fn lesson5_peak_rss() -> f64 {
 
 /// Start the TUI in a detached tmux session and time until its first frame (the resources pane
 /// title) is on screen.
-fn tui_first_frame(run: usize) -> Option<Duration> {
+fn tui_first_frame(run: usize, home: &std::path::Path, shows: &str) -> Option<Duration> {
     let session = format!("k8s-lab-bench-{}-{run}", std::process::id());
-    let cmd = format!("K8S_LAB_HOME={} {} start lesson5 --lang en", home().display(), bin());
+    let cmd = format!("K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
     let t0 = Instant::now();
     let ok = Command::new("tmux")
         .args(["new-session", "-d", "-s", &session, "-x", "120", "-y", "40", &cmd])
@@ -108,7 +120,8 @@ fn tui_first_frame(run: usize) -> Option<Duration> {
             .args(["capture-pane", "-p", "-t", &session])
             .output()
             .ok()?;
-        if String::from_utf8_lossy(&screen.stdout).contains("Resources (default)") {
+        let screen = String::from_utf8_lossy(&screen.stdout);
+        if screen.contains("Resources (default)") && screen.contains(shows) {
             took = Some(t0.elapsed());
             break;
         }
@@ -118,11 +131,56 @@ fn tui_first_frame(run: usize) -> Option<Duration> {
     took
 }
 
+/// Median cost of one save of lesson 5's deployed cluster (the snapshot written atomically,
+/// fsync included), and the snapshot's size.
+fn save_cost(home: &std::path::Path) -> (Duration, usize) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let lesson = k8s_lab::lessons::find("lesson5").unwrap();
+        let path = k8s_lab::lessons::Lesson::snapshot_path(&lesson_root(home));
+        let k8s_lab::runtime::persist::Loaded::Found(snap) = k8s_lab::runtime::persist::load(&path).unwrap() else {
+            panic!("lesson 5 was saved in {}", path.display());
+        };
+        let mut cfg = lesson.cluster_config();
+        // Another address block: the restored cluster of the TUI runs may still be closing.
+        (cfg.node_block, cfg.lb_pool) = (120, (1..=20).map(|i| std::net::Ipv4Addr::new(127, 0, 220, i)).collect());
+        let cluster = k8s_lab::runtime::Cluster::restore(cfg, &snap).await.unwrap();
+        let target = home.join("save-bench.json");
+        cluster.persist_to(target.clone()).unwrap();
+        let times: Vec<Duration> = (0..51)
+            .map(|_| {
+                let t0 = Instant::now();
+                cluster.flush().unwrap();
+                t0.elapsed()
+            })
+            .collect();
+        let size = std::fs::metadata(&target).unwrap().len() as usize;
+        cluster.shutdown();
+        (median(times), size)
+    })
+}
+
+fn lesson_root(home: &std::path::Path) -> std::path::PathBuf {
+    home.join("workspaces").join("lesson5")
+}
+
 fn main() {
     let runs = 7;
-    let shell = median((0..runs).map(|_| shell_ready()).collect());
-    let tui: Vec<Duration> = (0..runs).filter_map(tui_first_frame).collect();
-    let rss = lesson5_peak_rss();
+    let shell = median((0..runs).map(shell_ready).collect());
+    let tui: Vec<Duration> = (0..runs)
+        .filter_map(|r| tui_first_frame(r, &fresh_home(&format!("tui-{r}")), ""))
+        .collect();
+    let deployed = fresh_home("deployed");
+    let rss = lesson5_peak_rss(&deployed);
+    // The restored cluster's first frame: the live table already lists lesson 5's Services.
+    let restored: Vec<Duration> = (0..runs)
+        .filter_map(|r| tui_first_frame(100 + r, &deployed, "frontend"))
+        .collect();
+    let (save, size) = save_cost(&deployed);
     println!("| area | what | value |");
     println!("|---|---|---|");
     println!(
@@ -137,6 +195,18 @@ fn main() {
             median(tui).as_secs_f64() * 1000.0
         );
     }
+    if !restored.is_empty() {
+        println!(
+            "| start-up | `k8s-lab start lesson5` with lesson 5's cluster restored → first frame listing it (median of {}) | {:.1} ms |",
+            restored.len(),
+            median(restored).as_secs_f64() * 1000.0
+        );
+    }
     println!("| start-up | peak RSS, lesson 5's seven pods running (shell) | {rss:.1} MiB |");
-    let _ = std::fs::remove_dir_all(home());
+    println!(
+        "| durability | one save of lesson 5's cluster ({} KiB snapshot, atomic write with fsync; median of 51) | {:.2} ms |",
+        size / 1024,
+        save.as_secs_f64() * 1000.0
+    );
+    let _ = std::fs::remove_dir_all(root());
 }

@@ -92,13 +92,7 @@ fn frontend_row(screen: &str) -> Option<&str> {
 }
 
 fn http_get(addr: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(b"GET / HTTP/1.1\r\nHost: frontend\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).unwrap();
-    resp
+    try_http_get(addr).unwrap()
 }
 
 #[test]
@@ -251,4 +245,113 @@ fn lint_run_checks_lesson_solutions() {
         stdout.contains("run: wrong-solution\n  FAIL: step expose: "),
         "{stdout}"
     );
+}
+
+/// `http_get` that says why instead of panicking (while pods start, a Service refuses).
+fn try_http_get(addr: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    s.write_all(b"GET / HTTP/1.1\r\nHost: frontend\r\nConnection: close\r\n\r\n")?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp)?;
+    Ok(resp)
+}
+
+/// The pid of the program running in the tmux pane (`env` execs the lab, so it is the lab).
+fn pane_pid(tmux: &Tmux) -> i32 {
+    tmux.cmd(&["display-message", "-p", "-t", &tmux.0, "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// The CLUSTER-IP and EXTERNAL-IP cells of the frontend row.
+fn frontend_addresses(screen: &str) -> Option<(String, String)> {
+    let row = frontend_row(screen)?;
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    let at = cells.iter().position(|c| *c == "LoadBalancer")?;
+    Some((cells.get(at + 1)?.to_string(), cells.get(at + 2)?.to_string()))
+}
+
+fn saved_step(home: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(home.join("progress/lesson5.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["current"].as_str().unwrap().to_string()
+}
+
+/// Durability, as a learner meets it: lesson 5 deployed and the learner on step 5, the process
+/// is killed with SIGKILL (no chance to save on the way out). The next `start` brings back the
+/// same Service — same ClusterIP, same EXTERNAL-IP, answering `curl` from the host — and the
+/// lesson resumes on the step the learner was on.
+#[test]
+fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = temp_home("kill9");
+    let lesson = k8s_lab::lessons::find("lesson5").unwrap();
+    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
+    let tmux = Tmux(format!("k8s-lab-kill9-{}", std::process::id()));
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
+        s.contains("Resources") && s.contains("kubernetes")
+    });
+    for line in SEED000 {
+        tmux.type_line(line);
+    }
+    let s = tmux.wait_for("the external IP", Duration::from_secs(30), |s| {
+        frontend_addresses(s).is_some_and(|(_, ext)| ext == "127.0.1.1")
+    });
+    let before = frontend_addresses(&s).unwrap();
+    for _ in 0..4 {
+        tmux.cmd(&["send-keys", "-t", &tmux.0, "F6"]);
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    let step5 = lesson.steps()[4].id.0.clone();
+    let t0 = Instant::now();
+    while saved_step(&home) != step5 && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(saved_step(&home), step5);
+    // The saver writes a fraction of a second after the last change.
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = pane_pid(&tmux);
+    assert!(Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap()
+        .success());
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(tmux);
+
+    let tmux = Tmux(format!("k8s-lab-kill9b-{}", std::process::id()));
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    let title = lesson.steps()[4].title.en.clone();
+    let s = tmux.wait_for("the restored Service", Duration::from_secs(20), |s| {
+        frontend_addresses(s).is_some()
+    });
+    assert_eq!(
+        frontend_addresses(&s).unwrap(),
+        before,
+        "same ClusterIP and EXTERNAL-IP:\n{s}"
+    );
+    assert!(s.contains(&title), "resumes on step 5 ({title}):\n{s}");
+    let t0 = Instant::now();
+    let resp = loop {
+        let r = try_http_get("127.0.1.1:80");
+        match r {
+            Ok(r) if r.contains("{\"message\":\"Hello\"}") => break r,
+            _ if t0.elapsed() > Duration::from_secs(30) => panic!("no answer from 127.0.1.1: {r:?}"),
+            _ => std::thread::sleep(Duration::from_millis(200)),
+        }
+    };
+    assert!(resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    let _ = std::fs::remove_dir_all(home);
 }

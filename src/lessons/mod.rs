@@ -621,4 +621,6 @@ pub(crate) fn test_config(block: u8) -> ClusterConfig {
 }
 
 #[cfg(test)]
+mod durable_tests;
+#[cfg(test)]
 mod tests;

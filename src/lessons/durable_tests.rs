@@ -1,0 +1,116 @@
+//! A lesson's cluster outlives the process: opened durably it is saved in the workspace and
+//! comes back on the next open without running setup again; progress that was made on another
+//! cluster is noticed and can be replayed.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::runtime::Kind;
+use crate::shell::io::Output;
+
+fn fixture_lesson() -> Lesson {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lessons/good/my-lesson.yaml");
+    find(path.to_str().unwrap()).unwrap()
+}
+
+fn config(lesson: &Lesson) -> ClusterConfig {
+    let mut cfg = lesson.cluster_config();
+    (cfg.node_block, cfg.lb_pool) = (95, test_config(95).lb_pool);
+    cfg
+}
+
+fn temp(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("k8s-lab-durable-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_durable_session_comes_back_without_running_setup_again() {
+    let lesson = fixture_lesson();
+    let root = temp("open");
+    let (out, buf) = Output::buffer();
+    let (mut s, restored) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    assert_eq!(restored, Restored::Fresh);
+    assert!(Lesson::snapshot_path(&root).is_file(), "saved at once");
+    assert_eq!(
+        s.run_line("kubectl create configmap mine --from-literal=a=b", &out)
+            .await,
+        0
+    );
+    let web = s.cluster.get(Kind::Deployment, "default", "web").unwrap();
+    let mine = s.cluster.get(Kind::ConfigMap, "default", "mine").unwrap();
+    let id = s.cluster.cluster_id().to_string();
+    s.cluster.flush().unwrap();
+    s.cluster.shutdown();
+    let _ = buf.text();
+
+    let (out, buf) = Output::buffer();
+    let (s, restored) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    assert_eq!(restored, Restored::FromSnapshot);
+    assert_eq!(s.cluster.cluster_id(), id);
+    assert_eq!(
+        s.cluster.get(Kind::Deployment, "default", "web").unwrap().meta().uid,
+        web.meta().uid,
+        "setup was not run again: the same Deployment"
+    );
+    assert_eq!(
+        s.cluster.get(Kind::ConfigMap, "default", "mine").unwrap().meta().uid,
+        mine.meta().uid
+    );
+    assert!(!buf.text().contains("created"), "no setup output: {}", buf.text());
+    s.cluster.shutdown();
+
+    // A snapshot that cannot be read is kept aside and a fresh cluster starts.
+    std::fs::write(Lesson::snapshot_path(&root), "not json").unwrap();
+    let (out, _buf) = Output::buffer();
+    let (s, restored) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    assert!(matches!(restored, Restored::Broken { .. }), "{restored:?}");
+    assert_ne!(s.cluster.cluster_id(), id);
+    assert!(s.cluster.get(Kind::ConfigMap, "default", "mine").is_none());
+    assert!(root.join(format!("{CLUSTER_SNAPSHOT}.broken")).is_file());
+    s.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[tokio::test(start_paused = true)]
+async fn progress_made_on_another_cluster_is_said_and_replayed() {
+    let lesson = fixture_lesson();
+    let root = temp("replay");
+    let progress = root.join("progress.json");
+    let mut saved = Progress::new(lesson.id());
+    saved.done.insert("expose".into());
+    saved.cluster_id = Some("a-cluster-that-is-gone".into());
+    saved.save(&progress).unwrap();
+
+    let (out, buf) = Output::buffer();
+    let (mut s, _) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    let mut run = LessonRun::open(lesson.clone(), Some(progress.clone())).unwrap();
+    assert_eq!(run.adopt_cluster(s.cluster.cluster_id()).unwrap(), [0]);
+    assert_eq!(run.replay_lines(), ["kubectl expose deployment web --port=80"]);
+    assert!(
+        run.adopt_cluster(s.cluster.cluster_id()).unwrap().is_empty(),
+        "said once; the progress follows this cluster now"
+    );
+    let reopened = LessonRun::open(lesson.clone(), Some(progress)).unwrap();
+    assert_eq!(reopened.progress().cluster_id.as_deref(), Some(s.cluster.cluster_id()));
+
+    assert!(s.cluster.get(Kind::Service, "default", "web").is_none());
+    s.replay = run.replay_lines();
+    let _ = buf.text();
+    assert_eq!(s.run_line("replay", &out).await, 0);
+    let text = buf.text();
+    assert!(
+        text.contains("$ kubectl expose deployment web --port=80\nservice/web exposed\n"),
+        "{text}"
+    );
+    assert!(s.cluster.get(Kind::Service, "default", "web").is_some());
+    assert_eq!(s.run_line("replay", &out).await, 0);
+    assert!(buf.text().contains("nothing to replay"));
+
+    // A fresh progress simply follows the cluster it meets.
+    let mut fresh = LessonRun::open(lesson, None).unwrap();
+    assert!(fresh.adopt_cluster("any").unwrap().is_empty());
+    s.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}
