@@ -57,10 +57,7 @@ pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> a
     let cluster = session.cluster.clone();
     let progress = lesson.default_progress_path();
     let run = LessonRun::open(lesson, Some(progress)).context("reading progress")?;
-    let source = RunSource {
-        run,
-        cluster: cluster.clone(),
-    };
+    let source = RunSource::new(run, cluster.clone());
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang }).await;
     cluster.shutdown();
     result
@@ -132,13 +129,29 @@ pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Stri
 
 /// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).
 pub fn lesson_source(run: LessonRun, cluster: Cluster) -> Box<dyn LessonSource> {
-    Box::new(RunSource { run, cluster })
+    Box::new(RunSource::new(run, cluster))
 }
 
 /// A running lesson as the UI sees it.
 struct RunSource {
     run: LessonRun,
     cluster: Cluster,
+    /// (1-based position, count) among the bundled lessons, and the id of the next one.
+    position: Option<(usize, usize)>,
+    next_lesson: Option<String>,
+}
+
+impl RunSource {
+    fn new(run: LessonRun, cluster: Cluster) -> RunSource {
+        let ids: Vec<String> = lessons::bundled().iter().map(|l| l.id().to_string()).collect();
+        let at = ids.iter().position(|id| id == run.lesson().id());
+        RunSource {
+            position: at.map(|i| (i + 1, ids.len())),
+            next_lesson: at.and_then(|i| ids.get(i + 1).cloned()),
+            run,
+            cluster,
+        }
+    }
 }
 
 impl LessonSource for RunSource {
@@ -179,9 +192,14 @@ impl LessonSource for RunSource {
             })
             .collect();
         LessonView {
+            id: lesson.id().to_string(),
             title: lesson.title().get(lang).to_string(),
             steps,
             current,
+            position: self.position,
+            next_lesson: self.next_lesson.clone(),
+            ended: self.run.ended(),
+            elapsed_secs: self.run.elapsed_secs(),
         }
     }
 

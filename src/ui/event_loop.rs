@@ -59,12 +59,18 @@ pub async fn run(
     opts: UiOptions,
 ) -> anyhow::Result<()> {
     let stop = stop_signals()?;
+    let lang = opts.lang;
+    let id = lesson.view(lang).id;
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
     drop(terminal);
     drop(guard);
+    // On the normal screen again: say that leaving lost nothing.
+    if result.is_ok() {
+        println!("{}", strings::fill(strings::QUIT_SAVED.get(lang), &[("lesson", id)]));
+    }
     result.map(|_| ())
 }
 

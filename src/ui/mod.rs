@@ -63,10 +63,21 @@ pub struct UiOptions {
 /// What the lesson pane shows: a plain snapshot the UI pulls from a [`LessonSource`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LessonView {
+    /// The lesson's id (`lesson5`): what `k8s-lab start` takes.
+    pub id: String,
     pub title: String,
     pub steps: Vec<StepView>,
     /// Index into `steps` of the step the learner is on.
     pub current: usize,
+    /// Where the lesson sits among the bundled ones: (1-based position, how many), for the
+    /// status bar's `lesson 2/5`. `None` for an instructor's own lesson.
+    pub position: Option<(usize, usize)>,
+    /// The lesson after this one (its id), offered when this one ends.
+    pub next_lesson: Option<String>,
+    /// The lesson has ended (its last step left done or skipped): the pane shows the summary.
+    pub ended: bool,
+    /// Seconds from the first opening to the end, when both are known.
+    pub elapsed_secs: Option<u64>,
 }
 
 /// One step of a lesson.

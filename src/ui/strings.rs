@@ -38,11 +38,66 @@ pub const HINT: Tr = Tr::new("힌트", "Hint");
 pub const NO_HINTS: Tr = Tr::new("이 단계에는 힌트가 없습니다.", "This step has no hints.");
 pub const NO_MORE_HINTS: Tr = Tr::new("힌트를 모두 보았습니다.", "No more hints.");
 pub const SOLUTION: Tr = Tr::new("정답", "Solution");
+pub const SOLUTION_KEY: Tr = Tr::new("F9: 명령 줄에 넣기", "F9: put it on the command line");
+pub const SOLUTION_STAGED: Tr = Tr::new(
+    "정답 {i}/{n}을 명령 줄에 넣었습니다 — Enter: 실행",
+    "Solution {i}/{n} is on the command line — Enter runs it",
+);
+pub const BLOCK_STAGED: Tr = Tr::new(
+    "코드 블록을 명령 줄에 넣었습니다 — Enter: 실행",
+    "The code block is on the command line — Enter runs it",
+);
+pub const NO_BLOCK: Tr = Tr::new(
+    "이 단계에는 {n}번째 코드 블록이 없습니다.",
+    "This step has no code block {n}.",
+);
+pub const STAGE_BUSY: Tr = Tr::new(
+    "입력 중인 명령이 있습니다: 먼저 끝내거나 Ctrl+C로 버리세요.",
+    "A command is still open: finish it, or drop it with Ctrl+C, first.",
+);
 pub const NO_SOLUTION: Tr = Tr::new(
     "이 단계에는 정답 명령이 없습니다.",
     "This step has no solution commands.",
 );
 pub const STEP_DONE: Tr = Tr::new("완료! F6: 다음 단계", "Done! F6: next step");
+pub const STEP_DONE_LAST: Tr = Tr::new("완료! F6: 레슨 마치기", "Done! F6: finish the lesson");
+/// The step list's mark for a step left with F6 without passing.
+pub const SKIPPED_MARK: &str = "↷ ";
+pub const STATUS_POSITION: Tr = Tr::new("단계 {s}/{n} · 레슨 {l}/{m}", "step {s}/{n} · lesson {l}/{m}");
+pub const STATUS_STEP: Tr = Tr::new("단계 {s}/{n}", "step {s}/{n}");
+pub const SUMMARY_TITLE: Tr = Tr::new("레슨을 마쳤습니다", "Lesson complete");
+pub const SUMMARY_DONE: Tr = Tr::new("✓ 완료한 단계: {n}/{total}", "✓ Steps done: {n} of {total}");
+pub const SUMMARY_SKIPPED: Tr = Tr::new("↷ 건너뛴 단계: {n}", "↷ Steps skipped: {n}");
+pub const SUMMARY_OPEN: Tr = Tr::new("· 아직 하지 않은 단계: {n}", "· Steps not yet done: {n}");
+pub const SUMMARY_TIME: Tr = Tr::new("걸린 시간: {t}", "Time spent: {t}");
+pub const SUMMARY_NEXT: Tr = Tr::new(
+    "다음 레슨: Ctrl+Q로 나간 뒤 `k8s-lab start {next}`",
+    "Next lesson: quit with Ctrl+Q, then `k8s-lab start {next}`",
+);
+pub const SUMMARY_LAST: Tr = Tr::new(
+    "마지막 레슨이었습니다. `k8s-lab list` 로 모든 레슨의 진행 상황을 볼 수 있습니다.",
+    "That was the last lesson. `k8s-lab list` shows your progress in every lesson.",
+);
+pub const SUMMARY_BACK: Tr = Tr::new(
+    "F5: 마지막 단계로 돌아가기 — 건너뛴 단계는 F5로 찾아가 다시 할 수 있습니다.",
+    "F5: back to the last step — go back to a skipped step with F5 to do it after all.",
+);
+pub const HOURS_MINUTES: Tr = Tr::new("{h}시간 {m}분", "{h} h {m} min");
+pub const MINUTES_SECONDS: Tr = Tr::new("{m}분 {s}초", "{m} min {s} s");
+pub const SECONDS: Tr = Tr::new("{s}초", "{s} s");
+
+/// A duration as the summary says it: `1 h 5 min`, `12 min 3 s`, `40 s`.
+pub fn duration(secs: u64, lang: Lang) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let n = |v: u64| v.to_string();
+    if h > 0 {
+        fill(HOURS_MINUTES.get(lang), &[("h", n(h)), ("m", n(m))])
+    } else if m > 0 {
+        fill(MINUTES_SECONDS.get(lang), &[("m", n(m)), ("s", n(s))])
+    } else {
+        fill(SECONDS.get(lang), &[("s", n(s))])
+    }
+}
 pub const CHECK: Tr = Tr::new("확인", "Check");
 pub const RUNNING: Tr = Tr::new("실행 중 — Ctrl+C: 취소", "running — Ctrl+C: cancel");
 pub const SCROLLED: Tr = Tr::new("스크롤됨 — PgDn", "scrolled — PgDn");
@@ -99,6 +154,16 @@ pub const TRAFFIC_TRY: Tr = Tr::new(
     "curl 로 서비스에 요청을 보내면 여기에 경로가 보입니다.",
     "Send one with curl to a Service: its path shows here.",
 );
+/// Ctrl+C with nothing to cancel asks once before it quits.
+pub const QUIT_ASK: Tr = Tr::new(
+    "Ctrl+C 한 번 더 또는 Ctrl+Q: 종료 — 클러스터는 저장되어 있습니다",
+    "Ctrl+C again or Ctrl+Q to quit — your cluster is saved",
+);
+/// Printed on the normal terminal after the lab quits.
+pub const QUIT_SAVED: Tr = Tr::new(
+    "k8s-lab을 마쳤습니다. 클러스터와 진행 상황은 저장되었습니다: 다음에 k8s-lab start {lesson} 로 이어서 하세요.",
+    "k8s-lab stopped. Your cluster and progress are saved: k8s-lab start {lesson} picks up where you left off.",
+);
 pub const APPLIED: Tr = Tr::new("저장하고 적용했습니다", "Saved and applied");
 
 /// Fill `{name}` placeholders.
@@ -128,5 +193,12 @@ mod tests {
             ],
         );
         assert_eq!(s, "now 70×20, at least 80×24");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(40, Lang::En), "40 s");
+        assert_eq!(duration(723, Lang::En), "12 min 3 s");
+        assert_eq!(duration(3900, Lang::Ko), "1시간 5분");
     }
 }

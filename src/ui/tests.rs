@@ -110,6 +110,7 @@ pub(crate) fn lesson(lang: Lang) -> LessonView {
         .into(),
         steps,
         current: 1,
+        ..Default::default()
     }
 }
 
