@@ -373,6 +373,8 @@ pub struct App {
     /// Lines entered while a command ran; they run after it, in order.
     pub queue: VecDeque<String>,
     pub help: bool,
+    /// Rows the help overlay is scrolled down (when it does not fit the screen).
+    pub help_scroll: usize,
     /// The last key was a Tab that had nothing more to insert.
     tab_pending: bool,
     /// A one-off note in the status bar, cleared by the next key.
@@ -419,6 +421,7 @@ impl App {
             cancelling: false,
             queue: VecDeque::new(),
             help: false,
+            help_scroll: 0,
             tab_pending: false,
             notice: None,
             needs_more: crate::shell::Session::needs_more,
@@ -490,6 +493,19 @@ impl App {
             self.confirm_interrupt = false;
         }
         if self.help {
+            let max = super::panes::help::max_scroll(self);
+            let page = (self.size.1 as usize).saturating_sub(4).max(1);
+            let scroll = match action {
+                Some(Action::HistoryPrev) => Some(self.help_scroll.min(max).saturating_sub(1)),
+                Some(Action::HistoryNext) => Some((self.help_scroll + 1).min(max)),
+                Some(Action::ScrollUp) => Some(self.help_scroll.min(max).saturating_sub(page)),
+                Some(Action::ScrollDown) => Some((self.help_scroll + page).min(max)),
+                _ => None,
+            };
+            if let Some(to) = scroll {
+                self.help_scroll = to;
+                return Vec::new();
+            }
             return match action {
                 Some(Action::Quit) => vec![Effect::Quit],
                 Some(Action::Interrupt) => {
@@ -608,7 +624,10 @@ impl App {
                 self.scrollback.clear();
                 self.scroll = 0;
             }
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Action::CloseOverlay => self.help = false,
             Action::Hint => return self.reveal_hint(),
             Action::Solution => {
@@ -1021,7 +1040,7 @@ impl App {
                         .iter()
                         .rev()
                         .take(n)
-                        .map(|(_, l)| super::wrap::wrap_chars(&super::wrap::sanitize(l), width).len())
+                        .map(|(_, l)| super::wrap::wrap_tokens(&super::wrap::sanitize(l), width).len())
                         .sum()
                 };
                 let before = if self.scrollback.is_open() {

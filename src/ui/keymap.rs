@@ -233,8 +233,8 @@ pub const KEYMAP: &[Binding] = &[
         NONE,
         Action::NextTab,
         Tr::new(
-            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
-            "next resource tab (svc/pods/deploy/ep/traffic)",
+            "리소스 탭 바꾸기 (svc, pods, deploy, ep, 트래픽)",
+            "next resource tab (svc, pods, deploy, ep, traffic)",
         ),
         Tr::new("탭", "tab"),
     ),
@@ -346,8 +346,8 @@ pub const KEYMAP: &[Binding] = &[
         ALT,
         Action::NextTab,
         Tr::new(
-            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
-            "next resource tab (svc/pods/deploy/ep/traffic)",
+            "리소스 탭 바꾸기 (svc, pods, deploy, ep, 트래픽)",
+            "next resource tab (svc, pods, deploy, ep, traffic)",
         ),
     ),
     b(

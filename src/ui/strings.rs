@@ -33,6 +33,7 @@ pub const STEPS: Tr = Tr::new("단계", "Steps");
 pub const RESOURCES: Tr = Tr::new("리소스", "Resources");
 pub const TERMINAL: Tr = Tr::new("터미널", "Terminal");
 pub const HELP_TITLE: Tr = Tr::new("도움말 — 키", "Help — keys");
+pub const HELP_SCROLL: Tr = Tr::new("↑↓ PgUp/PgDn: 스크롤", "↑↓ PgUp/PgDn: scroll");
 pub const HELP_CLOSE: Tr = Tr::new("Esc: 닫기", "Esc: close");
 pub const HINT: Tr = Tr::new("힌트", "Hint");
 pub const NO_HINTS: Tr = Tr::new("이 단계에는 힌트가 없습니다.", "This step has no hints.");
@@ -101,6 +102,11 @@ pub fn duration(secs: u64, lang: Lang) -> String {
 pub const CHECK: Tr = Tr::new("확인", "Check");
 pub const RUNNING: Tr = Tr::new("실행 중 — Ctrl+C: 취소", "running — Ctrl+C: cancel");
 pub const SCROLLED: Tr = Tr::new("스크롤됨 — PgDn", "scrolled — PgDn");
+/// Under a table too wide for its pane: the columns left out.
+pub const HIDDEN_COLUMNS: Tr = Tr::new(
+    "(숨긴 열: {cols} — 창을 넓히면 보입니다)",
+    "(not shown: {cols} — widen the window)",
+);
 pub const EMPTY_TABLE: Tr = Tr::new("리소스가 없습니다", "No resources found");
 pub const TOO_SMALL: Tr = Tr::new("터미널 창이 너무 작습니다", "The terminal window is too small");
 pub const TOO_SMALL_SIZE: Tr = Tr::new("현재 {w}×{h}, 최소 {mw}×{mh}", "now {w}×{h}, at least {mw}×{mh}");

@@ -630,3 +630,41 @@ fn a_new_request_is_highlighted_then_fades() {
     assert!(!app.on_traffic([&ev], t1, "12:00:04"), "hidden view: no redraw");
     assert_eq!(app.traffic.total, 18, "but still counted");
 }
+
+/// Every word of every help description, read off the screen while scrolling the overlay down
+/// to its end: nothing is cut at any size.
+#[test]
+fn the_help_box_fits_its_lines_at_every_size() {
+    for lang in [Lang::En, Lang::Ko] {
+        for size in [(80, 24), (100, 30), (160, 45), (220, 60)] {
+            let mut app = App::new(lang, lesson(lang), size);
+            app.on_key(key(KeyCode::F(1)));
+            let mut seen = String::new();
+            let mut last = None;
+            loop {
+                let t = render(&app);
+                let screen = rows(t.backend().buffer()).join("\n").replace("Alt+1…9", "");
+                assert!(!screen.contains('…'), "{lang:?} {size:?}: a cut line\n{screen}");
+                seen.push_str(&screen);
+                if last == Some(app.help_scroll) {
+                    break;
+                }
+                last = Some(app.help_scroll);
+                app.on_key(key(KeyCode::PageDown));
+            }
+            for (_, desc) in crate::ui::keymap::help_rows(lang) {
+                for word in desc.split_whitespace() {
+                    assert!(seen.contains(word), "{lang:?} {size:?}: {word:?} of {desc:?} not shown");
+                }
+            }
+            let t = render(&app);
+            let box_w = crate::ui::panes::help::layout(t.backend().buffer().area, &app)
+                .area
+                .width;
+            assert!(box_w <= size.0, "{size:?}");
+            if size.0 >= 160 {
+                assert!(box_w > 64, "{size:?}: the box uses a wide screen ({box_w})");
+            }
+        }
+    }
+}

@@ -10,12 +10,12 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ui::app::{App, LineKind, CONTINUATION, PROMPT};
 use crate::ui::draw::Areas;
-use crate::ui::wrap::{char_width, sanitize, wrap_chars};
+use crate::ui::wrap::{char_width, sanitize, wrap_tokens};
 use crate::ui::{strings, theme};
 
 /// One scrollback line as screen rows.
 fn line_rows(kind: LineKind, text: &str, width: usize) -> Vec<Line<'static>> {
-    let rows = wrap_chars(&sanitize(text), width);
+    let rows = wrap_tokens(&sanitize(text), width);
     rows.into_iter()
         .enumerate()
         .map(|(i, row)| match kind {
