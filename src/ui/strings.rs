@@ -69,7 +69,7 @@ pub const STATUS_STEP: Tr = Tr::new("단계 {s}/{n}", "step {s}/{n}");
 pub const SUMMARY_TITLE: Tr = Tr::new("레슨을 마쳤습니다", "Lesson complete");
 pub const SUMMARY_DONE: Tr = Tr::new("✓ 완료한 단계: {n}/{total}", "✓ Steps done: {n} of {total}");
 pub const SUMMARY_SKIPPED: Tr = Tr::new("↷ 건너뛴 단계: {n}", "↷ Steps skipped: {n}");
-pub const SUMMARY_OPEN: Tr = Tr::new("· 아직 하지 않은 단계: {n}", "· Steps not yet done: {n}");
+pub const SUMMARY_OPEN: Tr = Tr::new("아직 하지 않은 단계: {n}", "Steps not yet done: {n}");
 pub const SUMMARY_TIME: Tr = Tr::new("걸린 시간: {t}", "Time spent: {t}");
 pub const SUMMARY_NEXT: Tr = Tr::new(
     "다음 레슨: Ctrl+Q로 나간 뒤 `k8s-lab start {next}`",

@@ -668,3 +668,58 @@ fn the_help_box_fits_its_lines_at_every_size() {
         }
     }
 }
+
+/// The end of a lesson: the step list with ✓ and ↷, the summary in the text's place, the way
+/// to the next lesson, and the status bar's position.
+fn ended(lang: Lang) -> App {
+    let mut view = lesson(lang);
+    view.id = "lesson2".into();
+    view.position = Some((2, 5));
+    view.next_lesson = Some("lesson3".into());
+    view.current = view.steps.len() - 1;
+    for (i, s) in view.steps.iter_mut().enumerate() {
+        s.done = i != 2;
+        s.skipped = i == 2;
+    }
+    view.ended = true;
+    view.elapsed_secs = Some(723);
+    App::new(lang, view, (100, 30))
+}
+
+#[test]
+fn a_finished_lesson_shows_its_summary_english() {
+    let app = ended(Lang::En);
+    let t = render(&app);
+    let screen = rows(t.backend().buffer()).join("\n");
+    assert!(!screen.contains("F6: next step"), "{screen}");
+    assert!(screen.contains("k8s-lab start lesson3"), "{screen}");
+    assert!(screen.contains("↷ 3."), "a skipped step is not ticked: {screen}");
+    assert!(screen.contains("step 5/5 · lesson 2/5"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn a_finished_lesson_shows_its_summary_korean() {
+    let mut app = ended(Lang::Ko);
+    app.lesson.next_lesson = None;
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// A heredoc solution keeps its manifest's indentation on screen, line for line.
+#[test]
+fn a_heredoc_solution_keeps_its_indentation() {
+    for lang in [Lang::En, Lang::Ko] {
+        let mut view = lesson(lang);
+        view.steps[1].solution = vec![
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30009\nEOF\n".into(),
+        ];
+        let mut app = App::new(lang, view, (120, 40));
+        app.on_key(key(KeyCode::F(3)));
+        let t = render(&app);
+        let screen = rows(t.backend().buffer()).join("\n");
+        for line in ["$ kubectl apply -f - <<EOF", "    metadata:", "      name: dup-nodeport", "      - port: 80", "        nodePort: 30009"] {
+            assert!(screen.contains(&format!("│{line}")) || screen.contains(&format!(" {line}")), "{lang:?}: {line:?} not on screen:\n{screen}");
+        }
+        assert!(screen.contains("  name: dup-nodeport"), "{screen}");
+    }
+}

@@ -44,31 +44,28 @@ pub fn summary_markdown(app: &App) -> String {
     let open = total - done - skipped.len();
     let n = |v: usize| v.to_string();
     let mut md = format!("## {}\n\n", app.tr(strings::SUMMARY_TITLE));
-    md.push_str(&format!(
-        "- {}\n",
-        strings::fill(app.tr(strings::SUMMARY_DONE), &[("n", n(done)), ("total", n(total))])
+    let mut para = |text: String| {
+        md.push_str(&text);
+        md.push_str("\n\n");
+    };
+    para(strings::fill(
+        app.tr(strings::SUMMARY_DONE),
+        &[("n", n(done)), ("total", n(total))],
     ));
     if !skipped.is_empty() {
-        md.push_str(&format!(
-            "- {}\n",
-            strings::fill(app.tr(strings::SUMMARY_SKIPPED), &[("n", n(skipped.len()))])
+        let titles: Vec<String> = skipped.iter().map(|(i, t)| format!("{i}\\. {t}")).collect();
+        para(format!(
+            "{} ({})",
+            strings::fill(app.tr(strings::SUMMARY_SKIPPED), &[("n", n(skipped.len()))]),
+            titles.join(", ")
         ));
-        for (i, title) in &skipped {
-            md.push_str(&format!("  - {i}. {title}\n"));
-        }
     }
     if open > 0 {
-        md.push_str(&format!(
-            "- {}\n",
-            strings::fill(app.tr(strings::SUMMARY_OPEN), &[("n", n(open))])
-        ));
+        para(strings::fill(app.tr(strings::SUMMARY_OPEN), &[("n", n(open))]));
     }
     if let Some(secs) = view.elapsed_secs {
         let t = strings::duration(secs, app.lang);
-        md.push_str(&format!(
-            "- {}\n",
-            strings::fill(app.tr(strings::SUMMARY_TIME), &[("t", t)])
-        ));
+        para(strings::fill(app.tr(strings::SUMMARY_TIME), &[("t", t)]));
     }
     md.push('\n');
     match &view.next_lesson {
