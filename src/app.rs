@@ -12,14 +12,14 @@ use crate::lessons::{self, placeholders, Lang, Lesson, LessonRun};
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
 use crate::shell::Session;
-use crate::ui::{self, LessonSource, LessonView, StepView, UiOptions};
+use crate::ui::{self, strings, LessonSource, LessonView, StepView, UiOptions};
 
 /// The language from `--lang`, else from `LANG` (`en*` → English), else Korean.
 pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     match flag {
         Some("ko") => Ok(Lang::Ko),
         Some("en") => Ok(Lang::En),
-        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en"),
+        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en (언어는 ko 또는 en)"),
         None => {
             let env = std::env::var("LC_ALL")
                 .ok()
@@ -33,9 +33,50 @@ pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     }
 }
 
-fn find(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Lesson> {
+/// A lesson by id, slug or path; not finding one is said in the learner's language.
+fn find(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<Lesson> {
     let dirs: Vec<PathBuf> = lessons_dir.into_iter().cloned().collect();
-    lessons::find_in(lesson, &dirs).map_err(|e| anyhow::anyhow!("{e}"))
+    lessons::find_in(lesson, &dirs).map_err(|e| match e {
+        lessons::LessonError::NotFound { query, known } => anyhow::anyhow!(strings::fill(
+            strings::CLI_NOT_FOUND.get(lang),
+            &[("query", query), ("known", known.join(", "))]
+        )),
+        e => anyhow::anyhow!("{e}"),
+    })
+}
+
+/// Every lesson (the bundled ones and an instructor's folder), for `list` and the picker.
+fn all_lessons(lessons_dir: Option<&PathBuf>) -> anyhow::Result<Vec<Lesson>> {
+    let mut all = lessons::bundled();
+    if let Some(dir) = lessons_dir {
+        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))? {
+            match l {
+                Ok(l) => all.push(l),
+                Err(e) => eprintln!("{e}"),
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// The `list` table's headers and one row per lesson: id, slug, steps done, title.
+fn lesson_rows(all: &[Lesson], lang: Lang) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let headers = match lang {
+        Lang::Ko => strings::CLI_HEADERS_KO,
+        Lang::En => strings::CLI_HEADERS_EN,
+    };
+    let mut rows = Vec::new();
+    for l in all {
+        let run = LessonRun::open(l.clone(), Some(l.default_progress_path()))?;
+        let done = (0..l.steps().len()).filter(|i| run.is_done(*i)).count();
+        rows.push(vec![
+            l.id().to_string(),
+            l.slug().to_string(),
+            format!("{done}/{}", l.steps().len()),
+            l.title().get(lang).to_string(),
+        ]);
+    }
+    Ok((headers.iter().map(|h| h.to_string()).collect(), rows))
 }
 
 /// Open `lesson`'s cluster and workspace, run its setup. Setup output goes to `out`.
@@ -47,16 +88,33 @@ async fn open(lesson: &Lesson, out: &Output) -> anyhow::Result<Session> {
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// `k8s-lab start LESSON`: the full-screen lab.
-pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
-    let lesson = find(lesson, lessons_dir)?;
+/// `k8s-lab start LESSON`: the full-screen lab. With no lesson named, a picker (the `list`
+/// view) chooses one first; off a terminal, the list is printed with how to name one.
+pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
+    let lesson = match lesson {
+        Some(l) => find(l, lessons_dir, lang)?,
+        None => {
+            let all = all_lessons(lessons_dir)?;
+            let (headers, rows) = lesson_rows(&all, lang)?;
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+                print!("{}", list_table(&headers, &rows));
+                anyhow::bail!(strings::CLI_NO_TTY.get(lang));
+            }
+            match ui::picker::pick(ui::picker::Picker::new(lang, headers, rows)).await? {
+                Some(i) => all[i].clone(),
+                None => return Ok(()),
+            }
+        }
+    };
     let (out, buf) = Output::buffer();
-    let session = open(&lesson, &out)
-        .await
-        .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
+    let session = open(&lesson, &out).await.with_context(|| {
+        let head = strings::fill(strings::CLI_SETUP.get(lang), &[("id", lesson.id().to_string())]);
+        format!("{head}\n{}", buf.text())
+    })?;
     let cluster = session.cluster.clone();
     let progress = lesson.default_progress_path();
-    let run = LessonRun::open(lesson, Some(progress)).context("reading progress")?;
+    let run = LessonRun::open(lesson, Some(progress)).context(strings::CLI_READ_PROGRESS.get(lang))?;
     let source = RunSource::new(run, cluster.clone());
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang }).await;
     cluster.shutdown();
@@ -64,22 +122,25 @@ pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> a
 }
 
 /// `k8s-lab shell [--lesson LESSON]`: the command line without the TUI, on stdin/stdout.
-pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>) -> anyhow::Result<i32> {
+pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<i32> {
     let (out, _) = Output::channel();
     let mut session = match lesson {
         Some(l) => {
-            let lesson = find(l, lessons_dir)?;
+            let lesson = find(l, lessons_dir, lang)?;
             let (setup_out, buf) = Output::buffer();
-            let s = open(&lesson, &setup_out)
-                .await
-                .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
+            let s = open(&lesson, &setup_out).await.with_context(|| {
+                let head = strings::fill(strings::CLI_SETUP.get(lang), &[("id", lesson.id().to_string())]);
+                format!("{head}\n{}", buf.text())
+            })?;
             drop(out);
             s
         }
         None => {
             let cluster = Cluster::start(Default::default()).await?;
             let dir = lessons::data_dir().join("workspaces").join("shell");
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(&dir).with_context(|| {
+                strings::fill(strings::CLI_CREATING.get(lang), &[("path", dir.display().to_string())])
+            })?;
             Session::new(cluster, crate::workspace::Workspace::new(dir))
         }
     };
@@ -90,40 +151,32 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>) -> anyho
 
 /// `k8s-lab list`: every lesson with its progress.
 pub fn list(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
-    let mut all = lessons::bundled();
-    if let Some(dir) = lessons_dir {
-        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))? {
-            match l {
-                Ok(l) => all.push(l),
-                Err(e) => eprintln!("{e}"),
-            }
-        }
+    let all = all_lessons(lessons_dir)?;
+    let (headers, rows) = lesson_rows(&all, lang)?;
+    Ok(list_table(&headers, &rows))
+}
+
+fn list_table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = crate::kubectl::table::Table::new(&names);
+    for row in rows {
+        table.push(row.clone());
     }
-    let mut table = crate::kubectl::table::Table::new(match lang {
-        Lang::Ko => &["ID", "이름", "진행", "제목"],
-        Lang::En => &["ID", "SLUG", "PROGRESS", "TITLE"],
-    });
-    for l in &all {
-        let run = LessonRun::open(l.clone(), Some(l.default_progress_path()))?;
-        let done = (0..l.steps().len()).filter(|i| run.is_done(*i)).count();
-        table.push(vec![
-            l.id().to_string(),
-            l.slug().to_string(),
-            format!("{done}/{}", l.steps().len()),
-            l.title().get(lang).to_string(),
-        ]);
-    }
-    Ok(table.render(false))
+    table.render(false)
 }
 
 /// `k8s-lab reset LESSON`: forget progress (the workspace files stay).
-pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<String> {
-    let lesson = find(lesson, lessons_dir)?;
+pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
+    let lesson = find(lesson, lessons_dir, lang)?;
     let path = lesson.default_progress_path();
+    let id = [("id", lesson.id().to_string())];
     match std::fs::remove_file(&path) {
-        Ok(()) => Ok(format!("{}: progress reset", lesson.id())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(format!("{}: no progress to reset", lesson.id())),
-        Err(e) => Err(e).with_context(|| format!("removing {}", path.display())),
+        Ok(()) => Ok(strings::fill(strings::CLI_RESET.get(lang), &id)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok(strings::fill(strings::CLI_NOTHING_TO_RESET.get(lang), &id))
+        }
+        Err(e) => Err(e)
+            .with_context(|| strings::fill(strings::CLI_REMOVING.get(lang), &[("path", path.display().to_string())])),
     }
 }
 

@@ -38,6 +38,7 @@ pub mod keymap;
 pub mod lesson_actor;
 pub mod markdown;
 pub mod panes;
+pub mod picker;
 pub mod strings;
 pub mod terminal_guard;
 pub mod theme;

@@ -172,6 +172,30 @@ pub const QUIT_SAVED: Tr = Tr::new(
 );
 pub const APPLIED: Tr = Tr::new("저장하고 적용했습니다", "Saved and applied");
 
+// The command line's own messages (`k8s-lab list`, `reset`, `start`): they follow `--lang`
+// too.
+pub const CLI_RESET: Tr = Tr::new("{id}: 진행 상황을 지웠습니다", "{id}: progress reset");
+pub const CLI_NOTHING_TO_RESET: Tr = Tr::new("{id}: 지울 진행 상황이 없습니다", "{id}: no progress to reset");
+pub const CLI_NOT_FOUND: Tr = Tr::new(
+    "\"{query}\" 라는 레슨이 없습니다. 들어 있는 레슨: {known}",
+    "no lesson called \"{query}\"; the bundled lessons are: {known}",
+);
+pub const CLI_SETUP: Tr = Tr::new("{id} 준비 중 오류:", "setting up {id}:");
+pub const CLI_READ_PROGRESS: Tr = Tr::new("진행 상황을 읽지 못했습니다", "reading progress");
+pub const CLI_REMOVING: Tr = Tr::new("{path} 를 지우지 못했습니다", "removing {path}");
+pub const CLI_CREATING: Tr = Tr::new("{path} 를 만들지 못했습니다", "creating {path}");
+pub const CLI_NO_TTY: Tr = Tr::new(
+    "레슨을 고르세요: k8s-lab start <레슨> (예: k8s-lab start lesson1)",
+    "name a lesson: k8s-lab start <lesson> (for example k8s-lab start lesson1)",
+);
+pub const CLI_HEADERS_KO: [&str; 4] = ["ID", "이름", "진행", "제목"];
+pub const CLI_HEADERS_EN: [&str; 4] = ["ID", "SLUG", "PROGRESS", "TITLE"];
+pub const PICKER_TITLE: Tr = Tr::new("레슨 고르기", "Pick a lesson");
+pub const PICKER_KEYS: Tr = Tr::new(
+    "↑↓: 고르기  Enter: 열기  Esc/q: 나가기",
+    "↑↓: choose  Enter: open  Esc/q: leave",
+);
+
 /// Fill `{name}` placeholders.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
     let mut s = template.to_string();

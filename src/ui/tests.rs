@@ -717,8 +717,17 @@ fn a_heredoc_solution_keeps_its_indentation() {
         app.on_key(key(KeyCode::F(3)));
         let t = render(&app);
         let screen = rows(t.backend().buffer()).join("\n");
-        for line in ["$ kubectl apply -f - <<EOF", "    metadata:", "      name: dup-nodeport", "      - port: 80", "        nodePort: 30009"] {
-            assert!(screen.contains(&format!("│{line}")) || screen.contains(&format!(" {line}")), "{lang:?}: {line:?} not on screen:\n{screen}");
+        for line in [
+            "$ kubectl apply -f - <<EOF",
+            "    metadata:",
+            "      name: dup-nodeport",
+            "      - port: 80",
+            "        nodePort: 30009",
+        ] {
+            assert!(
+                screen.contains(&format!("│{line}")) || screen.contains(&format!(" {line}")),
+                "{lang:?}: {line:?} not on screen:\n{screen}"
+            );
         }
         assert!(screen.contains("  name: dup-nodeport"), "{screen}");
     }
