@@ -545,7 +545,24 @@ impl App {
     pub fn apply_completion(&mut self, found: crate::shell::complete::Completion) {
         let tab_again = std::mem::take(&mut self.tab_pending);
         let cursor = self.input.byte_at(self.input.cursor);
-        if found.candidates.is_empty() || found.start > cursor {
+        if found.start > cursor {
+            return;
+        }
+        if found.candidates.is_empty() {
+            // `edit ` Tab Tab with no file to offer: say how to make one, instead of nothing.
+            let words: Vec<&str> = self.input.text[..cursor].split_whitespace().collect();
+            let naming_file = words.first() == Some(&"edit")
+                && (words.len() == 1 && self.input.text[..cursor].ends_with(' ')
+                    || words.len() == 2 && !self.input.text[..cursor].ends_with(' '));
+            if naming_file {
+                self.tab_pending = true;
+                if tab_again {
+                    self.echo_input();
+                    let note = self.tr(strings::NO_FILES).to_string();
+                    self.scrollback.push(LineKind::Notice, &format!("{note}\n"));
+                    self.scroll = 0;
+                }
+            }
             return;
         }
         let insert = found.insertion(cursor - found.start);
@@ -555,18 +572,23 @@ impl App {
         }
         self.tab_pending = true;
         if tab_again {
-            self.scrollback.end_line();
-            let prompt = if self.pending.is_empty() {
-                self.prompt.as_str()
-            } else {
-                CONTINUATION
-            };
-            self.scrollback
-                .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
+            self.echo_input();
             self.scrollback
                 .push(LineKind::Out, &format!("{}\n", found.candidates.join("  ")));
             self.scroll = 0;
         }
+    }
+
+    /// Echo the line being typed after its prompt, as bash does before listing choices.
+    fn echo_input(&mut self) {
+        self.scrollback.end_line();
+        let prompt = if self.pending.is_empty() {
+            self.prompt.as_str()
+        } else {
+            CONTINUATION
+        };
+        self.scrollback
+            .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
@@ -1256,6 +1278,38 @@ mod tests {
             candidates: vec!["frontend-nginx".into()],
         });
         assert_eq!(app.input.text, "kubectl get svc frontend-nginx ");
+    }
+
+    #[test]
+    fn edit_tab_tab_with_no_files_says_how_to_make_one() {
+        use crate::shell::complete::Completion;
+        let mut app = app();
+        type_str(&mut app, "edit ");
+        let none = Completion {
+            start: 5,
+            candidates: vec![],
+        };
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        assert!(texts(&app).is_empty(), "one Tab only rings");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        assert_eq!(
+            texts(&app),
+            [
+                "$ edit ",
+                "No files here yet. Make one: edit new.yaml (Ctrl+S saves it and applies it)"
+            ]
+        );
+        assert_eq!(app.input.text, "edit ");
+        // Elsewhere, no choices still means no words.
+        app.on_key(ctrl('u'));
+        type_str(&mut app, "kubectl get svc zz");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none);
+        assert_eq!(texts(&app).len(), 2);
     }
 
     #[test]

@@ -261,7 +261,9 @@ where
                         Some(ws) => ws.write(&path, text.as_bytes()).map_err(|e| e.to_string()),
                         None => Err("no workspace".to_string()),
                     };
-                    work.extend(app.on_saved(&path, result));
+                    // The apply names the file as the learner sees it: `~/lesson5/dup.yaml`.
+                    let shown = workspace.as_ref().map_or_else(|| path.clone(), |ws| ws.shown(&path));
+                    work.extend(app.on_saved(&shown, result));
                     dirty = true;
                 }
                 Effect::FinishEdit { session, text } => {

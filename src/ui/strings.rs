@@ -121,6 +121,11 @@ pub const SHELL_GONE: Tr = Tr::new(
     "internal error: the shell stopped. Your progress is saved.",
 );
 
+/// `edit ` Tab Tab in a workspace with no files.
+pub const NO_FILES: Tr = Tr::new(
+    "아직 파일이 없습니다. 새로 만들려면: edit new.yaml (Ctrl+S로 저장하고 적용)",
+    "No files here yet. Make one: edit new.yaml (Ctrl+S saves it and applies it)",
+);
 pub const EDITOR: Tr = Tr::new("편집기", "Editor");
 pub const MODIFIED: Tr = Tr::new("● 수정됨", "● modified");
 pub const EDITOR_OK: Tr = Tr::new(
