@@ -60,6 +60,14 @@ fn start_without_a_lesson_picks_one_and_ctrl_c_asks_before_quitting() {
         s.contains("리소스") && s.contains("kubernetes") && s.contains("단계 1/7 · 레슨 2/5")
     });
 
+    // The learner's folder is a home-like one named for the lesson, in the prompt and in pwd.
+    tmux.type_line("pwd");
+    let s = tmux.wait_for("pwd", Duration::from_secs(10), |s| s.contains("~/lesson2$ pwd"));
+    assert!(
+        s.lines().any(|l| l.contains("│~/lesson2 ")),
+        "pwd prints the folder:\n{s}"
+    );
+
     // A watch, cancelled by one Ctrl+C; a second quick Ctrl+C only asks.
     tmux.type_line("kubectl get svc -w");
     tmux.wait_for("the watch", Duration::from_secs(10), |s| s.contains("실행 중"));

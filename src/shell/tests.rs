@@ -585,7 +585,11 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(run(&mut s, "exit").await, (0, String::new()));
     assert_eq!(s.exit, None);
-    assert_eq!(s.prompt(), "$ ");
+    assert_eq!(
+        s.prompt(),
+        format!("{}$ ", s.workspace.label()),
+        "the lab's prompt, with its folder"
+    );
     assert_eq!(run(&mut s, "minikube ip").await, (0, "127.0.2.1\n".into()));
 }
 

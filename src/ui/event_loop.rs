@@ -140,6 +140,7 @@ where
     app.set_tables(snapshot_tables(&cluster), now());
 
     let mut shell = spawn_shell(runner);
+    app.prompt = shell.prompt.borrow().clone();
     let mut store_watch = Some(cluster.watch());
     let mut traffic = Some(cluster.net().traffic());
     let mut refresh_at: Option<Instant> = None;
@@ -650,9 +651,9 @@ mod tests {
         let terminal = tui_with_lab_shell(&[RUN_IT, "exit", "echo back"]).await;
         let text = screen(&terminal);
         assert!(text.contains("[ root@curl:/ ]$ exit"), "{text}");
-        assert!(text.contains("│$ echo back"), "{text}");
+        assert!(text.contains("$ echo back"), "{text}");
         let row = input_row(&terminal);
-        assert!(row.starts_with("$ "), "{row:?}");
+        assert!(row.starts_with("~/") && row.contains("$ "), "the lab's prompt: {row:?}");
     }
 
     /// Checks that take a minute (an HTTP check waiting for its timeout).
