@@ -194,13 +194,14 @@ impl Renderer {
                 words[i] = words[i].max(longest.unwrap_or(1));
             }
         }
-        // Give up room from the widest column that can still wrap at a space; only when none
-        // can, break words.
+        if words.iter().sum::<usize>() > avail && t.head > 0 {
+            // Too narrow for columns without breaking words: one record per row instead.
+            self.draw_records(t);
+            return;
+        }
+        // Give up room from the widest column that can still wrap at a space.
         while widths.iter().sum::<usize>() > avail {
-            let pick = (0..ncols)
-                .filter(|&i| widths[i] > words[i])
-                .max_by_key(|&i| widths[i])
-                .or_else(|| (0..ncols).filter(|&i| widths[i] > 1).max_by_key(|&i| widths[i]));
+            let pick = (0..ncols).filter(|&i| widths[i] > words[i]).max_by_key(|&i| widths[i]);
             match pick {
                 Some(i) => widths[i] -= 1,
                 None => break,
@@ -245,6 +246,32 @@ impl Renderer {
             }
         }
         self.lines.push(rule("└", "┴", "┘"));
+    }
+
+    /// A table in a pane too narrow for its columns: each row a bullet, each cell a
+    /// `header: value` line under it (the layout phones use for wide tables).
+    fn draw_records(&mut self, t: TableBuf) {
+        let indent = self.indent();
+        let headers: Vec<String> = t.rows[..t.head]
+            .last()
+            .map(|h| h.iter().map(|c| c.iter().map(|(s, _)| s.as_str()).collect()).collect())
+            .unwrap_or_default();
+        for (r, row) in t.rows[t.head..].iter().enumerate() {
+            if r > 0 {
+                self.lines.push(Line::from(indent.trim_end().to_string()));
+            }
+            for (i, cell) in row.iter().enumerate() {
+                let mut segs = Vec::new();
+                if let Some(h) = headers.get(i).filter(|h| !h.is_empty()) {
+                    segs.push((format!("{h}: "), theme::strong()));
+                }
+                segs.extend(cell.iter().cloned());
+                let mark = if i == 0 { "• " } else { "  " };
+                let first = vec![Span::raw(indent.clone()), Span::styled(mark, theme::strong())];
+                let rest = vec![Span::raw(format!("{indent}    "))];
+                self.lines.extend(wrap_words(&segs, self.width, first, rest));
+            }
+        }
     }
 
     fn event(&mut self, event: Event) {
@@ -506,20 +533,24 @@ mod tests {
              │ NodePort  │ outside too        │ every node's IP + one port │\n\
              └───────────┴────────────────────┴────────────────────────────┘\n"
         );
-        for width in [20, 30, 40, 52] {
+        for width in [24, 30, 40, 52] {
             let lines = render(md, width);
             for l in &lines {
                 assert!(line_width(l) <= width, "width {width}: {:?}", plain(&lines));
             }
             let text = plain(&lines);
             assert!(!text.contains('|'), "no raw pipes: {text}");
-            if width >= 40 {
-                // Wrapped at spaces: every word is whole on its row.
-                for word in ["ClusterIP", "reachable", "Service's", "virtual"] {
-                    assert!(text.contains(word), "{word} is cut at {width}: {text}");
-                }
+            // Wrapped at spaces: every word is whole on its row.
+            for word in ["ClusterIP", "reachable", "Service's", "virtual"] {
+                assert!(text.contains(word), "{word} is cut at {width}: {text}");
             }
         }
+        // Too narrow for three columns of whole words: one record per row.
+        assert_eq!(
+            plain(&render(md, 30)),
+            "• type: ClusterIP\n  reachable from: inside the\n    cluster\n  address: the Service's\n    virtual IP\n\n\
+             • type: NodePort\n  reachable from: outside too\n  address: every node's IP +\n    one port\n"
+        );
         let code = render(md, 80)
             .iter()
             .flat_map(|l| l.spans.clone())
