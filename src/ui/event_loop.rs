@@ -634,6 +634,55 @@ mod tests {
         rig.terminal
     }
 
+    /// F9 puts a heredoc solution on the command line; one Enter runs it whole through the
+    /// real lab shell, and the Service it describes exists, with its manifest's indentation.
+    #[tokio::test(start_paused = true)]
+    async fn f9_then_enter_runs_a_heredoc_solution_in_the_lab_shell() {
+        let mut rig = rig().await;
+        let (session, _dir) = crate::shell::tests::session().await;
+        let cluster = session.cluster.clone();
+        let solution = "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\nEOF\n";
+        let view = LessonView {
+            steps: vec![crate::ui::StepView {
+                title: "s".into(),
+                solution: vec![solution.into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let (tx, rx) = unbounded();
+        let driver = async {
+            settle().await;
+            press(&tx, KeyCode::F(9), KeyModifiers::NONE);
+            press(&tx, KeyCode::Enter, KeyModifiers::NONE);
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            cluster.clone(),
+            session,
+            Box::new(StaticLesson { view }),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        let text = screen(&rig.terminal);
+        assert!(text.contains("service/dup-nodeport created"), "{text}");
+        assert!(
+            text.contains(">   name: dup-nodeport"),
+            "echoed with its indentation: {text}"
+        );
+        assert!(
+            cluster
+                .get(crate::runtime::Kind::Service, "default", "dup-nodeport")
+                .is_some(),
+            "the Service exists"
+        );
+    }
+
     const RUN_IT: &str = "kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm";
 
     #[tokio::test(start_paused = true)]
