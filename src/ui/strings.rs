@@ -107,6 +107,7 @@ pub const HIDDEN_COLUMNS: Tr = Tr::new(
     "(숨긴 열: {cols} — 창을 넓히면 보입니다)",
     "(not shown: {cols} — widen the window)",
 );
+pub const HIDDEN_COLUMNS_SHORT: Tr = Tr::new("(숨긴 열: {cols})", "(not shown: {cols})");
 pub const EMPTY_TABLE: Tr = Tr::new("리소스가 없습니다", "No resources found");
 pub const TOO_SMALL: Tr = Tr::new("터미널 창이 너무 작습니다", "The terminal window is too small");
 pub const TOO_SMALL_SIZE: Tr = Tr::new("현재 {w}×{h}, 최소 {mw}×{mh}", "now {w}×{h}, at least {mw}×{mh}");

@@ -163,7 +163,10 @@ fn table_lines(live: &LiveTable, tab: ResourceTab, width: usize, height: usize, 
     let mut lines = vec![row_line(&table.headers, None, true)];
     // Say which columns the pane had no room for, when there is a row for it.
     let note = (!hidden.is_empty() && height > table.rows.len() + 1).then(|| {
-        let text = strings::fill(app.tr(strings::HIDDEN_COLUMNS), &[("cols", hidden.join(", "))]);
+        let cols = [("cols", hidden.join(", "))];
+        let long = strings::fill(app.tr(strings::HIDDEN_COLUMNS), &cols);
+        let short = strings::fill(app.tr(strings::HIDDEN_COLUMNS_SHORT), &cols);
+        let text = if long.width() <= width { long } else { short };
         Line::styled(truncate(&text, width), theme::dim())
     });
     let room = height.saturating_sub(1 + usize::from(note.is_some()));
