@@ -42,6 +42,7 @@ fn lesson() -> LessonView {
             })
             .collect(),
         current: 1,
+        ..Default::default()
     }
 }
 

@@ -12,14 +12,14 @@ use crate::lessons::{self, placeholders, Lang, Lesson, LessonRun};
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
 use crate::shell::Session;
-use crate::ui::{self, LessonSource, LessonView, StepView, UiOptions};
+use crate::ui::{self, strings, LessonSource, LessonView, StepView, UiOptions};
 
 /// The language from `--lang`, else from `LANG` (`en*` → English), else Korean.
 pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     match flag {
         Some("ko") => Ok(Lang::Ko),
         Some("en") => Ok(Lang::En),
-        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en"),
+        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en (언어는 ko 또는 en)"),
         None => {
             let env = std::env::var("LC_ALL")
                 .ok()
@@ -33,9 +33,50 @@ pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     }
 }
 
-fn find(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<Lesson> {
+/// A lesson by id, slug or path; not finding one is said in the learner's language.
+fn find(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<Lesson> {
     let dirs: Vec<PathBuf> = lessons_dir.into_iter().cloned().collect();
-    lessons::find_in(lesson, &dirs).map_err(|e| anyhow::anyhow!("{e}"))
+    lessons::find_in(lesson, &dirs).map_err(|e| match e {
+        lessons::LessonError::NotFound { query, known } => anyhow::anyhow!(strings::fill(
+            strings::CLI_NOT_FOUND.get(lang),
+            &[("query", query), ("known", known.join(", "))]
+        )),
+        e => anyhow::anyhow!("{e}"),
+    })
+}
+
+/// Every lesson (the bundled ones and an instructor's folder), for `list` and the picker.
+fn all_lessons(lessons_dir: Option<&PathBuf>) -> anyhow::Result<Vec<Lesson>> {
+    let mut all = lessons::bundled();
+    if let Some(dir) = lessons_dir {
+        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))? {
+            match l {
+                Ok(l) => all.push(l),
+                Err(e) => eprintln!("{e}"),
+            }
+        }
+    }
+    Ok(all)
+}
+
+/// The `list` table's headers and one row per lesson: id, slug, steps done, title.
+fn lesson_rows(all: &[Lesson], lang: Lang) -> anyhow::Result<(Vec<String>, Vec<Vec<String>>)> {
+    let headers = match lang {
+        Lang::Ko => strings::CLI_HEADERS_KO,
+        Lang::En => strings::CLI_HEADERS_EN,
+    };
+    let mut rows = Vec::new();
+    for l in all {
+        let run = LessonRun::open(l.clone(), Some(l.default_progress_path()))?;
+        let done = (0..l.steps().len()).filter(|i| run.is_done(*i)).count();
+        rows.push(vec![
+            l.id().to_string(),
+            l.slug().to_string(),
+            format!("{done}/{}", l.steps().len()),
+            l.title().get(lang).to_string(),
+        ]);
+    }
+    Ok((headers.iter().map(|h| h.to_string()).collect(), rows))
 }
 
 /// Open `lesson`'s cluster (the one saved in its workspace, else a fresh one with setup run)
@@ -53,21 +94,15 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
         Ok(r) => r,
         Err(e) => {
             session.cluster.shutdown();
-            return Err(anyhow::Error::new(e).context("reading progress"));
+            return Err(anyhow::Error::new(e).context(strings::CLI_READ_PROGRESS.get(lang)));
         }
     };
     let mut notes = Vec::new();
     if let lessons::Restored::Broken { aside, why } = &restored {
-        notes.push(match lang {
-            Lang::Ko => format!(
-                "저장된 클러스터를 읽을 수 없어 새 클러스터로 시작합니다 ({why}). 그 파일은 {}에 그대로 두었습니다.",
-                aside.display()
-            ),
-            Lang::En => format!(
-                "The saved cluster could not be read ({why}), so a fresh one started. The file was kept as {}.",
-                aside.display()
-            ),
-        });
+        notes.push(strings::fill(
+            strings::CLI_SNAPSHOT_BROKEN.get(lang),
+            &[("why", why.clone()), ("aside", aside.display().to_string())],
+        ));
     }
     let gone = run
         .adopt_cluster(session.cluster.cluster_id())
@@ -75,31 +110,41 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
     if !gone.is_empty() {
         let steps = gone.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
         session.replay = run.replay_lines();
-        notes.push(match lang {
-            Lang::Ko => format!(
-                "진행 기록에는 {steps}단계를 마쳤다고 되어 있지만, 그 단계들을 한 클러스터는 이제 없습니다 (초기화했거나 예전 저장입니다). `replay`를 입력하면 그 단계들의 풀이를 다시 실행해 클러스터를 되살립니다."
-            ),
-            Lang::En => format!(
-                "Your progress says steps {steps} are done, but the cluster they were done on is gone (a reset or an old save). Type `replay` to run those steps' solutions again and rebuild it."
-            ),
-        });
+        notes.push(strings::fill(
+            strings::CLI_PROGRESS_WITHOUT_CLUSTER.get(lang),
+            &[("steps", steps)],
+        ));
     }
     let notice = (!notes.is_empty()).then(|| notes.join("\n"));
     Ok((session, run, notice))
 }
 
-/// `k8s-lab start LESSON`: the full-screen lab.
-pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
-    let lesson = find(lesson, lessons_dir)?;
-    let (out, buf) = Output::buffer();
-    let (session, run, notice) = open(&lesson, &out, lang)
-        .await
-        .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
-    let cluster = session.cluster.clone();
-    let source = RunSource {
-        run,
-        cluster: cluster.clone(),
+/// `k8s-lab start LESSON`: the full-screen lab. With no lesson named, a picker (the `list`
+/// view) chooses one first; off a terminal, the list is printed with how to name one.
+pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
+    let lesson = match lesson {
+        Some(l) => find(l, lessons_dir, lang)?,
+        None => {
+            let all = all_lessons(lessons_dir)?;
+            let (headers, rows) = lesson_rows(&all, lang)?;
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+                print!("{}", list_table(&headers, &rows));
+                anyhow::bail!(strings::CLI_NO_TTY.get(lang));
+            }
+            match ui::picker::pick(ui::picker::Picker::new(lang, headers, rows)).await? {
+                Some(i) => all[i].clone(),
+                None => return Ok(()),
+            }
+        }
     };
+    let (out, buf) = Output::buffer();
+    let (session, run, notice) = open(&lesson, &out, lang).await.with_context(|| {
+        let head = strings::fill(strings::CLI_SETUP.get(lang), &[("id", lesson.id().to_string())]);
+        format!("{head}\n{}", buf.text())
+    })?;
+    let cluster = session.cluster.clone();
+    let source = RunSource::new(run, cluster.clone());
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang, notice }).await;
     let saved = cluster.flush();
     cluster.shutdown();
@@ -111,11 +156,12 @@ pub async fn start(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> a
 pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<i32> {
     let mut session = match lesson {
         Some(l) => {
-            let lesson = find(l, lessons_dir)?;
+            let lesson = find(l, lessons_dir, lang)?;
             let (setup_out, buf) = Output::buffer();
-            let (s, _run, notice) = open(&lesson, &setup_out, lang)
-                .await
-                .with_context(|| format!("setting up {}:\n{}", lesson.id(), buf.text()))?;
+            let (s, _run, notice) = open(&lesson, &setup_out, lang).await.with_context(|| {
+                let head = strings::fill(strings::CLI_SETUP.get(lang), &[("id", lesson.id().to_string())]);
+                format!("{head}\n{}", buf.text())
+            })?;
             if let Some(n) = notice {
                 eprintln!("{n}");
             }
@@ -124,7 +170,9 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
         None => {
             let cluster = Cluster::start(Default::default()).await?;
             let dir = lessons::data_dir().join("workspaces").join("shell");
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(&dir).with_context(|| {
+                strings::fill(strings::CLI_CREATING.get(lang), &[("path", dir.display().to_string())])
+            })?;
             Session::new(cluster, crate::workspace::Workspace::new(dir))
         }
     };
@@ -137,60 +185,71 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
 
 /// `k8s-lab list`: every lesson with its progress.
 pub fn list(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
-    let mut all = lessons::bundled();
-    if let Some(dir) = lessons_dir {
-        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))? {
-            match l {
-                Ok(l) => all.push(l),
-                Err(e) => eprintln!("{e}"),
-            }
-        }
+    let all = all_lessons(lessons_dir)?;
+    let (headers, rows) = lesson_rows(&all, lang)?;
+    Ok(list_table(&headers, &rows))
+}
+
+fn list_table(headers: &[String], rows: &[Vec<String>]) -> String {
+    let names: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let mut table = crate::kubectl::table::Table::new(&names);
+    for row in rows {
+        table.push(row.clone());
     }
-    let mut table = crate::kubectl::table::Table::new(match lang {
-        Lang::Ko => &["ID", "이름", "진행", "제목"],
-        Lang::En => &["ID", "SLUG", "PROGRESS", "TITLE"],
-    });
-    for l in &all {
-        let run = LessonRun::open(l.clone(), Some(l.default_progress_path()))?;
-        let done = (0..l.steps().len()).filter(|i| run.is_done(*i)).count();
-        table.push(vec![
-            l.id().to_string(),
-            l.slug().to_string(),
-            format!("{done}/{}", l.steps().len()),
-            l.title().get(lang).to_string(),
-        ]);
-    }
-    Ok(table.render(false))
+    table.render(false)
 }
 
 /// `k8s-lab reset LESSON`: forget progress and the saved cluster, so the next start is a clean
 /// one (the learner's workspace files stay).
-pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>) -> anyhow::Result<String> {
-    let lesson = find(lesson, lessons_dir)?;
+pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
+    let lesson = find(lesson, lessons_dir, lang)?;
+    let removing = |path: &std::path::Path| {
+        strings::fill(strings::CLI_REMOVING.get(lang), &[("path", path.display().to_string())])
+    };
     let path = lesson.default_progress_path();
     let had_progress = match std::fs::remove_file(&path) {
         Ok(()) => true,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => return Err(e).with_context(|| format!("removing {}", path.display())),
+        Err(e) => return Err(e).with_context(|| removing(&path)),
     };
     let snap = Lesson::snapshot_path(&lesson.default_workspace_root());
-    let had_cluster = crate::runtime::persist::remove(&snap).with_context(|| format!("removing {}", snap.display()))?;
-    Ok(match (had_progress, had_cluster) {
-        (false, false) => format!("{}: no progress to reset", lesson.id()),
-        (true, false) => format!("{}: progress reset", lesson.id()),
-        (_, true) => format!("{}: progress and cluster reset", lesson.id()),
-    })
+    let had_cluster = crate::runtime::persist::remove(&snap).with_context(|| removing(&snap))?;
+    let id = [("id", lesson.id().to_string())];
+    Ok(strings::fill(
+        match (had_progress, had_cluster) {
+            (false, false) => strings::CLI_NOTHING_TO_RESET.get(lang),
+            (true, false) => strings::CLI_RESET.get(lang),
+            (_, true) => strings::CLI_RESET_CLUSTER.get(lang),
+        },
+        &id,
+    ))
 }
 
 /// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).
 pub fn lesson_source(run: LessonRun, cluster: Cluster) -> Box<dyn LessonSource> {
-    Box::new(RunSource { run, cluster })
+    Box::new(RunSource::new(run, cluster))
 }
 
 /// A running lesson as the UI sees it.
 struct RunSource {
     run: LessonRun,
     cluster: Cluster,
+    /// (1-based position, count) among the bundled lessons, and the id of the next one.
+    position: Option<(usize, usize)>,
+    next_lesson: Option<String>,
+}
+
+impl RunSource {
+    fn new(run: LessonRun, cluster: Cluster) -> RunSource {
+        let ids: Vec<String> = lessons::bundled().iter().map(|l| l.id().to_string()).collect();
+        let at = ids.iter().position(|id| id == run.lesson().id());
+        RunSource {
+            position: at.map(|i| (i + 1, ids.len())),
+            next_lesson: at.and_then(|i| ids.get(i + 1).cloned()),
+            run,
+            cluster,
+        }
+    }
 }
 
 impl LessonSource for RunSource {
@@ -231,9 +290,14 @@ impl LessonSource for RunSource {
             })
             .collect();
         LessonView {
+            id: lesson.id().to_string(),
             title: lesson.title().get(lang).to_string(),
             steps,
             current,
+            position: self.position,
+            next_lesson: self.next_lesson.clone(),
+            ended: self.run.ended(),
+            elapsed_secs: self.run.elapsed_secs(),
         }
     }
 

@@ -24,8 +24,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Open a lesson in the full-screen lab (by id, slug or path: lesson5, ./my-lesson.yaml).
-    Start { lesson: String },
+    /// Open a lesson in the full-screen lab (by id, slug or path: lesson5, ./my-lesson.yaml);
+    /// with none named, pick one from the list.
+    Start { lesson: Option<String> },
     /// The lab's command line without the TUI: reads commands from stdin.
     Shell {
         /// Start with this lesson's cluster, files and setup.
@@ -61,20 +62,24 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("k8s-lab: cannot start the runtime: {e}");
+            let what = match lang {
+                k8s_lab::lessons::Lang::Ko => "실행 환경을 시작하지 못했습니다",
+                k8s_lab::lessons::Lang::En => "cannot start the runtime",
+            };
+            eprintln!("k8s-lab: {what}: {e}");
             return ExitCode::FAILURE;
         }
     };
     let dir = cli.lessons.as_ref();
     let result: anyhow::Result<i32> = rt.block_on(async {
         match &cli.command {
-            Command::Start { lesson } => k8s_lab::app::start(lesson, dir, lang).await.map(|()| 0),
+            Command::Start { lesson } => k8s_lab::app::start(lesson.as_deref(), dir, lang).await.map(|()| 0),
             Command::Shell { lesson } => k8s_lab::app::shell(lesson.as_deref(), dir, lang).await,
             Command::List => k8s_lab::app::list(dir, lang).map(|t| {
                 print!("{t}");
                 0
             }),
-            Command::Reset { lesson } => k8s_lab::app::reset(lesson, dir).map(|m| {
+            Command::Reset { lesson } => k8s_lab::app::reset(lesson, dir, lang).map(|m| {
                 println!("{m}");
                 0
             }),

@@ -3,6 +3,11 @@
 //! `https://k8s.io/examples/…` address resolve to a file the lesson bundles (the lab is offline).
 //!
 //! Every path a command names is resolved here, and nothing resolves outside the workspace root.
+//!
+//! The learner sees the root as a home-like folder named for the lesson, `~/lesson5` (see
+//! [`Workspace::label`]): `pwd` prints it, `~` expands to it, the editor's save applies
+//! `~/lesson5/dup.yaml`. Inside, paths stay workspace-relative (`/` is the root), and a typed
+//! path that starts with the label resolves to the root, like any other.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -27,6 +32,36 @@ impl Workspace {
         &self.root
     }
 
+    /// How the learner sees the root: `~/` and the folder's name (`~/lesson5`).
+    pub fn label(&self) -> String {
+        let name = self.root.file_name().and_then(|n| n.to_str()).unwrap_or("lab");
+        format!("~/{name}")
+    }
+
+    /// A workspace-relative path (`/dup.yaml`, as the shell keeps it) as the learner sees it:
+    /// `~/lesson5/dup.yaml`.
+    pub fn shown(&self, path: &str) -> String {
+        let rest = path.trim_start_matches('/');
+        if rest.is_empty() {
+            self.label()
+        } else {
+            format!("{}/{rest}", self.label())
+        }
+    }
+
+    /// `typed` without a leading [`Workspace::label`] (`~/lesson5/x` → `/x`), if it has one.
+    pub fn strip_label<'a>(&self, typed: &'a str) -> Option<&'a str> {
+        let label = self.label();
+        let rest = typed.strip_prefix(label.as_str())?;
+        if rest.is_empty() {
+            Some("/")
+        } else if rest.starts_with('/') {
+            Some(rest)
+        } else {
+            None
+        }
+    }
+
     /// Serve `url` with `contents`.
     pub fn add_url(&mut self, url: impl Into<String>, contents: impl Into<String>) {
         self.url_aliases.insert(url.into(), contents.into());
@@ -44,6 +79,7 @@ impl Workspace {
     /// Map a path as the learner typed it to a real path inside the workspace. Absolute paths
     /// (`/tmp/nginx.key`) are taken relative to the workspace root; `..` may not climb out.
     pub fn resolve(&self, typed: &str) -> Option<PathBuf> {
+        let typed = self.strip_label(typed).unwrap_or(typed);
         let mut out = self.root.clone();
         let mut depth = 0usize;
         for c in Path::new(typed).components() {
@@ -125,6 +161,22 @@ mod tests {
         assert_eq!(ws.resolve("a/../b").unwrap(), PathBuf::from("/w/b"));
         assert!(ws.resolve("../etc/passwd").is_none());
         assert!(ws.resolve("/../../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn the_root_is_shown_as_a_home_folder_named_for_the_lesson() {
+        let ws = Workspace::new("/data/workspaces/lesson5");
+        assert_eq!(ws.label(), "~/lesson5");
+        assert_eq!(ws.shown("/"), "~/lesson5");
+        assert_eq!(ws.shown("/dup.yaml"), "~/lesson5/dup.yaml");
+        let root = PathBuf::from("/data/workspaces/lesson5");
+        assert_eq!(ws.resolve("~/lesson5/dup.yaml").unwrap(), root.join("dup.yaml"));
+        assert_eq!(ws.resolve("~/lesson5").unwrap(), root);
+        assert_eq!(ws.strip_label("~/lesson55/x"), None, "only the folder itself");
+        assert!(
+            ws.resolve("~/lesson5/../../etc/passwd").is_none(),
+            "still inside the root"
+        );
     }
 
     #[test]

@@ -182,7 +182,7 @@ fn tui_editor_saves_applies_and_kubectl_sees_it() {
     });
     tmux.cmd(&["send-keys", "-t", &tmux.0, "C-s"]);
     tmux.wait_for("the apply", Duration::from_secs(10), |s| {
-        s.contains("kubectl apply -f /svc.yaml") && s.contains("service/typed-svc created")
+        s.contains("kubectl apply -f ~/lesson5/svc.yaml") && s.contains("service/typed-svc created")
     });
 
     // Back to the terminal; kubectl lists the Service (its AGE column is the terminal's: the

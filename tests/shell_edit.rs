@@ -64,7 +64,7 @@ fn a_terminal_runs_the_learners_editor() {
     );
     t.cmd(&["new-session", "-d", "-s", &t.0, "-x", "150", "-y", "40", &cmd]);
     t.wait_for("the prompt", Duration::from_secs(20), |s| {
-        s.lines().any(|l| l.trim_end() == "$")
+        s.lines().any(|l| l.trim_end().ends_with("~/shell$"))
     });
     t.type_line("kubectl create service clusterip web --tcp=80");
     t.wait_for("the Service", Duration::from_secs(20), |s| {

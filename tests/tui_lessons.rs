@@ -140,6 +140,15 @@ async fn finish_in_the_tui(id: &str, block: u8) {
     let screen = terminal.backend().to_string();
     let ticks = screen.matches('✓').count();
     assert!(ticks >= 1, "{id}: the step list shows ✓:\n{screen}");
+    // The lesson ended: a summary with the way on, and no promise of a next step.
+    assert!(v.ended, "{id}: the last step ends the lesson");
+    assert!(screen.contains("Lesson complete"), "{id}: the summary:\n{screen}");
+    assert!(!screen.contains("F6: next step"), "{id}:\n{screen}");
+    let way_on = match v.next_lesson.as_deref() {
+        Some(next) => format!("start {next}"),
+        None => "list".to_string(),
+    };
+    assert!(screen.contains(&way_on), "{id}: {way_on:?} on the summary:\n{screen}");
     cluster.shutdown();
     let _ = std::fs::remove_dir_all(&home);
 }

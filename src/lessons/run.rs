@@ -25,6 +25,16 @@ pub struct LessonRun {
     path: Option<PathBuf>,
     /// The latest verdict on the current step (`None` until the first refresh).
     result: Option<StepResult>,
+    /// The lesson has ended: its last step was passed or left with F6. The UI shows the
+    /// summary until the learner goes back (F5).
+    ended: bool,
+}
+
+/// Now, in Unix seconds (what `started_at`/`finished_at` hold).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 impl LessonRun {
@@ -39,12 +49,35 @@ impl LessonRun {
         // on by itself the moment the current step passes.
         let start = progress.current_index(&lesson);
         progress.go_to(&lesson, start);
+        // Kept in memory until the first save: `list` opens every lesson without starting it.
+        progress.started_at.get_or_insert_with(unix_now);
+        let last = lesson.steps().len().saturating_sub(1);
+        let ended = progress.finished_at.is_some() && start == last;
         Ok(LessonRun {
             lesson,
             progress,
             path,
             result: None,
+            ended,
         })
+    }
+
+    /// True once the lesson has ended (see [`LessonRun::next_step`]): time for the summary.
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Seconds from the lesson's first opening to its end, once it has ended.
+    pub fn elapsed_secs(&self) -> Option<u64> {
+        let (a, b) = (self.progress.started_at?, self.progress.finished_at?);
+        Some(b.saturating_sub(a))
+    }
+
+    /// End the lesson: remember when (the first time), show the summary.
+    fn end(&mut self) -> io::Result<()> {
+        self.ended = true;
+        self.progress.finished_at.get_or_insert_with(unix_now);
+        self.save()
     }
 
     pub fn lesson(&self) -> &Lesson {
@@ -101,27 +134,43 @@ impl LessonRun {
             self.progress.skipped.remove(&step.id.0);
             changed = true;
             self.save()?;
+            if self.current() + 1 == self.lesson.steps().len() {
+                // The last step passed: the lesson is over.
+                self.end()?;
+            }
         }
         self.result = Some(result);
         Ok(changed)
     }
 
     /// Go to the next step. A step left without passing is marked skipped (shown and counted
-    /// as such, never as done). Returns false at the last step.
+    /// as such, never as done). From the last step it ends the lesson; returns false once it
+    /// has ended.
     pub fn next_step(&mut self) -> io::Result<bool> {
-        let here = self.current();
-        if here + 1 >= self.lesson.steps().len() {
+        if self.ended {
             return Ok(false);
         }
-        let id = self.lesson.steps()[here].id.0.clone();
+        let here = self.current();
+        let Some(step) = self.lesson.steps().get(here) else {
+            return Ok(false);
+        };
+        let id = step.id.0.clone();
         if !self.progress.is_done(&id) {
             self.progress.skipped.insert(id);
+        }
+        if here + 1 >= self.lesson.steps().len() {
+            self.end()?;
+            return Ok(true);
         }
         self.go(here + 1)
     }
 
-    /// Go back one step. Returns false at the first step.
+    /// Go back one step (from the summary: back to the last step). Returns false at the first
+    /// step.
     pub fn prev_step(&mut self) -> io::Result<bool> {
+        if std::mem::take(&mut self.ended) {
+            return Ok(true);
+        }
         match self.current().checked_sub(1) {
             Some(i) => self.go(i),
             None => Ok(false),
@@ -281,7 +330,15 @@ mod tests {
             assert!(run.next_step().unwrap());
         }
         assert_eq!(run.current(), last);
-        assert!(!run.next_step().unwrap());
+        assert!(!run.ended());
+        assert!(run.next_step().unwrap(), "F6 on the last step ends the lesson");
+        assert!(run.ended());
+        assert!(run.is_skipped(last), "left without passing: skipped");
+        assert!(run.elapsed_secs().is_some());
+        assert!(!run.next_step().unwrap(), "nothing after the end");
+        assert!(run.prev_step().unwrap(), "F5 leaves the summary");
+        assert!(!run.ended());
+        assert_eq!(run.current(), last);
         assert!(run.prev_step().unwrap());
         assert_eq!(run.current(), last - 1);
         assert!(!run.finished());

@@ -115,11 +115,12 @@ fn prompt_for(image: &str, pod: &str) -> String {
 }
 
 impl Session {
-    /// The prompt to show before the next command.
+    /// The prompt to show before the next command: the folder, as bash shows it
+    /// (`~/lesson5$ `), or the pod's own while attached.
     pub fn prompt(&self) -> String {
         match &self.attached {
             Some(a) => a.prompt.clone(),
-            None => "$ ".to_string(),
+            None => format!("{}$ ", self.workspace.shown(&self.cwd)),
         }
     }
 

@@ -91,8 +91,13 @@ impl Session {
             "-" => Some(String::new()),
             "@" | "*" | "!" => None,
             n if n.chars().all(|c| c.is_ascii_digit()) => None,
-            "PWD" => Some(self.vars.get("PWD").cloned().unwrap_or_else(|| self.cwd.clone())),
-            "HOME" => Some(self.vars.get("HOME").cloned().unwrap_or_else(|| "/".into())),
+            "PWD" => Some(
+                self.vars
+                    .get("PWD")
+                    .cloned()
+                    .unwrap_or_else(|| self.workspace.shown(&self.cwd)),
+            ),
+            "HOME" => Some(self.vars.get("HOME").cloned().unwrap_or_else(|| self.workspace.label())),
             n => self.vars.get(n).cloned(),
         }
     }
@@ -120,9 +125,11 @@ impl Session {
     pub(crate) async fn expand_fields(&mut self, w: &Word, out: &Output) -> Result<Vec<String>, ExpandError> {
         let mut f = Fields::default();
         for (i, p) in w.parts.iter().enumerate() {
-            // `~` or `~/…` at the start of a word is the home folder (the workspace root).
+            // `~` or `~/…` at the start of a word is the home folder (the workspace root, shown
+            // as `~/lesson5`).
             if let (0, Part::Lit(s)) = (i, p) {
-                if s == "~" || s.starts_with("~/") {
+                // (A word already naming the home folder, `~/lesson5/x`, is left as it is.)
+                if (s == "~" || s.starts_with("~/")) && self.workspace.strip_label(s).is_none() {
                     let home = self.param("HOME").unwrap_or_default();
                     let rest = &s[1..];
                     let joined = if home.ends_with('/') && rest.starts_with('/') {

@@ -38,7 +38,8 @@ pub struct Session {
     pub vars: BTreeMap<String, String>,
     pub history: Vec<String>,
     pub last_status: i32,
-    /// The current directory inside the workspace, as the learner sees it (`/` is the root).
+    /// The current directory inside the workspace (`/` is the root; the learner sees it as
+    /// [`Workspace::label`], `~/lesson5`).
     pub cwd: String,
     /// Set by `exit`: the shell should end with this status.
     pub exit: Option<i32>,
@@ -134,6 +135,9 @@ impl Session {
 
     /// A path as typed, made absolute against the current directory (still workspace-relative).
     pub fn path(&self, typed: &str) -> String {
+        if let Some(rest) = self.workspace.strip_label(typed) {
+            return rest.to_string();
+        }
         if typed.starts_with('/') {
             typed.to_string()
         } else {

@@ -441,12 +441,13 @@ async fn cd_pwd_ls_stay_in_the_workspace() {
     let (mut s, d) = session().await;
     std::fs::create_dir_all(d.0.join("sub")).unwrap();
     std::fs::write(d.0.join("sub/a.yaml"), "kind: Service\n").unwrap();
-    assert_eq!(out(&mut s, "pwd").await, "/\n");
+    let home = s.workspace.label();
+    assert_eq!(out(&mut s, "pwd").await, format!("{home}\n"));
     assert_eq!(
         out(&mut s, "cd sub; pwd; cat a.yaml; ls").await,
-        "/sub\nkind: Service\na.yaml\n"
+        format!("{home}/sub\nkind: Service\na.yaml\n")
     );
-    assert_eq!(out(&mut s, "cd ../../..; pwd").await, "/\n");
+    assert_eq!(out(&mut s, "cd ../../..; pwd").await, format!("{home}\n"));
     assert_eq!(
         run(&mut s, "cd nope").await,
         (1, "sh: cd: nope: No such file or directory\n".into())
@@ -584,7 +585,11 @@ async fn exec_it_sh_attaches_the_command_line_to_the_pod() {
     assert_eq!(run(&mut s, "kubectl exec -it box -- sh").await, (0, String::new()));
     assert_eq!(run(&mut s, "exit").await, (0, String::new()));
     assert_eq!(s.exit, None);
-    assert_eq!(s.prompt(), "$ ");
+    assert_eq!(
+        s.prompt(),
+        format!("{}$ ", s.workspace.label()),
+        "the lab's prompt, with its folder"
+    );
     assert_eq!(run(&mut s, "minikube ip").await, (0, "127.0.2.1\n".into()));
 }
 
@@ -634,8 +639,9 @@ async fn cancelling_inside_a_subshell_leaves_the_shell_as_it_was() {
     assert!(r.is_err());
     let r = tokio::time::timeout(Duration::from_secs(1), s.run_line("(A=3; sleep 100) | cat", &o)).await;
     assert!(r.is_err());
-    assert_eq!(out(&mut s, "echo $A [$B]; pwd").await, "1 []\n/\n");
-    assert_eq!(out(&mut s, "(cd sub; pwd); pwd").await, "/sub\n/\n");
+    let home = s.workspace.label();
+    assert_eq!(out(&mut s, "echo $A [$B]; pwd").await, format!("1 []\n{home}\n"));
+    assert_eq!(out(&mut s, "(cd sub; pwd); pwd").await, format!("{home}/sub\n{home}\n"));
     assert_eq!(run(&mut s, "(exit 4); echo $?").await, (0, "4\n".into()));
     assert_eq!(s.exit, None);
 }
@@ -679,9 +685,26 @@ async fn arithmetic_expansion() {
 async fn home_pwd_and_env() {
     let (mut s, d) = session().await;
     std::fs::create_dir_all(d.0.join("sub")).unwrap();
+    // The root is a home folder named for the workspace (`~/lesson5` in a lesson).
+    let home = s.workspace.label();
+    assert!(home.starts_with("~/"), "{home}");
     assert_eq!(
-        out(&mut s, "echo ~ ~/x '~' $HOME; cd sub; echo $PWD").await,
-        "/ /x ~ /\n/sub\n"
+        out(&mut s, "echo ~ ~/x '~' $HOME; cd sub; echo $PWD; pwd").await,
+        format!("{home} {home}/x ~ {home}\n{home}/sub\n{home}/sub\n")
+    );
+    assert_eq!(
+        out(&mut s, "cd ~; pwd; cd ~/sub; pwd; cd -").await,
+        format!("{home}\n{home}/sub\n{home}\n")
+    );
+    std::fs::write(d.0.join("sub/a.txt"), "hi\n").unwrap();
+    assert_eq!(
+        out(&mut s, &format!("cat ~/sub/a.txt {home}/sub/a.txt")).await,
+        "hi\nhi\n"
+    );
+    assert_eq!(
+        run(&mut s, "cat ~/../../etc/passwd").await.0,
+        1,
+        "never outside the workspace"
     );
     run(&mut s, "export NODE_PORT=30080 A=1").await;
     assert_eq!(out(&mut s, "printenv NODE_PORT").await, "30080\n");

@@ -373,6 +373,8 @@ pub struct App {
     /// Lines entered while a command ran; they run after it, in order.
     pub queue: VecDeque<String>,
     pub help: bool,
+    /// Rows the help overlay is scrolled down (when it does not fit the screen).
+    pub help_scroll: usize,
     /// The last key was a Tab that had nothing more to insert.
     tab_pending: bool,
     /// A one-off note in the status bar, cleared by the next key.
@@ -389,6 +391,10 @@ pub struct App {
     apply_line: Option<String>,
     /// Ctrl+Q was pressed once with unsaved changes in the editor.
     confirm_quit: bool,
+    /// Ctrl+C was pressed once with nothing to cancel: the next Ctrl+C quits.
+    confirm_interrupt: bool,
+    /// The solution command F9 puts on the command line next (it cycles through them).
+    solution_next: usize,
 }
 
 impl App {
@@ -415,6 +421,7 @@ impl App {
             cancelling: false,
             queue: VecDeque::new(),
             help: false,
+            help_scroll: 0,
             tab_pending: false,
             notice: None,
             needs_more: crate::shell::Session::needs_more,
@@ -423,6 +430,8 @@ impl App {
             current: None,
             apply_line: None,
             confirm_quit: false,
+            confirm_interrupt: false,
+            solution_next: 0,
             prompt: PROMPT.to_string(),
         }
     }
@@ -485,7 +494,23 @@ impl App {
         if action != Some(Action::Quit) {
             self.confirm_quit = false;
         }
+        if action != Some(Action::Interrupt) {
+            self.confirm_interrupt = false;
+        }
         if self.help {
+            let max = super::panes::help::max_scroll(self);
+            let page = (self.size.1 as usize).saturating_sub(4).max(1);
+            let scroll = match action {
+                Some(Action::HistoryPrev) => Some(self.help_scroll.min(max).saturating_sub(1)),
+                Some(Action::HistoryNext) => Some((self.help_scroll + 1).min(max)),
+                Some(Action::ScrollUp) => Some(self.help_scroll.min(max).saturating_sub(page)),
+                Some(Action::ScrollDown) => Some((self.help_scroll + page).min(max)),
+                _ => None,
+            };
+            if let Some(to) = scroll {
+                self.help_scroll = to;
+                return Vec::new();
+            }
             return match action {
                 Some(Action::Quit) => vec![Effect::Quit],
                 Some(Action::Interrupt) => {
@@ -525,7 +550,24 @@ impl App {
     pub fn apply_completion(&mut self, found: crate::shell::complete::Completion) {
         let tab_again = std::mem::take(&mut self.tab_pending);
         let cursor = self.input.byte_at(self.input.cursor);
-        if found.candidates.is_empty() || found.start > cursor {
+        if found.start > cursor {
+            return;
+        }
+        if found.candidates.is_empty() {
+            // `edit ` Tab Tab with no file to offer: say how to make one, instead of nothing.
+            let words: Vec<&str> = self.input.text[..cursor].split_whitespace().collect();
+            let naming_file = words.first() == Some(&"edit")
+                && (words.len() == 1 && self.input.text[..cursor].ends_with(' ')
+                    || words.len() == 2 && !self.input.text[..cursor].ends_with(' '));
+            if naming_file {
+                self.tab_pending = true;
+                if tab_again {
+                    self.echo_input();
+                    let note = self.tr(strings::NO_FILES).to_string();
+                    self.scrollback.push(LineKind::Notice, &format!("{note}\n"));
+                    self.scroll = 0;
+                }
+            }
             return;
         }
         let insert = found.insertion(cursor - found.start);
@@ -535,18 +577,23 @@ impl App {
         }
         self.tab_pending = true;
         if tab_again {
-            self.scrollback.end_line();
-            let prompt = if self.pending.is_empty() {
-                self.prompt.as_str()
-            } else {
-                CONTINUATION
-            };
-            self.scrollback
-                .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
+            self.echo_input();
             self.scrollback
                 .push(LineKind::Out, &format!("{}\n", found.candidates.join("  ")));
             self.scroll = 0;
         }
+    }
+
+    /// Echo the line being typed after its prompt, as bash does before listing choices.
+    fn echo_input(&mut self) {
+        self.scrollback.end_line();
+        let prompt = if self.pending.is_empty() {
+            self.prompt.as_str()
+        } else {
+            CONTINUATION
+        };
+        self.scrollback
+            .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
@@ -604,7 +651,10 @@ impl App {
                 self.scrollback.clear();
                 self.scroll = 0;
             }
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_scroll = 0;
+            }
             Action::CloseOverlay => self.help = false,
             Action::Hint => return self.reveal_hint(),
             Action::Solution => {
@@ -616,6 +666,41 @@ impl App {
                     }
                 } else {
                     self.notice = Some(self.tr(strings::NO_SOLUTION).to_string());
+                }
+            }
+            Action::RunSolution => {
+                let cmds = self.current_step().map(|s| s.solution.clone()).unwrap_or_default();
+                if cmds.is_empty() || self.lesson.ended {
+                    self.notice = Some(self.tr(strings::NO_SOLUTION).to_string());
+                } else {
+                    let i = self.solution_next % cmds.len();
+                    if self.stage(&cmds[i]) {
+                        self.solution_next = i + 1;
+                        let note = strings::fill(
+                            self.tr(strings::SOLUTION_STAGED),
+                            &[("i", (i + 1).to_string()), ("n", cmds.len().to_string())],
+                        );
+                        self.notice = Some(note);
+                    }
+                }
+            }
+            Action::CodeBlock(n) => {
+                let blocks = self
+                    .current_step()
+                    .filter(|_| !self.lesson.ended)
+                    .map(|s| super::markdown::code_blocks(&s.markdown))
+                    .unwrap_or_default();
+                match blocks.get(usize::from(n).saturating_sub(1)) {
+                    Some(block) => {
+                        let block = block.clone();
+                        if self.stage(&block) {
+                            self.notice = Some(self.tr(strings::BLOCK_STAGED).to_string());
+                        }
+                    }
+                    None => {
+                        let note = strings::fill(self.tr(strings::NO_BLOCK), &[("n", n.to_string())]);
+                        self.notice = Some(note);
+                    }
                 }
             }
             Action::PrevStep => return vec![Effect::PrevStep],
@@ -659,6 +744,38 @@ impl App {
             }
         }
         Vec::new()
+    }
+
+    /// Put a command text on the command line, ready for Enter, exactly as if the learner had
+    /// typed it: its lines but the last go in as entered continuation lines (a heredoc's
+    /// manifest, echoed with `> `), the last one stays on the input line, so Enter runs the
+    /// whole text as one command, as the shell would. Refused (false, with a note) while a
+    /// half-typed multi-line command is open, or while a command runs and the text has several
+    /// lines.
+    fn stage(&mut self, text: &str) -> bool {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        let mut lines: Vec<&str> = text.split('\n').collect();
+        let busy = !self.pending.is_empty() || (self.running && lines.len() > 1);
+        if busy {
+            self.notice = Some(self.tr(strings::STAGE_BUSY).to_string());
+            return false;
+        }
+        let last = lines.pop().unwrap_or_default();
+        self.history_pos = None;
+        self.input.take();
+        for line in lines {
+            let prompt = if self.pending.is_empty() {
+                self.prompt.as_str()
+            } else {
+                CONTINUATION
+            };
+            self.scrollback.end_line();
+            self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}\n"));
+            self.pending.push(line.to_string());
+        }
+        self.input.set(last);
+        self.scroll = 0;
+        true
     }
 
     /// Open what the shell asked for (`edit FILE`, `kubectl edit`) and give it the keyboard. A
@@ -846,7 +963,8 @@ impl App {
         vec![Effect::Run(text)]
     }
 
-    /// Ctrl+C: cancel a running command; else drop the line being typed; else quit.
+    /// Ctrl+C: cancel a running command; else drop the line being typed; else ask, and quit
+    /// on a second Ctrl+C right after the question.
     fn interrupt(&mut self) -> Vec<Effect> {
         if self.running {
             self.queue.clear();
@@ -872,7 +990,14 @@ impl App {
             self.history_pos = None;
             return Vec::new();
         }
-        vec![Effect::Quit]
+        // Nothing to cancel: a quick second Ctrl+C (the first one meant for a command that
+        // just ended) must not close the lab without a word. Ask once.
+        if std::mem::take(&mut self.confirm_interrupt) {
+            return vec![Effect::Quit];
+        }
+        self.confirm_interrupt = true;
+        self.notice = Some(self.tr(strings::QUIT_ASK).to_string());
+        Vec::new()
     }
 
     fn history_step(&mut self, dir: isize) {
@@ -942,7 +1067,7 @@ impl App {
                         .iter()
                         .rev()
                         .take(n)
-                        .map(|(_, l)| super::wrap::wrap_chars(&super::wrap::sanitize(l), width).len())
+                        .map(|(_, l)| super::wrap::wrap_tokens(&super::wrap::sanitize(l), width).len())
                         .sum()
                 };
                 let before = if self.scrollback.is_open() {
@@ -989,14 +1114,22 @@ impl App {
 
     /// A new lesson snapshot. Moving to another step resets hints, solution and scroll.
     pub fn set_lesson(&mut self, view: LessonView) {
-        let same_step = view.current == self.lesson.current && view.title == self.lesson.title;
+        let same_step =
+            view.current == self.lesson.current && view.title == self.lesson.title && view.ended == self.lesson.ended;
         let was_done = self.current_step().is_some_and(|s| s.done);
+        let last = view.current + 1 >= view.steps.len();
         if same_step && !was_done && view.steps.get(view.current).is_some_and(|s| s.done) {
             // The learner's last action completed the step: say so where the eyes are.
-            self.notice = Some(format!("✓ {}", self.tr(strings::STEP_DONE)));
+            let done = if last {
+                strings::STEP_DONE_LAST
+            } else {
+                strings::STEP_DONE
+            };
+            self.notice = Some(format!("✓ {}", self.tr(done)));
         }
         let opened = view.steps.get(view.current).map_or(0, |s| s.hints_shown);
         if !same_step {
+            self.solution_next = 0;
             self.hints_shown = opened;
             self.show_solution = false;
             self.lesson_scroll = 0;
@@ -1099,6 +1232,7 @@ mod tests {
                 ..Default::default()
             }],
             current: 0,
+            ..Default::default()
         };
         App::new(Lang::En, lesson, (100, 30))
     }
@@ -1149,6 +1283,38 @@ mod tests {
             candidates: vec!["frontend-nginx".into()],
         });
         assert_eq!(app.input.text, "kubectl get svc frontend-nginx ");
+    }
+
+    #[test]
+    fn edit_tab_tab_with_no_files_says_how_to_make_one() {
+        use crate::shell::complete::Completion;
+        let mut app = app();
+        type_str(&mut app, "edit ");
+        let none = Completion {
+            start: 5,
+            candidates: vec![],
+        };
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        assert!(texts(&app).is_empty(), "one Tab only rings");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        assert_eq!(
+            texts(&app),
+            [
+                "$ edit ",
+                "No files here yet. Make one: edit new.yaml (Ctrl+S saves it and applies it)"
+            ]
+        );
+        assert_eq!(app.input.text, "edit ");
+        // Elsewhere, no choices still means no words.
+        app.on_key(ctrl('u'));
+        type_str(&mut app, "kubectl get svc zz");
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none.clone());
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(none);
+        assert_eq!(texts(&app).len(), 2);
     }
 
     #[test]
@@ -1213,8 +1379,79 @@ mod tests {
         assert_eq!(app.on_key(ctrl('c')), vec![], "a typed line is dropped first");
         assert_eq!(texts(&app).last().unwrap(), "$ abc^C");
         assert_eq!(app.input.text, "");
-        assert_eq!(app.on_key(ctrl('c')), vec![Effect::Quit]);
+        assert_eq!(app.on_key(ctrl('c')), vec![], "nothing to cancel: ask first");
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("Ctrl+C again or Ctrl+Q to quit — your cluster is saved")
+        );
+        assert_eq!(app.on_key(ctrl('c')), vec![Effect::Quit], "the second one quits");
         assert_eq!(app.on_key(ctrl('q')), vec![Effect::Quit]);
+    }
+
+    #[test]
+    fn two_quick_ctrl_c_after_a_watch_do_not_quit() {
+        let mut app = app();
+        type_str(&mut app, "kubectl get svc -w");
+        app.on_key(key(KeyCode::Enter));
+        assert_eq!(app.on_key(ctrl('c')), vec![Effect::Cancel]);
+        app.on_command_done(130);
+        assert_eq!(app.on_key(ctrl('c')), vec![], "the second Ctrl+C only asks");
+        assert!(app.notice.as_deref().unwrap().contains("Ctrl+Q"));
+        type_str(&mut app, "k");
+        assert_eq!(app.notice, None, "any other key clears the question");
+        app.on_key(ctrl('u'));
+        assert_eq!(app.on_key(ctrl('c')), vec![], "and the next Ctrl+C asks again");
+        let mut ko = App::new(Lang::Ko, app.lesson.clone(), (100, 30));
+        ko.on_key(ctrl('c'));
+        assert_eq!(
+            ko.notice.as_deref(),
+            Some("Ctrl+C 한 번 더 또는 Ctrl+Q: 종료 — 클러스터는 저장되어 있습니다")
+        );
+    }
+
+    const HEREDOC: &str = "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  ports:\n  - port: 80\nEOF\n";
+
+    #[test]
+    fn f9_puts_a_heredoc_solution_on_the_command_line_and_enter_runs_it_whole() {
+        let mut app = app();
+        app.lesson.steps[0].solution = vec![HEREDOC.into(), "kubectl get svc".into()];
+        assert_eq!(app.on_key(key(KeyCode::F(9))), vec![]);
+        assert_eq!(app.input.text, "EOF", "the last line waits on the input line");
+        assert_eq!(app.pending.len(), 8);
+        assert_eq!(texts(&app)[0], "$ kubectl apply -f - <<EOF");
+        assert_eq!(texts(&app)[4], ">   name: dup-nodeport", "indentation kept");
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("Solution 1/2 is on the command line — Enter runs it")
+        );
+        let fx = app.on_key(key(KeyCode::Enter));
+        assert_eq!(fx, vec![Effect::Run(HEREDOC.trim_end().into())], "byte for byte");
+        app.on_command_done(0);
+        app.on_key(key(KeyCode::F(9)));
+        assert_eq!(app.input.text, "kubectl get svc", "again: the next command");
+        assert!(app.pending.is_empty());
+        app.on_key(key(KeyCode::F(9)));
+        assert_eq!(app.input.text, "EOF", "and round again");
+        // Ctrl+C drops the staged command as it drops a typed one.
+        assert_eq!(app.on_key(ctrl('c')), vec![]);
+        assert!(app.pending.is_empty() && app.input.text.is_empty());
+    }
+
+    #[test]
+    fn alt_digit_puts_that_code_block_on_the_command_line() {
+        let mut app = app();
+        app.lesson.steps[0].markdown =
+            "Look:\n\n```\nkubectl get nodes\n```\n\nThen:\n\n```yaml\nspec:\n  type: NodePort\n```\n".into();
+        let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
+        app.on_key(alt('1'));
+        assert_eq!(app.input.text, "kubectl get nodes");
+        app.on_key(alt('2'));
+        assert_eq!(app.pending, vec!["spec:".to_string()]);
+        assert_eq!(app.input.text, "  type: NodePort");
+        app.on_key(ctrl('c'));
+        app.on_key(alt('3'));
+        assert_eq!(app.notice.as_deref(), Some("This step has no code block 3."));
+        assert!(app.input.text.is_empty());
     }
 
     #[test]
@@ -1351,10 +1588,21 @@ mod tests {
         assert_eq!(app.notice, None);
         v.steps[0].done = true;
         app.set_lesson(v.clone());
-        assert_eq!(app.notice.as_deref(), Some("✓ Done! F6: next step"));
+        assert_eq!(
+            app.notice.as_deref(),
+            Some("✓ Done! F6: finish the lesson"),
+            "the only step is the last: no next step to promise"
+        );
         app.notice = None;
-        app.set_lesson(v);
+        app.set_lesson(v.clone());
         assert_eq!(app.notice, None, "only when it changes");
+        let mut two = v;
+        two.steps[0].done = false;
+        two.steps.push(StepView::default());
+        app.set_lesson(two.clone());
+        two.steps[0].done = true;
+        app.set_lesson(two);
+        assert_eq!(app.notice.as_deref(), Some("✓ Done! F6: next step"));
     }
 
     #[test]

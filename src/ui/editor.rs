@@ -29,6 +29,9 @@ pub struct Problem {
     pub message: String,
 }
 
+/// Edits the text area remembers for undo.
+const MAX_EDITS: usize = 2000;
+
 #[derive(Debug, Clone)]
 pub struct Editor {
     pub textarea: TextArea<'static>,
@@ -42,6 +45,32 @@ pub struct Editor {
     pub top: usize,
     /// Ctrl+X was pressed once on a dirty buffer: a second one discards it.
     pub confirm_close: bool,
+    /// Undo by groups, not by characters: how many of the text area's own edits each group
+    /// holds, oldest first, and the kind of the last edit (whether the next one joins it).
+    undo_groups: Vec<usize>,
+    redo_groups: Vec<usize>,
+    last_edit: Option<EditKind>,
+}
+
+/// What an edit was, for grouping: typing a word joins the edit before it; a space after a
+/// word, a newline, a delete after typing (or the other way), a paste or a cursor move starts
+/// a new group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EditKind {
+    Word,
+    Space,
+    Delete,
+}
+
+fn edit_kind(key: &KeyEvent) -> Option<EditKind> {
+    let plain = !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(c) if plain && c.is_whitespace() => Some(EditKind::Space),
+        KeyCode::Char(_) if plain => Some(EditKind::Word),
+        KeyCode::Tab => Some(EditKind::Space),
+        KeyCode::Backspace | KeyCode::Delete => Some(EditKind::Delete),
+        _ => None,
+    }
 }
 
 impl Editor {
@@ -49,6 +78,7 @@ impl Editor {
         let lines: Vec<String> = text.lines().map(str::to_string).collect();
         let mut textarea = TextArea::new(lines);
         textarea.set_tab_length(2);
+        textarea.set_max_histories(MAX_EDITS);
         let mut ed = Editor {
             textarea,
             target,
@@ -57,6 +87,9 @@ impl Editor {
             failure: None,
             top: 0,
             confirm_close: false,
+            undo_groups: Vec::new(),
+            redo_groups: Vec::new(),
+            last_edit: None,
         };
         ed.saved = ed.text();
         ed.validate();
@@ -101,21 +134,73 @@ impl Editor {
             return false;
         };
         let changed = self.textarea.input(input);
+        let kind = edit_kind(&key);
+        if changed {
+            // A word joins what was typed before it; a space joins the word it ends.
+            let joins = match (self.last_edit, kind) {
+                (Some(EditKind::Word), Some(EditKind::Word | EditKind::Space)) => true,
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            };
+            self.record_edit(joins);
+            self.last_edit = if key.code == KeyCode::Enter { None } else { kind };
+        } else if kind.is_none() {
+            // A cursor move ends the group.
+            self.last_edit = None;
+        }
         self.changed(changed)
     }
 
     pub fn paste(&mut self, text: &str) -> bool {
         let changed = self.textarea.insert_str(text.replace("\r\n", "\n").replace('\r', "\n"));
+        if changed {
+            self.record_edit(false);
+            self.last_edit = None;
+        }
         self.changed(changed)
     }
 
+    /// One more edit of the text area: into the open group, or a new one.
+    fn record_edit(&mut self, joins: bool) {
+        self.redo_groups.clear();
+        match self.undo_groups.last_mut() {
+            Some(n) if joins => *n += 1,
+            _ => self.undo_groups.push(1),
+        }
+        // The text area forgets its oldest edits past MAX_EDITS: forget their groups too.
+        let mut total: usize = self.undo_groups.iter().sum();
+        while total > MAX_EDITS && !self.undo_groups.is_empty() {
+            total -= self.undo_groups.remove(0);
+        }
+    }
+
+    /// Ctrl+Z: undo the last group of edits (a word, a deletion, a paste).
     pub fn undo(&mut self) -> bool {
-        let changed = self.textarea.undo();
+        self.last_edit = None;
+        let Some(n) = self.undo_groups.pop() else {
+            let changed = self.textarea.undo();
+            return self.changed(changed);
+        };
+        let mut changed = false;
+        for _ in 0..n {
+            changed |= self.textarea.undo();
+        }
+        self.redo_groups.push(n);
         self.changed(changed)
     }
 
+    /// Ctrl+Y: redo the last undone group.
     pub fn redo(&mut self) -> bool {
-        let changed = self.textarea.redo();
+        self.last_edit = None;
+        let Some(n) = self.redo_groups.pop() else {
+            let changed = self.textarea.redo();
+            return self.changed(changed);
+        };
+        let mut changed = false;
+        for _ in 0..n {
+            changed |= self.textarea.redo();
+        }
+        self.undo_groups.push(n);
         self.changed(changed)
     }
 
@@ -300,6 +385,39 @@ mod tests {
         assert_eq!(ed.problem, None);
         ed.redo();
         assert!(ed.text().starts_with("xapiVersion"));
+    }
+
+    #[test]
+    fn ctrl_z_undoes_a_word_at_a_time() {
+        let mut ed = file("");
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        for c in "name: web".chars() {
+            ed.input(key(c));
+        }
+        ed.input(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        for c in "port".chars() {
+            ed.input(key(c));
+        }
+        ed.input(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        ed.input(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
+        let lines = |ed: &Editor| ed.textarea.lines().join("|");
+        assert_eq!(lines(&ed), "name: web|po");
+        ed.undo();
+        assert_eq!(lines(&ed), "name: web|port", "both deletes at once");
+        ed.undo();
+        assert_eq!(lines(&ed), "name: web|", "the word");
+        ed.undo();
+        assert_eq!(lines(&ed), "name: web", "the newline");
+        ed.undo();
+        assert_eq!(lines(&ed), "name: ", "the word after the space");
+        ed.undo();
+        assert_eq!(lines(&ed), "", "the first word and the space it ended");
+        ed.redo();
+        ed.redo();
+        assert_eq!(lines(&ed), "name: web");
+        ed.paste("\nspec: {}");
+        ed.undo();
+        assert_eq!(lines(&ed), "name: web", "a paste is one group");
     }
 
     #[test]

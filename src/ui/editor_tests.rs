@@ -120,7 +120,11 @@ fn undo_redo_focus_toggle_and_paste() {
     open_file(&mut app, "/a.yaml", "");
     type_text(&mut app, "kind: Pod");
     app.on_key(ctrl('z'));
-    assert_eq!(app.editor.as_ref().unwrap().text(), "kind: Po\n", "Ctrl+Z undoes");
+    assert_eq!(
+        app.editor.as_ref().unwrap().text(),
+        "kind: \n",
+        "Ctrl+Z undoes the word"
+    );
     app.on_key(ctrl('y'));
     assert_eq!(app.editor.as_ref().unwrap().text(), "kind: Pod\n", "Ctrl+Y redoes");
     app.on_key(key(KeyCode::Esc));

@@ -59,12 +59,18 @@ pub async fn run(
     opts: UiOptions,
 ) -> anyhow::Result<()> {
     let stop = stop_signals()?;
+    let lang = opts.lang;
+    let id = lesson.view(lang).id;
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
     drop(terminal);
     drop(guard);
+    // On the normal screen again: say that leaving lost nothing.
+    if result.is_ok() {
+        println!("{}", strings::fill(strings::QUIT_SAVED.get(lang), &[("lesson", id)]));
+    }
     result.map(|_| ())
 }
 
@@ -137,6 +143,7 @@ where
     app.set_tables(snapshot_tables(&cluster), now());
 
     let mut shell = spawn_shell(runner);
+    app.prompt = shell.prompt.borrow().clone();
     let mut store_watch = Some(cluster.watch());
     let mut traffic = Some(cluster.net().traffic());
     let mut refresh_at: Option<Instant> = None;
@@ -258,7 +265,9 @@ where
                         Some(ws) => ws.write(&path, text.as_bytes()).map_err(|e| e.to_string()),
                         None => Err("no workspace".to_string()),
                     };
-                    work.extend(app.on_saved(&path, result));
+                    // The apply names the file as the learner sees it: `~/lesson5/dup.yaml`.
+                    let shown = workspace.as_ref().map_or_else(|| path.clone(), |ws| ws.shown(&path));
+                    work.extend(app.on_saved(&shown, result));
                     dirty = true;
                 }
                 Effect::FinishEdit { session, text } => {
@@ -628,6 +637,55 @@ mod tests {
         rig.terminal
     }
 
+    /// F9 puts a heredoc solution on the command line; one Enter runs it whole through the
+    /// real lab shell, and the Service it describes exists, with its manifest's indentation.
+    #[tokio::test(start_paused = true)]
+    async fn f9_then_enter_runs_a_heredoc_solution_in_the_lab_shell() {
+        let mut rig = rig().await;
+        let (session, _dir) = crate::shell::tests::session().await;
+        let cluster = session.cluster.clone();
+        let solution = "cat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - port: 80\nEOF\n";
+        let view = LessonView {
+            steps: vec![crate::ui::StepView {
+                title: "s".into(),
+                solution: vec![solution.into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let (tx, rx) = unbounded();
+        let driver = async {
+            settle().await;
+            press(&tx, KeyCode::F(9), KeyModifiers::NONE);
+            press(&tx, KeyCode::Enter, KeyModifiers::NONE);
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            cluster.clone(),
+            session,
+            Box::new(StaticLesson { view }),
+            UiOptions::default(),
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        let text = screen(&rig.terminal);
+        assert!(text.contains("service/dup-nodeport created"), "{text}");
+        assert!(
+            text.contains(">   name: dup-nodeport"),
+            "echoed with its indentation: {text}"
+        );
+        assert!(
+            cluster
+                .get(crate::runtime::Kind::Service, "default", "dup-nodeport")
+                .is_some(),
+            "the Service exists"
+        );
+    }
+
     const RUN_IT: &str = "kubectl run curl --image=radial/busyboxplus:curl -i --tty --rm";
 
     #[tokio::test(start_paused = true)]
@@ -645,9 +703,9 @@ mod tests {
         let terminal = tui_with_lab_shell(&[RUN_IT, "exit", "echo back"]).await;
         let text = screen(&terminal);
         assert!(text.contains("[ root@curl:/ ]$ exit"), "{text}");
-        assert!(text.contains("│$ echo back"), "{text}");
+        assert!(text.contains("$ echo back"), "{text}");
         let row = input_row(&terminal);
-        assert!(row.starts_with("$ "), "{row:?}");
+        assert!(row.starts_with("~/") && row.contains("$ "), "the lab's prompt: {row:?}");
     }
 
     /// Checks that take a minute (an HTTP check waiting for its timeout).

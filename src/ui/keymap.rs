@@ -36,6 +36,10 @@ pub enum Action {
     CloseOverlay,
     Hint,
     Solution,
+    /// Put the step's solution on the command line, ready to run (again: the next command).
+    RunSolution,
+    /// Put the step text's Nth code block (1-based) on the command line, ready to run.
+    CodeBlock(u8),
     PrevStep,
     NextStep,
     NextTab,
@@ -142,6 +146,19 @@ const fn s(code: KeyCode, mods: KeyModifiers, action: Action, desc: Tr, status: 
     }
 }
 
+/// Alt+N: the step text's Nth code block onto the command line (Killercoda's click-to-run).
+const fn code_block(n: u8) -> Binding {
+    b(
+        KeyCode::Char((b'0' + n) as char),
+        ALT,
+        Action::CodeBlock(n),
+        Tr::new(
+            "레슨의 N번째 코드 블록(▶ Alt+N)을 명령 줄에 넣기",
+            "put the lesson's Nth code block (▶ Alt+N) on the command line",
+        ),
+    )
+}
+
 /// The keymap. Order matters only for display: the status bar and the help overlay list rows in
 /// this order.
 pub const KEYMAP: &[Binding] = &[
@@ -175,6 +192,24 @@ pub const KEYMAP: &[Binding] = &[
         Tr::new("정답", "solution"),
     ),
     b(
+        KeyCode::F(9),
+        NONE,
+        Action::RunSolution,
+        Tr::new(
+            "정답 명령을 명령 줄에 넣기 (Enter로 실행; 다시 누르면 다음 명령)",
+            "put the solution on the command line (Enter runs it; again: the next one)",
+        ),
+    ),
+    code_block(1),
+    code_block(2),
+    code_block(3),
+    code_block(4),
+    code_block(5),
+    code_block(6),
+    code_block(7),
+    code_block(8),
+    code_block(9),
+    b(
         KeyCode::F(5),
         NONE,
         Action::PrevStep,
@@ -198,8 +233,8 @@ pub const KEYMAP: &[Binding] = &[
         NONE,
         Action::NextTab,
         Tr::new(
-            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
-            "next resource tab (svc/pods/deploy/ep/traffic)",
+            "리소스 탭 바꾸기 (svc, pods, deploy, ep, 트래픽)",
+            "next resource tab (svc, pods, deploy, ep, traffic)",
         ),
         Tr::new("탭", "tab"),
     ),
@@ -311,8 +346,8 @@ pub const KEYMAP: &[Binding] = &[
         ALT,
         Action::NextTab,
         Tr::new(
-            "리소스 탭 바꾸기 (svc/pods/deploy/ep/트래픽)",
-            "next resource tab (svc/pods/deploy/ep/traffic)",
+            "리소스 탭 바꾸기 (svc, pods, deploy, ep, 트래픽)",
+            "next resource tab (svc, pods, deploy, ep, traffic)",
         ),
     ),
     b(
@@ -335,8 +370,8 @@ pub const KEYMAP: &[Binding] = &[
         CTRL,
         Action::Interrupt,
         Tr::new(
-            "명령 취소 / 입력 버리기 / 종료",
-            "cancel command / drop line / quit when idle",
+            "명령 취소 / 입력 버리기 / 할 일이 없으면 두 번: 종료",
+            "cancel command / drop line / when idle, twice: quit",
         ),
         Tr::new("취소", "cancel"),
     ),
@@ -553,19 +588,41 @@ pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
 }
 
 /// The rows of the help overlay: every action once, with all its keys, in keymap order.
+/// A run of keys that differ only in their last digit (`Alt+1` … `Alt+9`) is written
+/// `Alt+1…9`.
 pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
-    let mut rows: Vec<(Action, String, &'static str)> = Vec::new();
+    // Alt+1 … Alt+9 are one row: one action on different blocks.
+    let group = |a: Action| match a {
+        Action::CodeBlock(_) => Action::CodeBlock(0),
+        a => a,
+    };
+    let mut rows: Vec<(Action, Tr, Vec<String>)> = Vec::new();
     for bind in KEYMAP {
         let key = label(bind.code, bind.mods);
-        match rows.iter_mut().find(|(a, _, _)| *a == bind.action) {
-            Some(row) => {
-                row.1.push_str(", ");
-                row.1.push_str(&key);
-            }
-            None => rows.push((bind.action, key, bind.desc.get(lang))),
+        match rows.iter_mut().find(|(a, _, _)| *a == group(bind.action)) {
+            Some(row) => row.2.push(key),
+            None => rows.push((group(bind.action), bind.desc, vec![key])),
         }
     }
-    rows.into_iter().map(|(_, k, d)| (k, d)).collect()
+    rows.into_iter()
+        .map(|(_, d, keys)| (join_keys(&keys), d.get(lang)))
+        .collect()
+}
+
+fn join_keys(keys: &[String]) -> String {
+    let digit_run = keys.len() > 2
+        && keys.windows(2).all(|w| {
+            let (a, b) = (w[0].as_bytes(), w[1].as_bytes());
+            a.len() == b.len()
+                && a[..a.len() - 1] == b[..b.len() - 1]
+                && a[a.len() - 1].is_ascii_digit()
+                && b[b.len() - 1] == a[a.len() - 1] + 1
+        });
+    if digit_run {
+        let last = keys[keys.len() - 1].chars().last().unwrap_or('9');
+        return format!("{}…{last}", keys[0]);
+    }
+    keys.join(", ")
 }
 
 /// The status bar entries: `(key label, short description)`.
@@ -659,6 +716,16 @@ mod tests {
         let next = rows.iter().find(|(_, d)| *d == "next step").unwrap();
         assert_eq!(next.0, "F6, Alt+N");
         assert_eq!(rows.iter().filter(|(_, d)| *d == "start of line").count(), 1);
+        let blocks = rows.iter().find(|(_, d)| d.contains("Nth code block")).unwrap();
+        assert_eq!(blocks.0, "Alt+1…9");
+        assert_eq!(
+            lookup(&key(KeyCode::Char('3'), ALT), false, false),
+            Some(Action::CodeBlock(3))
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::F(9), NONE), false, false),
+            Some(Action::RunSolution)
+        );
         let status = status_entries(Lang::Ko);
         assert_eq!(status.first().unwrap(), &("F1".to_string(), "도움말"));
         assert!(status.contains(&("Ctrl+Q".to_string(), "종료")));

@@ -177,6 +177,7 @@ mod tests {
             title: "t".into(),
             steps: vec![StepView::default(), StepView::default()],
             current: 0,
+            ..Default::default()
         };
         let s = Slow {
             inner: StaticLesson { view },

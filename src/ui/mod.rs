@@ -23,8 +23,10 @@
 //! ```
 //!
 //! Keys (the full table is [`keymap::KEYMAP`]): the input line always has the keyboard; F1 help,
-//! F2 hint, F3 solution, F5/F6 previous/next step, F4 resource tab, F8 the traffic view, PgUp/PgDn scroll output,
-//! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (or quit when idle), Ctrl+Q quit, Ctrl+L clear.
+//! F2 hint, F3 solution, F9 the solution onto the command line, Alt+1…9 a code block onto it,
+//! F5/F6 previous/next step, F4 resource tab, F8 the traffic view, PgUp/PgDn scroll output,
+//! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (when idle: asks, and a second one quits), Ctrl+Q
+//! quit, Ctrl+L clear. [`picker`] is the lesson picker of a bare `k8s-lab start`.
 //! `edit FILE` or `kubectl edit` opens the YAML editor ([`editor`], [`panes::editor`]) in the
 //! lesson's place; F7 moves the keyboard between it and the terminal, Ctrl+S saves and applies.
 //! The mouse is not captured, so the terminal's own text selection (copying a command) works.
@@ -38,6 +40,7 @@ pub mod keymap;
 pub mod lesson_actor;
 pub mod markdown;
 pub mod panes;
+pub mod picker;
 pub mod strings;
 pub mod terminal_guard;
 pub mod theme;
@@ -66,10 +69,21 @@ pub struct UiOptions {
 /// What the lesson pane shows: a plain snapshot the UI pulls from a [`LessonSource`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LessonView {
+    /// The lesson's id (`lesson5`): what `k8s-lab start` takes.
+    pub id: String,
     pub title: String,
     pub steps: Vec<StepView>,
     /// Index into `steps` of the step the learner is on.
     pub current: usize,
+    /// Where the lesson sits among the bundled ones: (1-based position, how many), for the
+    /// status bar's `lesson 2/5`. `None` for an instructor's own lesson.
+    pub position: Option<(usize, usize)>,
+    /// The lesson after this one (its id), offered when this one ends.
+    pub next_lesson: Option<String>,
+    /// The lesson has ended (its last step left done or skipped): the pane shows the summary.
+    pub ended: bool,
+    /// Seconds from the first opening to the end, when both are known.
+    pub elapsed_secs: Option<u64>,
 }
 
 /// One step of a lesson.

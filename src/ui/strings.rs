@@ -33,19 +33,81 @@ pub const STEPS: Tr = Tr::new("단계", "Steps");
 pub const RESOURCES: Tr = Tr::new("리소스", "Resources");
 pub const TERMINAL: Tr = Tr::new("터미널", "Terminal");
 pub const HELP_TITLE: Tr = Tr::new("도움말 — 키", "Help — keys");
+pub const HELP_SCROLL: Tr = Tr::new("↑↓ PgUp/PgDn: 스크롤", "↑↓ PgUp/PgDn: scroll");
 pub const HELP_CLOSE: Tr = Tr::new("Esc: 닫기", "Esc: close");
 pub const HINT: Tr = Tr::new("힌트", "Hint");
 pub const NO_HINTS: Tr = Tr::new("이 단계에는 힌트가 없습니다.", "This step has no hints.");
 pub const NO_MORE_HINTS: Tr = Tr::new("힌트를 모두 보았습니다.", "No more hints.");
 pub const SOLUTION: Tr = Tr::new("정답", "Solution");
+pub const SOLUTION_KEY: Tr = Tr::new("F9: 명령 줄에 넣기", "F9: put it on the command line");
+pub const SOLUTION_STAGED: Tr = Tr::new(
+    "정답 {i}/{n}을 명령 줄에 넣었습니다 — Enter: 실행",
+    "Solution {i}/{n} is on the command line — Enter runs it",
+);
+pub const BLOCK_STAGED: Tr = Tr::new(
+    "코드 블록을 명령 줄에 넣었습니다 — Enter: 실행",
+    "The code block is on the command line — Enter runs it",
+);
+pub const NO_BLOCK: Tr = Tr::new(
+    "이 단계에는 {n}번째 코드 블록이 없습니다.",
+    "This step has no code block {n}.",
+);
+pub const STAGE_BUSY: Tr = Tr::new(
+    "입력 중인 명령이 있습니다: 먼저 끝내거나 Ctrl+C로 버리세요.",
+    "A command is still open: finish it, or drop it with Ctrl+C, first.",
+);
 pub const NO_SOLUTION: Tr = Tr::new(
     "이 단계에는 정답 명령이 없습니다.",
     "This step has no solution commands.",
 );
 pub const STEP_DONE: Tr = Tr::new("완료! F6: 다음 단계", "Done! F6: next step");
+pub const STEP_DONE_LAST: Tr = Tr::new("완료! F6: 레슨 마치기", "Done! F6: finish the lesson");
+/// The step list's mark for a step left with F6 without passing.
+pub const SKIPPED_MARK: &str = "↷ ";
+pub const STATUS_POSITION: Tr = Tr::new("단계 {s}/{n} · 레슨 {l}/{m}", "step {s}/{n} · lesson {l}/{m}");
+pub const STATUS_STEP: Tr = Tr::new("단계 {s}/{n}", "step {s}/{n}");
+pub const SUMMARY_TITLE: Tr = Tr::new("레슨을 마쳤습니다", "Lesson complete");
+pub const SUMMARY_DONE: Tr = Tr::new("✓ 완료한 단계: {n}/{total}", "✓ Steps done: {n} of {total}");
+pub const SUMMARY_SKIPPED: Tr = Tr::new("↷ 건너뛴 단계: {n}", "↷ Steps skipped: {n}");
+pub const SUMMARY_OPEN: Tr = Tr::new("아직 하지 않은 단계: {n}", "Steps not yet done: {n}");
+pub const SUMMARY_TIME: Tr = Tr::new("걸린 시간: {t}", "Time spent: {t}");
+pub const SUMMARY_NEXT: Tr = Tr::new(
+    "다음 레슨: Ctrl+Q로 나간 뒤 `k8s-lab start {next}`",
+    "Next lesson: quit with Ctrl+Q, then `k8s-lab start {next}`",
+);
+pub const SUMMARY_LAST: Tr = Tr::new(
+    "마지막 레슨이었습니다. `k8s-lab list` 로 모든 레슨의 진행 상황을 볼 수 있습니다.",
+    "That was the last lesson. `k8s-lab list` shows your progress in every lesson.",
+);
+pub const SUMMARY_BACK: Tr = Tr::new(
+    "F5: 마지막 단계로 돌아가기 — 건너뛴 단계는 F5로 찾아가 다시 할 수 있습니다.",
+    "F5: back to the last step — go back to a skipped step with F5 to do it after all.",
+);
+pub const HOURS_MINUTES: Tr = Tr::new("{h}시간 {m}분", "{h} h {m} min");
+pub const MINUTES_SECONDS: Tr = Tr::new("{m}분 {s}초", "{m} min {s} s");
+pub const SECONDS: Tr = Tr::new("{s}초", "{s} s");
+
+/// A duration as the summary says it: `1 h 5 min`, `12 min 3 s`, `40 s`.
+pub fn duration(secs: u64, lang: Lang) -> String {
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let n = |v: u64| v.to_string();
+    if h > 0 {
+        fill(HOURS_MINUTES.get(lang), &[("h", n(h)), ("m", n(m))])
+    } else if m > 0 {
+        fill(MINUTES_SECONDS.get(lang), &[("m", n(m)), ("s", n(s))])
+    } else {
+        fill(SECONDS.get(lang), &[("s", n(s))])
+    }
+}
 pub const CHECK: Tr = Tr::new("확인", "Check");
 pub const RUNNING: Tr = Tr::new("실행 중 — Ctrl+C: 취소", "running — Ctrl+C: cancel");
 pub const SCROLLED: Tr = Tr::new("스크롤됨 — PgDn", "scrolled — PgDn");
+/// Under a table too wide for its pane: the columns left out.
+pub const HIDDEN_COLUMNS: Tr = Tr::new(
+    "(숨긴 열: {cols} — 창을 넓히면 보입니다)",
+    "(not shown: {cols} — widen the window)",
+);
+pub const HIDDEN_COLUMNS_SHORT: Tr = Tr::new("(숨긴 열: {cols})", "(not shown: {cols})");
 pub const EMPTY_TABLE: Tr = Tr::new("리소스가 없습니다", "No resources found");
 pub const TOO_SMALL: Tr = Tr::new("터미널 창이 너무 작습니다", "The terminal window is too small");
 pub const TOO_SMALL_SIZE: Tr = Tr::new("현재 {w}×{h}, 최소 {mw}×{mh}", "now {w}×{h}, at least {mw}×{mh}");
@@ -60,6 +122,11 @@ pub const SHELL_GONE: Tr = Tr::new(
     "internal error: the shell stopped. Your progress is saved.",
 );
 
+/// `edit ` Tab Tab in a workspace with no files.
+pub const NO_FILES: Tr = Tr::new(
+    "아직 파일이 없습니다. 새로 만들려면: edit new.yaml (Ctrl+S로 저장하고 적용)",
+    "No files here yet. Make one: edit new.yaml (Ctrl+S saves it and applies it)",
+);
 pub const EDITOR: Tr = Tr::new("편집기", "Editor");
 pub const MODIFIED: Tr = Tr::new("● 수정됨", "● modified");
 pub const EDITOR_OK: Tr = Tr::new(
@@ -99,7 +166,53 @@ pub const TRAFFIC_TRY: Tr = Tr::new(
     "curl 로 서비스에 요청을 보내면 여기에 경로가 보입니다.",
     "Send one with curl to a Service: its path shows here.",
 );
+/// Ctrl+C with nothing to cancel asks once before it quits.
+pub const QUIT_ASK: Tr = Tr::new(
+    "Ctrl+C 한 번 더 또는 Ctrl+Q: 종료 — 클러스터는 저장되어 있습니다",
+    "Ctrl+C again or Ctrl+Q to quit — your cluster is saved",
+);
+/// Printed on the normal terminal after the lab quits.
+pub const QUIT_SAVED: Tr = Tr::new(
+    "k8s-lab을 마쳤습니다. 클러스터와 진행 상황은 저장되었습니다: 다음에 k8s-lab start {lesson} 로 이어서 하세요.",
+    "k8s-lab stopped. Your cluster and progress are saved: k8s-lab start {lesson} picks up where you left off.",
+);
 pub const APPLIED: Tr = Tr::new("저장하고 적용했습니다", "Saved and applied");
+
+// The command line's own messages (`k8s-lab list`, `reset`, `start`): they follow `--lang`
+// too.
+pub const CLI_RESET: Tr = Tr::new("{id}: 진행 상황을 지웠습니다", "{id}: progress reset");
+pub const CLI_RESET_CLUSTER: Tr = Tr::new(
+    "{id}: 진행 상황과 저장된 클러스터를 지웠습니다",
+    "{id}: progress and cluster reset",
+);
+pub const CLI_SNAPSHOT_BROKEN: Tr = Tr::new(
+    "저장된 클러스터를 읽을 수 없어 새 클러스터로 시작합니다 ({why}). 그 파일은 {aside} 에 그대로 두었습니다.",
+    "The saved cluster could not be read ({why}), so a fresh one started. The file was kept as {aside}.",
+);
+pub const CLI_PROGRESS_WITHOUT_CLUSTER: Tr = Tr::new(
+    "진행 기록에는 {steps}단계를 마쳤다고 되어 있지만, 그 단계들을 한 클러스터는 이제 없습니다 (초기화했거나 예전 저장입니다). `replay`를 입력하면 그 단계들의 풀이를 다시 실행해 클러스터를 되살립니다.",
+    "Your progress says steps {steps} are done, but the cluster they were done on is gone (a reset or an old save). Type `replay` to run those steps' solutions again and rebuild it.",
+);
+pub const CLI_NOTHING_TO_RESET: Tr = Tr::new("{id}: 지울 진행 상황이 없습니다", "{id}: no progress to reset");
+pub const CLI_NOT_FOUND: Tr = Tr::new(
+    "\"{query}\" 라는 레슨이 없습니다. 들어 있는 레슨: {known}",
+    "no lesson called \"{query}\"; the bundled lessons are: {known}",
+);
+pub const CLI_SETUP: Tr = Tr::new("{id} 준비 중 오류:", "setting up {id}:");
+pub const CLI_READ_PROGRESS: Tr = Tr::new("진행 상황을 읽지 못했습니다", "reading progress");
+pub const CLI_REMOVING: Tr = Tr::new("{path} 를 지우지 못했습니다", "removing {path}");
+pub const CLI_CREATING: Tr = Tr::new("{path} 를 만들지 못했습니다", "creating {path}");
+pub const CLI_NO_TTY: Tr = Tr::new(
+    "레슨을 고르세요: k8s-lab start <레슨> (예: k8s-lab start lesson1)",
+    "name a lesson: k8s-lab start <lesson> (for example k8s-lab start lesson1)",
+);
+pub const CLI_HEADERS_KO: [&str; 4] = ["ID", "이름", "진행", "제목"];
+pub const CLI_HEADERS_EN: [&str; 4] = ["ID", "SLUG", "PROGRESS", "TITLE"];
+pub const PICKER_TITLE: Tr = Tr::new("레슨 고르기", "Pick a lesson");
+pub const PICKER_KEYS: Tr = Tr::new(
+    "↑↓: 고르기  Enter: 열기  Esc/q: 나가기",
+    "↑↓: choose  Enter: open  Esc/q: leave",
+);
 
 /// Fill `{name}` placeholders.
 pub fn fill(template: &str, args: &[(&str, String)]) -> String {
@@ -128,5 +241,12 @@ mod tests {
             ],
         );
         assert_eq!(s, "now 70×20, at least 80×24");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(40, Lang::En), "40 s");
+        assert_eq!(duration(723, Lang::En), "12 min 3 s");
+        assert_eq!(duration(3900, Lang::Ko), "1시간 5분");
     }
 }

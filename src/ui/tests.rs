@@ -110,6 +110,7 @@ pub(crate) fn lesson(lang: Lang) -> LessonView {
         .into(),
         steps,
         current: 1,
+        ..Default::default()
     }
 }
 
@@ -628,4 +629,106 @@ fn a_new_request_is_highlighted_then_fades() {
     let ev = super::traffic::tests::served("host", "web-1", 200);
     assert!(!app.on_traffic([&ev], t1, "12:00:04"), "hidden view: no redraw");
     assert_eq!(app.traffic.total, 18, "but still counted");
+}
+
+/// Every word of every help description, read off the screen while scrolling the overlay down
+/// to its end: nothing is cut at any size.
+#[test]
+fn the_help_box_fits_its_lines_at_every_size() {
+    for lang in [Lang::En, Lang::Ko] {
+        for size in [(80, 24), (100, 30), (160, 45), (220, 60)] {
+            let mut app = App::new(lang, lesson(lang), size);
+            app.on_key(key(KeyCode::F(1)));
+            let mut seen = String::new();
+            let mut last = None;
+            loop {
+                let t = render(&app);
+                let screen = rows(t.backend().buffer()).join("\n").replace("Alt+1…9", "");
+                assert!(!screen.contains('…'), "{lang:?} {size:?}: a cut line\n{screen}");
+                seen.push_str(&screen);
+                if last == Some(app.help_scroll) {
+                    break;
+                }
+                last = Some(app.help_scroll);
+                app.on_key(key(KeyCode::PageDown));
+            }
+            for (_, desc) in crate::ui::keymap::help_rows(lang) {
+                for word in desc.split_whitespace() {
+                    assert!(seen.contains(word), "{lang:?} {size:?}: {word:?} of {desc:?} not shown");
+                }
+            }
+            let t = render(&app);
+            let box_w = crate::ui::panes::help::layout(t.backend().buffer().area, &app)
+                .area
+                .width;
+            assert!(box_w <= size.0, "{size:?}");
+            if size.0 >= 160 {
+                assert!(box_w > 64, "{size:?}: the box uses a wide screen ({box_w})");
+            }
+        }
+    }
+}
+
+/// The end of a lesson: the step list with ✓ and ↷, the summary in the text's place, the way
+/// to the next lesson, and the status bar's position.
+fn ended(lang: Lang) -> App {
+    let mut view = lesson(lang);
+    view.id = "lesson2".into();
+    view.position = Some((2, 5));
+    view.next_lesson = Some("lesson3".into());
+    view.current = view.steps.len() - 1;
+    for (i, s) in view.steps.iter_mut().enumerate() {
+        s.done = i != 2;
+        s.skipped = i == 2;
+    }
+    view.ended = true;
+    view.elapsed_secs = Some(723);
+    App::new(lang, view, (100, 30))
+}
+
+#[test]
+fn a_finished_lesson_shows_its_summary_english() {
+    let app = ended(Lang::En);
+    let t = render(&app);
+    let screen = rows(t.backend().buffer()).join("\n");
+    assert!(!screen.contains("F6: next step"), "{screen}");
+    assert!(screen.contains("k8s-lab start lesson3"), "{screen}");
+    assert!(screen.contains("↷ 3."), "a skipped step is not ticked: {screen}");
+    assert!(screen.contains("step 5/5 · lesson 2/5"), "{screen}");
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn a_finished_lesson_shows_its_summary_korean() {
+    let mut app = ended(Lang::Ko);
+    app.lesson.next_lesson = None;
+    insta::assert_snapshot!(render(&app).backend());
+}
+
+/// A heredoc solution keeps its manifest's indentation on screen, line for line.
+#[test]
+fn a_heredoc_solution_keeps_its_indentation() {
+    for lang in [Lang::En, Lang::Ko] {
+        let mut view = lesson(lang);
+        view.steps[1].solution = vec![
+            "kubectl apply -f - <<EOF\napiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30009\nEOF\n".into(),
+        ];
+        let mut app = App::new(lang, view, (120, 40));
+        app.on_key(key(KeyCode::F(3)));
+        let t = render(&app);
+        let screen = rows(t.backend().buffer()).join("\n");
+        for line in [
+            "$ kubectl apply -f - <<EOF",
+            "    metadata:",
+            "      name: dup-nodeport",
+            "      - port: 80",
+            "        nodePort: 30009",
+        ] {
+            assert!(
+                screen.contains(&format!("│{line}")) || screen.contains(&format!(" {line}")),
+                "{lang:?}: {line:?} not on screen:\n{screen}"
+            );
+        }
+        assert!(screen.contains("  name: dup-nodeport"), "{screen}");
+    }
 }

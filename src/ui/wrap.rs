@@ -52,6 +52,66 @@ pub fn wrap_chars(text: &str, width: usize) -> Vec<String> {
     rows
 }
 
+/// Wrap one line of command output into rows of at most `width` cells, breaking at spaces so
+/// a name, an address or a flag is never split across rows (`10.96.0.1` stays whole). Spaces
+/// are kept as they are (kubectl's columns line up), except those at a break, which end the
+/// row. Only a token wider than a whole row is broken between characters, from a fresh row.
+pub fn wrap_tokens(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    if text.width() <= width {
+        return vec![text.to_string()];
+    }
+    let mut rows = Vec::new();
+    let mut cur = String::new();
+    let mut w = 0;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let space = rest.starts_with(' ');
+        let end = rest.find(|c: char| (c == ' ') != space).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(end);
+        rest = tail;
+        let rw = run.width();
+        if w + rw <= width {
+            cur.push_str(run);
+            w += rw;
+        } else if space {
+            rows.push(std::mem::take(&mut cur));
+            w = 0;
+        } else if rw <= width {
+            if w > 0 {
+                rows.push(std::mem::take(&mut cur));
+            }
+            cur.push_str(run);
+            w = rw;
+        } else {
+            if w > 0 {
+                rows.push(std::mem::take(&mut cur));
+                w = 0;
+            }
+            for c in run.chars() {
+                let cw = char_width(c);
+                if w + cw > width && w > 0 {
+                    rows.push(std::mem::take(&mut cur));
+                    w = 0;
+                }
+                cur.push(c);
+                w += cw;
+            }
+        }
+    }
+    if !cur.is_empty() || rows.is_empty() {
+        rows.push(cur);
+    }
+    // A row that ends at a break needs no spaces after its last token.
+    for row in &mut rows {
+        let keep = row.trim_end_matches(' ').len();
+        if keep > 0 {
+            row.truncate(keep);
+        }
+    }
+    rows
+}
+
 /// A word: consecutive non-space text, possibly in several styles (`` `svc`, `` is one word).
 type Word = Vec<(String, Style)>;
 
@@ -252,6 +312,32 @@ mod tests {
         let lines = wrap_words(&segs, 11, vec![], vec![]);
         assert_eq!(plain(&lines), vec!["run", "kubectl,", "then"]);
         assert_eq!(lines[1].spans[0].style, code);
+    }
+
+    #[test]
+    fn output_wraps_at_spaces_and_never_splits_a_token() {
+        let line = "frontend     LoadBalancer   10.101.3.7   127.0.1.1     80:31234/TCP   5s";
+        let rows = wrap_tokens(line, 40);
+        assert_eq!(
+            rows,
+            [
+                "frontend     LoadBalancer   10.101.3.7",
+                "127.0.1.1     80:31234/TCP   5s"
+            ]
+        );
+        assert_eq!(wrap_tokens("  indented stays", 40), ["  indented stays"]);
+        assert_eq!(
+            wrap_tokens("a https://k8s.io/examples/x.yaml", 10),
+            ["a", "https://k8", "s.io/examp", "les/x.yaml"],
+            "only a token wider than a row breaks"
+        );
+        assert_eq!(wrap_tokens("서비스 파드 집합", 7), ["서비스", "파드", "집합"]);
+        assert_eq!(wrap_tokens("", 5), [""]);
+        for w in 1..20 {
+            for row in wrap_tokens(line, w) {
+                assert!(row.width() <= w, "{w}: {row:?}");
+            }
+        }
     }
 
     #[test]

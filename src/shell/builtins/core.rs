@@ -302,8 +302,8 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
         None | Some("~") => "/".to_string(),
         Some("-") => {
             let old = ctx.session.vars.get("OLDPWD").cloned().unwrap_or_else(|| "/".into());
-            ctx.out.line(&old);
-            old
+            ctx.out.line(&ctx.session.workspace.shown(&ctx.session.path(&old)));
+            normalize(&ctx.session.path(&old))
         }
         Some(d) => normalize(&ctx.session.path(d)),
     };
@@ -332,7 +332,7 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
 }
 
 pub fn pwd(ctx: &mut Ctx<'_>) -> i32 {
-    ctx.out.line(&ctx.session.cwd);
+    ctx.out.line(&ctx.session.workspace.shown(&ctx.session.cwd));
     0
 }
 

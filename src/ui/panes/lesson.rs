@@ -1,6 +1,8 @@
-//! The lesson pane: the lesson's steps (✓ when done, the current one reversed), then the current
-//! step's text rendered from markdown, its check status, the hints revealed so far and, on
-//! request, the solution. The step list stays put; the text below it scrolls (Alt+↑/↓).
+//! The lesson pane: the lesson's steps (✓ when done, ↷ when skipped, the current one reversed),
+//! then the current step's text rendered from markdown, its check status, the hints revealed so
+//! far (markdown too) and, on request, the solution, byte for byte. The step list stays put;
+//! the text below it scrolls (Alt+↑/↓). When the lesson has ended, the summary takes the text's
+//! place: what was done and skipped, the time, the next lesson.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -8,7 +10,7 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::ui::app::App;
-use crate::ui::wrap::{truncate, wrap_words};
+use crate::ui::wrap::{sanitize, truncate, wrap_chars, wrap_words};
 use crate::ui::{draw, markdown, strings, theme};
 
 /// The parts of the pane: step list, a rule, the step text.
@@ -27,8 +29,69 @@ fn areas(area: Rect, app: &App) -> Areas {
     Areas { steps, rule, body }
 }
 
+/// The lesson's ending, in markdown: steps done and skipped, the time it took, the way on.
+pub fn summary_markdown(app: &App) -> String {
+    let view = &app.lesson;
+    let total = view.steps.len();
+    let done = view.steps.iter().filter(|s| s.done).count();
+    let skipped: Vec<(usize, &str)> = view
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.skipped && !s.done)
+        .map(|(i, s)| (i + 1, s.title.as_str()))
+        .collect();
+    let open = total - done - skipped.len();
+    let n = |v: usize| v.to_string();
+    let mut md = format!("## {}\n\n", app.tr(strings::SUMMARY_TITLE));
+    let mut para = |text: String| {
+        md.push_str(&text);
+        md.push_str("\n\n");
+    };
+    para(strings::fill(
+        app.tr(strings::SUMMARY_DONE),
+        &[("n", n(done)), ("total", n(total))],
+    ));
+    if !skipped.is_empty() {
+        let titles: Vec<String> = skipped.iter().map(|(i, t)| format!("{i}\\. {t}")).collect();
+        para(format!(
+            "{} ({})",
+            strings::fill(app.tr(strings::SUMMARY_SKIPPED), &[("n", n(skipped.len()))]),
+            titles.join(", ")
+        ));
+    }
+    if open > 0 {
+        para(strings::fill(app.tr(strings::SUMMARY_OPEN), &[("n", n(open))]));
+    }
+    if let Some(secs) = view.elapsed_secs {
+        let t = strings::duration(secs, app.lang);
+        para(strings::fill(app.tr(strings::SUMMARY_TIME), &[("t", t)]));
+    }
+    md.push('\n');
+    match &view.next_lesson {
+        Some(next) => md.push_str(&strings::fill(app.tr(strings::SUMMARY_NEXT), &[("next", next.clone())])),
+        None => md.push_str(app.tr(strings::SUMMARY_LAST)),
+    }
+    md.push_str("\n\n");
+    md.push_str(app.tr(strings::SUMMARY_BACK));
+    md.push('\n');
+    md
+}
+
+/// What the step-done line says: the way on, which from the last step is the lesson's end.
+pub fn step_done_text(app: &App) -> &'static str {
+    if app.lesson.current + 1 >= app.lesson.steps.len() {
+        app.tr(strings::STEP_DONE_LAST)
+    } else {
+        app.tr(strings::STEP_DONE)
+    }
+}
+
 /// The step text and everything under it, wrapped to `width`.
 pub fn body_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    if app.lesson.ended {
+        return markdown::render(&summary_markdown(app), width);
+    }
     let Some(step) = app.current_step() else {
         return vec![Line::raw(app.tr(strings::NO_LESSON_STEPS))];
     };
@@ -39,7 +102,7 @@ pub fn body_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     lines.extend(markdown::render(&step.markdown, width));
     if step.done {
         lines.push(Line::raw(""));
-        let text = format!("✓ {}", app.tr(strings::STEP_DONE));
+        let text = format!("✓ {}", step_done_text(app));
         lines.extend(wrap_words(
             &[(text, theme::done())],
             width,
@@ -55,18 +118,35 @@ pub fn body_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     for (i, hint) in step.hints.iter().take(app.hints_shown).enumerate() {
         lines.push(Line::raw(""));
         let label = format!("{} {}: ", app.tr(strings::HINT), i + 1);
-        let segs = [(label, theme::hint()), (hint.clone(), theme::text())];
-        lines.extend(wrap_words(&segs, width, vec![], vec![Span::raw("  ")]));
+        lines.extend(markdown::render_labelled((label, theme::hint()), hint, width));
     }
     if app.show_solution {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("{}:", app.tr(strings::SOLUTION)), theme::hint()));
+        let title = format!("{} ({}):", app.tr(strings::SOLUTION), app.tr(strings::SOLUTION_KEY));
+        lines.extend(wrap_words(&[(title, theme::hint())], width, vec![], vec![]));
         for cmd in &step.solution {
-            let segs = [(format!("$ {cmd}"), theme::code())];
-            lines.extend(wrap_words(&segs, width, vec![Span::raw("  ")], vec![Span::raw("    ")]));
+            lines.extend(solution_lines(cmd, width));
         }
     }
     lines
+}
+
+/// One solution command as it must be typed: every line (a heredoc's manifest too) with its
+/// leading whitespace, broken between characters only where a line is wider than the pane.
+/// The first line follows a `$ ` prompt, the others sit under it, two cells in.
+fn solution_lines(cmd: &str, width: usize) -> Vec<Line<'static>> {
+    let avail = width.saturating_sub(4).max(1);
+    let mut out = Vec::new();
+    for (n, line) in cmd.strip_suffix('\n').unwrap_or(cmd).split('\n').enumerate() {
+        for (k, row) in wrap_chars(&sanitize(line), avail).into_iter().enumerate() {
+            let lead = if n == 0 && k == 0 { "  $ " } else { "    " };
+            out.push(Line::from(vec![
+                Span::styled(lead, theme::dim()),
+                Span::styled(row, theme::code()),
+            ]));
+        }
+    }
+    out
 }
 
 /// How far the step text can scroll on the current screen.
@@ -122,11 +202,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .map(|(i, s)| {
             let mark = if s.done {
                 Span::styled("✓ ", theme::done())
+            } else if s.skipped {
+                Span::styled(strings::SKIPPED_MARK, theme::notice())
             } else {
                 Span::raw("  ")
             };
             let text = truncate(&format!("{}. {}", i + 1, s.title), width.saturating_sub(2));
-            let style = if i == app.lesson.current {
+            let style = if i == app.lesson.current && !app.lesson.ended {
                 theme::current_step()
             } else {
                 theme::text()

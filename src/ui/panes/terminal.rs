@@ -10,20 +10,33 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::ui::app::{App, LineKind, CONTINUATION, PROMPT};
 use crate::ui::draw::Areas;
-use crate::ui::wrap::{char_width, sanitize, wrap_chars};
+use crate::ui::wrap::{char_width, sanitize, wrap_tokens};
 use crate::ui::{strings, theme};
+
+/// Where an echoed command's prompt ends: `$ `, `> ` or `~/lesson5$ ` (the first `$ ` within
+/// a prompt's length), or a pod's `# `.
+fn prompt_len(row: &str) -> Option<usize> {
+    if row.starts_with(PROMPT) || row.starts_with(CONTINUATION) {
+        return Some(PROMPT.len());
+    }
+    let head = &row[..row.char_indices().nth(40).map_or(row.len(), |(b, _)| b)];
+    ["$ ", "# "]
+        .iter()
+        .filter_map(|p| head.find(p).map(|i| i + p.len()))
+        .min()
+}
 
 /// One scrollback line as screen rows.
 fn line_rows(kind: LineKind, text: &str, width: usize) -> Vec<Line<'static>> {
-    let rows = wrap_chars(&sanitize(text), width);
+    let rows = wrap_tokens(&sanitize(text), width);
     rows.into_iter()
         .enumerate()
         .map(|(i, row)| match kind {
             LineKind::Out => Line::raw(row),
             LineKind::Err => Line::styled(row, theme::stderr()),
             LineKind::Notice => Line::styled(row, theme::notice()),
-            LineKind::Echo if i == 0 && (row.starts_with(PROMPT) || row.starts_with(CONTINUATION)) => {
-                let (p, rest) = row.split_at(PROMPT.len());
+            LineKind::Echo if i == 0 && prompt_len(&row).is_some() => {
+                let (p, rest) = row.split_at(prompt_len(&row).unwrap_or(0));
                 Line::from(vec![
                     Span::styled(p.to_string(), theme::prompt()),
                     Span::styled(rest.to_string(), theme::echo()),
