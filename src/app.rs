@@ -149,7 +149,47 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let saved = cluster.flush();
     cluster.shutdown();
     saved.context("saving the cluster")?;
-    result
+    match result? {
+        ui::Exit::Quit => {
+            // On the normal screen again: say that leaving lost nothing.
+            println!(
+                "{}",
+                strings::fill(strings::QUIT_SAVED.get(lang), &[("lesson", lesson.id().to_string())])
+            );
+            Ok(())
+        }
+        // F10 twice: forget this cluster and progress, and open the lesson anew.
+        ui::Exit::Reset => {
+            forget(&lesson, lang)?;
+            restart(&lesson, lessons_dir, lang)
+        }
+    }
+}
+
+/// Open `lesson` again in a fresh process, as `k8s-lab start` would: the same binary exec'd in
+/// place (same pid, same terminal), so nothing of the old cluster or of the terminal's input
+/// reader is left over. Returns only if the exec failed.
+fn restart(lesson: &Lesson, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
+    let exe = std::env::current_exe().context("finding the k8s-lab binary")?;
+    let mut cmd = std::process::Command::new(exe);
+    let target = match lesson.origin() {
+        lessons::Origin::Path(p) => p.display().to_string(),
+        lessons::Origin::Bundled(_) => lesson.id().to_string(),
+    };
+    cmd.args(["start", &target, "--lang", if lang == Lang::Ko { "ko" } else { "en" }]);
+    if let Some(dir) = lessons_dir {
+        cmd.arg("--lessons").arg(dir);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        Err(anyhow::Error::new(cmd.exec()).context("starting the lesson over"))
+    }
+    #[cfg(not(unix))]
+    {
+        let status = cmd.status().context("starting the lesson over")?;
+        std::process::exit(status.code().unwrap_or(1));
+    }
 }
 
 /// `k8s-lab shell [--lesson LESSON]`: the command line without the TUI, on stdin/stdout.
@@ -203,6 +243,20 @@ fn list_table(headers: &[String], rows: &[Vec<String>]) -> String {
 /// one (the learner's workspace files stay).
 pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
     let lesson = find(lesson, lessons_dir, lang)?;
+    let (had_progress, had_cluster) = forget(&lesson, lang)?;
+    let id = [("id", lesson.id().to_string())];
+    Ok(strings::fill(
+        match (had_progress, had_cluster) {
+            (false, false) => strings::CLI_NOTHING_TO_RESET.get(lang),
+            (true, false) => strings::CLI_RESET.get(lang),
+            (_, true) => strings::CLI_RESET_CLUSTER.get(lang),
+        },
+        &id,
+    ))
+}
+
+/// Remove a lesson's progress and saved cluster; says which of them there were.
+fn forget(lesson: &Lesson, lang: Lang) -> anyhow::Result<(bool, bool)> {
     let removing = |path: &std::path::Path| {
         strings::fill(strings::CLI_REMOVING.get(lang), &[("path", path.display().to_string())])
     };
@@ -214,15 +268,7 @@ pub fn reset(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow:
     };
     let snap = Lesson::snapshot_path(&lesson.default_workspace_root());
     let had_cluster = crate::runtime::persist::remove(&snap).with_context(|| removing(&snap))?;
-    let id = [("id", lesson.id().to_string())];
-    Ok(strings::fill(
-        match (had_progress, had_cluster) {
-            (false, false) => strings::CLI_NOTHING_TO_RESET.get(lang),
-            (true, false) => strings::CLI_RESET.get(lang),
-            (_, true) => strings::CLI_RESET_CLUSTER.get(lang),
-        },
-        &id,
-    ))
+    Ok((had_progress, had_cluster))
 }
 
 /// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).

@@ -355,3 +355,58 @@ fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
     assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
     let _ = std::fs::remove_dir_all(home);
 }
+
+/// True when the resources pane has a row for `name` (its first cell).
+fn has_row(screen: &str, name: &str) -> bool {
+    screen
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .any(|cell| cell.split_whitespace().next() == Some(name))
+}
+
+fn saved_cluster_id(home: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(home.join("workspaces/lesson5/.k8s-lab-cluster.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["cluster_id"].as_str().unwrap().to_string()
+}
+
+/// F10 asks, a second F10 starts the lesson over inside the same terminal: a clean cluster
+/// (only `kubernetes` in the table, a new cluster identity) and progress back at step 1.
+#[test]
+fn tui_f10_twice_starts_the_lesson_over_with_a_clean_cluster() {
+    let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
+    let home = temp_home("reset");
+    let lesson = k8s_lab::lessons::find("lesson5").unwrap();
+    let tmux = Tmux(format!("k8s-lab-reset-{}", std::process::id()));
+    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
+        s.contains("Resources") && s.contains("kubernetes")
+    });
+    tmux.type_line(SEED000[1]);
+    tmux.wait_for("the hello Service", Duration::from_secs(20), |s| has_row(s, "hello"));
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "F6"]);
+    let first_id = saved_cluster_id(&home);
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "F10"]);
+    tmux.wait_for("the question", Duration::from_secs(10), |s| {
+        s.contains("Start this lesson over?")
+    });
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "F10"]);
+    let s = tmux.wait_for("a clean cluster", Duration::from_secs(20), |s| {
+        s.contains("Resources") && has_row(s, "kubernetes") && !has_row(s, "hello")
+    });
+    assert!(s.contains(&lesson.steps()[0].title.en), "back on step 1:\n{s}");
+    let t0 = Instant::now();
+    while saved_cluster_id(&home) == first_id && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_ne!(saved_cluster_id(&home), first_id, "a new cluster");
+    assert_eq!(saved_step(&home), lesson.steps()[0].id.0);
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    let _ = std::fs::remove_dir_all(home);
+}

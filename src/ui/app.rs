@@ -34,6 +34,8 @@ pub enum Effect {
     /// Cancel the running command.
     Cancel,
     Quit,
+    /// Quit the UI so the lab starts the lesson over (confirmed by the learner).
+    Reset,
     NextStep,
     PrevStep,
     /// A hint was opened: let the lesson remember it.
@@ -391,6 +393,8 @@ pub struct App {
     apply_line: Option<String>,
     /// Ctrl+Q was pressed once with unsaved changes in the editor.
     confirm_quit: bool,
+    /// F10 was pressed once: the next F10 resets the lesson.
+    confirm_reset: bool,
     /// Ctrl+C was pressed once with nothing to cancel: the next Ctrl+C quits.
     confirm_interrupt: bool,
     /// The solution command F9 puts on the command line next (it cycles through them).
@@ -430,6 +434,7 @@ impl App {
             current: None,
             apply_line: None,
             confirm_quit: false,
+            confirm_reset: false,
             confirm_interrupt: false,
             solution_next: 0,
             prompt: PROMPT.to_string(),
@@ -493,6 +498,9 @@ impl App {
         let action = keymap::lookup_in(&key, mode);
         if action != Some(Action::Quit) {
             self.confirm_quit = false;
+        }
+        if action != Some(Action::ResetLesson) {
+            self.confirm_reset = false;
         }
         if action != Some(Action::Interrupt) {
             self.confirm_interrupt = false;
@@ -621,6 +629,15 @@ impl App {
                     return Vec::new();
                 }
                 return vec![Effect::Quit];
+            }
+            Action::ResetLesson => {
+                if !self.confirm_reset {
+                    self.confirm_reset = true;
+                    self.notice = Some(self.tr(strings::CONFIRM_RESET).to_string());
+                    return Vec::new();
+                }
+                self.confirm_reset = false;
+                return vec![Effect::Reset];
             }
             Action::ToggleEditor => {
                 if self.editor.is_some() {
@@ -1406,6 +1423,24 @@ mod tests {
         assert_eq!(
             ko.notice.as_deref(),
             Some("Ctrl+C 한 번 더 또는 Ctrl+Q: 종료 — 클러스터는 저장되어 있습니다")
+        );
+    }
+
+    #[test]
+    fn f10_twice_starts_the_lesson_over_and_anything_between_cancels() {
+        let mut app = app();
+        assert_eq!(app.on_key(key(KeyCode::F(10))), vec![], "the first F10 only asks");
+        assert!(app.notice.as_deref().unwrap().contains("F10 (Alt+X) again resets"));
+        type_str(&mut app, "k");
+        assert_eq!(app.notice, None, "any other key takes the question back");
+        assert_eq!(app.on_key(key(KeyCode::F(10))), vec![]);
+        assert_eq!(app.on_key(key(KeyCode::F(10))), vec![Effect::Reset]);
+        let alt_x = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT);
+        assert_eq!(app.on_key(alt_x), vec![]);
+        assert_eq!(
+            app.on_key(key(KeyCode::F(10))),
+            vec![Effect::Reset],
+            "Alt+X and F10 are one key"
         );
     }
 

@@ -50,28 +50,31 @@ pub const COALESCE: Duration = Duration::from_millis(30);
 /// The shortest time between two frames (about 60 per second).
 pub const FRAME: Duration = Duration::from_millis(16);
 
-/// Run the lab's UI on the real terminal until the learner quits. The terminal is restored on
-/// every exit path.
+/// Run the lab's UI on the real terminal until the learner quits (or asks to start the lesson
+/// over). The terminal is restored on every exit path.
 pub async fn run(
     cluster: Cluster,
     session: Session,
     lesson: Box<dyn LessonSource>,
     opts: UiOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Exit> {
     let stop = stop_signals()?;
-    let lang = opts.lang;
-    let id = lesson.view(lang).id;
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
     let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
     drop(terminal);
     drop(guard);
-    // On the normal screen again: say that leaving lost nothing.
-    if result.is_ok() {
-        println!("{}", strings::fill(strings::QUIT_SAVED.get(lang), &[("lesson", id)]));
-    }
-    result.map(|_| ())
+    result.map(|stats| if stats.reset { Exit::Reset } else { Exit::Quit })
+}
+
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The learner quit (or the terminal went away).
+    Quit,
+    /// The learner confirmed starting the lesson over: the caller resets and opens it again.
+    Reset,
 }
 
 /// A future that resolves on SIGTERM, SIGHUP or SIGINT.
@@ -103,6 +106,8 @@ fn stop_signals() -> anyhow::Result<impl Future<Output = ()>> {
 pub struct LoopStats {
     pub draws: usize,
     pub table_refreshes: usize,
+    /// The loop ended because the learner asked to start the lesson over.
+    pub reset: bool,
 }
 
 /// The loop itself, over any backend and any event stream, so tests drive it with a
@@ -253,6 +258,10 @@ where
                 Effect::Run(text) => shell.run(text),
                 Effect::Cancel => shell.cancel(),
                 Effect::Quit => quit = true,
+                Effect::Reset => {
+                    stats.reset = true;
+                    quit = true;
+                }
                 Effect::NextStep => lesson.send(LessonRequest::NextStep),
                 Effect::PrevStep => lesson.send(LessonRequest::PrevStep),
                 Effect::HintRevealed => lesson.send(LessonRequest::RevealHint),

@@ -31,6 +31,8 @@ pub enum Action {
     /// Ctrl+C: cancel the running command, or abandon the typed line, or quit.
     Interrupt,
     Quit,
+    /// Start the lesson over: a clean cluster and fresh progress (asks first).
+    ResetLesson,
     ClearScreen,
     Help,
     CloseOverlay,
@@ -381,6 +383,24 @@ pub const KEYMAP: &[Binding] = &[
         Action::Quit,
         Tr::new("종료 (진행 상황 저장됨)", "quit (progress is saved)"),
         Tr::new("종료", "quit"),
+    ),
+    b(
+        KeyCode::F(10),
+        NONE,
+        Action::ResetLesson,
+        Tr::new(
+            "레슨을 처음부터: 클러스터와 진행 상황을 새로 (두 번 눌러 확인; 파일은 그대로)",
+            "start the lesson over: a clean cluster and progress (press twice; your files stay)",
+        ),
+    ),
+    b(
+        KeyCode::Char('x'),
+        ALT,
+        Action::ResetLesson,
+        Tr::new(
+            "레슨을 처음부터 (F10과 같음)",
+            "start the lesson over (the same as F10)",
+        ),
     ),
     b(
         KeyCode::Enter,

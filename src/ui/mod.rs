@@ -52,7 +52,7 @@ use futures::future::BoxFuture;
 use crate::runtime::Cluster;
 use crate::shell::Session;
 
-pub use event_loop::run;
+pub use event_loop::{run, Exit};
 
 /// The language of every string the UI shows: the lessons' own (Korean first).
 pub use crate::lessons::Lang;
