@@ -211,9 +211,10 @@ impl Lesson {
     }
 
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines
-    /// do not stay in the learner's history (so they cannot satisfy `command_ran` checks).
+    /// do not stay in the learner's history or journal (so they cannot satisfy command checks).
     pub async fn run_setup(&self, session: &mut Session, out: &Output) -> Result<(), SetupError> {
         let before = session.history.len();
+        let mark = session.journal.mark();
         let mut result = Ok(());
         for line in &self.file.setup {
             let status = session.run_line(line, out).await;
@@ -226,6 +227,7 @@ impl Lesson {
             }
         }
         session.history.truncate(before);
+        session.journal.truncate(mark);
         result
     }
 

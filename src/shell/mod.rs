@@ -16,6 +16,7 @@ pub mod exec;
 pub mod expand;
 pub mod glob;
 pub mod io;
+pub mod journal;
 pub mod line_editor;
 pub mod parse;
 pub mod repl;
@@ -37,6 +38,9 @@ pub struct Session {
     pub workspace: Workspace,
     pub vars: BTreeMap<String, String>,
     pub history: Vec<String>,
+    /// Every line and kubectl invocation as the lab ran it, for lesson checks (shared with
+    /// subshells).
+    pub journal: journal::Journal,
     pub last_status: i32,
     /// The current directory inside the workspace, as the learner sees it (`/` is the root).
     pub cwd: String,
@@ -58,6 +62,7 @@ impl Session {
             workspace,
             vars: BTreeMap::new(),
             history: Vec::new(),
+            journal: journal::Journal::default(),
             last_status: 0,
             cwd: "/".into(),
             exit: None,
@@ -73,6 +78,7 @@ impl Session {
         let line = line.strip_suffix('\n').unwrap_or(line);
         if !line.trim().is_empty() {
             self.history.push(line.to_string());
+            self.journal.record_line(line);
         }
         let parsed = match parse::parse(line, parse::Mode::Final) {
             Ok(p) => p,
@@ -110,6 +116,7 @@ impl Session {
             workspace: self.workspace.clone(),
             vars: self.vars.clone(),
             history: self.history.clone(),
+            journal: self.journal.clone(),
             last_status: self.last_status,
             cwd: self.cwd.clone(),
             exit: None,
