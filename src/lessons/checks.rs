@@ -1,25 +1,34 @@
 //! The checks engine: is a step done?
 //!
-//! Checks are data (see [`super::format::Check`]); this module looks at the live cluster and the
-//! shell history and answers with a verdict and a reason in both languages. The reason matters
-//! as much as the verdict: a learner stuck on "0 endpoints" needs to hear that the Service's
-//! selector matches no pod, not just "not yet". Passing checks explain themselves too, so the
-//! lesson pane can show a checklist of what is already right.
+//! Checks are data (see [`super::format::Check`]); this module looks at the evidence — the live
+//! cluster, the kubectl commands the learner ran as kubectl read them (the shell's
+//! [`Journal`]), and the requests the lab served (the runtime's traffic log) — and answers
+//! with a verdict and a reason in both languages. The reason matters as much as the verdict:
+//! a learner stuck on "0 endpoints" needs to hear that the Service's selector matches no pod,
+//! not just "not yet". Reasons are words, never a regex. Passing checks explain themselves
+//! too, so the lesson pane can show a checklist of what is already right.
 //!
 //! Checks only read: they never change the cluster. `http` checks send one real request through
-//! the lab's data plane (the same `curl` the learner uses), bounded by a timeout on lab time.
+//! the lab's data plane (the same `curl` the learner uses), bounded by a timeout on lab time
+//! and marked as a probe, so neither the traffic view nor `traffic` checks count it.
 
+use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Endpoints, Pod};
 
-use super::format::{Check, CheckEntry, HttpFrom, I18n, Step};
+use super::format::{
+    Check, CheckEntry, HttpFrom, I18n, KubectlCheck, Since, Step, TrafficCheck, TrafficFrom, Via,
+};
 use super::placeholders::{self, find_object, json_value_text};
+use crate::kubectl::invocation;
+use crate::runtime::net::traffic_log::TrafficRecord;
 use crate::runtime::net::Origin;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Cluster, Kind, Object};
 use crate::shell::io::Output;
+use crate::shell::journal::{Journal, KubectlRecord, Recorded};
 
 /// The verdict on one check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,20 +74,87 @@ impl StepResult {
     }
 }
 
+/// Everything a check may look at.
+pub struct Evidence<'a> {
+    pub cluster: &'a Cluster,
+    /// The learner's lines and kubectl invocations in this session, oldest first.
+    pub journal: Recorded,
+    /// The requests the lab served lately, oldest first (probes included; checks skip them).
+    pub traffic: Vec<TrafficRecord>,
+    /// Where `since: step` begins; `None` counts everything of the session.
+    pub step_began: Option<Instant>,
+    /// Objects seen to exist during this lesson ([`seen_key`]), for `object_absent`.
+    pub seen: BTreeSet<String>,
+}
+
+impl<'a> Evidence<'a> {
+    /// The evidence of a session: its journal and the cluster's traffic log.
+    pub fn new(cluster: &'a Cluster, journal: &Journal, step_began: Option<Instant>, seen: BTreeSet<String>) -> Self {
+        Evidence {
+            cluster,
+            journal: journal.since(None),
+            traffic: cluster.net().traffic_since(None),
+            step_began,
+            seen,
+        }
+    }
+
+    /// The cluster alone: no commands run, nothing served, nothing seen before.
+    pub fn cluster_only(cluster: &'a Cluster) -> Self {
+        Evidence {
+            cluster,
+            journal: Recorded::default(),
+            traffic: Vec::new(),
+            step_began: None,
+            seen: BTreeSet::new(),
+        }
+    }
+
+    fn counts(&self, since: Since, at: Instant) -> bool {
+        match (since, self.step_began) {
+            (Since::Step, Some(began)) => at >= began,
+            _ => true,
+        }
+    }
+}
+
+/// How `object_absent` remembers that an object existed: `Service/default/frontend`.
+pub fn seen_key(kind: Kind, namespace: Option<&str>, name: &str) -> String {
+    let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
+    format!("{}/{ns}/{name}", kind.info().name)
+}
+
+/// The `object_absent` checks of `step` whose objects exist now, as [`seen_key`]s.
+pub fn existing_absence_targets(step: &Step, cluster: &Cluster) -> Vec<String> {
+    let mut keys = Vec::new();
+    for CheckEntry(check) in &step.checks {
+        if let Check::ObjectAbsent(r) = check {
+            let Ok(name) = placeholders::render(r.name.as_str(), cluster) else {
+                continue;
+            };
+            if find_object(cluster, r.kind.0, r.namespace.as_deref(), &name).is_some() {
+                keys.push(seen_key(r.kind.0, r.namespace.as_deref(), &name));
+            }
+        }
+    }
+    keys
+}
+
 /// How long an `http` check waits for an answer (real time: a request is not a lab process).
 pub const HTTP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Evaluate every check of a step.
-pub async fn evaluate_step(step: &Step, cluster: &Cluster, history: &[String]) -> StepResult {
+pub async fn evaluate_step(step: &Step, ev: &Evidence<'_>) -> StepResult {
     let mut results = Vec::with_capacity(step.checks.len());
     for CheckEntry(check) in &step.checks {
-        results.push(evaluate(check, cluster, history).await);
+        results.push(evaluate(check, ev).await);
     }
     StepResult { results }
 }
 
-/// Evaluate one check against the cluster and the learner's shell history.
-pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> CheckResult {
+/// Evaluate one check against the evidence.
+pub async fn evaluate(check: &Check, ev: &Evidence<'_>) -> CheckResult {
+    let cluster = ev.cluster;
     match check {
         Check::ObjectExists(r) => {
             let name = match placeholders::render(r.name.as_str(), cluster) {
@@ -110,6 +186,12 @@ pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> C
             };
             let kind = r.kind.0.info().name;
             match find_object(cluster, r.kind.0, r.namespace.as_deref(), &name) {
+                // Gone only counts for something that was there: an empty cluster has nothing
+                // to clean up.
+                None if !ev.seen.contains(&seen_key(r.kind.0, r.namespace.as_deref(), &name)) => CheckResult::fail(
+                    format!("이 레슨에서 {kind} {name}이(가) 만들어진 적이 없어 아직 지울 것이 없습니다"),
+                    format!("the {kind} {name} has not existed in this lesson yet, so there is nothing to delete"),
+                ),
                 None => CheckResult::pass(
                     format!("{kind} {name}은(는) 삭제되었습니다"),
                     format!("the {kind} {name} is gone"),
@@ -186,21 +268,304 @@ pub async fn evaluate(check: &Check, cluster: &Cluster, history: &[String]) -> C
         }
         Check::CommandRan(c) => {
             let re = &c.pattern.0;
-            match history.iter().rev().find(|line| re.is_match(line)) {
-                Some(line) => CheckResult::pass(format!("실행한 명령: {line}"), format!("you ran: {line}")),
+            let lines = ev.journal.lines.iter().filter(|l| ev.counts(Since::Step, l.at));
+            match lines.filter(|l| re.is_match(&l.text)).last() {
+                Some(line) => CheckResult::pass(
+                    format!("실행한 명령: {}", line.text),
+                    format!("you ran: {}", line.text),
+                ),
+                // Never the regex: it means nothing to a learner.
                 None => CheckResult::fail(
-                    format!(
-                        "아직 이 단계의 명령을 실행하지 않았습니다 (/{}/ 와 맞는 명령이 기록에 없음)",
-                        re.as_str()
-                    ),
-                    format!(
-                        "you have not run this step's command yet (no command in the history matches /{}/)",
-                        re.as_str()
-                    ),
+                    "이 단계에서 할 명령을 아직 실행하지 않았습니다",
+                    "you have not run this step's command yet",
                 ),
             }
         }
+        Check::Kubectl(k) => kubectl_ran(k, ev),
+        Check::Traffic(t) => traffic_served(t, ev),
     }
+}
+
+/// The command a kubectl check wants, in words: `kubectl describe` on the Deployment backend
+/// with --watch.
+pub fn describe_kubectl(k: &KubectlCheck) -> I18n {
+    let target_en = match (&k.kind, &k.name) {
+        (Some(kind), Some(name)) => format!(" on the {} {name}", kind.info().name),
+        (Some(kind), None) => format!(" on {}", kind.info().plural),
+        _ => String::new(),
+    };
+    let target_ko = match (&k.kind, &k.name) {
+        (Some(kind), Some(name)) => format!(" ({} {name} 대상)", kind.info().name),
+        (Some(kind), None) => format!(" ({} 대상)", kind.info().name),
+        _ => String::new(),
+    };
+    let flags: Vec<&str> = k.flags.iter().map(|(_, _, written)| written.as_str()).collect();
+    let (flags_en, flags_ko) = if flags.is_empty() {
+        (String::new(), String::new())
+    } else {
+        let f = flags.join(" ");
+        (format!(" with {f}"), format!(", {f} 포함"))
+    };
+    let ns_en = k.namespace.as_ref().map(|n| format!(" in namespace {n}")).unwrap_or_default();
+    let ns_ko = k.namespace.as_ref().map(|n| format!(", 네임스페이스 {n}")).unwrap_or_default();
+    I18n::new(
+        format!("`kubectl {}`{target_ko}{flags_ko}{ns_ko}", k.verb),
+        format!("`kubectl {}`{target_en}{flags_en}{ns_en}", k.verb),
+    )
+}
+
+/// Does one kubectl invocation do what `k` asks?
+fn kubectl_matches(k: &KubectlCheck, rec: &KubectlRecord) -> bool {
+    let Some(inv) = invocation::parse(&rec.argv) else {
+        return false;
+    };
+    if inv.verb != k.verb || !k.flags.iter().all(|(long, value, _)| inv.has_flag(long, value)) {
+        return false;
+    }
+    let ns_ok = |ns: Option<&str>| match (&k.namespace, ns) {
+        (None, _) | (_, None) => true,
+        (Some(want), Some(got)) => want == got,
+    };
+    let Some(kind) = k.kind else {
+        return ns_ok(inv.namespace().as_deref());
+    };
+    let on_line = inv.named().into_iter().any(|n| {
+        n.kind == kind
+            && match (&k.name, &n.name) {
+                (None, _) => true,
+                (Some(want), Some(got)) => want == got,
+                (Some(_), None) => false,
+            }
+    }) && ns_ok(inv.namespace().as_deref());
+    let flag_ns = inv.parsed.get("namespace").map(str::to_string);
+    let in_files = rec.objects.iter().any(|o| {
+        o.kind == kind
+            && k.name.as_ref().is_none_or(|n| *n == o.name)
+            && ns_ok(Some(o.namespace.as_deref().or(flag_ns.as_deref()).unwrap_or("default")))
+    });
+    on_line || in_files
+}
+
+fn kubectl_ran(k: &KubectlCheck, ev: &Evidence<'_>) -> CheckResult {
+    let want = describe_kubectl(k);
+    let mut failed = None;
+    for rec in ev.journal.kubectl.iter().rev().filter(|r| ev.counts(k.since, r.at)) {
+        if !kubectl_matches(k, rec) {
+            continue;
+        }
+        let line = format!("kubectl {}", rec.argv.join(" "));
+        match rec.status {
+            // Still running or stopped (a watch ended by Ctrl+C or `timeout`): it ran.
+            None | Some(0) => {
+                return CheckResult::pass(format!("실행한 명령: {line}"), format!("you ran: {line}"));
+            }
+            Some(code) => {
+                failed.get_or_insert((line, code));
+            }
+        }
+    }
+    let when_ko = if k.since == Since::Step { "이 단계에서 " } else { "" };
+    let when_en = if k.since == Since::Step { " in this step" } else { "" };
+    match failed {
+        Some((line, code)) => CheckResult::fail(
+            format!("{line} 명령이 오류로 끝났습니다 (종료 코드 {code}): 출력된 오류를 고쳐 {} 명령을 다시 실행하세요", want.ko),
+            format!("{line} ended with an error (exit status {code}): fix what it says and run {} again", want.en),
+        ),
+        None => CheckResult::fail(
+            format!("{when_ko}아직 {} 명령을 실행하지 않았습니다", want.ko),
+            format!("you have not run {}{when_en} yet", want.en),
+        ),
+    }
+}
+
+/// The request a traffic check wants, in words.
+pub fn describe_traffic(t: &TrafficCheck) -> I18n {
+    let (mut ko, mut en) = (Vec::<String>::new(), Vec::<String>::new());
+    match &t.from {
+        TrafficFrom::Any => {}
+        TrafficFrom::Host => {
+            ko.push("내 컴퓨터(호스트)에서".into());
+            en.push("from your machine".into());
+        }
+        TrafficFrom::Pod(None) => {
+            ko.push("파드 안에서".into());
+            en.push("from inside a pod".into());
+        }
+        TrafficFrom::Pod(Some(p)) => {
+            ko.push(format!("파드 {p}…에서"));
+            en.push(format!("from the pod {p}…"));
+        }
+        TrafficFrom::Node(None) => {
+            ko.push("노드에서".into());
+            en.push("from a node".into());
+        }
+        TrafficFrom::Node(Some(n)) => {
+            ko.push(format!("노드 {n}에서"));
+            en.push(format!("from the node {n}"));
+        }
+    }
+    if let Some(svc) = &t.service {
+        ko.push(format!("Service {svc}를 거쳐"));
+        en.push(format!("through the Service {svc}"));
+    }
+    match t.via {
+        Some(Via::NodePort) => {
+            ko.push("노드 주소의 NodePort로".into());
+            en.push("to a node's address (NodePort)".into());
+        }
+        Some(Via::LoadBalancer) => {
+            ko.push("로드밸런서 주소(EXTERNAL-IP)로".into());
+            en.push("to the load balancer's address (EXTERNAL-IP)".into());
+        }
+        Some(Via::ClusterIp) => {
+            ko.push("ClusterIP로".into());
+            en.push("to the ClusterIP".into());
+        }
+        None => {}
+    }
+    if let Some(n) = &t.node {
+        ko.push(format!("노드 {n}의 주소로"));
+        en.push(format!("to the address of node {n}"));
+    }
+    if let Some(p) = t.to_port {
+        ko.push(format!("포트 {p}로"));
+        en.push(format!("on port {p}"));
+    }
+    if let Some(p) = &t.served_by {
+        ko.push(format!("파드 {p}…가 응답한"));
+        en.push(format!("answered by a pod {p}…"));
+    }
+    if let Some(s) = t.status {
+        ko.push(format!("상태 코드 {s}인"));
+        en.push(format!("with status {s}"));
+    }
+    I18n::new(ko.join(" "), en.join(" "))
+}
+
+/// `host via default/x:80` → `host`.
+fn sender(from: &str) -> &str {
+    from.split_once(" via ").map_or(from, |(who, _)| who)
+}
+
+/// `default/hello:80` or `default/hello:53/UDP` → (`default`, `hello`).
+fn service_of(label: &str) -> Option<(&str, &str)> {
+    let (ns, rest) = label.split_once('/')?;
+    Some((ns, rest.split(':').next()?))
+}
+
+fn node_ip(cluster: &Cluster, name: &str) -> Option<Ipv4Addr> {
+    let node = cluster.get(Kind::Node, "", name)?;
+    let addrs = node.as_node()?.status.as_ref()?.addresses.clone()?;
+    addrs
+        .iter()
+        .find(|a| a.type_ == "InternalIP")
+        .and_then(|a| a.address.parse().ok())
+}
+
+fn node_ips(cluster: &Cluster) -> Vec<Ipv4Addr> {
+    cluster
+        .list(Kind::Node, None)
+        .iter()
+        .filter_map(|n| node_ip(cluster, n.name()))
+        .collect()
+}
+
+fn lb_ips(cluster: &Cluster) -> Vec<Ipv4Addr> {
+    cluster
+        .list(Kind::Service, None)
+        .iter()
+        .filter_map(|o| o.as_service()?.status.as_ref()?.load_balancer.as_ref()?.ingress.clone())
+        .flatten()
+        .filter_map(|i| i.ip?.parse().ok())
+        .collect()
+}
+
+fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
+    let cluster = ev.cluster;
+    let want = describe_traffic(t);
+    let node_addr = match &t.node {
+        Some(n) => match node_ip(cluster, n) {
+            Some(ip) => Some(ip),
+            None => {
+                return CheckResult::fail(format!("노드 {n}이(가) 없습니다"), format!("there is no node {n}"));
+            }
+        },
+        None => None,
+    };
+    let (nodes, lbs) = (node_ips(cluster), lb_ips(cluster));
+    let served: Vec<&TrafficRecord> = ev
+        .traffic
+        .iter()
+        .filter(|r| !r.event.probe && r.event.pod.is_some() && ev.counts(t.since, r.at))
+        .collect();
+    let matches = |r: &&&TrafficRecord| {
+        let e = &r.event;
+        let who = sender(&e.from);
+        let from_ok = match &t.from {
+            TrafficFrom::Any => true,
+            TrafficFrom::Host => who == "host",
+            TrafficFrom::Pod(p) => who
+                .strip_prefix("pod/")
+                .is_some_and(|n| p.as_ref().is_none_or(|p| n.starts_with(p.as_str()))),
+            TrafficFrom::Node(n) => who
+                .strip_prefix("node/")
+                .is_some_and(|got| n.as_ref().is_none_or(|n| got == n)),
+        };
+        let svc = e.service.as_deref().and_then(service_of);
+        let service_ok = t.service.as_ref().is_none_or(|want| {
+            svc.is_some_and(|(ns, name)| name == want && t.namespace.as_deref().is_none_or(|w| w == ns))
+        });
+        let ip = e.dialled.map(|d| *d.ip());
+        let via_ok = match t.via {
+            None => true,
+            Some(Via::NodePort) => ip.is_some_and(|ip| nodes.contains(&ip)),
+            Some(Via::LoadBalancer) => ip.is_some_and(|ip| lbs.contains(&ip)),
+            Some(Via::ClusterIp) => ip.is_some_and(crate::runtime::net::addresses::in_service_cidr),
+        };
+        let node_ok = node_addr.is_none_or(|n| ip == Some(n));
+        let port_ok = t.to_port.is_none_or(|p| e.dialled.map(|d| d.port()) == Some(p));
+        let pod_ok = t.served_by.as_ref().is_none_or(|prefix| {
+            e.pod
+                .as_deref()
+                .is_some_and(|p| p.rsplit_once('/').map_or(p, |(_, n)| n).starts_with(prefix.as_str()))
+        });
+        let status_ok = t.status.is_none_or(|s| e.status == Some(s));
+        from_ok && service_ok && via_ok && node_ok && port_ok && pod_ok && status_ok
+    };
+    let hits: Vec<&&TrafficRecord> = served.iter().filter(matches).collect();
+    // A pod's HTTP server and kube-proxy both report one request; count the server's reports
+    // when there are any.
+    let http = hits.iter().filter(|r| r.event.status.is_some()).count();
+    let n = if http > 0 { http } else { hits.len() };
+    if n >= t.count {
+        let last = &hits[hits.len() - 1].event;
+        let (who, pod) = (sender(&last.from), last.pod.clone().unwrap_or_default());
+        let answer = last.status.map(|s| format!(" ({s})")).unwrap_or_default();
+        return CheckResult::pass(
+            format!("{who}의 요청을 {pod}이(가) 응답했습니다{answer}"),
+            format!("a request from {who} was answered by {pod}{answer}"),
+        );
+    }
+    let when_ko = if t.since == Since::Step { "이 단계에서 " } else { "" };
+    let when_en = if t.since == Since::Step { " in this step" } else { "" };
+    let count_ko = if t.count > 1 { format!(" ({}번 중 {n}번)", t.count) } else { String::new() };
+    let count_en = if t.count > 1 { format!(" ({n} of {})", t.count) } else { String::new() };
+    // What the lab did serve helps a learner who sent the request a slightly wrong way.
+    let seen = served.last().map(|r| {
+        let e = &r.event;
+        let to = e.dialled.map(|d| format!(" → {d}")).unwrap_or_default();
+        let via = e.service.as_deref().map(|s| format!(" → Service {s}")).unwrap_or_default();
+        let status = e.status.map(|s| format!(" ({s})")).unwrap_or_default();
+        format!("{}{to}{via} → {}{status}", sender(&e.from), e.pod.clone().unwrap_or_default())
+    });
+    let (seen_ko, seen_en) = match seen {
+        Some(s) => (format!("; 마지막으로 처리된 요청: {s}"), format!("; the last request served was {s}")),
+        None => (String::new(), String::new()),
+    };
+    CheckResult::fail(
+        format!("{when_ko}아직 랩이 {} 요청을 처리한 적이 없습니다{count_ko}{seen_ko}", want.ko),
+        format!("the lab has not served a request {}{when_en} yet{count_en}{seen_en}", want.en),
+    )
 }
 
 fn ns_note_ko(ns: Option<&str>) -> String {
@@ -477,9 +842,10 @@ async fn http(
     }
     args.push(url.to_string());
     let (out, buf) = Output::buffer();
+    // The request is a probe: marked through every hop, left out of the learner's traffic.
     let code = tokio::time::timeout(
         HTTP_TIMEOUT,
-        crate::runtime::pod_shell::curl(cluster, &origin, &args, &out),
+        crate::runtime::net::traffic_log::probing(crate::runtime::pod_shell::curl(cluster, &origin, &args, &out)),
     )
     .await;
     let who = origin.label();

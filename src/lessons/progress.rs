@@ -60,6 +60,10 @@ pub struct Progress {
     /// When the last step was left done or skipped, ending the lesson (Unix seconds).
     #[serde(default)]
     pub finished_at: Option<u64>,
+    /// Objects that `object_absent` checks name and that were seen to exist during this
+    /// lesson (`Service/default/frontend`): deleting only counts for what was there.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub seen: BTreeSet<String>,
 }
 
 impl Progress {

@@ -8,13 +8,15 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::time::Instant;
 
-use super::checks::{evaluate_step, StepResult};
+use super::checks::{evaluate_step, existing_absence_targets, Evidence, StepResult};
 use super::format::{Lang, Step};
 use super::placeholders;
 use super::progress::Progress;
 use super::Lesson;
 use crate::runtime::Cluster;
+use crate::shell::journal::Journal;
 
 /// A lesson in progress.
 #[derive(Debug, Clone)]
@@ -25,6 +27,12 @@ pub struct LessonRun {
     path: Option<PathBuf>,
     /// The latest verdict on the current step (`None` until the first refresh).
     result: Option<StepResult>,
+    /// Where the current step's commands and requests start counting (`since: step`);
+    /// `None` on the step the session opened on: everything of this session counts.
+    step_began: Option<Instant>,
+    /// When the current step first passed in this session. A learner who carries on before
+    /// pressing F6 has begun the next step from that moment.
+    passed_at: Option<Instant>,
 }
 
 impl LessonRun {
@@ -44,6 +52,8 @@ impl LessonRun {
             progress,
             path,
             result: None,
+            step_began: None,
+            passed_at: None,
         })
     }
 
@@ -90,16 +100,33 @@ impl LessonRun {
         self.progress.finished(&self.lesson)
     }
 
-    /// Re-check the current step. When it passes for the first time it is marked done and
-    /// progress is saved; the learner stays on it until they move on. Returns true if anything
-    /// shown changed (verdict or done marks).
-    pub async fn refresh(&mut self, cluster: &Cluster, history: &[String]) -> io::Result<bool> {
+    /// Re-check the current step against the cluster, the learner's `journal` (the session's
+    /// [`Journal`]) and the lab's traffic. When it passes for the first time it is marked done
+    /// and progress is saved; the learner stays on it until they move on. Returns true if
+    /// anything shown changed (verdict or done marks).
+    ///
+    /// Every refresh also notes which objects of the lesson's `object_absent` checks exist now,
+    /// so that a clean-up step later passes only for what really was there.
+    pub async fn refresh(&mut self, cluster: &Cluster, journal: &Journal) -> io::Result<bool> {
+        let mut save = false;
+        for step in self.lesson.steps() {
+            for key in existing_absence_targets(step, cluster) {
+                save |= self.progress.seen.insert(key);
+            }
+        }
         let step = self.current_step().clone();
-        let result = evaluate_step(&step, cluster, history).await;
+        let evidence = Evidence::new(cluster, journal, self.step_began, self.progress.seen.clone());
+        let result = evaluate_step(&step, &evidence).await;
         let mut changed = self.result.as_ref() != Some(&result);
-        if result.passed() && self.progress.done.insert(step.id.0.clone()) {
-            self.progress.skipped.remove(&step.id.0);
-            changed = true;
+        if result.passed() {
+            self.passed_at.get_or_insert_with(Instant::now);
+            if self.progress.done.insert(step.id.0.clone()) {
+                self.progress.skipped.remove(&step.id.0);
+                changed = true;
+                save = true;
+            }
+        }
+        if save {
             self.save()?;
         }
         self.result = Some(result);
@@ -132,7 +159,16 @@ impl LessonRun {
         if index >= self.lesson.steps().len() || index == self.current() {
             return Ok(false);
         }
+        let forward = index > self.current();
+        // Moving on from a step that passed: what the learner did since it passed belongs to
+        // the next step already.
+        let began = match self.passed_at {
+            Some(at) if forward => at,
+            _ => Instant::now(),
+        };
         self.progress.go_to(&self.lesson, index);
+        self.step_began = Some(began);
+        self.passed_at = None;
         self.result = None;
         self.save()?;
         Ok(true)
