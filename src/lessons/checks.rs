@@ -354,15 +354,30 @@ fn kubectl_ran(k: &KubectlCheck, ev: &Evidence<'_>) -> CheckResult {
             continue;
         }
         let line = format!("kubectl {}", rec.argv.join(" "));
-        match rec.status {
+        match (rec.status, k.succeeded) {
             // Still running or stopped (a watch ended by Ctrl+C or `timeout`): it ran.
-            None | Some(0) => {
+            (None | Some(0), true) => {
                 return CheckResult::pass(format!("실행한 명령: {line}"), format!("you ran: {line}"));
             }
-            Some(code) => {
+            (Some(code), false) if code != 0 => {
+                return CheckResult::pass(
+                    format!("kubectl이 거절했습니다: {line}"),
+                    format!("kubectl refused: {line}"),
+                );
+            }
+            (Some(code), true) => {
                 failed.get_or_insert((line, code));
             }
+            (_, false) => {}
         }
+    }
+    if !k.succeeded {
+        let when_ko = if k.since == Since::Step { "이 단계에서 " } else { "" };
+        let when_en = if k.since == Since::Step { " in this step" } else { "" };
+        return CheckResult::fail(
+            format!("{when_ko}kubectl이 {} 명령을 거절하는 것을 아직 보지 못했습니다", want.ko),
+            format!("you have not seen kubectl refuse {}{when_en} yet", want.en),
+        );
     }
     let when_ko = if k.since == Since::Step { "이 단계에서 " } else { "" };
     let when_en = if k.since == Since::Step { " in this step" } else { "" };
@@ -435,7 +450,7 @@ pub fn describe_traffic(t: &TrafficCheck) -> I18n {
         ko.push(format!("파드 {p}…가 응답한"));
         en.push(format!("answered by a pod {p}…"));
     }
-    if let Some(s) = t.status {
+    if let Some(s) = t.status.filter(|_| t.answered) {
         ko.push(format!("상태 코드 {s}인"));
         en.push(format!("with status {s}"));
     }
@@ -496,7 +511,7 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
     let served: Vec<&TrafficRecord> = ev
         .traffic
         .iter()
-        .filter(|r| !r.event.probe && r.event.pod.is_some() && ev.counts(t.since, r.at))
+        .filter(|r| !r.event.probe && r.event.pod.is_some() == t.answered && ev.counts(t.since, r.at))
         .collect();
     let matches = |r: &&&TrafficRecord| {
         let e = &r.event;
@@ -529,7 +544,7 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
                 .as_deref()
                 .is_some_and(|p| p.rsplit_once('/').map_or(p, |(_, n)| n).starts_with(prefix.as_str()))
         });
-        let status_ok = t.status.is_none_or(|s| e.status == Some(s));
+        let status_ok = !t.answered || t.status.is_none_or(|s| e.status == Some(s));
         from_ok && service_ok && via_ok && node_ok && port_ok && pod_ok && status_ok
     };
     let hits: Vec<&&TrafficRecord> = served.iter().filter(matches).collect();
@@ -537,6 +552,22 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
     // when there are any.
     let http = hits.iter().filter(|r| r.event.status.is_some()).count();
     let n = if http > 0 { http } else { hits.len() };
+    if n >= t.count && !t.answered {
+        let last = &hits[hits.len() - 1].event;
+        let to = last.dialled.map(|d| d.to_string()).unwrap_or_default();
+        return CheckResult::pass(
+            format!("{to}(으)로 보낸 요청에는 아무 파드도 응답하지 않았습니다: {}", last.summary),
+            format!("nothing answered the request to {to}: {}", last.summary),
+        );
+    }
+    if !t.answered {
+        let when_ko = if t.since == Since::Step { "이 단계에서 " } else { "" };
+        let when_en = if t.since == Since::Step { " in this step" } else { "" };
+        return CheckResult::fail(
+            format!("{when_ko}아직 {} 요청을 보내 보지 않았습니다 (응답이 없어야 합니다)", want.ko),
+            format!("you have not sent a request {}{when_en} yet (it should get no answer)", want.en),
+        );
+    }
     if n >= t.count {
         let last = &hits[hits.len() - 1].event;
         let (who, pod) = (sender(&last.from), last.pod.clone().unwrap_or_default());

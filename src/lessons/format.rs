@@ -409,8 +409,14 @@ struct KubectlRaw {
     namespace: Option<String>,
     #[serde(default)]
     flags: Vec<String>,
+    #[serde(default = "yes")]
+    succeeded: bool,
     #[serde(default)]
     since: Since,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A kubectl command the learner must have run: its verb, the object it acts on (named on the
@@ -426,6 +432,9 @@ pub struct KubectlCheck {
     pub namespace: Option<String>,
     /// Long name, value (`true` for a switch), and the flag as the author wrote it.
     pub flags: Vec<(String, String, String)>,
+    /// True: the command must have succeeded (or still be running, or been stopped, as a
+    /// watch is). False: kubectl must have refused it (a lesson that shows an error on purpose).
+    pub succeeded: bool,
     pub since: Since,
 }
 
@@ -451,6 +460,7 @@ impl TryFrom<KubectlRaw> for KubectlCheck {
             name: raw.name,
             namespace: raw.namespace,
             flags,
+            succeeded: raw.succeeded,
             since: raw.since,
         })
     }
@@ -533,6 +543,10 @@ pub struct TrafficCheck {
     /// At least this many such requests.
     #[serde(default = "one_request")]
     pub count: usize,
+    /// False: the request must have found *no* pod (refused, or a cluster address dialled
+    /// from outside the cluster, which leads nowhere).
+    #[serde(default = "yes")]
+    pub answered: bool,
     #[serde(default)]
     pub since: Since,
 }

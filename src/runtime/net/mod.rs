@@ -169,17 +169,6 @@ impl Net {
     }
 
     /// Tell the server behind `local`'s peer who is calling; inside a probe the hop says so.
-    pub(crate) fn note_hop(&self, local: SocketAddr, from: String) {
-        self.note_hop_info(
-            local,
-            Hop {
-                from,
-                dialled: None,
-                probe: false,
-            },
-        );
-    }
-
     pub(crate) fn note_hop_info(&self, local: SocketAddr, mut hop: Hop) {
         hop.probe |= traffic_log::is_probing();
         self.hops.write().unwrap().insert(local, hop);
@@ -242,7 +231,19 @@ impl Net {
         }
         let virtual_addr = addresses::in_service_cidr(ip) || addresses::in_pod_cidr(ip);
         if virtual_addr && *origin == Origin::Host {
-            // Not routable from outside the cluster: the SYN goes nowhere.
+            // Not routable from outside the cluster: the SYN goes nowhere. Said once, for
+            // whoever asks later why nothing answered (a lesson check); no pod served it.
+            self.emit(TrafficEvent {
+                from: origin.label(),
+                service: None,
+                pod: None,
+                bytes: 0,
+                status: None,
+                latency: Duration::ZERO,
+                summary: "no route from outside the cluster".into(),
+                dialled: Some(v4),
+                probe: false,
+            });
             return std::future::pending().await;
         }
         // A ClusterIP from inside the cluster: kube-proxy's iptables rules rewrite the

@@ -601,11 +601,11 @@ async fn open_flow(
     hop: Hop,
     label: &str,
 ) -> Option<(Arc<UdpSocket>, Arc<Mutex<tokio::time::Instant>>)> {
-    let Hop { from, probe, .. } = hop;
-    let dialled = match listener.local_addr() {
+    let Hop { from, probe, dialled } = hop;
+    let dialled = dialled.or(match listener.local_addr() {
         Ok(SocketAddr::V4(a)) => Some(a),
         _ => None,
-    };
+    });
     let Some(UdpRoute::Socket(real)) = cluster.net().udp_route(backend.addr) else {
         return None;
     };
