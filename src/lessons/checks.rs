@@ -1039,19 +1039,22 @@ mod tests {
         let cluster = lab(61).await;
         let exists = one("- object_exists: {kind: svc, name: hello}");
         let absent = one("- object_absent: {kind: Service, name: hello}");
-        let r = evaluate(&exists, &cluster, &[]).await;
+        let r = evaluate(&exists, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
         assert_eq!(r.reason.en, "there is no Service named hello yet");
-        assert!(evaluate(&absent, &cluster, &[]).await.passed);
+        assert!(
+            !evaluate(&absent, &Evidence::cluster_only(&cluster)).await.passed,
+            "never there, so not deleted either"
+        );
         cluster
             .create(service("hello", &[("app", "hello")], "ClusterIP"))
             .unwrap();
-        assert!(evaluate(&exists, &cluster, &[]).await.passed);
-        let r = evaluate(&absent, &cluster, &[]).await;
+        assert!(evaluate(&exists, &Evidence::cluster_only(&cluster)).await.passed);
+        let r = evaluate(&absent, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
         assert_eq!(r.reason.en, "the Service hello still exists");
         let in_ns = one("- object_exists: {kind: svc, name: kube-dns, namespace: kube-system}");
-        assert!(evaluate(&in_ns, &cluster, &[]).await.passed);
+        assert!(evaluate(&in_ns, &Evidence::cluster_only(&cluster)).await.passed);
         cluster.shutdown();
     }
 
@@ -1060,7 +1063,7 @@ mod tests {
         let cluster = lab(62).await;
         let check = one("- ready_endpoints: {service: hello, count: 3}");
         assert_eq!(
-            evaluate(&check, &cluster, &[]).await.reason.en,
+            evaluate(&check, &Evidence::cluster_only(&cluster)).await.reason.en,
             "there is no Service named hello yet"
         );
         cluster
@@ -1071,7 +1074,7 @@ mod tests {
                 .create(pod(&format!("backend-{i}"), &[("app", "hello")], true))
                 .unwrap();
         }
-        let r = evaluate(&check, &cluster, &[]).await;
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
         assert_eq!(
             r.reason.en,
@@ -1092,14 +1095,14 @@ mod tests {
             })
             .unwrap();
         set_endpoints(&cluster, "hello", 2);
-        let r = evaluate(&check, &cluster, &[]).await;
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert_eq!(
             r.reason.en,
             "the Service hello has 2 ready endpoints, expected 3: 3 pods match its selector app=hello, 2 of them Ready"
         );
 
         set_endpoints(&cluster, "hello", 3);
-        let r = evaluate(&check, &cluster, &[]).await;
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert!(r.passed, "{r:?}");
         assert_eq!(r.reason.en, "the Service hello has 3 ready endpoints");
         cluster.shutdown();
@@ -1109,7 +1112,7 @@ mod tests {
     async fn deployment_ready_counts_ready_replicas() {
         let cluster = lab(63).await;
         let check = one("- deployment_ready: {name: backend}");
-        assert!(!evaluate(&check, &cluster, &[]).await.passed);
+        assert!(!evaluate(&check, &Evidence::cluster_only(&cluster)).await.passed);
         let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: backend}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: hello}}\n  template:\n    metadata: {labels: {app: hello}}\n    spec: {containers: [{name: hello, image: 'gcr.io/google-samples/hello-go-gke:1.0'}]}\n";
         for obj in crate::runtime::manifest::decode_manifests(manifest, "t") {
             cluster.create(obj.unwrap()).unwrap();
@@ -1132,11 +1135,11 @@ mod tests {
                 .unwrap();
         };
         set_ready(1);
-        let r = evaluate(&check, &cluster, &[]).await;
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
         assert_eq!(r.reason.en, "the Deployment backend has 1 of 3 pods ready");
         set_ready(3);
-        assert!(evaluate(&check, &cluster, &[]).await.passed);
+        assert!(evaluate(&check, &Evidence::cluster_only(&cluster)).await.passed);
         cluster.shutdown();
     }
 
@@ -1148,7 +1151,7 @@ mod tests {
             .create(service("frontend", &[("tier", "frontend")], "ClusterIP"))
             .unwrap();
         assert_eq!(
-            evaluate(&check, &cluster, &[]).await.reason.en,
+            evaluate(&check, &Evidence::cluster_only(&cluster)).await.reason.en,
             "the Service frontend is of type ClusterIP, not LoadBalancer"
         );
         let key = Key::new(Kind::Service, "default", "frontend");
@@ -1159,7 +1162,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(
-            evaluate(&check, &cluster, &[]).await.reason.en,
+            evaluate(&check, &Evidence::cluster_only(&cluster)).await.reason.en,
             "the Service frontend is still <pending>: no external address yet"
         );
         cluster
@@ -1178,7 +1181,7 @@ mod tests {
                 }
             })
             .unwrap();
-        let r = evaluate(&check, &cluster, &[]).await;
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert!(r.passed);
         assert!(r.reason.en.contains("127.0.1.1"));
         cluster.shutdown();
@@ -1191,28 +1194,39 @@ mod tests {
             .create(service("frontend", &[("tier", "frontend")], "LoadBalancer"))
             .unwrap();
         let ok = one("- field_equals: {kind: svc, name: frontend, jsonpath: '{.spec.type}', value: LoadBalancer}");
-        assert!(evaluate(&ok, &cluster, &[]).await.passed);
+        assert!(evaluate(&ok, &Evidence::cluster_only(&cluster)).await.passed);
         let port = one("- field_equals: {kind: svc, name: frontend, jsonpath: '{.spec.ports[0].port}', value: 80}");
-        assert!(evaluate(&port, &cluster, &[]).await.passed);
+        assert!(evaluate(&port, &Evidence::cluster_only(&cluster)).await.passed);
         let wrong = one("- field_equals: {kind: svc, name: frontend, jsonpath: .spec.type, value: NodePort}");
         assert_eq!(
-            evaluate(&wrong, &cluster, &[]).await.reason.en,
+            evaluate(&wrong, &Evidence::cluster_only(&cluster)).await.reason.en,
             "Service frontend has .spec.type = LoadBalancer, expected NodePort"
         );
         let live = one("- field_equals: {kind: svc, name: kubernetes, jsonpath: .spec.clusterIP, value: '{{svc:kubernetes:cluster_ip}}'}");
-        assert!(evaluate(&live, &cluster, &[]).await.passed);
+        assert!(evaluate(&live, &Evidence::cluster_only(&cluster)).await.passed);
         cluster.shutdown();
     }
 
+    /// A journal holding `lines` as if typed (kubectl invocations are not parsed here).
+    fn typed(lines: &[&str]) -> Journal {
+        let j = Journal::default();
+        for l in lines {
+            j.record_line(l);
+        }
+        j
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn command_ran_searches_history() {
+    async fn command_ran_searches_history_and_never_shows_its_regex() {
         let cluster = lab(66).await;
         let check = one("- command_ran: {pattern: '^kubectl get (svc|services?) frontend .*--watch'}");
-        let r = evaluate(&check, &cluster, &["kubectl get pods".into()]).await;
+        let j = typed(&["kubectl get pods"]);
+        let r = evaluate(&check, &Evidence::new(&cluster, &j, None, BTreeSet::new())).await;
         assert!(!r.passed);
-        assert!(r.reason.en.contains("no command in the history matches"));
-        let history = vec!["kubectl get svc frontend --watch".to_string(), "ls".into()];
-        let r = evaluate(&check, &cluster, &history).await;
+        assert_eq!(r.reason.en, "you have not run this step's command yet");
+        assert!(!r.reason.ko.contains("kubectl get (svc"), "{:?}", r.reason);
+        let j = typed(&["kubectl get svc frontend --watch", "ls"]);
+        let r = evaluate(&check, &Evidence::new(&cluster, &j, None, BTreeSet::new())).await;
         assert!(r.passed);
         assert_eq!(r.reason.en, "you ran: kubectl get svc frontend --watch");
         cluster.shutdown();
@@ -1223,21 +1237,21 @@ mod tests {
         let cluster = lab(67).await;
         let from_pod = one("- http: {from: 'pod:frontend', url: 'http://hello', body_contains: Hello}");
         assert_eq!(
-            evaluate(&from_pod, &cluster, &[]).await.reason.en,
+            evaluate(&from_pod, &Evidence::cluster_only(&cluster)).await.reason.en,
             "there is no pod whose name starts with frontend"
         );
         cluster
             .create(pod("frontend-abc", &[("tier", "frontend")], false))
             .unwrap();
         assert_eq!(
-            evaluate(&from_pod, &cluster, &[]).await.reason.en,
+            evaluate(&from_pod, &Evidence::cluster_only(&cluster)).await.reason.en,
             "the pod frontend-abc is not running yet"
         );
         let to_pending = one("- http: {url: 'http://{{svc:frontend:external_ip}}'}");
         cluster
             .create(service("frontend", &[("tier", "frontend")], "LoadBalancer"))
             .unwrap();
-        let r = evaluate(&to_pending, &cluster, &[]).await;
+        let r = evaluate(&to_pending, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
         assert!(r.reason.en.contains("no external address yet"), "{r:?}");
         cluster.shutdown();
@@ -1245,10 +1259,10 @@ mod tests {
 
     /// The UI runs checks on spawned tasks: the futures must be `Send`.
     #[allow(dead_code)]
-    fn futures_are_send(check: &Check, step: &Step, cluster: &Cluster, history: &[String]) {
+    fn futures_are_send(check: &Check, step: &Step, ev: &Evidence<'_>) {
         fn is_send<T: Send>(_: T) {}
-        is_send(evaluate(check, cluster, history));
-        is_send(evaluate_step(step, cluster, history));
+        is_send(evaluate(check, ev));
+        is_send(evaluate_step(step, ev));
     }
 
     #[test]
@@ -1279,12 +1293,192 @@ mod tests {
         let cluster = lab(68).await;
         let text = "format_version: 1\nid: t\nslug: t\ntitle: {en: T}\nsteps:\n- id: s\n  title: {en: S}\n  checks:\n  - object_exists: {kind: svc, name: kubernetes}\n  - command_ran: {pattern: curl}\n";
         let step = parse("t.yaml", text).unwrap().steps.remove(0);
-        let r = evaluate_step(&step, &cluster, &[]).await;
+        let r = evaluate_step(&step, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed());
         assert_eq!(r.results.len(), 2);
         assert!(r.results[0].passed);
         assert!(r.first_failure().unwrap().en.contains("not run"));
-        assert!(evaluate_step(&step, &cluster, &["curl x".into()]).await.passed());
+        let j = typed(&["curl x"]);
+        let ev = Evidence::new(&cluster, &j, None, BTreeSet::new());
+        assert!(evaluate_step(&step, &ev).await.passed());
+        cluster.shutdown();
+    }
+
+    use crate::shell::tests::{run, session_with};
+
+    const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: backend-service\nspec:\n  selector: {app: my-app}\n  ports:\n  - port: 80\n";
+
+    fn ev<'a>(cluster: &'a Cluster, j: &Journal) -> Evidence<'a> {
+        Evidence::new(cluster, j, None, BTreeSet::new())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn kubectl_checks_read_the_command_as_kubectl_does() {
+        let (mut s, _dir) = session_with(crate::lessons::test_config(80)).await;
+        let c = s.cluster.clone();
+        let describe = one("- kubectl: {verb: describe, kind: svc, name: backend-service}");
+        let r = evaluate(&describe, &ev(&c, &s.journal)).await;
+        assert!(!r.passed);
+        assert_eq!(
+            r.reason.en,
+            "you have not run `kubectl describe` on the Service backend-service in this step yet"
+        );
+        // A file the learner wrote, applied: the apply counts for the object in it.
+        s.write_file("svc.yaml", SVC.as_bytes()).unwrap();
+        let apply = one("- kubectl: {verb: apply, kind: Service, name: backend-service}");
+        assert!(!evaluate(&apply, &ev(&c, &s.journal)).await.passed);
+        assert_eq!(run(&mut s, "kubectl apply -f svc.yaml").await.0, 0);
+        assert!(evaluate(&apply, &ev(&c, &s.journal)).await.passed);
+        // `kind/name` after expansion, inside `$(…)` and a pipe.
+        assert_eq!(run(&mut s, "T=svc; echo $(kubectl describe $T/backend-service | head -n 1)").await.0, 0);
+        let r = evaluate(&describe, &ev(&c, &s.journal)).await;
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.reason.en, "you ran: kubectl describe svc/backend-service");
+        // A watch in any spelling, stopped by `timeout`, still ran.
+        let watch = one("- kubectl: {verb: get, kind: Service, name: backend-service, flags: [--watch]}");
+        run(&mut s, "timeout 1 kubectl get servics backend-service -w").await;
+        assert!(!evaluate(&watch, &ev(&c, &s.journal)).await.passed, "an unknown type is no Service");
+        assert_eq!(run(&mut s, "timeout 1 kubectl get -w service/backend-service").await.0, 124);
+        assert!(evaluate(&watch, &ev(&c, &s.journal)).await.passed);
+        // Flags with values match in their short, long and `=` forms; other values do not.
+        let sel = one("- kubectl: {verb: get, kind: pods, flags: ['--selector app=my-app']}");
+        run(&mut s, "kubectl get po -lapp=other").await;
+        assert!(!evaluate(&sel, &ev(&c, &s.journal)).await.passed);
+        run(&mut s, "kubectl get pod -l app=my-app").await;
+        assert!(evaluate(&sel, &ev(&c, &s.journal)).await.passed);
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn kubectl_checks_take_stdin_and_know_failures() {
+        let (mut s, _dir) = session_with(crate::lessons::test_config(81)).await;
+        let c = s.cluster.clone();
+        let apply = one("- kubectl: {verb: apply, kind: Service, name: backend-service}");
+        let heredoc = format!("kubectl apply -f - <<EOF\n{SVC}EOF");
+        assert_eq!(run(&mut s, &heredoc).await.0, 0);
+        assert!(evaluate(&apply, &ev(&c, &s.journal)).await.passed, "-f - with a heredoc");
+        // The same Service again with a taken node port: kubectl refuses it.
+        let np = "apiVersion: v1\nkind: Service\nmetadata: {name: np1}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30100}]\n";
+        let dup = np.replace("np1", "np2");
+        assert_eq!(run(&mut s, &format!("kubectl apply -f - <<EOF\n{np}EOF")).await.0, 0);
+        let refused = one("- kubectl: {verb: apply, kind: svc, name: np2, succeeded: false}");
+        let created = one("- kubectl: {verb: create, kind: svc, name: np2}");
+        assert!(!evaluate(&refused, &ev(&c, &s.journal)).await.passed);
+        assert_ne!(run(&mut s, &format!("kubectl create -f - <<EOF\n{dup}EOF")).await.0, 0);
+        let r = evaluate(&created, &ev(&c, &s.journal)).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains("ended with an error (exit status 1)"), "{r:?}");
+        assert!(!evaluate(&refused, &ev(&c, &s.journal)).await.passed, "create is not apply");
+        assert_ne!(run(&mut s, &format!("kubectl apply -f - <<EOF\n{dup}EOF")).await.0, 0);
+        assert!(evaluate(&refused, &ev(&c, &s.journal)).await.passed);
+        // Only what ran since the step began counts.
+        let later = Evidence::new(&c, &s.journal, Some(Instant::now()), BTreeSet::new());
+        assert!(!evaluate(&apply, &later).await.passed);
+        c.shutdown();
+    }
+
+    #[test]
+    fn kubectl_checks_are_checked_when_the_lesson_loads() {
+        let bad = |yaml: &str| {
+            let text = format!(
+                "format_version: 1\nid: t\nslug: t\ntitle: {{en: T}}\nsteps:\n- id: s\n  title: {{en: S}}\n  checks:\n  {yaml}\n"
+            );
+            parse("t.yaml", &text).unwrap_err().to_string()
+        };
+        assert!(bad("- kubectl: {verb: frob}").contains("kubectl has no verb \"frob\""));
+        assert!(bad("- kubectl: {verb: get, flags: [--replicas=3]}").contains("unknown flag: --replicas"));
+        assert!(bad("- kubectl: {verb: get, name: x}").contains("needs its kind"));
+        assert!(bad("- traffic: {from: laptop}").contains("invalid from"));
+        assert!(bad("- traffic: {via: wormhole}").contains("unknown variant"));
+    }
+
+    /// One served request, as a pod's HTTP server reports it.
+    fn served(from: &str, svc: &str, pod: &str, dialled: &str, status: u16, probe: bool) -> crate::runtime::net::TrafficEvent {
+        crate::runtime::net::TrafficEvent {
+            from: format!("{from} via {svc}"),
+            service: Some(svc.into()),
+            pod: Some(format!("default/{pod}")),
+            bytes: 20,
+            status: Some(status),
+            latency: Duration::from_millis(1),
+            summary: "GET /".into(),
+            dialled: Some(dialled.parse().unwrap()),
+            probe,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn traffic_checks_count_what_was_served_to_the_learner() {
+        let cluster = lab(82).await;
+        let node2 = node_ip(&cluster, "minikube-m02").unwrap();
+        let check = one("- traffic: {from: host, service: web, node: minikube-m02, to_port: 30008, status: 200, served_by: web}");
+        let none = || Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new());
+        let r = evaluate(&check, &none()).await;
+        assert!(!r.passed);
+        assert_eq!(
+            r.reason.en,
+            "the lab has not served a request from your machine through the Service web to the address of node minikube-m02 on port 30008 answered by a pod web… with status 200 in this step yet"
+        );
+        // The lab's own probe does not count, however well it went.
+        let at = format!("{node2}:30008");
+        cluster.net().emit(served("host", "default/web:80", "web-a", &at, 200, true));
+        assert!(!evaluate(&check, &none()).await.passed);
+        // Another node, or a pod as the sender, is not what the step asks …
+        let node1 = node_ip(&cluster, "minikube").unwrap();
+        cluster.net().emit(served("host", "default/web:80", "web-a", &format!("{node1}:30008"), 200, false));
+        cluster.net().emit(served("pod/x", "default/web:80", "web-a", &at, 200, false));
+        let r = evaluate(&check, &none()).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains(&format!("the last request served was pod/x → {at} → Service default/web:80 → default/web-a (200)")), "{r:?}");
+        // … the learner's request to node 2 is.
+        cluster.net().emit(served("host", "default/web:80", "web-b", &at, 200, false));
+        let r = evaluate(&check, &none()).await;
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.reason.en, "a request from host was answered by default/web-b (200)");
+        let twice = one("- traffic: {from: host, service: web, via: node_port, count: 3}");
+        assert!(evaluate(&twice, &none()).await.reason.en.contains("(2 of 3)"));
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_inside_a_probe_are_marked_and_not_counted() {
+        let cluster = lab(83).await;
+        let check = one("- traffic: {service: web}");
+        cluster.net().emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
+        let before = cluster.net().traffic_since(None).len();
+        crate::runtime::net::traffic_log::probing(async {
+            cluster.net().emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
+        })
+        .await;
+        let log = cluster.net().traffic_since(None);
+        assert_eq!(log.len(), before + 1);
+        assert!(!log[before - 1].event.probe && log[before].event.probe);
+        let later = Evidence {
+            step_began: Some(log[before].at),
+            ..Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new())
+        };
+        assert!(!evaluate(&check, &later).await.passed, "only the probe's event is that recent");
+        assert!(evaluate(&check, &Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new())).await.passed);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn absence_passes_only_for_what_existed_in_the_lesson() {
+        let cluster = lab(84).await;
+        let gone = one("- object_absent: {kind: deploy, name: backend}");
+        let r = evaluate(&gone, &Evidence::cluster_only(&cluster)).await;
+        assert!(!r.passed, "an empty cluster has nothing to clean up");
+        assert_eq!(
+            r.reason.en,
+            "the Deployment backend has not existed in this lesson yet, so there is nothing to delete"
+        );
+        assert!(!r.reason.ko.is_empty());
+        let mut seen = BTreeSet::new();
+        seen.insert(seen_key(Kind::Deployment, None, "backend"));
+        let ev = Evidence::new(&cluster, &Journal::default(), None, seen);
+        let r = evaluate(&gone, &ev).await;
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.reason.en, "the Deployment backend is gone");
         cluster.shutdown();
     }
 }

@@ -230,18 +230,23 @@ mod tests {
         assert_eq!(run.current(), 0);
         assert!(run.status(Lang::En).is_none());
 
-        // Step 2 only needs the describe command in the history.
+        // Step 2 only needs the describe command in the journal, run in this step.
+        let journal = Journal::default();
+        ran(&journal, &["describe", "deployment", "backend"], 0);
         assert!(run.next_step().unwrap());
         assert_eq!(run.current_step().id.0, "inspect-backend");
-        assert!(run.refresh(&cluster, &[]).await.unwrap());
-        assert!(!run.is_done(1));
-        assert!(run.status(Lang::En).unwrap().contains("not run this step's command"));
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
+        assert!(!run.is_done(1), "run before the step began");
+        assert_eq!(
+            run.status(Lang::En).unwrap(),
+            "you have not run `kubectl describe` on the Deployment backend in this step yet"
+        );
         assert!(
-            !run.refresh(&cluster, &[]).await.unwrap(),
+            !run.refresh(&cluster, &journal).await.unwrap(),
             "same verdict, nothing changed"
         );
-        let history = vec!["kubectl describe deployment backend".to_string()];
-        assert!(run.refresh(&cluster, &history).await.unwrap());
+        ran(&journal, &["describe", "deploy/backend"], 0);
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
         assert!(run.is_done(1));
         assert_eq!(run.current(), 1, "the learner stays until they move on");
         assert_eq!(run.status(Lang::Ko).unwrap(), "✔ 이 단계를 마쳤습니다");
@@ -261,10 +266,72 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// Note a finished kubectl invocation in `journal`, as the shell does.
+    fn ran(journal: &Journal, argv: &[&str], status: i32) {
+        let id = journal.start_kubectl(argv.iter().map(|a| a.to_string()).collect(), Vec::new());
+        journal.finish(id, status);
+    }
+
     #[allow(dead_code)]
-    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, history: &[String]) {
+    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, journal: &Journal) {
         fn is_send<T: Send>(_: T) {}
-        is_send(run.refresh(cluster, history));
+        is_send(run.refresh(cluster, journal));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn skipping_every_step_passes_none_not_even_the_clean_up() {
+        let cluster = Cluster::start(test_config(85)).await.unwrap();
+        let lesson = find("lesson5").unwrap();
+        let mut run = LessonRun::open(lesson.clone(), None).unwrap();
+        let journal = Journal::default();
+        loop {
+            run.refresh(&cluster, &journal).await.unwrap();
+            if !run.next_step().unwrap() {
+                break;
+            }
+        }
+        let last = lesson.steps().len() - 1;
+        assert_eq!(run.current_step().id.0, "cleanup");
+        assert!(!run.is_done(last), "{:?}", run.status(Lang::En));
+        assert!(run.status(Lang::En).unwrap().contains("has not existed in this lesson yet"));
+        assert_eq!((0..=last).filter(|i| run.is_done(*i)).count(), 0);
+        assert_eq!((0..last).filter(|i| run.is_skipped(*i)).count(), last);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_clean_up_passes_once_its_objects_were_seen_and_are_gone() {
+        let cluster = Cluster::start(test_config(86)).await.unwrap();
+        let lesson = find("lesson5").unwrap();
+        let mut run = LessonRun::open(lesson.clone(), None).unwrap();
+        let journal = Journal::default();
+        let base = "https://k8s.io/examples/service/access/";
+        for f in ["backend-deployment", "backend-service", "frontend-deployment", "frontend-service"] {
+            let text = &lesson.urls()[&format!("{base}{f}.yaml")];
+            for obj in crate::runtime::manifest::decode_manifests(text, f) {
+                cluster.create(obj.unwrap()).unwrap();
+            }
+        }
+        // Seen on the first step already; progress remembers it.
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert_eq!(run.progress().seen.len(), 4, "{:?}", run.progress().seen);
+        while run.current_step().id.0 != "cleanup" {
+            run.next_step().unwrap();
+        }
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(!run.is_done(run.current()));
+        assert!(run.status(Lang::En).unwrap().contains("still exists"));
+        for (kind, name) in [
+            (crate::runtime::Kind::Service, "frontend"),
+            (crate::runtime::Kind::Service, "hello"),
+            (crate::runtime::Kind::Deployment, "frontend"),
+            (crate::runtime::Kind::Deployment, "backend"),
+        ] {
+            cluster.store().remove(&crate::runtime::store::Key::new(kind, "default", name)).unwrap();
+        }
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(run.current()), "{:?}", run.status(Lang::En));
+        cluster.shutdown();
     }
 
     #[tokio::test(start_paused = true)]
@@ -272,8 +339,9 @@ mod tests {
         let cluster = Cluster::start(test_config(79)).await.unwrap();
         let mut run = LessonRun::open(find("lesson1").unwrap(), None).unwrap();
         assert_eq!(run.current(), 0);
-        let history = vec!["kubectl get services".to_string()];
-        assert!(run.refresh(&cluster, &history).await.unwrap());
+        let journal = Journal::default();
+        ran(&journal, &["get", "services"], 0);
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
         assert!(run.is_done(0));
         assert_eq!(run.current(), 0, "no step moves on by itself, not even the first");
         assert!(run.next_step().unwrap());
