@@ -9,8 +9,8 @@
 //! kubectl would read one way cannot be judged another way. What `-f` inputs contain is read
 //! by [`file_objects`], through the same reader `apply` uses.
 
-use super::args::{self, Parsed, GLOBAL};
 use super::apply::read_sources;
+use super::args::{self, Parsed, GLOBAL};
 use super::resources::{parse_targets, Target};
 use super::verbs;
 use super::Ctx;
@@ -228,7 +228,10 @@ mod tests {
         }
         assert_eq!(
             named("get deployments.apps,svc backend"),
-            vec![Named::one(Kind::Deployment, "backend"), Named::one(Kind::Service, "backend")]
+            vec![
+                Named::one(Kind::Deployment, "backend"),
+                Named::one(Kind::Service, "backend")
+            ]
         );
         assert_eq!(
             named("get svc"),
@@ -239,14 +242,26 @@ mod tests {
         );
         assert_eq!(
             named("expose deployment hello --name=frontend --port 80"),
-            vec![Named::one(Kind::Deployment, "hello"), Named::one(Kind::Service, "frontend")]
+            vec![
+                Named::one(Kind::Deployment, "hello"),
+                Named::one(Kind::Service, "frontend")
+            ]
         );
-        assert_eq!(named("create deployment web --image=nginx"), vec![Named::one(Kind::Deployment, "web")]);
-        assert_eq!(named("create service nodeport x --tcp=80"), vec![Named::one(Kind::Service, "x")]);
+        assert_eq!(
+            named("create deployment web --image=nginx"),
+            vec![Named::one(Kind::Deployment, "web")]
+        );
+        assert_eq!(
+            named("create service nodeport x --tcp=80"),
+            vec![Named::one(Kind::Service, "x")]
+        );
         assert_eq!(named("label pods p1 color=red"), vec![Named::one(Kind::Pod, "p1")]);
         assert_eq!(named("exec -ti p1 -- curl x"), vec![Named::one(Kind::Pod, "p1")]);
         assert_eq!(named("logs deploy/web"), vec![Named::one(Kind::Deployment, "web")]);
-        assert_eq!(named("rollout status deployment/web"), vec![Named::one(Kind::Deployment, "web")]);
+        assert_eq!(
+            named("rollout status deployment/web"),
+            vec![Named::one(Kind::Deployment, "web")]
+        );
     }
 
     #[test]
@@ -255,20 +270,39 @@ mod tests {
         assert!(inv("get svc --wat").is_none(), "an unknown flag is refused");
         assert!(inv("get svc -h").is_none(), "help only");
         assert!(inv("frobnicate").is_none());
-        for line in ["get svc frontend -w", "get -w svc frontend", "get svc frontend --watch=true", "get svc frontend --watch"] {
+        for line in [
+            "get svc frontend -w",
+            "get -w svc frontend",
+            "get svc frontend --watch=true",
+            "get svc frontend --watch",
+        ] {
             assert!(inv(line).unwrap().has_flag("watch", "true"), "{line}");
         }
         assert!(!inv("get svc frontend --watch=false").unwrap().has_flag("watch", "true"));
         assert!(!inv("get svc frontend").unwrap().has_flag("watch", "true"));
-        for line in ["get pods -l app=kubia", "get pods --selector=app=kubia", "get pods -lapp=kubia", "get pods --selector app=kubia"] {
+        for line in [
+            "get pods -l app=kubia",
+            "get pods --selector=app=kubia",
+            "get pods -lapp=kubia",
+            "get pods --selector app=kubia",
+        ] {
             assert!(inv(line).unwrap().has_flag("selector", "app=kubia"), "{line}");
         }
         assert_eq!(inv("get pods -A").unwrap().namespace(), None);
-        assert_eq!(inv("get pods -n kube-system").unwrap().namespace().as_deref(), Some("kube-system"));
+        assert_eq!(
+            inv("get pods -n kube-system").unwrap().namespace().as_deref(),
+            Some("kube-system")
+        );
         let w = |s: &str| s.split_whitespace().map(str::to_string).collect::<Vec<_>>();
         assert_eq!(parse_flag("get", &w("-w")).unwrap(), ("watch", "true".to_string()));
-        assert_eq!(parse_flag("get", &w("-l app=x")).unwrap(), ("selector", "app=x".to_string()));
-        assert_eq!(parse_flag("scale", &w("--replicas=0")).unwrap(), ("replicas", "0".to_string()));
+        assert_eq!(
+            parse_flag("get", &w("-l app=x")).unwrap(),
+            ("selector", "app=x".to_string())
+        );
+        assert_eq!(
+            parse_flag("scale", &w("--replicas=0")).unwrap(),
+            ("replicas", "0".to_string())
+        );
         assert!(parse_flag("get", &w("--replicas=0")).is_err());
         assert!(parse_flag("get", &w("-w svc")).is_err());
     }

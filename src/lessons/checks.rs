@@ -18,9 +18,7 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Endpoints, Pod};
 
-use super::format::{
-    Check, CheckEntry, HttpFrom, I18n, KubectlCheck, Since, Step, TrafficCheck, TrafficFrom, Via,
-};
+use super::format::{Check, CheckEntry, HttpFrom, I18n, KubectlCheck, Since, Step, TrafficCheck, TrafficFrom, Via};
 use super::placeholders::{self, find_object, json_value_text};
 use crate::kubectl::invocation;
 use crate::runtime::net::traffic_log::TrafficRecord;
@@ -120,7 +118,11 @@ impl<'a> Evidence<'a> {
 
 /// How `object_absent` remembers that an object existed: `Service/default/frontend`.
 pub fn seen_key(kind: Kind, namespace: Option<&str>, name: &str) -> String {
-    let ns = if kind.namespaced() { namespace.unwrap_or("default") } else { "" };
+    let ns = if kind.namespaced() {
+        namespace.unwrap_or("default")
+    } else {
+        ""
+    };
     format!("{}/{ns}/{name}", kind.info().name)
 }
 
@@ -270,10 +272,9 @@ pub async fn evaluate(check: &Check, ev: &Evidence<'_>) -> CheckResult {
             let re = &c.pattern.0;
             let lines = ev.journal.lines.iter().filter(|l| ev.counts(Since::Step, l.at));
             match lines.filter(|l| re.is_match(&l.text)).last() {
-                Some(line) => CheckResult::pass(
-                    format!("실행한 명령: {}", line.text),
-                    format!("you ran: {}", line.text),
-                ),
+                Some(line) => {
+                    CheckResult::pass(format!("실행한 명령: {}", line.text), format!("you ran: {}", line.text))
+                }
                 // Never the regex: it means nothing to a learner.
                 None => CheckResult::fail(
                     "이 단계에서 할 명령을 아직 실행하지 않았습니다",
@@ -306,8 +307,16 @@ pub fn describe_kubectl(k: &KubectlCheck) -> I18n {
         let f = flags.join(" ");
         (format!(" with {f}"), format!(", {f} 포함"))
     };
-    let ns_en = k.namespace.as_ref().map(|n| format!(" in namespace {n}")).unwrap_or_default();
-    let ns_ko = k.namespace.as_ref().map(|n| format!(", 네임스페이스 {n}")).unwrap_or_default();
+    let ns_en = k
+        .namespace
+        .as_ref()
+        .map(|n| format!(" in namespace {n}"))
+        .unwrap_or_default();
+    let ns_ko = k
+        .namespace
+        .as_ref()
+        .map(|n| format!(", 네임스페이스 {n}"))
+        .unwrap_or_default();
     I18n::new(
         format!("`kubectl {}`{target_ko}{flags_ko}{ns_ko}", k.verb),
         format!("`kubectl {}`{target_en}{flags_en}{ns_en}", k.verb),
@@ -372,19 +381,36 @@ fn kubectl_ran(k: &KubectlCheck, ev: &Evidence<'_>) -> CheckResult {
         }
     }
     if !k.succeeded {
-        let when_ko = if k.since == Since::Step { "이 단계에서 " } else { "" };
+        let when_ko = if k.since == Since::Step {
+            "이 단계에서 "
+        } else {
+            ""
+        };
         let when_en = if k.since == Since::Step { " in this step" } else { "" };
         return CheckResult::fail(
-            format!("{when_ko}kubectl이 {} 명령을 거절하는 것을 아직 보지 못했습니다", want.ko),
+            format!(
+                "{when_ko}kubectl이 {} 명령을 거절하는 것을 아직 보지 못했습니다",
+                want.ko
+            ),
             format!("you have not seen kubectl refuse {}{when_en} yet", want.en),
         );
     }
-    let when_ko = if k.since == Since::Step { "이 단계에서 " } else { "" };
+    let when_ko = if k.since == Since::Step {
+        "이 단계에서 "
+    } else {
+        ""
+    };
     let when_en = if k.since == Since::Step { " in this step" } else { "" };
     match failed {
         Some((line, code)) => CheckResult::fail(
-            format!("{line} 명령이 오류로 끝났습니다 (종료 코드 {code}): 출력된 오류를 고쳐 {} 명령을 다시 실행하세요", want.ko),
-            format!("{line} ended with an error (exit status {code}): fix what it says and run {} again", want.en),
+            format!(
+                "{line} 명령이 오류로 끝났습니다 (종료 코드 {code}): 출력된 오류를 고쳐 {} 명령을 다시 실행하세요",
+                want.ko
+            ),
+            format!(
+                "{line} ended with an error (exit status {code}): fix what it says and run {} again",
+                want.en
+            ),
         ),
         None => CheckResult::fail(
             format!("{when_ko}아직 {} 명령을 실행하지 않았습니다", want.ko),
@@ -556,16 +582,29 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
         let last = &hits[hits.len() - 1].event;
         let to = last.dialled.map(|d| d.to_string()).unwrap_or_default();
         return CheckResult::pass(
-            format!("{to}(으)로 보낸 요청에는 아무 파드도 응답하지 않았습니다: {}", last.summary),
+            format!(
+                "{to}(으)로 보낸 요청에는 아무 파드도 응답하지 않았습니다: {}",
+                last.summary
+            ),
             format!("nothing answered the request to {to}: {}", last.summary),
         );
     }
     if !t.answered {
-        let when_ko = if t.since == Since::Step { "이 단계에서 " } else { "" };
+        let when_ko = if t.since == Since::Step {
+            "이 단계에서 "
+        } else {
+            ""
+        };
         let when_en = if t.since == Since::Step { " in this step" } else { "" };
         return CheckResult::fail(
-            format!("{when_ko}아직 {} 요청을 보내 보지 않았습니다 (응답이 없어야 합니다)", want.ko),
-            format!("you have not sent a request {}{when_en} yet (it should get no answer)", want.en),
+            format!(
+                "{when_ko}아직 {} 요청을 보내 보지 않았습니다 (응답이 없어야 합니다)",
+                want.ko
+            ),
+            format!(
+                "you have not sent a request {}{when_en} yet (it should get no answer)",
+                want.en
+            ),
         );
     }
     if n >= t.count {
@@ -577,25 +616,54 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
             format!("a request from {who} was answered by {pod}{answer}"),
         );
     }
-    let when_ko = if t.since == Since::Step { "이 단계에서 " } else { "" };
+    let when_ko = if t.since == Since::Step {
+        "이 단계에서 "
+    } else {
+        ""
+    };
     let when_en = if t.since == Since::Step { " in this step" } else { "" };
-    let count_ko = if t.count > 1 { format!(" ({}번 중 {n}번)", t.count) } else { String::new() };
-    let count_en = if t.count > 1 { format!(" ({n} of {})", t.count) } else { String::new() };
+    let count_ko = if t.count > 1 {
+        format!(" ({}번 중 {n}번)", t.count)
+    } else {
+        String::new()
+    };
+    let count_en = if t.count > 1 {
+        format!(" ({n} of {})", t.count)
+    } else {
+        String::new()
+    };
     // What the lab did serve helps a learner who sent the request a slightly wrong way.
     let seen = served.last().map(|r| {
         let e = &r.event;
         let to = e.dialled.map(|d| format!(" → {d}")).unwrap_or_default();
-        let via = e.service.as_deref().map(|s| format!(" → Service {s}")).unwrap_or_default();
+        let via = e
+            .service
+            .as_deref()
+            .map(|s| format!(" → Service {s}"))
+            .unwrap_or_default();
         let status = e.status.map(|s| format!(" ({s})")).unwrap_or_default();
-        format!("{}{to}{via} → {}{status}", sender(&e.from), e.pod.clone().unwrap_or_default())
+        format!(
+            "{}{to}{via} → {}{status}",
+            sender(&e.from),
+            e.pod.clone().unwrap_or_default()
+        )
     });
     let (seen_ko, seen_en) = match seen {
-        Some(s) => (format!("; 마지막으로 처리된 요청: {s}"), format!("; the last request served was {s}")),
+        Some(s) => (
+            format!("; 마지막으로 처리된 요청: {s}"),
+            format!("; the last request served was {s}"),
+        ),
         None => (String::new(), String::new()),
     };
     CheckResult::fail(
-        format!("{when_ko}아직 랩이 {} 요청을 처리한 적이 없습니다{count_ko}{seen_ko}", want.ko),
-        format!("the lab has not served a request {}{when_en} yet{count_en}{seen_en}", want.en),
+        format!(
+            "{when_ko}아직 랩이 {} 요청을 처리한 적이 없습니다{count_ko}{seen_ko}",
+            want.ko
+        ),
+        format!(
+            "the lab has not served a request {}{when_en} yet{count_en}{seen_en}",
+            want.en
+        ),
     )
 }
 
@@ -1330,15 +1398,26 @@ mod tests {
         assert_eq!(run(&mut s, "kubectl apply -f svc.yaml").await.0, 0);
         assert!(evaluate(&apply, &ev(&c, &s.journal)).await.passed);
         // `kind/name` after expansion, inside `$(…)` and a pipe.
-        assert_eq!(run(&mut s, "T=svc; echo $(kubectl describe $T/backend-service | head -n 1)").await.0, 0);
+        assert_eq!(
+            run(&mut s, "T=svc; echo $(kubectl describe $T/backend-service | head -n 1)")
+                .await
+                .0,
+            0
+        );
         let r = evaluate(&describe, &ev(&c, &s.journal)).await;
         assert!(r.passed, "{r:?}");
         assert_eq!(r.reason.en, "you ran: kubectl describe svc/backend-service");
         // A watch in any spelling, stopped by `timeout`, still ran.
         let watch = one("- kubectl: {verb: get, kind: Service, name: backend-service, flags: [--watch]}");
         run(&mut s, "timeout 1 kubectl get servics backend-service -w").await;
-        assert!(!evaluate(&watch, &ev(&c, &s.journal)).await.passed, "an unknown type is no Service");
-        assert_eq!(run(&mut s, "timeout 1 kubectl get -w service/backend-service").await.0, 124);
+        assert!(
+            !evaluate(&watch, &ev(&c, &s.journal)).await.passed,
+            "an unknown type is no Service"
+        );
+        assert_eq!(
+            run(&mut s, "timeout 1 kubectl get -w service/backend-service").await.0,
+            124
+        );
         assert!(evaluate(&watch, &ev(&c, &s.journal)).await.passed);
         // Flags with values match in their short, long and `=` forms; other values do not.
         let sel = one("- kubectl: {verb: get, kind: pods, flags: ['--selector app=my-app']}");
@@ -1356,7 +1435,10 @@ mod tests {
         let apply = one("- kubectl: {verb: apply, kind: Service, name: backend-service}");
         let heredoc = format!("kubectl apply -f - <<EOF\n{SVC}EOF");
         assert_eq!(run(&mut s, &heredoc).await.0, 0);
-        assert!(evaluate(&apply, &ev(&c, &s.journal)).await.passed, "-f - with a heredoc");
+        assert!(
+            evaluate(&apply, &ev(&c, &s.journal)).await.passed,
+            "-f - with a heredoc"
+        );
         // The same Service again with a taken node port: kubectl refuses it.
         let np = "apiVersion: v1\nkind: Service\nmetadata: {name: np1}\nspec:\n  type: NodePort\n  ports: [{port: 80, nodePort: 30100}]\n";
         let dup = np.replace("np1", "np2");
@@ -1368,7 +1450,10 @@ mod tests {
         let r = evaluate(&created, &ev(&c, &s.journal)).await;
         assert!(!r.passed);
         assert!(r.reason.en.contains("ended with an error (exit status 1)"), "{r:?}");
-        assert!(!evaluate(&refused, &ev(&c, &s.journal)).await.passed, "create is not apply");
+        assert!(
+            !evaluate(&refused, &ev(&c, &s.journal)).await.passed,
+            "create is not apply"
+        );
         assert_ne!(run(&mut s, &format!("kubectl apply -f - <<EOF\n{dup}EOF")).await.0, 0);
         assert!(evaluate(&refused, &ev(&c, &s.journal)).await.passed);
         // Only what ran since the step began counts.
@@ -1393,7 +1478,14 @@ mod tests {
     }
 
     /// One served request, as a pod's HTTP server reports it.
-    fn served(from: &str, svc: &str, pod: &str, dialled: &str, status: u16, probe: bool) -> crate::runtime::net::TrafficEvent {
+    fn served(
+        from: &str,
+        svc: &str,
+        pod: &str,
+        dialled: &str,
+        status: u16,
+        probe: bool,
+    ) -> crate::runtime::net::TrafficEvent {
         crate::runtime::net::TrafficEvent {
             from: format!("{from} via {svc}"),
             service: Some(svc.into()),
@@ -1411,7 +1503,9 @@ mod tests {
     async fn traffic_checks_count_what_was_served_to_the_learner() {
         let cluster = lab(82).await;
         let node2 = node_ip(&cluster, "minikube-m02").unwrap();
-        let check = one("- traffic: {from: host, service: web, node: minikube-m02, to_port: 30008, status: 200, served_by: web}");
+        let check = one(
+            "- traffic: {from: host, service: web, node: minikube-m02, to_port: 30008, status: 200, served_by: web}",
+        );
         let none = || Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new());
         let r = evaluate(&check, &none()).await;
         assert!(!r.passed);
@@ -1421,17 +1515,35 @@ mod tests {
         );
         // The lab's own probe does not count, however well it went.
         let at = format!("{node2}:30008");
-        cluster.net().emit(served("host", "default/web:80", "web-a", &at, 200, true));
+        cluster
+            .net()
+            .emit(served("host", "default/web:80", "web-a", &at, 200, true));
         assert!(!evaluate(&check, &none()).await.passed);
         // Another node, or a pod as the sender, is not what the step asks …
         let node1 = node_ip(&cluster, "minikube").unwrap();
-        cluster.net().emit(served("host", "default/web:80", "web-a", &format!("{node1}:30008"), 200, false));
-        cluster.net().emit(served("pod/x", "default/web:80", "web-a", &at, 200, false));
+        cluster.net().emit(served(
+            "host",
+            "default/web:80",
+            "web-a",
+            &format!("{node1}:30008"),
+            200,
+            false,
+        ));
+        cluster
+            .net()
+            .emit(served("pod/x", "default/web:80", "web-a", &at, 200, false));
         let r = evaluate(&check, &none()).await;
         assert!(!r.passed);
-        assert!(r.reason.en.contains(&format!("the last request served was pod/x → {at} → Service default/web:80 → default/web-a (200)")), "{r:?}");
+        assert!(
+            r.reason.en.contains(&format!(
+                "the last request served was pod/x → {at} → Service default/web:80 → default/web-a (200)"
+            )),
+            "{r:?}"
+        );
         // … the learner's request to node 2 is.
-        cluster.net().emit(served("host", "default/web:80", "web-b", &at, 200, false));
+        cluster
+            .net()
+            .emit(served("host", "default/web:80", "web-b", &at, 200, false));
         let r = evaluate(&check, &none()).await;
         assert!(r.passed, "{r:?}");
         assert_eq!(r.reason.en, "a request from host was answered by default/web-b (200)");
@@ -1444,10 +1556,14 @@ mod tests {
     async fn events_inside_a_probe_are_marked_and_not_counted() {
         let cluster = lab(83).await;
         let check = one("- traffic: {service: web}");
-        cluster.net().emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
+        cluster
+            .net()
+            .emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
         let before = cluster.net().traffic_since(None).len();
         crate::runtime::net::traffic_log::probing(async {
-            cluster.net().emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
+            cluster
+                .net()
+                .emit(served("host", "default/web:80", "web-a", "127.0.83.1:1", 200, false));
         })
         .await;
         let log = cluster.net().traffic_since(None);
@@ -1457,8 +1573,18 @@ mod tests {
             step_began: Some(log[before].at),
             ..Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new())
         };
-        assert!(!evaluate(&check, &later).await.passed, "only the probe's event is that recent");
-        assert!(evaluate(&check, &Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new())).await.passed);
+        assert!(
+            !evaluate(&check, &later).await.passed,
+            "only the probe's event is that recent"
+        );
+        assert!(
+            evaluate(
+                &check,
+                &Evidence::new(&cluster, &Journal::default(), None, BTreeSet::new())
+            )
+            .await
+            .passed
+        );
         cluster.shutdown();
     }
 

@@ -293,7 +293,10 @@ mod tests {
         let last = lesson.steps().len() - 1;
         assert_eq!(run.current_step().id.0, "cleanup");
         assert!(!run.is_done(last), "{:?}", run.status(Lang::En));
-        assert!(run.status(Lang::En).unwrap().contains("has not existed in this lesson yet"));
+        assert!(run
+            .status(Lang::En)
+            .unwrap()
+            .contains("has not existed in this lesson yet"));
         assert_eq!((0..=last).filter(|i| run.is_done(*i)).count(), 0);
         assert_eq!((0..last).filter(|i| run.is_skipped(*i)).count(), last);
         cluster.shutdown();
@@ -306,7 +309,12 @@ mod tests {
         let mut run = LessonRun::open(lesson.clone(), None).unwrap();
         let journal = Journal::default();
         let base = "https://k8s.io/examples/service/access/";
-        for f in ["backend-deployment", "backend-service", "frontend-deployment", "frontend-service"] {
+        for f in [
+            "backend-deployment",
+            "backend-service",
+            "frontend-deployment",
+            "frontend-service",
+        ] {
             let text = &lesson.urls()[&format!("{base}{f}.yaml")];
             for obj in crate::runtime::manifest::decode_manifests(text, f) {
                 cluster.create(obj.unwrap()).unwrap();
@@ -327,7 +335,10 @@ mod tests {
             (crate::runtime::Kind::Deployment, "frontend"),
             (crate::runtime::Kind::Deployment, "backend"),
         ] {
-            cluster.store().remove(&crate::runtime::store::Key::new(kind, "default", name)).unwrap();
+            cluster
+                .store()
+                .remove(&crate::runtime::store::Key::new(kind, "default", name))
+                .unwrap();
         }
         run.refresh(&cluster, &journal).await.unwrap();
         assert!(run.is_done(run.current()), "{:?}", run.status(Lang::En));

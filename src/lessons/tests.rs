@@ -2,12 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::*;
 use super::checks::existing_absence_targets;
-use std::collections::BTreeSet;
+use super::*;
 use crate::runtime::manifest;
 use crate::runtime::store::Key;
 use crate::runtime::{Cluster, Kind, Object};
+use std::collections::BTreeSet;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -470,7 +470,12 @@ async fn lesson5_end_to_end_on_the_real_cluster() {
                 ..Evidence::cluster_only(&cluster)
             };
             let mut results = Vec::new();
-            for c in state_checks(step).into_iter().chain(step.checks.iter().map(|c| c.0.clone()).filter(|c| matches!(c, Check::Http(_)))) {
+            for c in state_checks(step).into_iter().chain(
+                step.checks
+                    .iter()
+                    .map(|c| c.0.clone())
+                    .filter(|c| matches!(c, Check::Http(_))),
+            ) {
                 results.push(evaluate(&c, &ev).await);
             }
             let r = StepResult { results };

@@ -442,8 +442,9 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, balancer: Arc<Bala
         let (cluster, balancer) = (cluster.clone(), balancer.clone());
         tokio::spawn(async move {
             // The caller writes its hop right after connecting: wait for its first bytes (or
-            // its close) before reading it.
-            let _ = client.readable().await;
+            // its close) before reading it. `peek` waits for data itself; readiness alone can
+            // be reported before the caller has written anything, and the hop would be missed.
+            let _ = client.peek(&mut [0u8; 1]).await;
             let mut hop = cluster.net().take_hop_info(peer).unwrap_or_else(|| Hop {
                 from: "host".into(),
                 dialled: None,
