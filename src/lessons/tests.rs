@@ -807,3 +807,30 @@ async fn lesson4_solutions_through_the_shell() {
     )
     .await;
 }
+
+/// `lint` refuses a check that would show the learner a regex, and says what to use instead;
+/// the lesson still loads (old files keep working), and no bundled lesson has such a check.
+#[test]
+fn lint_refuses_command_ran_and_suggests_the_semantic_form() {
+    let dir = temp_dir("lint-regex");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.yaml");
+    std::fs::write(
+        &path,
+        "format_version: 1\nid: old\nslug: old\ntitle: {en: Old}\nsteps:\n- id: watch\n  title: {en: Watch}\n  solution: [kubectl get svc -w]\n  checks:\n  - command_ran: {pattern: 'kubectl\\s+get\\s+svc.*-w'}\n  - command_ran: {pattern: '^curl\\s'}\n",
+    )
+    .unwrap();
+    assert!(load_path(&path).is_ok(), "old files still load");
+    let Err(LessonError::Refused(why)) = lint(&path) else {
+        panic!("lint must refuse command_ran");
+    };
+    assert_eq!(why.len(), 2, "{why:?}");
+    assert!(why[0].contains("step watch: checks[0]: command_ran"), "{why:?}");
+    assert!(why[0].contains("would show the learner a regex"), "{why:?}");
+    assert!(why[0].contains("kubectl: {verb: get"), "{why:?}");
+    assert!(why[1].contains("traffic: {from: host"), "{why:?}");
+    for l in bundled() {
+        assert!(l.refusals().is_empty(), "{}: {:?}", l.id(), l.refusals());
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
