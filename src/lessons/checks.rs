@@ -270,8 +270,8 @@ pub async fn evaluate(check: &Check, ev: &Evidence<'_>) -> CheckResult {
         }
         Check::CommandRan(c) => {
             let re = &c.pattern.0;
-            let lines = ev.journal.lines.iter().filter(|l| ev.counts(Since::Step, l.at));
-            match lines.filter(|l| re.is_match(&l.text)).last() {
+            let mut lines = ev.journal.lines.iter().filter(|l| ev.counts(Since::Step, l.at));
+            match lines.rfind(|l| re.is_match(&l.text)) {
                 Some(line) => {
                     CheckResult::pass(format!("실행한 명령: {}", line.text), format!("you ran: {}", line.text))
                 }
