@@ -360,6 +360,39 @@ mod tests {
         cluster.shutdown();
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn commands_count_for_the_step_they_were_run_in() {
+        let dir = std::env::temp_dir().join(format!("k8s-lab-run-since-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("two.yaml");
+        std::fs::write(
+            &path,
+            "format_version: 1\nid: two\nslug: two\ntitle: {en: Two}\nsteps:\n- id: svc\n  title: {en: S}\n  checks:\n  - kubectl: {verb: get, kind: svc}\n- id: nodes\n  title: {en: N}\n  checks:\n  - kubectl: {verb: get, kind: node}\n- id: again\n  title: {en: A}\n  checks:\n  - kubectl: {verb: get, kind: svc}\n",
+        )
+        .unwrap();
+        let cluster = Cluster::start(test_config(87)).await.unwrap();
+        let mut run = LessonRun::open(crate::lessons::load_path(&path).unwrap(), None).unwrap();
+        let journal = Journal::default();
+        ran(&journal, &["get", "services"], 0);
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(0));
+        // The learner carries on before pressing F6: that counts for the next step.
+        ran(&journal, &["get", "no"], 0);
+        run.next_step().unwrap();
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(1), "{:?}", run.status(Lang::En));
+        // What ran in an earlier step does not pass a later one that asks the same.
+        run.next_step().unwrap();
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(!run.is_done(2), "`get services` ran two steps ago");
+        ran(&journal, &["get", "svc/kubernetes"], 0);
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(2));
+        cluster.shutdown();
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     #[test]
     fn moving_stops_at_the_ends() {
         let mut run = LessonRun::open(find("lesson5").unwrap(), None).unwrap();
