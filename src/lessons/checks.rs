@@ -287,8 +287,8 @@ pub async fn evaluate(check: &Check, ev: &Evidence<'_>) -> CheckResult {
     }
 }
 
-/// The command a kubectl check wants, in words: `kubectl describe` on the Deployment backend
-/// with --watch.
+/// The command a kubectl check wants, in words: "kubectl describe on the Deployment backend
+/// with --watch" (plain text: the status line shows it as it is, without markdown).
 pub fn describe_kubectl(k: &KubectlCheck) -> I18n {
     let target_en = match (&k.kind, &k.name) {
         (Some(kind), Some(name)) => format!(" on the {} {name}", kind.info().name),
@@ -318,8 +318,8 @@ pub fn describe_kubectl(k: &KubectlCheck) -> I18n {
         .map(|n| format!(", 네임스페이스 {n}"))
         .unwrap_or_default();
     I18n::new(
-        format!("`kubectl {}`{target_ko}{flags_ko}{ns_ko}", k.verb),
-        format!("`kubectl {}`{target_en}{flags_en}{ns_en}", k.verb),
+        format!("kubectl {}{target_ko}{flags_ko}{ns_ko}", k.verb),
+        format!("kubectl {}{target_en}{flags_en}{ns_en}", k.verb),
     )
 }
 
@@ -446,7 +446,7 @@ pub fn describe_traffic(t: &TrafficCheck) -> I18n {
         }
     }
     if let Some(svc) = &t.service {
-        ko.push(format!("Service {svc}를 거쳐"));
+        ko.push(format!("Service {svc}을(를) 거쳐"));
         en.push(format!("through the Service {svc}"));
     }
     match t.via {
@@ -1389,7 +1389,7 @@ mod tests {
         assert!(!r.passed);
         assert_eq!(
             r.reason.en,
-            "you have not run `kubectl describe` on the Service backend-service in this step yet"
+            "you have not run kubectl describe on the Service backend-service in this step yet"
         );
         // A file the learner wrote, applied: the apply counts for the object in it.
         s.write_file("svc.yaml", SVC.as_bytes()).unwrap();

@@ -239,7 +239,7 @@ mod tests {
         assert!(!run.is_done(1), "run before the step began");
         assert_eq!(
             run.status(Lang::En).unwrap(),
-            "you have not run `kubectl describe` on the Deployment backend in this step yet"
+            "you have not run kubectl describe on the Deployment backend in this step yet"
         );
         assert!(
             !run.refresh(&cluster, &journal).await.unwrap(),

@@ -5,6 +5,7 @@
 //! - [`expand`] turns words into arguments when a command runs;
 //! - [`exec`] runs the tree: pipelines, `&&`/`||`, redirections;
 //! - [`builtins`] is the table of commands (`kubectl`, `curl`, `grep`, `timeout` …);
+//! - [`journal`] records every line and kubectl invocation as run, for lesson checks;
 //! - [`repl`] reads lines from stdin for `k8s-lab shell`.
 
 pub mod arith;
