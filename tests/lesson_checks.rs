@@ -97,11 +97,7 @@ async fn until_done(run: &mut LessonRun, session: &Session, buf: &k8s_lab::shell
 async fn walk(id: &str, block: u8, ways: &[Way]) {
     let lesson = lessons::find(id).unwrap();
     let dir = home(id);
-    let mut config = lesson.cluster_config();
-    config.node_block = block;
-    config.lb_pool = (1..=20)
-        .map(|i| std::net::Ipv4Addr::new(127, 0, block + 100, i))
-        .collect();
+    let mut config = support::lab::config_for(&lesson, block);
     config.clock_speed = 10.0;
     let (out, buf) = Output::buffer();
     let mut session = lesson

@@ -199,11 +199,16 @@ mod tests {
         assert!(p.complete(&lesson, &first));
         assert!(!p.complete(&lesson, &first));
         assert_eq!(p.current_index(&lesson), 1);
+        p.seen.insert("Service/default/frontend".into());
         p.save(&path).unwrap();
         let back = Progress::load(&path, "lesson5").unwrap();
         assert_eq!(back, p);
         assert_eq!(back.hints_shown(&first), 2);
         assert!(back.is_done(&first));
+        assert!(
+            back.seen.contains("Service/default/frontend"),
+            "what was seen survives a restart"
+        );
         assert!(!back.finished(&lesson));
         std::fs::remove_dir_all(dir).unwrap();
     }
