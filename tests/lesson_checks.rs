@@ -408,7 +408,7 @@ async fn lesson5_another_way() {
         way("frontend", &["kubectl create -f frontend-deployment.yaml"]),
         way(
             "external-ip",
-            &["cat frontend-service.yaml | kubectl apply -f - && timeout 5 kubectl get svc frontend -w"],
+            &["cat frontend-service.yaml | kubectl create -f - && timeout 5 kubectl get svc frontend -w"],
         ),
         way(
             "curl-frontend",

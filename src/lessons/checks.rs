@@ -318,9 +318,18 @@ pub fn describe_kubectl(k: &KubectlCheck) -> I18n {
         .map(|n| format!(", 네임스페이스 {n}"))
         .unwrap_or_default();
     I18n::new(
-        format!("kubectl {}{target_ko}{flags_ko}{ns_ko}", k.verb),
-        format!("kubectl {}{target_en}{flags_en}{ns_en}", k.verb),
+        format!("{}{target_ko}{flags_ko}{ns_ko}", verbs(&k.verbs, " 또는 ")),
+        format!("{}{target_en}{flags_en}{ns_en}", verbs(&k.verbs, " or ")),
     )
+}
+
+/// `kubectl apply or kubectl create`.
+fn verbs(verbs: &[String], or: &str) -> String {
+    verbs
+        .iter()
+        .map(|v| format!("kubectl {v}"))
+        .collect::<Vec<_>>()
+        .join(or)
 }
 
 /// Does one kubectl invocation do what `k` asks?
@@ -328,7 +337,7 @@ fn kubectl_matches(k: &KubectlCheck, rec: &KubectlRecord) -> bool {
     let Some(inv) = invocation::parse(&rec.argv) else {
         return false;
     };
-    if inv.verb != k.verb || !k.flags.iter().all(|(long, value, _)| inv.has_flag(long, value)) {
+    if !k.verbs.iter().any(|v| v == inv.verb) || !k.flags.iter().all(|(long, value, _)| inv.has_flag(long, value)) {
         return false;
     }
     let ns_ok = |ns: Option<&str>| match (&k.namespace, ns) {
@@ -1456,6 +1465,18 @@ mod tests {
         );
         assert_ne!(run(&mut s, &format!("kubectl apply -f - <<EOF\n{dup}EOF")).await.0, 0);
         assert!(evaluate(&refused, &ev(&c, &s.journal)).await.passed);
+        // Either verb will do when the author says so.
+        let made = one("- kubectl: {verb: [apply, create], kind: Service, name: np1}");
+        assert!(evaluate(&made, &ev(&c, &s.journal)).await.passed);
+        let either_refused = one("- kubectl: {verb: [apply, create], kind: svc, name: np2, succeeded: false}");
+        let r = evaluate(&either_refused, &ev(&c, &s.journal)).await;
+        assert!(r.passed, "{r:?}");
+        let none = one("- kubectl: {verb: [replace, create], kind: svc, name: backend-service}");
+        let r = evaluate(&none, &ev(&c, &s.journal)).await;
+        assert_eq!(
+            r.reason.en,
+            "you have not run kubectl replace or kubectl create on the Service backend-service in this step yet"
+        );
         // Only what ran since the step began counts.
         let later = Evidence::new(&c, &s.journal, Some(Instant::now()), BTreeSet::new());
         assert!(!evaluate(&apply, &later).await.passed);
@@ -1471,6 +1492,7 @@ mod tests {
             parse("t.yaml", &text).unwrap_err().to_string()
         };
         assert!(bad("- kubectl: {verb: frob}").contains("kubectl has no verb \"frob\""));
+        assert!(bad("- kubectl: {verb: [apply, get], flags: [-w]}").contains("for kubectl apply"));
         assert!(bad("- kubectl: {verb: get, flags: [--replicas=3]}").contains("unknown flag: --replicas"));
         assert!(bad("- kubectl: {verb: get, name: x}").contains("needs its kind"));
         assert!(bad("- traffic: {from: laptop}").contains("invalid from"));

@@ -400,7 +400,7 @@ pub enum Since {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct KubectlRaw {
-    verb: String,
+    verb: OneOrMore,
     #[serde(default)]
     kind: Option<KindRef>,
     #[serde(default)]
@@ -419,13 +419,22 @@ fn yes() -> bool {
     true
 }
 
+/// `verb: apply` or `verb: [apply, create]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
 /// A kubectl command the learner must have run: its verb, the object it acts on (named on the
 /// command line or in a `-f` input), and flags it must have had, all as kubectl reads them.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(try_from = "KubectlRaw")]
 pub struct KubectlCheck {
-    /// The verb's own name (`logs` for `log`).
-    pub verb: String,
+    /// The verbs that will do, by their own names (`logs` for `log`): `[apply, create]` when
+    /// either makes the object.
+    pub verbs: Vec<String>,
     pub kind: Option<Kind>,
     pub name: Option<String>,
     /// `None`: any namespace.
@@ -441,21 +450,38 @@ pub struct KubectlCheck {
 impl TryFrom<KubectlRaw> for KubectlCheck {
     type Error = String;
     fn try_from(raw: KubectlRaw) -> Result<Self, String> {
-        let verb = crate::kubectl::verbs::lookup(&raw.verb)
-            .ok_or_else(|| format!("kubectl has no verb {:?} (e.g. get, describe, apply, delete)", raw.verb))?
-            .name;
+        let typed = match raw.verb {
+            OneOrMore::One(v) => vec![v],
+            OneOrMore::More(v) => v,
+        };
+        if typed.is_empty() {
+            return Err("verb: name at least one kubectl verb".into());
+        }
+        let mut verbs = Vec::new();
+        for v in &typed {
+            let verb = crate::kubectl::verbs::lookup(v)
+                .ok_or_else(|| format!("kubectl has no verb {v:?} (e.g. get, describe, apply, delete)"))?
+                .name;
+            verbs.push(verb.to_string());
+        }
         let mut flags = Vec::new();
         for f in &raw.flags {
             let words: Vec<String> = f.split_whitespace().map(str::to_string).collect();
-            let (long, value) = crate::kubectl::invocation::parse_flag(verb, &words)
-                .map_err(|e| format!("flags: {f:?} for kubectl {verb}: {e}"))?;
-            flags.push((long.to_string(), value, f.clone()));
+            // A flag must mean the same for every verb that will do.
+            let mut parsed = None;
+            for verb in &verbs {
+                let (long, value) = crate::kubectl::invocation::parse_flag(verb, &words)
+                    .map_err(|e| format!("flags: {f:?} for kubectl {verb}: {e}"))?;
+                parsed = Some((long.to_string(), value));
+            }
+            let (long, value) = parsed.unwrap_or_default();
+            flags.push((long, value, f.clone()));
         }
         if raw.name.is_some() && raw.kind.is_none() {
             return Err("a kubectl check with a name needs its kind too".into());
         }
         Ok(KubectlCheck {
-            verb: verb.to_string(),
+            verbs,
             kind: raw.kind.map(|k| k.0),
             name: raw.name,
             namespace: raw.namespace,
