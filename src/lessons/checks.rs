@@ -97,6 +97,30 @@ impl<'a> Evidence<'a> {
         }
     }
 
+    /// The evidence `step` needs: when none of its checks looks beyond the step, only what
+    /// happened since `step_began` is copied out of the journal and the traffic log.
+    pub fn for_step(
+        step: &Step,
+        cluster: &'a Cluster,
+        journal: &Journal,
+        step_began: Option<Instant>,
+        seen: BTreeSet<String>,
+    ) -> Self {
+        let lesson_wide = step.checks.iter().any(|CheckEntry(c)| match c {
+            Check::Kubectl(k) => k.since == Since::Lesson,
+            Check::Traffic(t) => t.since == Since::Lesson,
+            _ => false,
+        });
+        let cutoff = if lesson_wide { None } else { step_began };
+        Evidence {
+            cluster,
+            journal: journal.since(cutoff),
+            traffic: cluster.net().traffic_since(cutoff),
+            step_began,
+            seen,
+        }
+    }
+
     /// The cluster alone: no commands run, nothing served, nothing seen before.
     pub fn cluster_only(cluster: &'a Cluster) -> Self {
         Evidence {

@@ -115,7 +115,7 @@ impl LessonRun {
             }
         }
         let step = self.current_step().clone();
-        let evidence = Evidence::new(cluster, journal, self.step_began, self.progress.seen.clone());
+        let evidence = Evidence::for_step(&step, cluster, journal, self.step_began, self.progress.seen.clone());
         let result = evaluate_step(&step, &evidence).await;
         let mut changed = self.result.as_ref() != Some(&result);
         if result.passed() {
