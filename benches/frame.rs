@@ -154,6 +154,8 @@ fn main() {
                     status: Some(200),
                     latency: Duration::from_micros(300 + r as u64),
                     summary: "GET /".into(),
+                    dialled: None,
+                    probe: false,
                 });
             }
         }

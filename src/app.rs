@@ -11,6 +11,7 @@ use futures::future::BoxFuture;
 use crate::lessons::{self, placeholders, Lang, Lesson, LessonRun};
 use crate::runtime::Cluster;
 use crate::shell::io::Output;
+use crate::shell::journal::Journal;
 use crate::shell::Session;
 use crate::ui::{self, strings, LessonSource, LessonView, StepView, UiOptions};
 
@@ -144,7 +145,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
         format!("{head}\n{}", buf.text())
     })?;
     let cluster = session.cluster.clone();
-    let source = RunSource::new(run, cluster.clone());
+    let source = RunSource::new(run, cluster.clone(), session.journal.clone());
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang, notice }).await;
     let saved = cluster.flush();
     cluster.shutdown();
@@ -272,21 +273,24 @@ fn forget(lesson: &Lesson, lang: Lang) -> anyhow::Result<(bool, bool)> {
 }
 
 /// The UI's view of a running lesson: what `start` gives the TUI (tests drive it the same way).
-pub fn lesson_source(run: LessonRun, cluster: Cluster) -> Box<dyn LessonSource> {
-    Box::new(RunSource::new(run, cluster))
+/// `journal` is the session's ([`Session::journal`]): checks read the learner's commands there.
+pub fn lesson_source(run: LessonRun, cluster: Cluster, journal: Journal) -> Box<dyn LessonSource> {
+    Box::new(RunSource::new(run, cluster, journal))
 }
 
 /// A running lesson as the UI sees it.
 struct RunSource {
     run: LessonRun,
     cluster: Cluster,
+    /// The session's journal: what the learner ran, after expansion, kubectl invocations parsed.
+    journal: Journal,
     /// (1-based position, count) among the bundled lessons, and the id of the next one.
     position: Option<(usize, usize)>,
     next_lesson: Option<String>,
 }
 
 impl RunSource {
-    fn new(run: LessonRun, cluster: Cluster) -> RunSource {
+    fn new(run: LessonRun, cluster: Cluster, journal: Journal) -> RunSource {
         let ids: Vec<String> = lessons::bundled().iter().map(|l| l.id().to_string()).collect();
         let at = ids.iter().position(|id| id == run.lesson().id());
         RunSource {
@@ -294,6 +298,7 @@ impl RunSource {
             next_lesson: at.and_then(|i| ids.get(i + 1).cloned()),
             run,
             cluster,
+            journal,
         }
     }
 }
@@ -347,8 +352,10 @@ impl LessonSource for RunSource {
         }
     }
 
-    fn refresh<'a>(&'a mut self, cluster: &'a Cluster, history: &'a [String]) -> BoxFuture<'a, bool> {
-        Box::pin(async move { self.run.refresh(cluster, history).await.unwrap_or(false) })
+    /// The UI's `history` (lines as typed) is not needed: the journal has the same lines, and
+    /// the kubectl invocations as the shell ran them.
+    fn refresh<'a>(&'a mut self, cluster: &'a Cluster, _history: &'a [String]) -> BoxFuture<'a, bool> {
+        Box::pin(async move { self.run.refresh(cluster, &self.journal).await.unwrap_or(false) })
     }
 
     fn next_step(&mut self) -> bool {
@@ -386,7 +393,7 @@ pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
         // A lesson id or slug (`k8s-lab lint lesson1`).
         let query = path.to_string_lossy();
         let lesson = lessons::find(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
-        report(lesson.id().to_string(), Ok(lesson.warnings()));
+        report(lesson.id().to_string(), lesson.lint_result());
         loaded.push(lesson);
     } else if path.is_dir() {
         for l in lessons::load_dir(path).map_err(|e| anyhow::anyhow!("{e}"))? {
@@ -396,7 +403,7 @@ pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
                         lessons::Origin::Path(p) => p.display().to_string(),
                         lessons::Origin::Bundled(n) => n.clone(),
                     };
-                    report(name, Ok(l.warnings()));
+                    report(name, l.lint_result());
                     loaded.push(l);
                 }
                 Err(e) => report(String::new(), Err(e)),
@@ -404,9 +411,7 @@ pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
         }
     } else {
         let result = lessons::lint(path);
-        if result.is_ok() {
-            loaded.extend(lessons::load_path(path).ok());
-        }
+        loaded.extend(lessons::load_path(path).ok());
         report(path.display().to_string(), result);
     }
     if run {

@@ -5,8 +5,10 @@
 //! - [`runtime`] — the embedded cluster: object store, controllers, data plane (real loopback
 //!   sockets), DNS, built-in images and pod shells. It never imports the UI.
 //! - [`kubectl`] — kubectl's verbs, argument parsing, printers and error wording.
-//! - [`shell`] — the learner's command line: quoting, pipes, `$(…)`, variables and builtins.
-//! - [`lessons`] — lessons as data: loading, checks, progress.
+//! - [`shell`] — the learner's command line: quoting, pipes, `$(…)`, variables and builtins;
+//!   its journal records every kubectl invocation as run, for lesson checks.
+//! - [`lessons`] — lessons as data: loading, checks (on the cluster, the journal and the
+//!   traffic the lab served), progress.
 //! - [`ui`] — the ratatui application.
 //! - [`workspace`] — the learner's files and the lesson's bundled URLs.
 

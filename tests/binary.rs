@@ -410,3 +410,25 @@ fn tui_f10_twice_starts_the_lesson_over_with_a_clean_cluster() {
     assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
     let _ = std::fs::remove_dir_all(home);
 }
+
+/// `k8s-lab lint` refuses a check that would show the learner a regex, says which and what to
+/// write instead, and exits 1 (the file itself still loads: see the lessons' unit tests).
+#[test]
+fn lint_refuses_a_regex_check() {
+    let old = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/lessons/regex/old-regex-check.yaml"
+    );
+    let out = Command::new(bin()).args(["lint", old]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("error: old-regex-check: step watch: checks[0]: command_ran"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("would show the learner a regex"), "{stdout}");
+    assert!(
+        stdout.contains("kubectl: {verb: get, kind: Service, name: frontend, flags: [--watch]}"),
+        "{stdout}"
+    );
+}

@@ -18,8 +18,10 @@ use support::lesson5::{apply, BACKEND, FRONTEND};
 const REQUESTS: u64 = 30;
 
 /// Lesson 5 up, `REQUESTS` curls from the host through the LoadBalancer address, and every
-/// traffic event they caused fed to a fresh model.
-async fn lesson5_model(block: u8) -> (TrafficModel, String) {
+/// traffic event they caused fed to a fresh model. With `probes`, a lesson's `http` checks
+/// run between the curls (from the host to the frontend, from the frontend pod to `hello`),
+/// as the lesson pane re-checks a step while the learner works.
+async fn lesson5_model(block: u8, probes: bool) -> (TrafficModel, String) {
     let lb = Ipv4Addr::new(127, 0, block, 200);
     let cluster = Cluster::start(ClusterConfig {
         node_block: block,
@@ -57,6 +59,16 @@ async fn lesson5_model(block: u8) -> (TrafficModel, String) {
             "{}",
             buf.stderr()
         );
+        if probes {
+            for check in [
+                format!("http: {{from: host, url: 'http://{lb}', status: 200}}"),
+                "http: {from: 'pod:frontend', url: 'http://hello', status: 200}".to_string(),
+            ] {
+                let check = probe_check(&check);
+                let r = k8s_lab::lessons::evaluate(&check, &k8s_lab::lessons::Evidence::cluster_only(&cluster)).await;
+                assert!(r.passed, "{r:?}");
+            }
+        }
     }
     // kube-proxy reports a connection when it closes: give the last one a moment.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -77,6 +89,20 @@ async fn lesson5_model(block: u8) -> (TrafficModel, String) {
     (model, frontend_pod)
 }
 
+/// One check, decoded from a one-step lesson.
+fn probe_check(yaml: &str) -> k8s_lab::lessons::Check {
+    let text = format!(
+        "format_version: 1\nid: t\nslug: t\ntitle: {{en: T}}\nsteps:\n- id: s\n  title: {{en: S}}\n  checks:\n  - {yaml}\n"
+    );
+    k8s_lab::lessons::format::parse("t.yaml", &text)
+        .unwrap()
+        .steps
+        .remove(0)
+        .checks
+        .remove(0)
+        .0
+}
+
 /// Requests the model could not tie to a Service (the pod's report came without its hop), per
 /// pod whose name starts with `prefix`.
 fn direct(model: &TrafficModel, prefix: &str) -> u64 {
@@ -91,7 +117,7 @@ fn direct(model: &TrafficModel, prefix: &str) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traffic_model_shows_both_hops_and_the_spread_over_three_backends() {
-    let (model, frontend_pod) = lesson5_model(91).await;
+    let (model, frontend_pod) = lesson5_model(91, false).await;
     let hops = model.hops();
     let order: Vec<&str> = hops.iter().map(|(svc, _)| *svc).filter(|s| !s.is_empty()).collect();
     assert_eq!(order, ["default/frontend:80", "default/hello:80"], "{model:#?}");
@@ -127,7 +153,7 @@ async fn traffic_model_shows_both_hops_and_the_spread_over_three_backends() {
 /// through which Service.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_second_hop_starts_at_the_frontend_pod() {
-    let (model, frontend_pod) = lesson5_model(92).await;
+    let (model, frontend_pod) = lesson5_model(92, false).await;
     let hello = &model.flows["default/hello:80"];
     assert_eq!(
         hello.sources.keys().collect::<Vec<_>>(),
@@ -135,4 +161,17 @@ async fn the_second_hop_starts_at_the_frontend_pod() {
     );
     let order: Vec<&str> = model.hops().iter().map(|(svc, _)| *svc).collect();
     assert_eq!(order, ["default/frontend:80", "default/hello:80"]);
+}
+
+/// The lab's own checks are invisible: with a probe of each hop after every curl, the view
+/// still counts exactly the learner's requests — one per hop — and no probe's source.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_probes_are_not_the_learners_traffic() {
+    let (model, frontend_pod) = lesson5_model(98, true).await;
+    assert_eq!(model.total, 2 * REQUESTS, "{model:#?}");
+    let front = &model.flows["default/frontend:80"];
+    assert_eq!(front.pods[&frontend_pod].n, REQUESTS);
+    let hello = &model.flows["default/hello:80"];
+    assert_eq!(hello.pods.values().map(|c| c.n).sum::<u64>(), REQUESTS);
+    assert_eq!(direct(&model, ""), 0, "{model:#?}");
 }

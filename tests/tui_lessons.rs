@@ -87,7 +87,7 @@ async fn finish_in_the_tui(id: &str, block: u8) {
     let run = LessonRun::open(lesson.clone(), None).unwrap();
     let latest = Arc::new(Mutex::new(None));
     let spy = Spy {
-        inner: k8s_lab::app::lesson_source(run, cluster.clone()),
+        inner: k8s_lab::app::lesson_source(run, cluster.clone(), session.journal.clone()),
         latest: latest.clone(),
     };
     let steps = lesson.steps().to_vec();

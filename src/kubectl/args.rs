@@ -66,6 +66,11 @@ impl Parsed {
         self.values.get(long).cloned().unwrap_or_default()
     }
 
+    /// Every flag given, by its long name, with its values in order.
+    pub fn flags(&self) -> impl Iterator<Item = (&'static str, &[String])> {
+        self.values.iter().map(|(k, v)| (*k, v.as_slice()))
+    }
+
     pub fn has(&self, long: &str) -> bool {
         self.values.contains_key(long)
     }

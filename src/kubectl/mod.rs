@@ -14,6 +14,8 @@
 //!   api-resources), [`clusterinfo`], [`config`] (the kubeconfig): one module per verb family.
 //! - [`printers`]: table columns per kind, yaml, json, name, jsonpath, go-template,
 //!   custom-columns; [`tabwriter`] and [`gotab`] lay tables out like Go; [`age`] is AGE.
+//! - [`invocation`]: a command line as kubectl reads it (verb, flags, the objects it names),
+//!   for lesson checks that judge what was asked, not how it was spelled.
 //! - [`errors`]: how API errors read (`Error from server (NotFound): …`).
 
 pub mod age;
@@ -34,6 +36,7 @@ pub mod gotab;
 pub mod help;
 pub mod help_pages;
 pub mod info;
+pub mod invocation;
 pub mod logs;
 pub mod made;
 pub mod mutate;

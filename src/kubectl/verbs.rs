@@ -363,20 +363,14 @@ fn find(name: &str) -> Option<&'static Verb> {
     VERBS.iter().find(|v| v.name == name || v.aliases.contains(&name))
 }
 
-/// kubectl's top-level help, generated from [`VERBS`].
-pub fn help() -> String {
-    let mut s = String::from("kubectl controls the Kubernetes cluster manager.\n\nCommands:\n");
-    let w = VERBS.iter().map(|v| v.name.len()).max().unwrap_or(0);
-    for v in VERBS {
-        s.push_str(&format!("  {:<w$}   {}\n", v.name, v.short));
-    }
-    s.push_str("\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\n");
-    s
+/// The verb the lab runs for `name` (a name or an alias: `log` → `logs`).
+pub fn lookup(name: &str) -> Option<&'static Verb> {
+    find(name)
 }
 
-/// Split off the verb (global flags may come first), parse the rest and run it.
-pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
-    // Leading global flags (`kubectl -n x get pods`) are kept and parsed with the verb's flags.
+/// Where the verb is in `args`: leading global flags (`kubectl -n x get pods`) come first and
+/// are kept, to be parsed with the verb's flags. `args.len()` when there is no verb.
+pub fn verb_index(args: &[String]) -> usize {
     let mut i = 0;
     while i < args.len() && args[i].starts_with('-') && args[i] != "--" {
         let takes_value = |a: &str| {
@@ -391,6 +385,23 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         }
         i += 1;
     }
+    i
+}
+
+/// kubectl's top-level help, generated from [`VERBS`].
+pub fn help() -> String {
+    let mut s = String::from("kubectl controls the Kubernetes cluster manager.\n\nCommands:\n");
+    let w = VERBS.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for v in VERBS {
+        s.push_str(&format!("  {:<w$}   {}\n", v.name, v.short));
+    }
+    s.push_str("\nUsage:\n  kubectl [flags] [options]\n\nUse \"kubectl <command> --help\" for more information about a given command.\n");
+    s
+}
+
+/// Split off the verb (global flags may come first), parse the rest and run it.
+pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
+    let i = verb_index(args);
     if i >= args.len() {
         if args.iter().any(|a| a == "--help" || a == "-h") || args.is_empty() {
             out.out(&help());

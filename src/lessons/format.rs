@@ -374,8 +374,211 @@ pub enum Check {
     LoadbalancerAddress(ServiceRef),
     /// An HTTP request from the host, a node or a pod gets the expected answer.
     Http(HttpCheck),
-    /// A command matching a regex is in the shell history.
+    /// A command matching a regex is in the shell history. Kept so old lesson files load;
+    /// `lint` refuses it (its reason would show the learner a regex): use `kubectl` or
+    /// `traffic`.
     CommandRan(CommandRan),
+    /// The learner ran a kubectl command that, as kubectl reads it, does this.
+    Kubectl(KubectlCheck),
+    /// The lab served a request like this to the learner (probes left out).
+    Traffic(TrafficCheck),
+}
+
+/// Which of the learner's commands and requests a check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Since {
+    /// Since the step began (or since the previous step passed, when the learner carried on
+    /// before pressing F6).
+    #[default]
+    Step,
+    /// Anywhere in this session of the lesson.
+    Lesson,
+}
+
+/// `kubectl: {verb, kind, name, namespace, flags}` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KubectlRaw {
+    verb: OneOrMore,
+    #[serde(default)]
+    kind: Option<KindRef>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    flags: Vec<String>,
+    #[serde(default = "yes")]
+    succeeded: bool,
+    #[serde(default)]
+    since: Since,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `verb: apply` or `verb: [apply, create]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
+/// A kubectl command the learner must have run: its verb, the object it acts on (named on the
+/// command line or in a `-f` input), and flags it must have had, all as kubectl reads them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "KubectlRaw")]
+pub struct KubectlCheck {
+    /// The verbs that will do, by their own names (`logs` for `log`): `[apply, create]` when
+    /// either makes the object.
+    pub verbs: Vec<String>,
+    pub kind: Option<Kind>,
+    pub name: Option<String>,
+    /// `None`: any namespace.
+    pub namespace: Option<String>,
+    /// Long name, value (`true` for a switch), and the flag as the author wrote it.
+    pub flags: Vec<(String, String, String)>,
+    /// True: the command must have succeeded (or still be running, or been stopped, as a
+    /// watch is). False: kubectl must have refused it (a lesson that shows an error on purpose).
+    pub succeeded: bool,
+    pub since: Since,
+}
+
+impl TryFrom<KubectlRaw> for KubectlCheck {
+    type Error = String;
+    fn try_from(raw: KubectlRaw) -> Result<Self, String> {
+        let typed = match raw.verb {
+            OneOrMore::One(v) => vec![v],
+            OneOrMore::More(v) => v,
+        };
+        if typed.is_empty() {
+            return Err("verb: name at least one kubectl verb".into());
+        }
+        let mut verbs = Vec::new();
+        for v in &typed {
+            let verb = crate::kubectl::verbs::lookup(v)
+                .ok_or_else(|| format!("kubectl has no verb {v:?} (e.g. get, describe, apply, delete)"))?
+                .name;
+            verbs.push(verb.to_string());
+        }
+        let mut flags = Vec::new();
+        for f in &raw.flags {
+            let words: Vec<String> = f.split_whitespace().map(str::to_string).collect();
+            // A flag must mean the same for every verb that will do.
+            let mut parsed = None;
+            for verb in &verbs {
+                let (long, value) = crate::kubectl::invocation::parse_flag(verb, &words)
+                    .map_err(|e| format!("flags: {f:?} for kubectl {verb}: {e}"))?;
+                parsed = Some((long.to_string(), value));
+            }
+            let (long, value) = parsed.unwrap_or_default();
+            flags.push((long, value, f.clone()));
+        }
+        if raw.name.is_some() && raw.kind.is_none() {
+            return Err("a kubectl check with a name needs its kind too".into());
+        }
+        Ok(KubectlCheck {
+            verbs,
+            kind: raw.kind.map(|k| k.0),
+            name: raw.name,
+            namespace: raw.namespace,
+            flags,
+            succeeded: raw.succeeded,
+            since: raw.since,
+        })
+    }
+}
+
+/// Where a request the lab served came from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TrafficFrom {
+    #[default]
+    Any,
+    /// The learner's machine: the lab shell's `curl`, or a real one in another terminal.
+    Host,
+    /// A pod (any, or the first whose name starts with the prefix).
+    Pod(Option<String>),
+    /// A node's shell (any, or the one named).
+    Node(Option<String>),
+}
+
+impl TrafficFrom {
+    pub fn parse(s: &str) -> Result<TrafficFrom, String> {
+        match s.split_once(':') {
+            None if s == "any" => Ok(TrafficFrom::Any),
+            None if s == "host" => Ok(TrafficFrom::Host),
+            None if s == "pod" => Ok(TrafficFrom::Pod(None)),
+            None if s == "node" => Ok(TrafficFrom::Node(None)),
+            Some(("pod", p)) if !p.is_empty() => Ok(TrafficFrom::Pod(Some(p.to_string()))),
+            Some(("node", n)) if !n.is_empty() => Ok(TrafficFrom::Node(Some(n.to_string()))),
+            _ => Err(format!(
+                "invalid from {s:?}: use any, host, pod, pod:<name-prefix>, node or node:<name>"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficFrom {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        TrafficFrom::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+/// Which kind of address the client dialled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// A node's address (a NodePort).
+    NodePort,
+    /// A load balancer's ingress address.
+    LoadBalancer,
+    /// A ClusterIP (from inside the lab).
+    ClusterIp,
+}
+
+/// A request the lab must have served: from where, through which Service, to which address,
+/// answered how and by which pod.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrafficCheck {
+    #[serde(default)]
+    pub from: TrafficFrom,
+    /// The Service the request went through.
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub via: Option<Via>,
+    /// The dialled address is this node's.
+    #[serde(default)]
+    pub node: Option<String>,
+    /// The dialled port.
+    #[serde(default)]
+    pub to_port: Option<u16>,
+    /// The HTTP status of the answer.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// The answering pod's name starts with this.
+    #[serde(default)]
+    pub served_by: Option<String>,
+    /// At least this many such requests.
+    #[serde(default = "one_request")]
+    pub count: usize,
+    /// False: the request must have found *no* pod (refused, or a cluster address dialled
+    /// from outside the cluster, which leads nowhere).
+    #[serde(default = "yes")]
+    pub answered: bool,
+    #[serde(default)]
+    pub since: Since,
+}
+
+fn one_request() -> usize {
+    1
 }
 
 #[derive(Debug, Clone, Deserialize)]

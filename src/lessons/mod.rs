@@ -25,8 +25,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use checks::{evaluate, evaluate_step, CheckResult, StepResult};
-pub use format::{Check, FormatError, I18n, Lang, LessonFile, Step};
+pub use checks::{evaluate, evaluate_step, CheckResult, Evidence, StepResult};
+pub use format::{Check, CheckEntry, FormatError, I18n, Lang, LessonFile, Step};
 pub use progress::{data_dir, Progress};
 pub use run::LessonRun;
 
@@ -68,6 +68,9 @@ pub enum LessonError {
     Cluster(String),
     #[error(transparent)]
     Setup(#[from] SetupError),
+    /// The lesson loads, but `lint` refuses it (see [`Lesson::refusals`]).
+    #[error("{}", .0.join("\n"))]
+    Refused(Vec<String>),
 }
 
 /// The file in a workspace that holds the lesson's saved cluster (hidden from `ls`).
@@ -269,9 +272,10 @@ impl Lesson {
     }
 
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines
-    /// do not stay in the learner's history (so they cannot satisfy `command_ran` checks).
+    /// do not stay in the learner's history or journal (so they cannot satisfy command checks).
     pub async fn run_setup(&self, session: &mut Session, out: &Output) -> Result<(), SetupError> {
         let before = session.history.len();
+        let mark = session.journal.mark();
         let mut result = Ok(());
         for line in &self.file.setup {
             let status = session.run_line(line, out).await;
@@ -284,6 +288,7 @@ impl Lesson {
             }
         }
         session.history.truncate(before);
+        session.journal.truncate(mark);
         result
     }
 
@@ -325,6 +330,45 @@ impl Lesson {
             }
         }
         w
+    }
+}
+
+impl Lesson {
+    /// What `lint` refuses in a lesson that loads: checks whose failure would show the learner
+    /// a regex (`command_ran`), each with the semantic form to use instead.
+    pub fn refusals(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in &self.file.steps {
+            for (i, CheckEntry(c)) in s.checks.iter().enumerate() {
+                if let Check::CommandRan(c) = c {
+                    let re = c.pattern.0.as_str();
+                    let suggestion = if re.contains("curl") || re.contains("http") {
+                        "a `traffic` check on the request the lab served, e.g. `traffic: {from: host, service: my-app, via: node_port, status: 200}`"
+                    } else if re.contains("kubectl") {
+                        "a `kubectl` check on the command as kubectl reads it, e.g. `kubectl: {verb: get, kind: Service, name: frontend, flags: [--watch]}`"
+                    } else {
+                        "a check on the outcome: `object_exists`, `field_equals`, `traffic` or `kubectl`"
+                    };
+                    out.push(format!(
+                        "step {}: checks[{i}]: command_ran {re:?} would show the learner a regex when it fails; use {suggestion}",
+                        s.id
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// `lint`'s verdict: the warnings, or the refusals when there are any.
+    pub fn lint_result(&self) -> Result<Vec<String>, LessonError> {
+        let refused = self.refusals();
+        if refused.is_empty() {
+            Ok(self.warnings())
+        } else {
+            Err(LessonError::Refused(
+                refused.into_iter().map(|r| format!("{}: {r}", self.id())).collect(),
+            ))
+        }
     }
 }
 
@@ -569,7 +613,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Result<Lesson, LessonError>>, LessonEr
 /// `k8s-lab lint FILE`: load a lesson file and list what its author should improve. An error
 /// means the file does not load at all.
 pub fn lint(path: &Path) -> Result<Vec<String>, LessonError> {
-    Ok(load_path(path)?.warnings())
+    load_path(path)?.lint_result()
 }
 
 /// Find a lesson by bundled id or slug, or load it from a path (`./my-lesson.yaml`).

@@ -64,6 +64,10 @@ pub struct Progress {
     /// When the last step was left done or skipped, ending the lesson (Unix seconds).
     #[serde(default)]
     pub finished_at: Option<u64>,
+    /// Objects that `object_absent` checks name and that were seen to exist during this
+    /// lesson (`Service/default/frontend`): deleting only counts for what was there.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub seen: BTreeSet<String>,
 }
 
 impl Progress {
@@ -199,11 +203,16 @@ mod tests {
         assert!(p.complete(&lesson, &first));
         assert!(!p.complete(&lesson, &first));
         assert_eq!(p.current_index(&lesson), 1);
+        p.seen.insert("Service/default/frontend".into());
         p.save(&path).unwrap();
         let back = Progress::load(&path, "lesson5").unwrap();
         assert_eq!(back, p);
         assert_eq!(back.hints_shown(&first), 2);
         assert!(back.is_done(&first));
+        assert!(
+            back.seen.contains("Service/default/frontend"),
+            "what was seen survives a restart"
+        );
         assert!(!back.finished(&lesson));
         std::fs::remove_dir_all(dir).unwrap();
     }

@@ -8,13 +8,15 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::time::Instant;
 
-use super::checks::{evaluate_step, StepResult};
+use super::checks::{evaluate_step, existing_absence_targets, Evidence, StepResult};
 use super::format::{Lang, Step};
 use super::placeholders;
 use super::progress::Progress;
 use super::Lesson;
 use crate::runtime::Cluster;
+use crate::shell::journal::Journal;
 
 /// A lesson in progress.
 #[derive(Debug, Clone)]
@@ -28,6 +30,12 @@ pub struct LessonRun {
     /// The lesson has ended: its last step was passed or left with F6. The UI shows the
     /// summary until the learner goes back (F5).
     ended: bool,
+    /// Where the current step's commands and requests start counting (`since: step`);
+    /// `None` on the step the session opened on: everything of this session counts.
+    step_began: Option<Instant>,
+    /// When the current step first passed in this session. A learner who carries on before
+    /// pressing F6 has begun the next step from that moment.
+    passed_at: Option<Instant>,
 }
 
 /// Now, in Unix seconds (what `started_at`/`finished_at` hold).
@@ -59,6 +67,8 @@ impl LessonRun {
             path,
             result: None,
             ended,
+            step_began: None,
+            passed_at: None,
         })
     }
 
@@ -123,16 +133,33 @@ impl LessonRun {
         self.progress.finished(&self.lesson)
     }
 
-    /// Re-check the current step. When it passes for the first time it is marked done and
-    /// progress is saved; the learner stays on it until they move on. Returns true if anything
-    /// shown changed (verdict or done marks).
-    pub async fn refresh(&mut self, cluster: &Cluster, history: &[String]) -> io::Result<bool> {
+    /// Re-check the current step against the cluster, the learner's `journal` (the session's
+    /// [`Journal`]) and the lab's traffic. When it passes for the first time it is marked done
+    /// and progress is saved; the learner stays on it until they move on. Returns true if
+    /// anything shown changed (verdict or done marks).
+    ///
+    /// Every refresh also notes which objects of the lesson's `object_absent` checks exist now,
+    /// so that a clean-up step later passes only for what really was there.
+    pub async fn refresh(&mut self, cluster: &Cluster, journal: &Journal) -> io::Result<bool> {
+        let mut save = false;
+        for step in self.lesson.steps() {
+            for key in existing_absence_targets(step, cluster) {
+                save |= self.progress.seen.insert(key);
+            }
+        }
         let step = self.current_step().clone();
-        let result = evaluate_step(&step, cluster, history).await;
+        let evidence = Evidence::for_step(&step, cluster, journal, self.step_began, self.progress.seen.clone());
+        let result = evaluate_step(&step, &evidence).await;
         let mut changed = self.result.as_ref() != Some(&result);
-        if result.passed() && self.progress.done.insert(step.id.0.clone()) {
-            self.progress.skipped.remove(&step.id.0);
-            changed = true;
+        if result.passed() {
+            self.passed_at.get_or_insert_with(Instant::now);
+            if self.progress.done.insert(step.id.0.clone()) {
+                self.progress.skipped.remove(&step.id.0);
+                changed = true;
+                save = true;
+            }
+        }
+        if save {
             self.save()?;
             if self.current() + 1 == self.lesson.steps().len() {
                 // The last step passed: the lesson is over.
@@ -181,7 +208,16 @@ impl LessonRun {
         if index >= self.lesson.steps().len() || index == self.current() {
             return Ok(false);
         }
+        let forward = index > self.current();
+        // Moving on from a step that passed: what the learner did since it passed belongs to
+        // the next step already.
+        let began = match self.passed_at {
+            Some(at) if forward => at,
+            _ => Instant::now(),
+        };
         self.progress.go_to(&self.lesson, index);
+        self.step_began = Some(began);
+        self.passed_at = None;
         self.result = None;
         self.save()?;
         Ok(true)
@@ -270,18 +306,23 @@ mod tests {
         assert_eq!(run.current(), 0);
         assert!(run.status(Lang::En).is_none());
 
-        // Step 2 only needs the describe command in the history.
+        // Step 2 only needs the describe command in the journal, run in this step.
+        let journal = Journal::default();
+        ran(&journal, &["describe", "deployment", "backend"], 0);
         assert!(run.next_step().unwrap());
         assert_eq!(run.current_step().id.0, "inspect-backend");
-        assert!(run.refresh(&cluster, &[]).await.unwrap());
-        assert!(!run.is_done(1));
-        assert!(run.status(Lang::En).unwrap().contains("not run this step's command"));
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
+        assert!(!run.is_done(1), "run before the step began");
+        assert_eq!(
+            run.status(Lang::En).unwrap(),
+            "you have not run kubectl describe on the Deployment backend in this step yet"
+        );
         assert!(
-            !run.refresh(&cluster, &[]).await.unwrap(),
+            !run.refresh(&cluster, &journal).await.unwrap(),
             "same verdict, nothing changed"
         );
-        let history = vec!["kubectl describe deployment backend".to_string()];
-        assert!(run.refresh(&cluster, &history).await.unwrap());
+        ran(&journal, &["describe", "deploy/backend"], 0);
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
         assert!(run.is_done(1));
         assert_eq!(run.current(), 1, "the learner stays until they move on");
         assert_eq!(run.status(Lang::Ko).unwrap(), "✔ 이 단계를 마쳤습니다");
@@ -301,10 +342,83 @@ mod tests {
         std::fs::remove_dir_all(dir).unwrap();
     }
 
+    /// Note a finished kubectl invocation in `journal`, as the shell does.
+    fn ran(journal: &Journal, argv: &[&str], status: i32) {
+        let id = journal.start_kubectl(argv.iter().map(|a| a.to_string()).collect(), Vec::new());
+        journal.finish(id, status);
+    }
+
     #[allow(dead_code)]
-    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, history: &[String]) {
+    fn refresh_is_send(run: &mut LessonRun, cluster: &Cluster, journal: &Journal) {
         fn is_send<T: Send>(_: T) {}
-        is_send(run.refresh(cluster, history));
+        is_send(run.refresh(cluster, journal));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn skipping_every_step_passes_none_not_even_the_clean_up() {
+        let cluster = Cluster::start(test_config(85)).await.unwrap();
+        let lesson = find("lesson5").unwrap();
+        let mut run = LessonRun::open(lesson.clone(), None).unwrap();
+        let journal = Journal::default();
+        loop {
+            run.refresh(&cluster, &journal).await.unwrap();
+            if !run.next_step().unwrap() {
+                break;
+            }
+        }
+        let last = lesson.steps().len() - 1;
+        assert_eq!(run.current_step().id.0, "cleanup");
+        assert!(!run.is_done(last), "{:?}", run.status(Lang::En));
+        assert!(run
+            .status(Lang::En)
+            .unwrap()
+            .contains("has not existed in this lesson yet"));
+        assert_eq!((0..=last).filter(|i| run.is_done(*i)).count(), 0);
+        assert_eq!((0..last).filter(|i| run.is_skipped(*i)).count(), last);
+        cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_clean_up_passes_once_its_objects_were_seen_and_are_gone() {
+        let cluster = Cluster::start(test_config(86)).await.unwrap();
+        let lesson = find("lesson5").unwrap();
+        let mut run = LessonRun::open(lesson.clone(), None).unwrap();
+        let journal = Journal::default();
+        let base = "https://k8s.io/examples/service/access/";
+        for f in [
+            "backend-deployment",
+            "backend-service",
+            "frontend-deployment",
+            "frontend-service",
+        ] {
+            let text = &lesson.urls()[&format!("{base}{f}.yaml")];
+            for obj in crate::runtime::manifest::decode_manifests(text, f) {
+                cluster.create(obj.unwrap()).unwrap();
+            }
+        }
+        // Seen on the first step already; progress remembers it.
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert_eq!(run.progress().seen.len(), 4, "{:?}", run.progress().seen);
+        while run.current_step().id.0 != "cleanup" {
+            run.next_step().unwrap();
+        }
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(!run.is_done(run.current()));
+        assert!(run.status(Lang::En).unwrap().contains("still exists"));
+        for (kind, name) in [
+            (crate::runtime::Kind::Service, "frontend"),
+            (crate::runtime::Kind::Service, "hello"),
+            (crate::runtime::Kind::Deployment, "frontend"),
+            (crate::runtime::Kind::Deployment, "backend"),
+        ] {
+            cluster
+                .store()
+                .remove(&crate::runtime::store::Key::new(kind, "default", name))
+                .unwrap();
+        }
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(run.current()), "{:?}", run.status(Lang::En));
+        cluster.shutdown();
     }
 
     #[tokio::test(start_paused = true)]
@@ -312,13 +426,47 @@ mod tests {
         let cluster = Cluster::start(test_config(79)).await.unwrap();
         let mut run = LessonRun::open(find("lesson1").unwrap(), None).unwrap();
         assert_eq!(run.current(), 0);
-        let history = vec!["kubectl get services".to_string()];
-        assert!(run.refresh(&cluster, &history).await.unwrap());
+        let journal = Journal::default();
+        ran(&journal, &["get", "services"], 0);
+        assert!(run.refresh(&cluster, &journal).await.unwrap());
         assert!(run.is_done(0));
         assert_eq!(run.current(), 0, "no step moves on by itself, not even the first");
         assert!(run.next_step().unwrap());
         assert_eq!(run.current(), 1);
         cluster.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn commands_count_for_the_step_they_were_run_in() {
+        let dir = std::env::temp_dir().join(format!("k8s-lab-run-since-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("two.yaml");
+        std::fs::write(
+            &path,
+            "format_version: 1\nid: two\nslug: two\ntitle: {en: Two}\nsteps:\n- id: svc\n  title: {en: S}\n  checks:\n  - kubectl: {verb: get, kind: svc}\n- id: nodes\n  title: {en: N}\n  checks:\n  - kubectl: {verb: get, kind: node}\n- id: again\n  title: {en: A}\n  checks:\n  - kubectl: {verb: get, kind: svc}\n",
+        )
+        .unwrap();
+        let cluster = Cluster::start(test_config(87)).await.unwrap();
+        let mut run = LessonRun::open(crate::lessons::load_path(&path).unwrap(), None).unwrap();
+        let journal = Journal::default();
+        ran(&journal, &["get", "services"], 0);
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(0));
+        // The learner carries on before pressing F6: that counts for the next step.
+        ran(&journal, &["get", "no"], 0);
+        run.next_step().unwrap();
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(1), "{:?}", run.status(Lang::En));
+        // What ran in an earlier step does not pass a later one that asks the same.
+        run.next_step().unwrap();
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(!run.is_done(2), "`get services` ran two steps ago");
+        ran(&journal, &["get", "svc/kubernetes"], 0);
+        run.refresh(&cluster, &journal).await.unwrap();
+        assert!(run.is_done(2));
+        cluster.shutdown();
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::{evaluate_step, Lesson, LessonError};
+use super::{Lesson, LessonError, LessonRun};
 use crate::runtime::ClusterConfig;
 use crate::shell::io::Output;
 
@@ -40,7 +40,9 @@ impl StepReport {
 pub const CHECK_PATIENCE: Duration = Duration::from_secs(20);
 
 /// Run every step's solution through the lab shell in a fresh session, then wait up to
-/// `patience` for that step's checks. Output of the commands goes to `out`.
+/// `patience` for that step's checks. Output of the commands goes to `out`. The steps are
+/// walked the way a learner walks them — one [`LessonRun`] (in memory), its checks seeing the
+/// session's journal and the lab's traffic, F6 after each step.
 pub async fn run_solutions(
     lesson: &Lesson,
     config: ClusterConfig,
@@ -49,9 +51,14 @@ pub async fn run_solutions(
     patience: Duration,
 ) -> Result<Vec<StepReport>, LessonError> {
     let mut session = lesson.open_session(config, root, out).await?;
+    let mut run = LessonRun::open(lesson.clone(), None).map_err(|source| LessonError::Io {
+        path: root.to_path_buf(),
+        source,
+    })?;
     let mut reports = Vec::new();
-    for step in lesson.steps() {
-        let passed_before = evaluate_step(step, &session.cluster, &session.history).await.passed();
+    for (i, step) in lesson.steps().iter().enumerate() {
+        let _ = run.refresh(&session.cluster, &session.journal).await;
+        let passed_before = run.is_done(i) && run.result().is_some_and(|r| r.passed());
         let mut lines = Vec::new();
         for line in &step.solution {
             // A learner types one line at a time; leave the controllers that moment too.
@@ -64,12 +71,16 @@ pub async fn run_solutions(
         }
         let deadline = Instant::now() + patience;
         let failure = loop {
-            let r = evaluate_step(step, &session.cluster, &session.history).await;
-            if r.passed() {
+            let _ = run.refresh(&session.cluster, &session.journal).await;
+            let r = run.result().cloned();
+            if r.as_ref().is_some_and(|r| r.passed()) {
                 break None;
             }
             if Instant::now() >= deadline {
-                break Some(r.first_failure().map(|w| w.en.clone()).unwrap_or_default());
+                break Some(
+                    r.and_then(|r| r.first_failure().map(|w| w.en.clone()))
+                        .unwrap_or_default(),
+                );
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
@@ -79,6 +90,7 @@ pub async fn run_solutions(
             lines,
             failure,
         });
+        let _ = run.next_step();
     }
     session.cluster.shutdown();
     Ok(reports)

@@ -5,6 +5,7 @@
 //! - [`expand`] turns words into arguments when a command runs;
 //! - [`exec`] runs the tree: pipelines, `&&`/`||`, redirections;
 //! - [`builtins`] is the table of commands (`kubectl`, `curl`, `grep`, `timeout` …);
+//! - [`journal`] records every line and kubectl invocation as run, for lesson checks;
 //! - [`repl`] reads lines from stdin for `k8s-lab shell`.
 
 pub mod arith;
@@ -16,6 +17,7 @@ pub mod exec;
 pub mod expand;
 pub mod glob;
 pub mod io;
+pub mod journal;
 pub mod line_editor;
 pub mod parse;
 pub mod repl;
@@ -37,6 +39,9 @@ pub struct Session {
     pub workspace: Workspace,
     pub vars: BTreeMap<String, String>,
     pub history: Vec<String>,
+    /// Every line and kubectl invocation as the lab ran it, for lesson checks (shared with
+    /// subshells).
+    pub journal: journal::Journal,
     pub last_status: i32,
     /// The current directory inside the workspace (`/` is the root; the learner sees it as
     /// [`Workspace::label`], `~/lesson5`).
@@ -63,6 +68,7 @@ impl Session {
             vars: BTreeMap::new(),
             history: Vec::new(),
             replay: Vec::new(),
+            journal: journal::Journal::default(),
             last_status: 0,
             cwd: "/".into(),
             exit: None,
@@ -78,6 +84,7 @@ impl Session {
         let line = line.strip_suffix('\n').unwrap_or(line);
         if !line.trim().is_empty() {
             self.history.push(line.to_string());
+            self.journal.record_line(line);
         }
         let parsed = match parse::parse(line, parse::Mode::Final) {
             Ok(p) => p,
@@ -115,6 +122,7 @@ impl Session {
             workspace: self.workspace.clone(),
             vars: self.vars.clone(),
             history: self.history.clone(),
+            journal: self.journal.clone(),
             last_status: self.last_status,
             cwd: self.cwd.clone(),
             exit: None,

@@ -844,6 +844,8 @@ mod tests {
                     status: Some(200),
                     latency: Duration::from_micros(500),
                     summary: "GET /".into(),
+                    dialled: None,
+                    probe: false,
                 });
             }
             // Long enough for the highlight to fade, then ten idle minutes.

@@ -554,6 +554,8 @@ pub(crate) fn lesson5_traffic(app: &mut App, t0: Instant) -> Instant {
         status: None,
         latency: std::time::Duration::ZERO,
         summary: "connection refused: no endpoints".into(),
+        dialled: None,
+        probe: false,
     };
     app.on_traffic(&events[..events.len() - 2], t0, "12:00:01");
     app.on_traffic([&refused], t0, "12:00:02");

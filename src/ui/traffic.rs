@@ -131,6 +131,10 @@ fn pod_name(pod: &str) -> &str {
 impl TrafficModel {
     /// Take one event. Returns true if the model changed (an event it counts or lists).
     pub fn record(&mut self, ev: &TrafficEvent, now: Instant, clock: &str) -> bool {
+        // The lab's own probes (lesson checks) are not the learner's traffic.
+        if ev.probe {
+            return false;
+        }
         let (from, service, pod) = match (&ev.service, ev.status) {
             // A pod's HTTP server: the request as it arrived (only servers report a status).
             (_, Some(_)) => {
@@ -305,6 +309,8 @@ pub(crate) mod tests {
             status: Some(status),
             latency: Duration::from_micros(850),
             summary: "GET /".into(),
+            dialled: None,
+            probe: false,
         }
     }
 
@@ -322,6 +328,8 @@ pub(crate) mod tests {
             } else {
                 REFUSED.into()
             },
+            dialled: None,
+            probe: false,
         }
     }
 
@@ -356,6 +364,26 @@ pub(crate) mod tests {
         assert_eq!(m.recent[0].pod.as_deref(), Some("backend-c"), "newest first");
         assert_eq!(m.recent[0].service.as_deref(), Some("default/hello:80"));
         assert_eq!(m.recent[0].from, "pod/frontend-x");
+    }
+
+    #[test]
+    fn the_labs_own_probes_are_left_out() {
+        let mut m = TrafficModel::default();
+        let t0 = Instant::now();
+        let mut probe = served("host via default/frontend:80", "frontend-a", 200);
+        probe.probe = true;
+        assert!(!m.record(&probe, t0, "12:00:00"));
+        let mut hop = proxied("host", "default/frontend:80", Some("frontend-a"));
+        hop.probe = true;
+        assert!(!m.record(&hop, t0, "12:00:00"));
+        assert_eq!(m.total, 0);
+        assert!(m.recent.is_empty() && m.flows.is_empty());
+        assert!(m.record(
+            &served("host via default/frontend:80", "frontend-a", 200),
+            t0,
+            "12:00:01"
+        ));
+        assert_eq!(m.total, 1);
     }
 
     #[test]

@@ -10,6 +10,15 @@ use k8s_lab::shell::io::Output;
 use k8s_lab::shell::Session;
 use k8s_lab::workspace::Workspace;
 
+/// `lesson`'s cluster moved to the address block `block` (nodes at 127.0.`block`.x, load
+/// balancers at 127.0.`block+100`.x).
+pub fn config_for(lesson: &lessons::Lesson, block: u8) -> ClusterConfig {
+    let mut config = lesson.cluster_config();
+    config.node_block = block;
+    config.lb_pool = (1..=20).map(|i| Ipv4Addr::new(127, 0, block + 100, i)).collect();
+    config
+}
+
 pub async fn session_for(lesson: Option<&str>, block: u8, home: &Path) -> Session {
     let pool: Vec<Ipv4Addr> = (1..=20).map(|i| Ipv4Addr::new(127, 0, block + 100, i)).collect();
     let Some(id) = lesson else {
@@ -22,9 +31,7 @@ pub async fn session_for(lesson: Option<&str>, block: u8, home: &Path) -> Sessio
         return Session::new(cluster, Workspace::new(home));
     };
     let lesson = lessons::find(id).unwrap_or_else(|e| panic!("lesson {id}: {e}"));
-    let mut config = lesson.cluster_config();
-    config.node_block = block;
-    config.lb_pool = pool;
+    let config = config_for(&lesson, block);
     let (out, buf) = Output::buffer();
     match lesson.open_session(config, &home.join("workspace"), &out).await {
         Ok(s) => s,

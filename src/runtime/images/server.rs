@@ -14,7 +14,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 use super::{HttpRequest, HttpResponse, PodCtx, Program};
-use crate::runtime::net::TrafficEvent;
+use crate::runtime::net::{Hop, TrafficEvent};
 
 /// A container's log: lines with the lab time they were written, and the log of the container
 /// instance before the last restart (`kubectl logs --previous`).
@@ -93,14 +93,20 @@ pub async fn serve(listener: TcpListener, program: Arc<dyn Program>, ctx: Arc<Po
         let tls = program.tls(port);
         // Who called is read when the first request arrives: by then the caller has written
         // its hop (see `Net::connect_as`); a connection that sends nothing clears it at the end.
-        let from = Arc::new(std::sync::OnceLock::<String>::new());
+        let from = Arc::new(std::sync::OnceLock::<Hop>::new());
         let net_ctx = ctx.clone();
         connections.spawn(async move {
             let caller = from.clone();
             let svc = service_fn(move |req: hyper::Request<Incoming>| {
                 let (program, ctx, logs) = (program.clone(), ctx.clone(), logs.clone());
                 let from = caller
-                    .get_or_init(|| ctx.cluster.net().take_hop(peer).unwrap_or_else(|| "host".to_string()))
+                    .get_or_init(|| {
+                        ctx.cluster.net().take_hop_info(peer).unwrap_or_else(|| Hop {
+                            from: "host".to_string(),
+                            dialled: None,
+                            probe: false,
+                        })
+                    })
                     .clone();
                 async move { Ok::<_, Infallible>(handle_one(program, ctx, logs, req, peer, port, from).await) }
             });
@@ -130,8 +136,9 @@ async fn handle_one(
     req: hyper::Request<Incoming>,
     peer: SocketAddr,
     port: u16,
-    from: String,
+    hop: Hop,
 ) -> hyper::Response<Full<Bytes>> {
+    let Hop { from, dialled, probe } = hop;
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -152,7 +159,8 @@ async fn handle_one(
         peer,
         port,
     };
-    let resp = program.handle(ctx.clone(), request.clone()).await;
+    // A probe's request stays a probe in what the pod asks in turn (nginx's proxy_pass).
+    let resp = crate::runtime::net::traffic_log::probing_if(probe, program.handle(ctx.clone(), request.clone())).await;
     if let Some(line) = program.access_log(&ctx, &request, &resp) {
         logs.push(ctx.cluster.clock().now(), line);
     }
@@ -166,6 +174,8 @@ async fn handle_one(
         status: Some(resp.status),
         latency: started.elapsed(),
         summary: format!("{} {}", request.method, request.target),
+        dialled,
+        probe,
     });
     to_hyper(resp, request.method == "HEAD")
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod proxy;
 pub mod resolver;
 pub mod tls;
+pub mod traffic_log;
 pub mod udp;
 
 use std::collections::HashMap;
@@ -74,6 +75,23 @@ pub struct TrafficEvent {
     pub latency: Duration,
     /// A short description: `GET /` or `connection refused`.
     pub summary: String,
+    /// The address the client dialled, as it saw it: a node's address and NodePort, a load
+    /// balancer's address, a ClusterIP and port, a pod IP (`None` when the lab cannot tell).
+    pub dialled: Option<SocketAddrV4>,
+    /// Sent by the lab itself (a lesson check's probe), not by the learner: views and traffic
+    /// checks leave it out (see [`traffic_log`]).
+    pub probe: bool,
+}
+
+/// What a connection's server learns about its caller through the hop table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    /// `host`, `pod/x`, or `pod/x via default/hello:80` after kube-proxy.
+    pub from: String,
+    /// The address the original client dialled (see [`TrafficEvent::dialled`]).
+    pub dialled: Option<SocketAddrV4>,
+    /// The connection belongs to a probe.
+    pub probe: bool,
 }
 
 /// The lab's network: routes and traffic events. Owned by the cluster.
@@ -83,9 +101,11 @@ pub struct Net {
     /// ClusterIP ports and how they pick an endpoint, for connections from inside the lab.
     balancers: RwLock<HashMap<SocketAddrV4, std::sync::Arc<proxy::Balancer>>>,
     traffic: broadcast::Sender<TrafficEvent>,
+    /// The same events, kept for a while for checks that ask after the fact.
+    log: traffic_log::TrafficLog,
     /// The last hop a proxied connection took, keyed by the proxy's client address, so that the
     /// pod that answers can say which Service brought the request.
-    hops: RwLock<HashMap<SocketAddr, String>>,
+    hops: RwLock<HashMap<SocketAddr, Hop>>,
 }
 
 impl Default for Net {
@@ -102,6 +122,7 @@ impl Net {
             udp_routes: RwLock::new(HashMap::new()),
             balancers: RwLock::new(HashMap::new()),
             traffic,
+            log: traffic_log::TrafficLog::default(),
             hops: RwLock::new(HashMap::new()),
         }
     }
@@ -134,24 +155,39 @@ impl Net {
         self.traffic.subscribe()
     }
 
-    pub fn emit(&self, ev: TrafficEvent) {
+    /// Send an event to the live views and keep it in the log. An event emitted inside
+    /// [`traffic_log::probing`] is marked as a probe whatever its emitter said.
+    pub fn emit(&self, mut ev: TrafficEvent) {
+        ev.probe |= traffic_log::is_probing();
+        self.log.push(ev.clone());
         let _ = self.traffic.send(ev);
     }
 
-    pub(crate) fn note_hop(&self, local: SocketAddr, service: String) {
-        self.hops.write().unwrap().insert(local, service);
+    /// The events kept since `since` (all kept events for `None`), oldest first.
+    pub fn traffic_since(&self, since: Option<std::time::Instant>) -> Vec<traffic_log::TrafficRecord> {
+        self.log.since(since)
+    }
+
+    /// Tell the server behind `local`'s peer who is calling; inside a probe the hop says so.
+    pub(crate) fn note_hop_info(&self, local: SocketAddr, mut hop: Hop) {
+        hop.probe |= traffic_log::is_probing();
+        self.hops.write().unwrap().insert(local, hop);
     }
 
     /// Connect to the loopback address `real` and tell the server who is calling (`pod/x via
-    /// default/hello:80`). The hop is written before the caller can send a byte, and servers
-    /// read it when the first request arrives, so they always find it.
-    pub(crate) async fn connect_as(&self, real: SocketAddr, hop: String) -> io::Result<TcpStream> {
+    /// default/hello:80`) and what they dialled. The hop is written before the caller can send
+    /// a byte, and servers read it when the first request arrives, so they always find it.
+    pub(crate) async fn connect_as(&self, real: SocketAddr, hop: Hop) -> io::Result<TcpStream> {
         let stream = connect_loopback(real).await?;
-        self.note_hop(stream.local_addr()?, hop);
+        self.note_hop_info(stream.local_addr()?, hop);
         Ok(stream)
     }
 
     pub(crate) fn take_hop(&self, peer: SocketAddr) -> Option<String> {
+        self.take_hop_info(peer).map(|h| h.from)
+    }
+
+    pub(crate) fn take_hop_info(&self, peer: SocketAddr) -> Option<Hop> {
         self.hops.write().unwrap().remove(&peer)
     }
 
@@ -171,11 +207,19 @@ impl Net {
             SocketAddr::V6(_) => return Err(refuse_foreign(addr)),
         };
         let ip = *v4.ip();
-        // Servers in the lab learn who called (a pod, a node); the host needs no introduction.
+        // Servers in the lab learn who called (a pod, a node) and what they dialled; the host
+        // needs no introduction, unless it is the lab's own probe.
         let dial = |real: SocketAddr| async move {
             match origin {
-                Origin::Host => connect_loopback(real).await,
-                _ => self.connect_as(real, origin.label()).await,
+                Origin::Host if !traffic_log::is_probing() => connect_loopback(real).await,
+                _ => {
+                    let hop = Hop {
+                        from: origin.label(),
+                        dialled: Some(v4),
+                        probe: false,
+                    };
+                    self.connect_as(real, hop).await
+                }
             }
         };
         // A pod's own localhost is its network namespace: its containers' ports.
@@ -187,7 +231,19 @@ impl Net {
         }
         let virtual_addr = addresses::in_service_cidr(ip) || addresses::in_pod_cidr(ip);
         if virtual_addr && *origin == Origin::Host {
-            // Not routable from outside the cluster: the SYN goes nowhere.
+            // Not routable from outside the cluster: the SYN goes nowhere. Said once, for
+            // whoever asks later why nothing answered (a lesson check); no pod served it.
+            self.emit(TrafficEvent {
+                from: origin.label(),
+                service: None,
+                pod: None,
+                bytes: 0,
+                status: None,
+                latency: Duration::ZERO,
+                summary: "no route from outside the cluster".into(),
+                dialled: Some(v4),
+                probe: false,
+            });
             return std::future::pending().await;
         }
         // A ClusterIP from inside the cluster: kube-proxy's iptables rules rewrite the
@@ -201,7 +257,12 @@ impl Net {
             let Some(Route::Listener(real)) = self.route(backend.addr) else {
                 return Err(io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"));
             };
-            return self.connect_as(real, format!("{from} via {}", balancer.label)).await;
+            let hop = Hop {
+                from: format!("{from} via {}", balancer.label),
+                dialled: Some(v4),
+                probe: false,
+            };
+            return self.connect_as(real, hop).await;
         }
         match self.route(v4) {
             Some(Route::Listener(real)) => dial(real).await,

@@ -21,7 +21,7 @@ use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::task::AbortHandle;
 
 use super::udp::{bind_udp_loopback, connect_udp_loopback, UdpRoute, MAX_DATAGRAM};
-use super::{Route, TrafficEvent};
+use super::{Hop, Route, TrafficEvent};
 use crate::runtime::controllers::{all_keys, Controller};
 use crate::runtime::kinds::Kind;
 use crate::runtime::object::Object;
@@ -442,26 +442,40 @@ async fn accept_loop(cluster: Cluster, listener: TcpListener, balancer: Arc<Bala
         let (cluster, balancer) = (cluster.clone(), balancer.clone());
         tokio::spawn(async move {
             // The caller writes its hop right after connecting: wait for its first bytes (or
-            // its close) before reading it.
-            let _ = client.readable().await;
-            let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
+            // its close) before reading it. `peek` waits for data itself; readiness alone can
+            // be reported before the caller has written anything, and the hop would be missed.
+            let _ = client.peek(&mut [0u8; 1]).await;
+            let mut hop = cluster.net().take_hop_info(peer).unwrap_or_else(|| Hop {
+                from: "host".into(),
+                dialled: None,
+                probe: false,
+            });
+            // What the client dialled is this listener's address (a node's, a load balancer's).
+            if hop.dialled.is_none() {
+                hop.dialled = match client.local_addr() {
+                    Ok(SocketAddr::V4(a)) => Some(a),
+                    _ => None,
+                };
+            }
             let label = balancer.label.clone();
-            let Some(backend) = balancer.pick(&from) else {
+            let Some(backend) = balancer.pick(&hop.from) else {
                 // No endpoints: refuse (close at once with a reset).
                 let _ = client.set_zero_linger();
                 cluster.net().emit(TrafficEvent {
-                    from,
+                    from: hop.from,
                     service: Some(label),
                     pod: None,
                     bytes: 0,
                     status: None,
                     latency: std::time::Duration::ZERO,
                     summary: "connection refused: no endpoints".into(),
+                    dialled: hop.dialled,
+                    probe: hop.probe,
                 });
                 return;
             };
             let watch = balancer.backends.subscribe();
-            forward(cluster, client, backend, from, label, watch).await;
+            forward(cluster, client, backend, hop, label, watch).await;
         });
     }
 }
@@ -470,7 +484,7 @@ async fn forward(
     cluster: Cluster,
     mut client: TcpStream,
     backend: Backend,
-    from: String,
+    hop: Hop,
     label: String,
     mut endpoints: tokio::sync::watch::Receiver<Vec<Backend>>,
 ) {
@@ -479,7 +493,12 @@ async fn forward(
         let _ = client.set_zero_linger();
         return;
     };
-    let Ok(mut upstream) = cluster.net().connect_as(real, format!("{from} via {label}")).await else {
+    let onward = Hop {
+        from: format!("{} via {label}", hop.from),
+        dialled: hop.dialled,
+        probe: hop.probe,
+    };
+    let Ok(mut upstream) = cluster.net().connect_as(real, onward).await else {
         let _ = client.set_zero_linger();
         return;
     };
@@ -493,13 +512,15 @@ async fn forward(
         }
     };
     cluster.net().emit(TrafficEvent {
-        from,
+        from: hop.from,
         service: Some(label),
         pod: Some(backend.pod),
         bytes,
         status: None,
         latency: started.elapsed(),
         summary: "connection".into(),
+        dialled: hop.dialled,
+        probe: hop.probe,
     });
 }
 
@@ -540,9 +561,13 @@ async fn udp_loop(cluster: Cluster, sock: UdpSocket, balancer: Arc<Balancer>) {
                 let flow = match existing {
                     Some(f) => Some(f),
                     None => {
-                        let from = cluster.net().take_hop(peer).unwrap_or_else(|| "host".into());
-                        match balancer.pick(&from) {
-                            Some(backend) => open_flow(&cluster, &sock, &flows, peer, backend, from, &label).await,
+                        let hop = cluster.net().take_hop_info(peer).unwrap_or_else(|| Hop {
+                            from: "host".into(),
+                            dialled: None,
+                            probe: false,
+                        });
+                        match balancer.pick(&hop.from) {
+                            Some(backend) => open_flow(&cluster, &sock, &flows, peer, backend, hop, &label).await,
                             None => None,
                         }
                     }
@@ -574,15 +599,25 @@ async fn open_flow(
     flows: &Flows,
     client: SocketAddr,
     backend: Backend,
-    from: String,
+    hop: Hop,
     label: &str,
 ) -> Option<(Arc<UdpSocket>, Arc<Mutex<tokio::time::Instant>>)> {
+    let Hop { from, probe, dialled } = hop;
+    let dialled = dialled.or(match listener.local_addr() {
+        Ok(SocketAddr::V4(a)) => Some(a),
+        _ => None,
+    });
     let Some(UdpRoute::Socket(real)) = cluster.net().udp_route(backend.addr) else {
         return None;
     };
     let upstream = Arc::new(connect_udp_loopback(real).await.ok()?);
     if let Ok(local) = upstream.local_addr() {
-        cluster.net().note_hop(local, format!("{from} via {label}"));
+        let onward = Hop {
+            from: format!("{from} via {label}"),
+            dialled,
+            probe,
+        };
+        cluster.net().note_hop_info(local, onward);
     }
     let last_sent = Arc::new(Mutex::new(tokio::time::Instant::now()));
     let relay = {
@@ -602,6 +637,8 @@ async fn open_flow(
                     status: None,
                     latency,
                     summary: "datagram".into(),
+                    dialled,
+                    probe,
                 });
             }
             let mut flows = flows.lock().unwrap();

@@ -113,7 +113,12 @@ impl Net {
         };
         let sock = connect_udp_loopback(real).await?;
         let local = sock.local_addr()?;
-        self.note_hop(local, origin.label());
+        let hop = super::Hop {
+            from: origin.label(),
+            dialled: Some(addr),
+            probe: false,
+        };
+        self.note_hop_info(local, hop);
         let result = async {
             let mut buf = vec![0u8; MAX_DATAGRAM];
             for _ in 0..2 {

@@ -13,9 +13,39 @@ use crate::runtime::{Kind, Object};
 use crate::shell::attach::attach_request;
 use crate::shell::exec::forward;
 use crate::shell::io::{Chunk, Output};
+use crate::shell::journal::FileObject;
 
 pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
     Box::pin(async move {
+        // The journal notes the invocation before it runs: a `--watch` ended by `timeout` or
+        // Ctrl+C was still run.
+        let record = {
+            let s = &*ctx.session;
+            let k = crate::kubectl::Ctx {
+                cluster: &s.cluster,
+                workspace: &s.workspace,
+                stdin: ctx.stdin.as_deref(),
+            };
+            let objects = crate::kubectl::invocation::parse(&ctx.args)
+                .map(|inv| {
+                    let ns = inv.parsed.get("namespace").map(str::to_string);
+                    crate::kubectl::invocation::file_objects(&k, &inv)
+                        .iter()
+                        .map(|o| FileObject::of(o, ns.as_deref()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            s.journal.start_kubectl(ctx.args.clone(), objects)
+        };
+        let journal = ctx.session.journal.clone();
+        let status = kubectl_run(ctx).await;
+        journal.finish(record, status);
+        status
+    })
+}
+
+async fn kubectl_run(ctx: Ctx<'_>) -> i32 {
+    {
         let request = attach_request(&ctx.args);
         if let Some(r) = request.clone().filter(|r| !r.from_run) {
             // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell.
@@ -55,7 +85,7 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
             }
             _ => status,
         }
-    })
+    }
 }
 
 /// `curl` on the host: `--cacert` and `-o` use the lesson's workspace.

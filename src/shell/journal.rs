@@ -1,0 +1,176 @@
+//! What the learner did in this shell, as the lab ran it: every command line, and every kubectl
+//! invocation with its arguments *after* expansion and the objects its `-f` inputs decoded to.
+//!
+//! Lesson checks judge a command by what kubectl was asked to do, not by how the line was
+//! spelled (`timeout 10 kubectl get svc frontend -w`, `kubectl describe $(echo svc/backend)`,
+//! a heredoc on `-f -`, the editor's Ctrl+S). The shell is the one place that sees all of that,
+//! so it keeps this journal; the lesson engine reads it. Subshells (`$(…)`, pipeline stages)
+//! share their parent's journal: what ran in them ran.
+//!
+//! Every record carries the moment it started ([`std::time::Instant`], the same clock the
+//! runtime's traffic log uses), so a check can ask "since this step began".
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::runtime::{Kind, Object};
+
+/// One command line as typed (a heredoc's body included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRecord {
+    pub at: Instant,
+    pub text: String,
+}
+
+/// An object named in a manifest a kubectl command read (`-f FILE`, `-f URL`, `-f -`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileObject {
+    pub kind: Kind,
+    /// The manifest's namespace, or `-n`, or `None` when neither says (kubectl's default).
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl FileObject {
+    pub fn of(obj: &Object, namespace_flag: Option<&str>) -> FileObject {
+        let ns = obj.namespace();
+        FileObject {
+            kind: obj.kind(),
+            namespace: if !ns.is_empty() {
+                Some(ns.to_string())
+            } else {
+                namespace_flag.filter(|n| !n.is_empty()).map(str::to_string)
+            },
+            name: obj.name().to_string(),
+        }
+    }
+}
+
+/// One kubectl invocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubectlRecord {
+    pub at: Instant,
+    /// The arguments after `kubectl`, expanded (`$VAR`, `$(…)`, quotes removed).
+    pub argv: Vec<String>,
+    /// What the `-f` inputs decoded to (empty without `-f`, or when they did not decode).
+    pub objects: Vec<FileObject>,
+    /// kubectl's exit status; `None` while running or when it was stopped (Ctrl+C, `timeout`).
+    pub status: Option<i32>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    lines: Vec<LineRecord>,
+    kubectl: Vec<KubectlRecord>,
+}
+
+/// The journal: a cheap-clone handle shared by a session and its subshells.
+#[derive(Debug, Clone, Default)]
+pub struct Journal(Arc<Mutex<Entries>>);
+
+/// A point in the journal, to forget what came after it (a lesson's setup lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    lines: usize,
+    kubectl: usize,
+}
+
+/// Which kubectl record [`Journal::finish`] completes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KubectlId(usize);
+
+/// Lines and kubectl invocations from some moment on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    pub lines: Vec<LineRecord>,
+    pub kubectl: Vec<KubectlRecord>,
+}
+
+impl Journal {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn record_line(&self, text: &str) {
+        self.lock().lines.push(LineRecord {
+            at: Instant::now(),
+            text: text.to_string(),
+        });
+    }
+
+    /// Note a kubectl invocation as it starts.
+    pub fn start_kubectl(&self, argv: Vec<String>, objects: Vec<FileObject>) -> KubectlId {
+        let mut e = self.lock();
+        e.kubectl.push(KubectlRecord {
+            at: Instant::now(),
+            argv,
+            objects,
+            status: None,
+        });
+        KubectlId(e.kubectl.len() - 1)
+    }
+
+    /// Note how a kubectl invocation ended.
+    pub fn finish(&self, id: KubectlId, status: i32) {
+        if let Some(r) = self.lock().kubectl.get_mut(id.0) {
+            r.status = Some(status);
+        }
+    }
+
+    pub fn mark(&self) -> Mark {
+        let e = self.lock();
+        Mark {
+            lines: e.lines.len(),
+            kubectl: e.kubectl.len(),
+        }
+    }
+
+    /// Forget everything recorded after `mark`.
+    pub fn truncate(&self, mark: Mark) {
+        let mut e = self.lock();
+        e.lines.truncate(mark.lines);
+        e.kubectl.truncate(mark.kubectl);
+    }
+
+    /// What was recorded at or after `since` (everything for `None`), oldest first.
+    pub fn since(&self, since: Option<Instant>) -> Recorded {
+        let e = self.lock();
+        let keep = |at: Instant| since.is_none_or(|s| at >= s);
+        Recorded {
+            lines: e.lines.iter().filter(|l| keep(l.at)).cloned().collect(),
+            kubectl: e.kubectl.iter().filter(|k| keep(k.at)).cloned().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_are_kept_in_order_and_setup_can_be_forgotten() {
+        let j = Journal::default();
+        j.record_line("kubectl apply -f setup.yaml");
+        let id = j.start_kubectl(vec!["apply".into()], Vec::new());
+        j.finish(id, 0);
+        let before = j.mark();
+        let since = Instant::now();
+        j.record_line("kubectl get svc");
+        let id = j.start_kubectl(vec!["get".into(), "svc".into()], Vec::new());
+        let all = j.since(None);
+        assert_eq!(all.lines.len(), 2);
+        assert_eq!(all.kubectl[0].status, Some(0));
+        assert_eq!(all.kubectl[1].status, None, "still running");
+        j.finish(id, 1);
+        let recent = j.since(Some(since));
+        assert_eq!(recent.lines.len(), 1);
+        assert_eq!(recent.kubectl[0].argv, ["get", "svc"]);
+        assert_eq!(recent.kubectl[0].status, Some(1));
+        j.truncate(before);
+        assert_eq!(j.since(None).lines, all.lines[..1]);
+        assert_eq!(j.since(None).kubectl.len(), 1);
+        let shared = j.clone();
+        shared.record_line("echo hi");
+        assert_eq!(j.since(None).lines.len(), 2, "clones share one journal");
+    }
+}
