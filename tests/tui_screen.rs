@@ -7,55 +7,22 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use support::tmux::Tmux;
+use support::tmux::{temp_home, Tmux};
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_k8s-lab")
-}
-
-fn temp_home(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("k8s-lab-screen-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A tmux session running `args`; the pane stays after the lab exits, so what it printed on
-/// the normal screen can be read.
-fn open(name: &str, home: &std::path::Path, size: (u16, u16), args: &str) -> Tmux {
-    let tmux = Tmux(format!("k8s-lab-screen-{name}-{}", std::process::id()));
-    let cmd = format!(
-        "env K8S_LAB_HOME={} {} {args}; echo EXITED $?; sleep 60",
-        home.display(),
-        bin()
-    );
-    let (w, h) = (size.0.to_string(), size.1.to_string());
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", &w, "-y", &h, &cmd]);
-    tmux
-}
-
-fn keys(tmux: &Tmux, keys: &[&str]) {
-    for k in keys {
-        tmux.cmd(&["send-keys", "-t", &tmux.0, k]);
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
 
 #[test]
 fn start_without_a_lesson_picks_one_and_ctrl_c_asks_before_quitting() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("picker");
-    let tmux = open("picker", &home, (120, 36), "start --lang ko");
+    let tmux = Tmux::open("picker", &home, (120, 36), "start --lang ko");
     tmux.wait_for("the picker", Duration::from_secs(20), |s| {
         s.contains("레슨 고르기") && s.contains("lesson5") && s.contains("Enter: 열기")
     });
-    keys(&tmux, &["Down", "Enter"]);
+    tmux.keys(&["Down", "Enter"]);
     tmux.wait_for("lesson2 open", Duration::from_secs(20), |s| {
         s.contains("리소스") && s.contains("kubernetes") && s.contains("단계 1/7 · 레슨 2/5")
     });
@@ -71,17 +38,17 @@ fn start_without_a_lesson_picks_one_and_ctrl_c_asks_before_quitting() {
     // A watch, cancelled by one Ctrl+C; a second quick Ctrl+C only asks.
     tmux.type_line("kubectl get svc -w");
     tmux.wait_for("the watch", Duration::from_secs(10), |s| s.contains("실행 중"));
-    keys(&tmux, &["C-c", "C-c"]);
+    tmux.keys(&["C-c", "C-c"]);
     let s = tmux.wait_for("the question", Duration::from_secs(10), |s| {
         s.contains("Ctrl+C 한 번 더 또는 Ctrl+Q: 종료")
     });
     assert!(!s.contains("EXITED"), "two Ctrl+C did not quit:\n{s}");
     // Another key clears the question; the next Ctrl+C asks again, and one more quits.
-    keys(&tmux, &["x", "C-u", "C-c"]);
+    tmux.keys(&["x", "C-u", "C-c"]);
     tmux.wait_for("the question again", Duration::from_secs(10), |s| {
         s.contains("Ctrl+C 한 번 더")
     });
-    keys(&tmux, &["C-c"]);
+    tmux.keys(&["C-c"]);
     let s = tmux.wait_for("the exit", Duration::from_secs(10), |s| s.contains("EXITED 0"));
     assert!(
         s.contains("클러스터와 진행 상황은 저장되었습니다") && s.contains("k8s-lab start lesson2"),
@@ -95,7 +62,7 @@ fn start_without_a_lesson_picks_one_and_ctrl_c_asks_before_quitting() {
 fn at_80x24_the_services_table_keeps_its_ports_and_the_help_box_fits() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("narrow");
-    let tmux = open("narrow", &home, (80, 24), "start lesson3 --lang en");
+    let tmux = Tmux::open("narrow", &home, (80, 24), "start lesson3 --lang en");
     let s = tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
         s.contains("Resources") && s.contains("kubernetes")
     });
@@ -112,11 +79,11 @@ fn at_80x24_the_services_table_keeps_its_ports_and_the_help_box_fits() {
         "the name is whole:\n{s}"
     );
 
-    keys(&tmux, &["F1"]);
+    tmux.keys(&["F1"]);
     let s = tmux.wait_for("the help", Duration::from_secs(10), |s| s.contains("Help — keys"));
     assert!(!s.replace("Alt+1…9", "").contains('…'), "no help line is cut:\n{s}");
     assert!(s.contains("PgUp/PgDn: scroll"), "the help says it scrolls:\n{s}");
-    keys(&tmux, &["Escape", "C-q"]);
+    tmux.keys(&["Escape", "C-q"]);
     let s = tmux.wait_for("the exit", Duration::from_secs(10), |s| s.contains("EXITED 0"));
     assert!(s.contains("Your cluster and progress are saved"), "{s}");
     drop(tmux);
