@@ -99,6 +99,9 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
         }
     };
     let mut notes = Vec::new();
+    if restored == lessons::Restored::FromSnapshot {
+        notes.push(strings::CLI_RESTORED.get(lang).to_string());
+    }
     if let lessons::Restored::Broken { aside, why } = &restored {
         notes.push(strings::fill(
             strings::CLI_SNAPSHOT_BROKEN.get(lang),
@@ -267,8 +270,11 @@ fn forget(lesson: &Lesson, lang: Lang) -> anyhow::Result<(bool, bool)> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => return Err(e).with_context(|| removing(&path)),
     };
-    let snap = Lesson::snapshot_path(&lesson.default_workspace_root());
+    let root = lesson.default_workspace_root();
+    let snap = Lesson::snapshot_path(&root);
     let had_cluster = crate::runtime::persist::remove(&snap).with_context(|| removing(&snap))?;
+    let shell = root.join(lessons::SHELL_STATE);
+    crate::runtime::persist::remove(&shell).with_context(|| removing(&shell))?;
     Ok((had_progress, had_cluster))
 }
 

@@ -6,8 +6,7 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -85,6 +84,39 @@ fn shell_mode_reads_commands_from_stdin() {
     let _ = std::fs::remove_dir_all(home);
 }
 
+/// `k8s-lab start lesson5 --lang en` in a tmux session of its own (160×45), with `home` as its
+/// data folder. Does not wait.
+fn start_lesson5(tag: &str, home: &std::path::Path) -> Tmux {
+    let tmux = Tmux(format!("k8s-lab-{tag}-{}", std::process::id()));
+    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
+    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    tmux
+}
+
+/// [`start_lesson5`], then wait for the first frame: the lesson and a live resources pane.
+fn open_lesson5(tag: &str, home: &std::path::Path) -> Tmux {
+    let tmux = start_lesson5(tag, home);
+    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
+        s.contains("Resources") && s.contains("kubernetes")
+    });
+    tmux
+}
+
+/// Wait (at most 10 s) until the lab in `tmux` has exited; true if it did.
+fn exited(tmux: &Tmux) -> bool {
+    let t0 = Instant::now();
+    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    !tmux.alive()
+}
+
+/// Ctrl+Q quits and the terminal is given back.
+fn quit(tmux: &Tmux) {
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
+    assert!(exited(tmux), "k8s-lab did not exit on Ctrl+Q");
+}
+
 fn frontend_row(screen: &str) -> Option<&str> {
     screen
         .lines()
@@ -92,21 +124,14 @@ fn frontend_row(screen: &str) -> Option<&str> {
 }
 
 fn http_get(addr: &str) -> String {
-    try_http_get(addr).unwrap()
+    support::http::try_get(addr).unwrap()
 }
 
 #[test]
 fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
     let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("tui");
-    let tmux = Tmux(format!("k8s-lab-test-{}", std::process::id()));
-    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
-
-    // The first frame has the lesson and a live resources pane; typing works at once.
-    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
-        s.contains("Resources") && s.contains("kubernetes")
-    });
+    let tmux = open_lesson5("test", &home);
     for line in SEED000 {
         tmux.type_line(line);
     }
@@ -136,13 +161,7 @@ fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
     assert!(resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
     assert!(resp.ends_with("{\"message\":\"Hello\"}"), "{resp}");
 
-    // Ctrl+Q quits and the terminal is given back.
-    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
-    let t0 = Instant::now();
-    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    quit(&tmux);
     let _ = std::fs::remove_dir_all(home);
 }
 
@@ -153,12 +172,7 @@ fn tui_shows_the_external_ip_arrive_and_it_answers_from_outside() {
 fn tui_editor_saves_applies_and_kubectl_sees_it() {
     let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("editor");
-    let tmux = Tmux(format!("k8s-lab-editor-{}", std::process::id()));
-    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
-    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
-        s.contains("Resources") && s.contains("kubernetes")
-    });
+    let tmux = open_lesson5("editor", &home);
 
     tmux.type_line("edit svc.yaml");
     tmux.wait_for("the editor", Duration::from_secs(10), |s| {
@@ -205,12 +219,7 @@ fn tui_editor_saves_applies_and_kubectl_sees_it() {
     assert!(saved.starts_with("apiVersion: v1\nkind: Service\n"), "{saved}");
     assert!(saved.contains("  name: typed-svc\n"), "{saved}");
 
-    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
-    let t0 = Instant::now();
-    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    quit(&tmux);
     let _ = std::fs::remove_dir_all(home);
 }
 
@@ -247,16 +256,6 @@ fn lint_run_checks_lesson_solutions() {
     );
 }
 
-/// `http_get` that says why instead of panicking (while pods start, a Service refuses).
-fn try_http_get(addr: &str) -> std::io::Result<String> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
-    s.write_all(b"GET / HTTP/1.1\r\nHost: frontend\r\nConnection: close\r\n\r\n")?;
-    let mut resp = String::new();
-    s.read_to_string(&mut resp)?;
-    Ok(resp)
-}
-
 /// The pid of the program running in the tmux pane (`env` execs the lab, so it is the lab).
 fn pane_pid(tmux: &Tmux) -> i32 {
     tmux.cmd(&["display-message", "-p", "-t", &tmux.0, "#{pane_pid}"])
@@ -288,12 +287,7 @@ fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
     let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("kill9");
     let lesson = k8s_lab::lessons::find("lesson5").unwrap();
-    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
-    let tmux = Tmux(format!("k8s-lab-kill9-{}", std::process::id()));
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
-    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
-        s.contains("Resources") && s.contains("kubernetes")
-    });
+    let tmux = open_lesson5("kill9", &home);
     for line in SEED000 {
         tmux.type_line(line);
     }
@@ -319,14 +313,10 @@ fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
         .status()
         .unwrap()
         .success());
-    let t0 = Instant::now();
-    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    assert!(exited(&tmux), "kill -9 ended the lab");
     drop(tmux);
 
-    let tmux = Tmux(format!("k8s-lab-kill9b-{}", std::process::id()));
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
+    let tmux = start_lesson5("kill9b", &home);
     let title = lesson.steps()[4].title.en.clone();
     let s = tmux.wait_for("the restored Service", Duration::from_secs(20), |s| {
         frontend_addresses(s).is_some()
@@ -340,7 +330,7 @@ fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
     assert!(s.contains(&heading), "resumes on step 5 ({title}):\n{s}");
     let t0 = Instant::now();
     let resp = loop {
-        let r = try_http_get("127.0.1.1:80");
+        let r = support::http::try_get("127.0.1.1:80");
         match r {
             Ok(r) if r.contains("{\"message\":\"Hello\"}") => break r,
             _ if t0.elapsed() > Duration::from_secs(30) => panic!("no answer from 127.0.1.1: {r:?}"),
@@ -348,12 +338,7 @@ fn kill_9_loses_nothing_the_cluster_and_the_step_come_back() {
         }
     };
     assert!(resp.starts_with("HTTP/1.1 200 OK"), "{resp}");
-    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
-    let t0 = Instant::now();
-    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    quit(&tmux);
     let _ = std::fs::remove_dir_all(home);
 }
 
@@ -378,12 +363,7 @@ fn tui_f10_twice_starts_the_lesson_over_with_a_clean_cluster() {
     let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
     let home = temp_home("reset");
     let lesson = k8s_lab::lessons::find("lesson5").unwrap();
-    let tmux = Tmux(format!("k8s-lab-reset-{}", std::process::id()));
-    let cmd = format!("env K8S_LAB_HOME={} {} start lesson5 --lang en", home.display(), bin());
-    tmux.cmd(&["new-session", "-d", "-s", &tmux.0, "-x", "160", "-y", "45", &cmd]);
-    tmux.wait_for("the first frame", Duration::from_secs(20), |s| {
-        s.contains("Resources") && s.contains("kubernetes")
-    });
+    let tmux = open_lesson5("reset", &home);
     tmux.type_line(SEED000[1]);
     tmux.wait_for("the hello Service", Duration::from_secs(20), |s| has_row(s, "hello"));
     tmux.cmd(&["send-keys", "-t", &tmux.0, "F6"]);
@@ -403,12 +383,7 @@ fn tui_f10_twice_starts_the_lesson_over_with_a_clean_cluster() {
     }
     assert_ne!(saved_cluster_id(&home), first_id, "a new cluster");
     assert_eq!(saved_step(&home), lesson.steps()[0].id.0);
-    tmux.cmd(&["send-keys", "-t", &tmux.0, "C-q"]);
-    let t0 = Instant::now();
-    while tmux.alive() && t0.elapsed() < Duration::from_secs(10) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(!tmux.alive(), "k8s-lab did not exit on Ctrl+Q");
+    quit(&tmux);
     let _ = std::fs::remove_dir_all(home);
 }
 

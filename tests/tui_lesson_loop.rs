@@ -8,8 +8,6 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -40,15 +38,6 @@ fn column_of(screen: &str, needle: &str) -> Option<usize> {
         .find_map(|l| l.find(needle).map(|byte| l[..byte].chars().count()))
 }
 
-fn http_get(addr: &str) -> std::io::Result<String> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(5)))?;
-    s.write_all(b"GET / HTTP/1.1\r\nHost: lb\r\nConnection: close\r\n\r\n")?;
-    let mut out = String::new();
-    s.read_to_string(&mut out)?;
-    Ok(out)
-}
-
 #[test]
 fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -60,6 +49,15 @@ fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
     // The step's markdown table is drawn as a table, not as `| a | b |` text.
     assert!(s.contains("│ type ") && s.contains("┬"), "a drawn table:\n{s}");
     assert!(!s.contains("| type |"), "no raw markdown:\n{s}");
+
+    // The hint renders its markdown: code style, no raw backticks.
+    tmux.keys(&["F2"]);
+    let s = tmux.wait_for("the hint", Duration::from_secs(10), |s| s.contains("followed by"));
+    let hint = s.lines().find(|l| l.contains("followed by")).unwrap();
+    assert!(
+        hint.contains("kubectl get followed by nodes") && !hint.contains('`'),
+        "{hint}"
+    );
 
     // 1. nodes, by their short name.
     tmux.type_line("kubectl get no");
@@ -82,7 +80,14 @@ fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
     );
     assert_eq!(name, meta + 2, "name: sits under metadata:, indented:\n{s}");
     tmux.keys(&["F3"]);
-    // …but the learner writes the Service in the editor and saves it with Ctrl+S.
+    // …but the learner writes the Service in the editor and saves it with Ctrl+S. Tab Tab
+    // after `edit ` in the empty workspace says how to make a file.
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "-l", "edit "]);
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.wait_for("the no-files note", Duration::from_secs(10), |s| {
+        s.contains("No files here yet")
+    });
+    tmux.keys(&["C-u"]);
     tmux.type_line("edit np.yaml");
     tmux.wait_for("the editor", Duration::from_secs(10), |s| s.contains("np.yaml"));
     for line in [
@@ -102,6 +107,13 @@ fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
         tmux.type_line(line);
     }
     tmux.wait_for("a valid manifest", Duration::from_secs(10), |s| s.contains("no errors"));
+    // A stray word breaks the YAML; one Ctrl+Z takes the whole word back.
+    tmux.cmd(&["send-keys", "-t", &tmux.0, "-l", "junk"]);
+    tmux.wait_for("the error marker", Duration::from_secs(10), |s| {
+        !s.contains("no errors")
+    });
+    tmux.keys(&["C-z"]);
+    tmux.wait_for("valid again", Duration::from_secs(10), |s| s.contains("no errors"));
     tmux.keys(&["C-s"]);
     tmux.wait_for("the apply", Duration::from_secs(10), |s| {
         s.contains("service/teva-nodeport-service created")
@@ -153,7 +165,7 @@ fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
         .unwrap();
     let t0 = Instant::now();
     loop {
-        match http_get(&format!("{ext}:80")) {
+        match support::http::try_get(&format!("{ext}:80")) {
             Ok(r) if r.contains("You've hit my-app-") => break,
             r if t0.elapsed() > STEP => panic!("no answer from {ext}: {r:?}"),
             _ => std::thread::sleep(Duration::from_millis(200)),

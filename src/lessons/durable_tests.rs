@@ -38,6 +38,7 @@ async fn a_durable_session_comes_back_without_running_setup_again() {
             .await,
         0
     );
+    assert_eq!(s.run_line("export NODE_PORT=30008", &out).await, 0);
     let web = s.cluster.get(Kind::Deployment, "default", "web").unwrap();
     let mine = s.cluster.get(Kind::ConfigMap, "default", "mine").unwrap();
     let id = s.cluster.cluster_id().to_string();
@@ -59,6 +60,11 @@ async fn a_durable_session_comes_back_without_running_setup_again() {
         mine.meta().uid
     );
     assert!(!buf.text().contains("created"), "no setup output: {}", buf.text());
+    assert_eq!(
+        s.vars.get("NODE_PORT").map(String::as_str),
+        Some("30008"),
+        "the shell's variables came back"
+    );
     s.cluster.shutdown();
 
     // A snapshot that cannot be read is kept aside and a fresh cluster starts.
@@ -68,6 +74,7 @@ async fn a_durable_session_comes_back_without_running_setup_again() {
     assert!(matches!(restored, Restored::Broken { .. }), "{restored:?}");
     assert_ne!(s.cluster.cluster_id(), id);
     assert!(s.cluster.get(Kind::ConfigMap, "default", "mine").is_none());
+    assert!(!s.vars.contains_key("NODE_PORT"), "a fresh cluster, a fresh shell");
     assert!(root.join(format!("{CLUSTER_SNAPSHOT}.broken")).is_file());
     s.cluster.shutdown();
     std::fs::remove_dir_all(root).unwrap();

@@ -76,6 +76,9 @@ pub enum LessonError {
 /// The file in a workspace that holds the lesson's saved cluster (hidden from `ls`).
 pub const CLUSTER_SNAPSHOT: &str = ".k8s-lab-cluster.json";
 
+/// The file in a workspace that holds the lab shell's variables and folder.
+pub const SHELL_STATE: &str = ".k8s-lab-shell.json";
+
 /// Where a durable session's cluster came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Restored {
@@ -268,6 +271,14 @@ impl Lesson {
             session.cluster.shutdown();
             return Err(io_err(source));
         }
+        // The shell's variables belong with the cluster they were read from: a fresh cluster
+        // starts with a fresh shell.
+        let shell_state = root.join(SHELL_STATE);
+        if restored != Restored::FromSnapshot {
+            let _ = std::fs::remove_file(&shell_state);
+        }
+        let mut session = session;
+        session.persist_to(shell_state);
         Ok((session, restored))
     }
 

@@ -21,6 +21,7 @@ pub mod journal;
 pub mod line_editor;
 pub mod parse;
 pub mod repl;
+pub mod saved;
 
 #[cfg(test)]
 mod malformed_tests;
@@ -48,6 +49,9 @@ pub struct Session {
     pub cwd: String,
     /// Set by `exit`: the shell should end with this status.
     pub exit: Option<i32>,
+    /// Where variables and the folder are saved after each line (see [`saved`]); `None` keeps
+    /// them in memory only.
+    pub saver: Option<saved::Saver>,
     /// Lines `replay` runs: the solutions of lesson steps that were done on a cluster that is
     /// gone (set when the lab opens a lesson whose progress and cluster disagree).
     pub replay: Vec<String>,
@@ -68,6 +72,7 @@ impl Session {
             vars: BTreeMap::new(),
             history: Vec::new(),
             replay: Vec::new(),
+            saver: None,
             journal: journal::Journal::default(),
             last_status: 0,
             cwd: "/".into(),
@@ -106,7 +111,31 @@ impl Session {
         let status = self.exec_script(&parsed.script, None, out).await;
         self.abort = false;
         self.last_status = status;
+        self.save_state(out);
         status
+    }
+
+    /// Keep this shell's variables and folder in `path` from now on, starting from what is
+    /// saved there (a restart brings back `export`ed values later steps use).
+    pub fn persist_to(&mut self, path: std::path::PathBuf) {
+        let (saver, saved) = saved::Saver::open(path);
+        self.vars.extend(saved.vars);
+        if !saved.cwd.is_empty() && self.workspace.resolve(&saved.cwd).is_some_and(|p| p.is_dir()) {
+            self.cwd = saved.cwd;
+        }
+        self.saver = Some(saver);
+    }
+
+    fn save_state(&mut self, out: &Output) {
+        let now = saved::SavedShell {
+            vars: self.vars.clone(),
+            cwd: self.cwd.clone(),
+        };
+        if let Some(saver) = self.saver.as_mut() {
+            if let Err(e) = saver.save(now) {
+                out.err_line(&format!("k8s-lab: could not save the shell's variables: {e}"));
+            }
+        }
     }
 
     /// True when `text` is not a complete command yet: an open quote, a trailing `\`, or a
@@ -127,6 +156,7 @@ impl Session {
             cwd: self.cwd.clone(),
             exit: None,
             replay: Vec::new(),
+            saver: None,
             attached: self.attached.clone(),
             subst_status: None,
             abort: false,

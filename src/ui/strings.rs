@@ -189,6 +189,10 @@ pub const CLI_RESET_CLUSTER: Tr = Tr::new(
     "{id}: 진행 상황과 저장된 클러스터를 지웠습니다",
     "{id}: progress and cluster reset",
 );
+pub const CLI_RESTORED: Tr = Tr::new(
+    "저장해 둔 클러스터를 되살렸습니다. 노드를 재부팅한 것처럼 파드가 한 번씩 다시 시작되어 RESTARTS가 1 늘었고, 셸 변수(export 한 값)도 그대로입니다.",
+    "Your saved cluster is back. As after a node reboot, each pod started once more (RESTARTS went up by 1); your shell variables (what you exported) are back too.",
+);
 pub const CLI_SNAPSHOT_BROKEN: Tr = Tr::new(
     "저장된 클러스터를 읽을 수 없어 새 클러스터로 시작합니다 ({why}). 그 파일은 {aside} 에 그대로 두었습니다.",
     "The saved cluster could not be read ({why}), so a fresh one started. The file was kept as {aside}.",

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod http;
 pub mod lab;
 pub mod lesson5;
 pub mod tmux;
