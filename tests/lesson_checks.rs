@@ -262,7 +262,8 @@ async fn lesson2_another_way() {
         ),
         way(
             "env-vars",
-            &["kubectl delete po --selector app=kubia", "kubectl rollout status deployments/kubia"],
+            // Judged by what the new pods see, so a rolling restart does as well as a delete.
+            &["kubectl rollout restart deployment kubia", "kubectl rollout status deployments/kubia"],
         ),
         way(
             "dns",
@@ -272,7 +273,10 @@ async fn lesson2_another_way() {
                 "kubectl exec $P -- curl -s http://kubia.default.svc",
             ],
         ),
-        way("named-ports", &[&named, "kubectl apply -f named.yaml"]),
+        way(
+            "named-ports",
+            &[&named, "kubectl apply -f named.yaml", "kubectl exec deploy/kubia -- curl -s http://kubia-named"],
+        ),
         way("coredns", &["kubectl -n kube-system get po -lk8s-app=kube-dns"]),
     ];
     walk("lesson2", 94, &ways).await;

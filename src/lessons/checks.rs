@@ -308,7 +308,66 @@ pub async fn evaluate(check: &Check, ev: &Evidence<'_>) -> CheckResult {
         }
         Check::Kubectl(k) => kubectl_ran(k, ev),
         Check::Traffic(t) => traffic_served(t, ev),
+        Check::PodsHaveEnv(p) => pods_have_env(cluster, p),
     }
+}
+
+/// Do the running pods that `p.selector` picks see `p.var`? Read from the containers
+/// themselves (what `printenv` in them prints), not from the spec: the Service variables are
+/// fixed by the kubelet when a container starts.
+fn pods_have_env(cluster: &Cluster, p: &super::format::PodsHaveEnv) -> CheckResult {
+    let ns = p.namespace.as_deref().unwrap_or("default");
+    let (sel_text, var) = (&p.selector, &p.var);
+    let Ok(sel) = Selector::parse(sel_text) else {
+        return CheckResult::fail(
+            format!("셀렉터 {sel_text}를 읽을 수 없습니다"),
+            format!("the selector {sel_text} cannot be read"),
+        );
+    };
+    let pods: Vec<String> = cluster
+        .list(Kind::Pod, Some(ns))
+        .iter()
+        .filter(|o| sel.matches(o.labels()) && o.meta().deletion_timestamp.is_none())
+        .map(|o| o.name().to_string())
+        .collect();
+    let running: Vec<(String, bool)> = pods
+        .iter()
+        .filter_map(|name| {
+            let pod = cluster.running_pod(ns, name)?;
+            let has = pod.container(None).is_some_and(|c| c.ctx.env_var(var).is_some());
+            Some((name.clone(), has))
+        })
+        .collect();
+    let want = p.count.unwrap_or(1).max(1);
+    let without: Vec<&str> = running
+        .iter()
+        .filter(|(_, has)| !has)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if running.len() < want {
+        return CheckResult::fail(
+            format!(
+                "{sel_text} 파드 중 실행 중인 것이 {}개입니다 ({want}개가 있어야 합니다)",
+                running.len()
+            ),
+            format!("{} pods with {sel_text} are running, {want} are needed", running.len()),
+        );
+    }
+    if without.is_empty() {
+        return CheckResult::pass(
+            format!("실행 중인 {sel_text} 파드 {}개 모두에 {var}가 있습니다", running.len()),
+            format!("all {} running pods with {sel_text} have {var}", running.len()),
+        );
+    }
+    let names = without.join(", ");
+    CheckResult::fail(
+        format!(
+            "{names}에는 {var}가 없습니다: 서비스보다 먼저 시작된 파드입니다. 지우면 새로 만들어지는 파드가 받습니다"
+        ),
+        format!(
+            "{names} do not have {var}: they started before the Service existed. Delete them; the pods that replace them get it"
+        ),
+    )
 }
 
 /// The command a kubectl check wants, in words: "kubectl describe on the Deployment backend
@@ -655,16 +714,20 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
         ""
     };
     let when_en = if t.since == Since::Step { " in this step" } else { "" };
-    let count_ko = if t.count > 1 {
-        format!(" ({}번 중 {n}번)", t.count)
-    } else {
-        String::new()
-    };
-    let count_en = if t.count > 1 {
-        format!(" ({n} of {})", t.count)
-    } else {
-        String::new()
-    };
+    if n > 0 {
+        // Some matching requests were served, just not enough of them.
+        let more = t.count - n;
+        return CheckResult::fail(
+            format!(
+                "{when_ko}{} 요청을 {}번 중 {n}번 처리했습니다: {more}번 더 보내세요",
+                want.ko, t.count
+            ),
+            format!(
+                "the lab served {n} of the {} requests {}{when_en} so far: send {more} more",
+                t.count, want.en
+            ),
+        );
+    }
     // What the lab did serve helps a learner who sent the request a slightly wrong way.
     let seen = served.last().map(|r| {
         let e = &r.event;
@@ -689,14 +752,8 @@ fn traffic_served(t: &TrafficCheck, ev: &Evidence<'_>) -> CheckResult {
         None => (String::new(), String::new()),
     };
     CheckResult::fail(
-        format!(
-            "{when_ko}아직 랩이 {} 요청을 처리한 적이 없습니다{count_ko}{seen_ko}",
-            want.ko
-        ),
-        format!(
-            "the lab has not served a request {}{when_en} yet{count_en}{seen_en}",
-            want.en
-        ),
+        format!("{when_ko}아직 랩이 {} 요청을 처리한 적이 없습니다{seen_ko}", want.ko),
+        format!("the lab has not served a request {}{when_en} yet{seen_en}", want.en),
     )
 }
 
@@ -1358,6 +1415,37 @@ mod tests {
         cluster.shutdown();
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn pods_have_env_reads_what_the_running_containers_see() {
+        let cluster = lab(89).await;
+        let check = one("- pods_have_env: {selector: app=web, var: WEB_SERVICE_HOST, count: 2}");
+        let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: luksa/kubia}]}\n";
+        for obj in crate::runtime::manifest::decode_manifests(deploy, "t") {
+            cluster.create(obj.unwrap()).unwrap();
+        }
+        let running = |c: &Cluster| {
+            c.list(Kind::Pod, Some("default"))
+                .iter()
+                .filter(|p| p.meta().deletion_timestamp.is_none() && c.running_pod("default", p.name()).is_some())
+                .count()
+                == 2
+        };
+        assert!(cluster.wait_until(Duration::from_secs(60), running).await);
+        // The Service comes after the pods: they have no variables for it.
+        cluster.create(service("web", &[("app", "web")], "ClusterIP")).unwrap();
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains("started before the Service existed"), "{r:?}");
+        for p in cluster.list(Kind::Pod, Some("default")) {
+            cluster.store().remove(&Key::of(&p)).unwrap();
+        }
+        assert!(cluster.wait_until(Duration::from_secs(60), running).await);
+        let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
+        assert!(r.passed, "{r:?}");
+        assert_eq!(r.reason.en, "all 2 running pods with app=web have WEB_SERVICE_HOST");
+        cluster.shutdown();
+    }
+
     /// The UI runs checks on spawned tasks: the futures must be `Send`.
     #[allow(dead_code)]
     fn futures_are_send(check: &Check, step: &Step, ev: &Evidence<'_>) {
@@ -1594,7 +1682,14 @@ mod tests {
         assert!(r.passed, "{r:?}");
         assert_eq!(r.reason.en, "a request from host was answered by default/web-b (200)");
         let twice = one("- traffic: {from: host, service: web, via: node_port, count: 3}");
-        assert!(evaluate(&twice, &none()).await.reason.en.contains("(2 of 3)"));
+        let r = evaluate(&twice, &none()).await;
+        assert!(!r.passed);
+        assert!(r.reason.en.contains("served 2 of the 3 requests"), "{r:?}");
+        assert!(r.reason.en.ends_with("so far: send 1 more"), "{r:?}");
+        assert!(
+            r.reason.ko.contains("3번 중 2번") && r.reason.ko.contains("1번 더"),
+            "{r:?}"
+        );
         cluster.shutdown();
     }
 

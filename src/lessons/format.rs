@@ -370,6 +370,9 @@ pub enum Check {
     ReadyEndpoints(ReadyEndpoints),
     /// A Deployment has all its replicas updated and ready.
     DeploymentReady(NamedRef),
+    /// Every running pod a label selector picks has an environment variable (the Service
+    /// variables the kubelet sets only for Services that existed when the pod started).
+    PodsHaveEnv(PodsHaveEnv),
     /// A LoadBalancer Service has an address in `status.loadBalancer.ingress`.
     LoadbalancerAddress(ServiceRef),
     /// An HTTP request from the host, a node or a pod gets the expected answer.
@@ -609,6 +612,28 @@ pub struct ReadyEndpoints {
     #[serde(default)]
     pub namespace: Option<String>,
     pub count: usize,
+}
+
+/// `pods_have_env: {selector: app=kubia, var: KUBIA_SERVICE_HOST, count: 3}`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodsHaveEnv {
+    /// A label selector as `kubectl get -l` takes it.
+    #[serde(deserialize_with = "label_selector")]
+    pub selector: String,
+    #[serde(default)]
+    pub namespace: Option<String>,
+    pub var: String,
+    /// How many running pods must there be (default: at least one).
+    #[serde(default)]
+    pub count: Option<usize>,
+}
+
+fn label_selector<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = String::deserialize(d)?;
+    crate::runtime::selectors::Selector::parse(&text)
+        .map_err(|e| serde::de::Error::custom(format!("selector {text:?}: {e}")))?;
+    Ok(text)
 }
 
 #[derive(Debug, Clone, Deserialize)]
