@@ -16,6 +16,11 @@ use crate::shell::io::Output;
 /// Resolve `POD`, `pod/POD`, `deployment/NAME` … to a pod name (kubectl picks the first pod of
 /// a controller, sorted by name).
 pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, String> {
+    resolve_pod_in(&ctx.cluster, ns, typed)
+}
+
+/// [`resolve_pod`] on a cluster (for the shell, which attaches to the pod `exec -it` names).
+pub fn resolve_pod_in(cluster: &crate::runtime::Cluster, ns: &str, typed: &str) -> Result<String, String> {
     let Some((t, name)) = typed.split_once('/') else {
         return Ok(typed.to_string());
     };
@@ -23,7 +28,7 @@ pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, Strin
     if kind == Kind::Pod {
         return Ok(name.to_string());
     }
-    let obj = ctx.cluster.get(kind, ns, name).ok_or_else(|| {
+    let obj = cluster.get(kind, ns, name).ok_or_else(|| {
         server_error(&ApiError::NotFound {
             kind,
             name: name.to_string(),
@@ -46,7 +51,7 @@ pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, Strin
             kind.info().name
         )
     })?;
-    ctx.cluster
+    cluster
         .list(Kind::Pod, Some(ns))
         .into_iter()
         .find(|p| sel.matches(p.labels()))

@@ -346,7 +346,12 @@ fn print_objects(
                     i += 1;
                 }
                 if !first {
-                    out.line("");
+                    // A new resource group is a new table (kubectl flushes and forgets the
+                    // remembered widths), set off by an empty line when it has a header.
+                    *tw = TabWriter::new();
+                    if !no_headers {
+                        out.line("");
+                    }
                 }
                 first = false;
                 out.out(&tw.render(&rows));

@@ -158,3 +158,28 @@ async fn a_named_target_port_is_resolved_for_each_pod() {
         ]
     );
 }
+
+/// `kubectl get svc,ns`: each resource group is its own table, aligned on its own (kubectl
+/// forgets the remembered widths between groups), with an empty line between them — and none
+/// with `--no-headers`.
+#[tokio::test(start_paused = true)]
+async fn each_kind_of_a_multi_kind_get_is_aligned_on_its_own() {
+    let c = super::testutil::cluster().await;
+    let (_, out) = kubectl(&c, "get svc,ns").await;
+    let tables: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(tables.len(), 2, "{out}");
+    assert!(
+        tables[0].starts_with("NAME                 TYPE        CLUSTER-IP"),
+        "{out}"
+    );
+    // The namespace table's columns are its own: STATUS is as wide as `Active` plus 3, not as
+    // the Services table's TYPE column.
+    assert!(
+        tables[1].starts_with("NAME                        STATUS   AGE\n"),
+        "{out}"
+    );
+    assert!(tables[1].contains("\nnamespace/default           Active   "), "{out}");
+    let (_, bare) = kubectl(&c, "get svc,ns --no-headers").await;
+    assert!(!bare.contains("\n\n"), "{bare}");
+    c.shutdown();
+}

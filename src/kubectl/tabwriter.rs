@@ -1,7 +1,8 @@
 //! The tab writer kubectl prints tables with: Go's `text/tabwriter` with kubectl's fork flag
 //! `RememberWidths` (minwidth 6, padding 3). Column widths only grow across flushes, which is
-//! why `kubectl get -w` rows stay aligned with the header printed before them and why a second
-//! table in `kubectl get svc,pods` is at least as wide as the first.
+//! why `kubectl get -w` rows stay aligned with the header printed before them. kubectl forgets
+//! the widths when a new resource group starts (`SetRememberedWidths(nil)` in get.go), so each
+//! table of `kubectl get svc,pods` is aligned on its own: a new group takes a new writer.
 
 use unicode_width::UnicodeWidthStr;
 

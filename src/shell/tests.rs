@@ -794,3 +794,26 @@ async fn host_curl_writes_and_reads_workspace_files() {
     );
     s.cluster.shutdown();
 }
+
+#[tokio::test(start_paused = true)]
+async fn exec_it_into_a_deployment_enters_its_first_pod() {
+    let (mut s, _d) = session().await;
+    assert_eq!(run(&mut s, "kubectl create deployment web --image=nginx").await.0, 0);
+    let running = |c: &crate::runtime::Cluster| {
+        c.list(crate::runtime::Kind::Pod, Some("default"))
+            .iter()
+            .any(|p| c.running_pod("default", p.name()).is_some())
+    };
+    assert!(s.cluster.wait_until(std::time::Duration::from_secs(60), running).await);
+    let pod = s.cluster.list(crate::runtime::Kind::Pod, Some("default"))[0]
+        .name()
+        .to_string();
+    assert_eq!(run(&mut s, "kubectl exec -it deploy/web -- sh").await.0, 0);
+    assert_eq!(s.prompt(), format!("root@{pod}:/# "), "the shell is the pod's now");
+    assert_eq!(out(&mut s, "hostname").await, format!("{pod}\n"));
+    assert_eq!(run(&mut s, "exit").await.0, 0);
+    assert!(s.attached.is_none());
+    let (code, text) = run(&mut s, "kubectl exec -it deploy/nope -- sh").await;
+    assert_eq!(code, 1);
+    assert!(text.contains("deployments.apps \"nope\" not found"), "{text}");
+}

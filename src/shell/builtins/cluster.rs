@@ -47,10 +47,16 @@ pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {
 async fn kubectl_run(ctx: Ctx<'_>) -> i32 {
     {
         let request = attach_request(&ctx.args);
-        if let Some(r) = request.clone().filter(|r| !r.from_run) {
-            // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell.
-            if ctx.session.cluster.get(Kind::Pod, &r.namespace, &r.pod).is_some() {
-                return ctx.session.attach(r, &ctx.out, false).await;
+        if let Some(mut r) = request.clone().filter(|r| !r.from_run) {
+            // `kubectl exec -it POD -- sh`: the shell itself becomes the pod's shell. A
+            // `deploy/web` or `svc/web` enters the first of its pods, as kubectl does; a name
+            // that does not resolve goes on to kubectl, which says why.
+            let cluster = ctx.session.cluster.clone();
+            if let Ok(pod) = crate::kubectl::exec::resolve_pod_in(&cluster, &r.namespace, &r.pod) {
+                if cluster.get(Kind::Pod, &r.namespace, &pod).is_some() {
+                    r.pod = pod;
+                    return ctx.session.attach(r, &ctx.out, false).await;
+                }
             }
         }
         // Notice whether kubectl already printed the attach hint, so it is not printed twice.
