@@ -16,7 +16,7 @@ use crate::shell::io::Output;
 /// Resolve `POD`, `pod/POD`, `deployment/NAME` … to a pod name (kubectl picks the first pod of
 /// a controller, sorted by name).
 pub fn resolve_pod(ctx: &Ctx<'_>, ns: &str, typed: &str) -> Result<String, String> {
-    resolve_pod_in(&ctx.cluster, ns, typed)
+    resolve_pod_in(ctx.cluster, ns, typed)
 }
 
 /// [`resolve_pod`] on a cluster (for the shell, which attaches to the pod `exec -it` names).
