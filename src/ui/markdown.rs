@@ -15,7 +15,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::theme;
-use super::wrap::{sanitize, wrap_chars, wrap_words};
+use super::wrap::{sanitize, wrap_tokens, wrap_words};
 
 /// How many code blocks get a key (Alt+1 … Alt+9).
 pub const NUMBERED_BLOCKS: usize = 9;
@@ -402,7 +402,9 @@ impl Renderer {
                 let avail = self.width.saturating_sub(indent.chars().count() + 2).max(1);
                 let mut first = self.item_marker.is_some();
                 for line in code.trim_end_matches('\n').split('\n') {
-                    for row in wrap_chars(&sanitize(line), avail) {
+                    // At spaces, so `--image=…` or a pod name is never split across rows;
+                    // only a token wider than the pane (a long URL) is broken.
+                    for row in wrap_tokens(&sanitize(line), avail) {
                         let lead = if first {
                             self.first_prefix()
                         } else {
@@ -485,9 +487,9 @@ mod tests {
             "   • 셀렉터 app: hello",
             "",
             "▶ Alt+1",
-            "  kubectl apply -f https://k8s.io/exampl",
-            "  es/service/access/backend-deployment.y",
-            "  aml",
+            "  kubectl apply -f",
+            "  https://k8s.io/examples/service/access",
+            "  /backend-deployment.yaml",
             "",
             "│ EXTERNAL-IP 가 <pending> 이면 잠시",
             "│ 기다리세요.",
