@@ -62,7 +62,11 @@ pub async fn run(
     let guard = TerminalGuard::enter().context("cannot switch the terminal to full-screen mode")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     terminal.clear()?;
-    let result = run_loop(&mut terminal, EventStream::new(), cluster, session, lesson, opts, stop).await;
+    let shell = super::LabShell {
+        session,
+        lang: opts.lang,
+    };
+    let result = run_loop(&mut terminal, EventStream::new(), cluster, shell, lesson, opts, stop).await;
     drop(terminal);
     drop(guard);
     result.map(|stats| if stats.reset { Exit::Reset } else { Exit::Quit })
@@ -648,6 +652,52 @@ mod tests {
 
     /// F9 puts a heredoc solution on the command line; one Enter runs it whole through the
     /// real lab shell, and the Service it describes exists, with its manifest's indentation.
+    #[tokio::test(start_paused = true)]
+    async fn exit_on_the_lab_command_line_is_answered_in_the_learners_language() {
+        let mut rig = rig().await;
+        let (session, _dir) = crate::shell::tests::session().await;
+        let cluster = session.cluster.clone();
+        let (tx, rx) = unbounded();
+        let driver = async {
+            settle().await;
+            for c in "exit".chars() {
+                press(&tx, KeyCode::Char(c), KeyModifiers::NONE);
+            }
+            press(&tx, KeyCode::Enter, KeyModifiers::NONE);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            press(&tx, KeyCode::Char('q'), KeyModifiers::CONTROL);
+        };
+        let shell = crate::ui::LabShell {
+            session,
+            lang: Lang::En,
+        };
+        let opts = UiOptions {
+            lang: Lang::En,
+            notice: None,
+        };
+        let view = LessonView {
+            steps: vec![crate::ui::StepView::default()],
+            ..Default::default()
+        };
+        let run = run_loop(
+            &mut rig.terminal,
+            rx,
+            cluster,
+            shell,
+            Box::new(StaticLesson { view }),
+            opts,
+            std::future::pending(),
+        );
+        let (stats, ()) = tokio::join!(run, driver);
+        stats.unwrap();
+        let text = screen(&rig.terminal);
+        assert!(
+            text.contains("exit: the lab's terminal stays open; Ctrl+Q quits k8s-lab"),
+            "{text}"
+        );
+        assert!(!text.contains("닫히지"), "English only: {text}");
+    }
+
     #[tokio::test(start_paused = true)]
     async fn f9_then_enter_runs_a_heredoc_solution_in_the_lab_shell() {
         let mut rig = rig().await;

@@ -191,10 +191,53 @@ pub trait LineRunner: Send + 'static {
     }
 }
 
-/// What `exit` on the lab's own command line says: the TUI keeps its terminal (a learner who
-/// meant to leave a pod must not lose the cluster); Ctrl+Q quits.
-pub const EXIT_NOTE: &str = "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q (the lab's terminal stays open; Ctrl+Q quits k8s-lab)";
+/// The lab shell as the TUI runs it: a [`Session`] and the learner's language, for the few
+/// words the TUI adds to what the shell prints (`exit` does not close the lab's terminal).
+pub struct LabShell {
+    pub session: Session,
+    pub lang: Lang,
+}
 
+/// Run a line; `exit` on the lab's own command line is answered, not obeyed: the TUI keeps its
+/// terminal (a learner who meant to leave a pod must not lose the cluster), Ctrl+Q quits.
+fn run_in_tui<'a>(
+    session: &'a mut Session,
+    line: &'a str,
+    out: &'a crate::shell::io::Output,
+    lang: Lang,
+) -> BoxFuture<'a, i32> {
+    Box::pin(async move {
+        let status = Session::run_line(session, line, out).await;
+        if session.exit.take().is_some() {
+            out.err_line(strings::EXIT_NOTE.get(lang));
+        }
+        status
+    })
+}
+
+impl LineRunner for LabShell {
+    fn workspace(&self) -> Option<crate::workspace::Workspace> {
+        LineRunner::workspace(&self.session)
+    }
+
+    fn prompt(&self) -> String {
+        Session::prompt(&self.session)
+    }
+
+    fn completer(&self) -> crate::shell::line_editor::Completer {
+        LineRunner::completer(&self.session)
+    }
+
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
+        run_in_tui(&mut self.session, line, out, self.lang)
+    }
+
+    fn cancelled(&mut self) {
+        LineRunner::cancelled(&mut self.session)
+    }
+}
+
+/// A bare session runs as the lab shell in the default language (tests and embedders).
 impl LineRunner for Session {
     fn workspace(&self) -> Option<crate::workspace::Workspace> {
         Some(self.workspace.clone())
@@ -216,13 +259,7 @@ impl LineRunner for Session {
     }
 
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
-        Box::pin(async move {
-            let status = Session::run_line(self, line, out).await;
-            if self.exit.take().is_some() {
-                out.err_line(EXIT_NOTE);
-            }
-            status
-        })
+        run_in_tui(self, line, out, Lang::default())
     }
 
     fn cancelled(&mut self) {

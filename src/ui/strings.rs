@@ -146,6 +146,10 @@ pub const CONFIRM_CLOSE: Tr = Tr::new(
     "저장하지 않은 내용이 있습니다: Ctrl+X 한 번 더 = 버리기, Ctrl+S = 저장",
     "Unsaved changes: Ctrl+X again discards them, Ctrl+S saves",
 );
+pub const EXIT_NOTE: Tr = Tr::new(
+    "exit: 랩의 터미널은 닫히지 않습니다. k8s-lab을 끝내려면 Ctrl+Q",
+    "exit: the lab's terminal stays open; Ctrl+Q quits k8s-lab",
+);
 pub const CONFIRM_RESET: Tr = Tr::new(
     "레슨을 처음부터 할까요? 클러스터와 진행 상황이 새로 시작됩니다 (파일은 그대로). F10(Alt+X) 한 번 더 = 초기화",
     "Start this lesson over? The cluster and your progress begin anew (your files stay). F10 (Alt+X) again resets",
