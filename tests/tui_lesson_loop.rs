@@ -39,7 +39,13 @@ fn served_by_my_app(screen: &str) -> u64 {
         .filter_map(|l| l.split("││").nth(1))
         .take_while(|cell| !cell.contains("last requests"))
         .filter(|cell| cell.contains("▶ my-app-"))
-        .filter_map(|cell| cell.trim_end_matches('│').split_whitespace().last()?.parse::<u64>().ok())
+        .filter_map(|cell| {
+            cell.trim_end_matches('│')
+                .split_whitespace()
+                .last()?
+                .parse::<u64>()
+                .ok()
+        })
         .sum()
 }
 
@@ -141,7 +147,9 @@ fn lesson3_done_another_way_passes_every_step_and_ends_on_its_summary() {
     // The step's own check probed node 3 as well; the traffic view counts only the learner's
     // two requests.
     tmux.keys(&["F8"]);
-    let s = tmux.wait_for("the traffic view", Duration::from_secs(10), |s| s.contains("last requests"));
+    let s = tmux.wait_for("the traffic view", Duration::from_secs(10), |s| {
+        s.contains("last requests")
+    });
     assert_eq!(served_by_my_app(&s), 2, "two requests, the probe left out:\n{s}");
     tmux.keys(&["F8", "F6"]);
 

@@ -168,6 +168,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         app.lesson.title.clone()
     };
+    // A title longer than the border ends in `…`, never in a cut word.
+    let room = (area.width as usize).saturating_sub(4);
+    let title = crate::ui::wrap::truncate(&title, room);
     let mut block = Block::bordered()
         .border_style(theme::border())
         .title(Span::styled(format!(" {title} "), theme::title()));
