@@ -251,6 +251,17 @@ spec:
             .collect()
     }
 
+    fn pod_ips(c: &Cluster) -> Vec<Option<String>> {
+        c.list(Kind::Pod, Some("default"))
+            .iter()
+            .map(|p| p.as_pod().and_then(|p| p.status.as_ref()?.pod_ip.clone()))
+            .collect()
+    }
+
+    fn node_port(svc: &Object) -> Option<i32> {
+        svc.as_service()?.spec.as_ref()?.ports.as_ref()?.first()?.node_port
+    }
+
     fn restarts(c: &Cluster) -> Vec<i32> {
         c.list(Kind::Pod, Some("default"))
             .iter()
@@ -272,13 +283,8 @@ spec:
         }
         assert!(a.wait_until(Duration::from_secs(60), ready).await);
         let svc = a.get(Kind::Service, "default", "web").unwrap();
-        let node_port = svc.as_service().unwrap().spec.as_ref().unwrap().ports.as_ref().unwrap()[0].node_port;
         let pods = pod_names(&a);
-        let pod_ips: Vec<_> = a
-            .list(Kind::Pod, Some("default"))
-            .iter()
-            .map(|p| p.as_pod().unwrap().status.as_ref().unwrap().pod_ip.clone())
-            .collect();
+        let ips_before = pod_ips(&a);
         let snap = a.snapshot();
         let id = a.cluster_id().to_string();
         a.shutdown();
@@ -292,19 +298,8 @@ spec:
         assert_eq!(again.meta().uid, svc.meta().uid);
         assert_eq!(again.cluster_ip(), svc.cluster_ip());
         assert_eq!(again.lb_ingress_ip(), svc.lb_ingress_ip());
-        assert_eq!(
-            again
-                .as_service()
-                .unwrap()
-                .spec
-                .as_ref()
-                .unwrap()
-                .ports
-                .as_ref()
-                .unwrap()[0]
-                .node_port,
-            node_port
-        );
+        assert!(node_port(&svc).is_some());
+        assert_eq!(node_port(&again), node_port(&svc));
         assert_eq!(pod_names(&b), pods, "the same pods, not replacements");
         assert!(b.store().resource_version() >= snap.objects.len() as u64);
 
@@ -318,12 +313,7 @@ spec:
         );
         assert_eq!(pod_names(&b), pods);
         assert_eq!(restarts(&b), [1, 1]);
-        let ips: Vec<_> = b
-            .list(Kind::Pod, Some("default"))
-            .iter()
-            .map(|p| p.as_pod().unwrap().status.as_ref().unwrap().pod_ip.clone())
-            .collect();
-        assert_eq!(ips, pod_ips);
+        assert_eq!(pod_ips(&b), ips_before);
         let reasons: Vec<String> = b
             .list(Kind::Event, Some("default"))
             .iter()
