@@ -594,14 +594,20 @@ impl App {
 
     /// Echo the line being typed after its prompt, as bash does before listing choices.
     fn echo_input(&mut self) {
-        self.scrollback.end_line();
+        let line = self.input.text.clone();
+        self.echo(&line);
+    }
+
+    /// Echo `line` after the prompt it was typed at: the lab's, or `> ` inside a heredoc.
+    fn echo(&mut self, line: &str) {
         let prompt = if self.pending.is_empty() {
             self.prompt.as_str()
         } else {
             CONTINUATION
         };
-        self.scrollback
-            .push(LineKind::Echo, &format!("{prompt}{}\n", self.input.text));
+        let text = format!("{prompt}{line}\n");
+        self.scrollback.end_line();
+        self.scrollback.push(LineKind::Echo, &text);
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
@@ -781,13 +787,7 @@ impl App {
         self.history_pos = None;
         self.input.take();
         for line in lines {
-            let prompt = if self.pending.is_empty() {
-                self.prompt.as_str()
-            } else {
-                CONTINUATION
-            };
-            self.scrollback.end_line();
-            self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}\n"));
+            self.echo(line);
             self.pending.push(line.to_string());
         }
         self.input.set(last);
@@ -955,13 +955,7 @@ impl App {
 
     /// One line entered (Enter): echo it, and run the command once it is complete.
     fn accept_line(&mut self, line: String) -> Vec<Effect> {
-        let prompt = if self.pending.is_empty() {
-            self.prompt.as_str()
-        } else {
-            CONTINUATION
-        };
-        self.scrollback.end_line();
-        self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}\n"));
+        self.echo(&line);
         self.pending.push(line);
         let text = self.pending.join("\n");
         if (self.needs_more)(&text) {

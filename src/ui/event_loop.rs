@@ -650,8 +650,8 @@ mod tests {
         rig.terminal
     }
 
-    /// F9 puts a heredoc solution on the command line; one Enter runs it whole through the
-    /// real lab shell, and the Service it describes exists, with its manifest's indentation.
+    /// `exit` on the lab's own command line does not close its terminal, and says so in the
+    /// learner's language only.
     #[tokio::test(start_paused = true)]
     async fn exit_on_the_lab_command_line_is_answered_in_the_learners_language() {
         let mut rig = rig().await;
@@ -698,6 +698,8 @@ mod tests {
         assert!(!text.contains("닫히지"), "English only: {text}");
     }
 
+    /// F9 puts a heredoc solution on the command line; one Enter runs it whole through the
+    /// real lab shell, and the Service it describes exists, with its manifest's indentation.
     #[tokio::test(start_paused = true)]
     async fn f9_then_enter_runs_a_heredoc_solution_in_the_lab_shell() {
         let mut rig = rig().await;
