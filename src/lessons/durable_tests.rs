@@ -121,3 +121,57 @@ async fn progress_made_on_another_cluster_is_said_and_replayed() {
     s.cluster.shutdown();
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_half_done_step_keeps_its_commands_and_requests_across_a_restart() {
+    use crate::runtime::net::TrafficEvent;
+    // A lesson of several steps, so that the learner can be on the second.
+    let lesson = find("lesson3").unwrap();
+    let root = temp("evidence");
+    let progress = root.join("progress.json");
+    let (out, _buf) = Output::buffer();
+    let (mut s, _) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    let mut run = LessonRun::open(lesson.clone(), Some(progress.clone())).unwrap();
+    assert!(run.next_step().unwrap(), "on to the second step");
+    assert_eq!(s.run_line("kubectl get svc", &out).await, 0);
+    let served = |probe: bool| TrafficEvent {
+        from: "host".into(),
+        service: Some("default/web:80".into()),
+        pod: Some("default/web-1".into()),
+        bytes: 10,
+        status: Some(200),
+        latency: std::time::Duration::from_millis(2),
+        summary: "GET /".into(),
+        dialled: Some("127.0.95.2:30008".parse().unwrap()),
+        probe,
+    };
+    s.cluster.net().emit(served(false));
+    s.cluster.net().emit(served(true));
+    assert_eq!(s.run_line("true", &out).await, 0, "a line saves the shell's journal");
+    s.cluster.flush().unwrap();
+    s.cluster.shutdown();
+    drop(run);
+
+    let (out, _buf) = Output::buffer();
+    let (s, restored) = lesson.open_durable_session(config(&lesson), &root, &out).await.unwrap();
+    assert_eq!(restored, Restored::FromSnapshot);
+    let run = LessonRun::open(lesson.clone(), Some(progress)).unwrap();
+    let began = run.step_began().expect("the step's start came back");
+    let recorded = s.journal.since(Some(began));
+    assert!(
+        recorded
+            .kubectl
+            .iter()
+            .any(|k| k.argv == ["get", "svc"] && k.status == Some(0)),
+        "{recorded:?}"
+    );
+    let traffic = s.cluster.net().traffic_since(Some(began));
+    assert_eq!(
+        traffic.len(),
+        1,
+        "the learner's request came back, the probe did not: {traffic:?}"
+    );
+    assert_eq!(traffic[0].event, served(false));
+    s.cluster.shutdown();
+    std::fs::remove_dir_all(root).unwrap();
+}

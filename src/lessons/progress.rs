@@ -68,6 +68,10 @@ pub struct Progress {
     /// lesson (`Service/default/frontend`): deleting only counts for what was there.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub seen: BTreeSet<String>,
+    /// When the learner arrived at the current step (Unix milliseconds): a restart keeps
+    /// counting the step's commands and requests from there (`since: step`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_began: Option<u64>,
 }
 
 impl Progress {

@@ -30,8 +30,9 @@ pub struct LessonRun {
     /// The lesson has ended: its last step was passed or left with F6. The UI shows the
     /// summary until the learner goes back (F5).
     ended: bool,
-    /// Where the current step's commands and requests start counting (`since: step`);
-    /// `None` on the step the session opened on: everything of this session counts.
+    /// Where the current step's commands and requests start counting (`since: step`), kept
+    /// in the progress across restarts; `None` on a lesson's first step, before any move:
+    /// everything counts.
     step_began: Option<Instant>,
     /// When the current step first passed in this session. A learner who carries on before
     /// pressing F6 has begun the next step from that moment.
@@ -61,13 +62,18 @@ impl LessonRun {
         progress.started_at.get_or_insert_with(unix_now);
         let last = lesson.steps().len().saturating_sub(1);
         let ended = progress.finished_at.is_some() && start == last;
+        // Saved moments come back to the millisecond; start a hair early so that nothing the
+        // learner did right as the step began falls before it.
+        let step_began = progress
+            .step_began
+            .and_then(|ms| crate::runtime::moments::from_unix_ms(ms.saturating_sub(2)));
         Ok(LessonRun {
             lesson,
             progress,
             path,
             result: None,
             ended,
-            step_began: None,
+            step_began,
             passed_at: None,
         })
     }
@@ -92,6 +98,11 @@ impl LessonRun {
 
     pub fn lesson(&self) -> &Lesson {
         &self.lesson
+    }
+
+    /// Where the current step's `since: step` counting begins (`None`: everything counts).
+    pub fn step_began(&self) -> Option<Instant> {
+        self.step_began
     }
 
     pub fn progress(&self) -> &Progress {
@@ -217,6 +228,7 @@ impl LessonRun {
         };
         self.progress.go_to(&self.lesson, index);
         self.step_began = Some(began);
+        self.progress.step_began = Some(crate::runtime::moments::to_unix_ms(began));
         self.passed_at = None;
         self.result = None;
         self.save()?;

@@ -15,6 +15,7 @@ pub mod images;
 pub mod json_errors;
 pub mod kinds;
 pub mod manifest;
+pub mod moments;
 pub mod names;
 pub mod net;
 pub mod object;
@@ -124,6 +125,7 @@ impl Cluster {
         let cluster = Cluster::build(config, snapshot.cluster_id.clone());
         let seeded = objects.iter().any(|o| o.kind() == Kind::Namespace);
         cluster.store().restore(objects);
+        cluster.net().import_traffic(&snapshot.traffic);
         controllers::kubelet::after_reboot(&cluster);
         controllers::start(&cluster);
         if !seeded {

@@ -42,6 +42,10 @@ pub struct Snapshot {
     pub saved_at: DateTime<Utc>,
     /// Each object as the API server would return it (`apiVersion` and `kind` included).
     pub objects: Vec<serde_json::Value>,
+    /// The learner's latest requests, so a traffic check of a step half done before a restart
+    /// still counts them (absent in snapshots from before it was kept).
+    #[serde(default)]
+    pub traffic: Vec<super::net::traffic_log::SavedTraffic>,
 }
 
 /// Why a snapshot could not be used.
@@ -143,6 +147,7 @@ impl Cluster {
             cluster_id: self.cluster_id().to_string(),
             saved_at: Utc::now(),
             objects: self.store().all().iter().map(|o| o.to_json()).collect(),
+            traffic: self.net().export_traffic(),
         }
     }
 
@@ -151,15 +156,26 @@ impl Cluster {
     pub fn persist_to(&self, path: PathBuf) -> io::Result<()> {
         *self.inner.persist_path.lock().unwrap() = Some(path);
         let mut rx = self.watch();
+        let mut served = self.net().traffic();
         self.flush()?;
         let cl = self.clone();
         self.spawn(async move {
             loop {
-                match rx.recv().await {
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
-                    Err(RecvError::Closed) => return,
+                // A change to an object, or a request the learner sent (a probe is not saved,
+                // so it wakes nothing).
+                let closed = tokio::select! {
+                    r = rx.recv() => matches!(r, Err(RecvError::Closed)),
+                    r = served.recv() => match r {
+                        Ok(ev) if ev.probe => continue,
+                        Ok(_) | Err(RecvError::Lagged(_)) => false,
+                        Err(RecvError::Closed) => true,
+                    },
+                };
+                if closed {
+                    return;
                 }
                 tokio::time::sleep(SAVE_DELAY).await;
+                served = served.resubscribe();
                 loop {
                     match rx.try_recv() {
                         Ok(_) => {}

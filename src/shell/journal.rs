@@ -13,7 +13,15 @@
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use serde::{Deserialize, Serialize};
+
+use crate::runtime::kinds::KINDS;
+use crate::runtime::moments::{from_unix_ms, to_unix_ms};
 use crate::runtime::{Kind, Object};
+
+/// How many lines and kubectl invocations of each a saved journal keeps: a step's checks look
+/// at what the learner did in that step, never at thousands of commands.
+pub const SAVED_RECORDS: usize = 200;
 
 /// One command line as typed (a heredoc's body included).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +151,115 @@ impl Journal {
     }
 }
 
+/// The journal as it is saved with the workspace (see [`crate::shell::saved`]): the latest
+/// [`SAVED_RECORDS`] of each kind, with their moments as Unix milliseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedJournal {
+    #[serde(default)]
+    pub lines: Vec<SavedLine>,
+    #[serde(default)]
+    pub kubectl: Vec<SavedKubectl>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedLine {
+    pub at: u64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedKubectl {
+    pub at: u64,
+    pub argv: Vec<String>,
+    #[serde(default)]
+    pub objects: Vec<SavedFileObject>,
+    pub status: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFileObject {
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+fn latest<T>(v: &[T]) -> &[T] {
+    &v[v.len().saturating_sub(SAVED_RECORDS)..]
+}
+
+impl Journal {
+    /// What a restart should bring back.
+    pub fn export(&self) -> SavedJournal {
+        let e = self.lock();
+        SavedJournal {
+            lines: latest(&e.lines)
+                .iter()
+                .map(|l| SavedLine {
+                    at: to_unix_ms(l.at),
+                    text: l.text.clone(),
+                })
+                .collect(),
+            kubectl: latest(&e.kubectl)
+                .iter()
+                .map(|k| SavedKubectl {
+                    at: to_unix_ms(k.at),
+                    argv: k.argv.clone(),
+                    objects: k
+                        .objects
+                        .iter()
+                        .map(|o| SavedFileObject {
+                            kind: KINDS
+                                .iter()
+                                .find(|i| i.kind == o.kind)
+                                .map_or("", |i| i.name)
+                                .to_string(),
+                            namespace: o.namespace.clone(),
+                            name: o.name.clone(),
+                        })
+                        .collect(),
+                    status: k.status,
+                })
+                .collect(),
+        }
+    }
+
+    /// Put a saved journal back in front of what this journal holds (a restored session, before
+    /// its first command). Records whose moment or kind this process cannot place are left out.
+    pub fn import(&self, saved: &SavedJournal) {
+        let lines = saved.lines.iter().filter_map(|l| {
+            Some(LineRecord {
+                at: from_unix_ms(l.at)?,
+                text: l.text.clone(),
+            })
+        });
+        let kubectl = saved.kubectl.iter().filter_map(|k| {
+            Some(KubectlRecord {
+                at: from_unix_ms(k.at)?,
+                argv: k.argv.clone(),
+                objects: k
+                    .objects
+                    .iter()
+                    .map(|o| {
+                        Some(FileObject {
+                            kind: KINDS.iter().find(|i| i.name == o.kind)?.kind,
+                            namespace: o.namespace.clone(),
+                            name: o.name.clone(),
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?,
+                status: k.status,
+            })
+        });
+        let mut e = self.lock();
+        let mut l: Vec<LineRecord> = lines.collect();
+        l.append(&mut e.lines);
+        e.lines = l;
+        let mut k: Vec<KubectlRecord> = kubectl.collect();
+        k.append(&mut e.kubectl);
+        e.kubectl = k;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +289,42 @@ mod tests {
         let shared = j.clone();
         shared.record_line("echo hi");
         assert_eq!(j.since(None).lines.len(), 2, "clones share one journal");
+    }
+
+    #[test]
+    fn a_saved_journal_comes_back_with_its_moments_and_objects() {
+        let j = Journal::default();
+        j.record_line("kubectl apply -f web.yaml");
+        let id = j.start_kubectl(
+            vec!["apply".into(), "-f".into(), "web.yaml".into()],
+            vec![FileObject {
+                kind: Kind::Service,
+                namespace: None,
+                name: "web".into(),
+            }],
+        );
+        j.finish(id, 0);
+        let saved = j.export();
+        let text = serde_json::to_string(&saved).unwrap();
+        let back: SavedJournal = serde_json::from_str(&text).unwrap();
+        let restored = Journal::default();
+        restored.record_line("later");
+        restored.import(&back);
+        let all = restored.since(None);
+        assert_eq!(
+            all.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+            ["kubectl apply -f web.yaml", "later"]
+        );
+        assert_eq!(all.kubectl.len(), 1);
+        assert_eq!(all.kubectl[0].objects[0].kind, Kind::Service);
+        assert_eq!(all.kubectl[0].status, Some(0));
+        let age = Instant::now() - all.kubectl[0].at;
+        assert!(age < std::time::Duration::from_secs(5), "{age:?}");
+        for i in 0..SAVED_RECORDS + 10 {
+            j.record_line(&format!("echo {i}"));
+        }
+        let saved = j.export();
+        assert_eq!(saved.lines.len(), SAVED_RECORDS, "a saved journal is bounded");
+        assert_eq!(saved.lines.last().unwrap().text, format!("echo {}", SAVED_RECORDS + 9));
     }
 }

@@ -115,11 +115,13 @@ impl Session {
         status
     }
 
-    /// Keep this shell's variables and folder in `path` from now on, starting from what is
-    /// saved there (a restart brings back `export`ed values later steps use).
+    /// Keep this shell's variables, folder and journal in `path` from now on, starting from
+    /// what is saved there (a restart brings back `export`ed values later steps use, and the
+    /// commands a half-done step has seen).
     pub fn persist_to(&mut self, path: std::path::PathBuf) {
         let (saver, saved) = saved::Saver::open(path);
         self.vars.extend(saved.vars);
+        self.journal.import(&saved.journal);
         if !saved.cwd.is_empty() && self.workspace.resolve(&saved.cwd).is_some_and(|p| p.is_dir()) {
             self.cwd = saved.cwd;
         }
@@ -130,6 +132,7 @@ impl Session {
         let now = saved::SavedShell {
             vars: self.vars.clone(),
             cwd: self.cwd.clone(),
+            journal: self.journal.export(),
         };
         if let Some(saver) = self.saver.as_mut() {
             if let Err(e) = saver.save(now) {

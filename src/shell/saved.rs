@@ -1,5 +1,6 @@
 //! The shell's own state that a learner builds up and later steps lean on — variables
-//! (`export NODE_PORT=$(…)`) and the current folder — saved with the workspace after every
+//! (`export NODE_PORT=$(…)`), the current folder, and the journal of what ran (so a step
+//! half done before a restart keeps the commands already typed) — saved with the workspace after every
 //! command line that changed them, so a restart (or `kill -9`) brings them back with the
 //! cluster. Written atomically; a file that cannot be read is ignored (the shell starts empty,
 //! as a new terminal would).
@@ -16,6 +17,8 @@ pub struct SavedShell {
     pub vars: BTreeMap<String, String>,
     #[serde(default)]
     pub cwd: String,
+    #[serde(default)]
+    pub journal: super::journal::SavedJournal,
 }
 
 /// Where a session keeps its [`SavedShell`] and what it last wrote there.
@@ -76,6 +79,7 @@ mod tests {
         let now = SavedShell {
             vars: [("NODE_PORT".to_string(), "30008".to_string())].into(),
             cwd: "/sub".into(),
+            ..SavedShell::default()
         };
         saver.save(now.clone()).unwrap();
         assert_eq!(Saver::open(path.clone()).1, now);

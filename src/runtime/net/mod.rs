@@ -163,6 +163,16 @@ impl Net {
         let _ = self.traffic.send(ev);
     }
 
+    /// The learner's latest requests, to save with the cluster.
+    pub fn export_traffic(&self) -> Vec<traffic_log::SavedTraffic> {
+        self.log.export()
+    }
+
+    /// Bring back saved requests (a restored cluster).
+    pub fn import_traffic(&self, saved: &[traffic_log::SavedTraffic]) {
+        self.log.import(saved)
+    }
+
     /// The events kept since `since` (all kept events for `None`), oldest first.
     pub fn traffic_since(&self, since: Option<std::time::Instant>) -> Vec<traffic_log::TrafficRecord> {
         self.log.since(since)

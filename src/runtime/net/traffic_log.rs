@@ -17,9 +17,31 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
 
 use super::TrafficEvent;
+use crate::runtime::moments::{from_unix_ms, to_unix_ms};
+
+/// How many of the learner's requests a saved cluster keeps (the lab's probes are never
+/// saved): enough for any step's "send N requests", small enough that a save stays cheap.
+pub const SAVED_TRAFFIC: usize = 256;
+
+/// A learner's request as it is saved with the cluster (see [`crate::runtime::persist`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedTraffic {
+    /// Unix milliseconds.
+    pub at: u64,
+    pub from: String,
+    pub service: Option<String>,
+    pub pod: Option<String>,
+    pub bytes: u64,
+    pub status: Option<u16>,
+    pub latency_us: u64,
+    pub summary: String,
+    pub dialled: Option<std::net::SocketAddrV4>,
+}
 
 /// How many events the ring keeps.
 pub const TRAFFIC_LOG_LEN: usize = 4096;
@@ -56,6 +78,66 @@ impl TrafficLog {
             .filter(|r| since.is_none_or(|s| r.at >= s))
             .cloned()
             .collect()
+    }
+}
+
+impl TrafficLog {
+    /// The latest learner's requests, to save.
+    pub fn export(&self) -> Vec<SavedTraffic> {
+        let ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out: Vec<SavedTraffic> = ring
+            .iter()
+            .rev()
+            .filter(|r| !r.event.probe)
+            .take(SAVED_TRAFFIC)
+            .map(|r| {
+                let e = &r.event;
+                SavedTraffic {
+                    at: to_unix_ms(r.at),
+                    from: e.from.clone(),
+                    service: e.service.clone(),
+                    pod: e.pod.clone(),
+                    bytes: e.bytes,
+                    status: e.status,
+                    latency_us: e.latency.as_micros() as u64,
+                    summary: e.summary.clone(),
+                    dialled: e.dialled,
+                }
+            })
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Put saved requests back in front of the ring (a restored cluster, before it serves
+    /// anything). Requests this process's clock cannot place are left out.
+    pub fn import(&self, saved: &[SavedTraffic]) {
+        let mut ring = self.ring.lock().unwrap_or_else(|e| e.into_inner());
+        let old: Vec<TrafficRecord> = saved
+            .iter()
+            .filter_map(|t| {
+                Some(TrafficRecord {
+                    at: from_unix_ms(t.at)?,
+                    event: TrafficEvent {
+                        from: t.from.clone(),
+                        service: t.service.clone(),
+                        pod: t.pod.clone(),
+                        bytes: t.bytes,
+                        status: t.status,
+                        latency: Duration::from_micros(t.latency_us),
+                        summary: t.summary.clone(),
+                        dialled: t.dialled,
+                        probe: false,
+                    },
+                })
+            })
+            .collect();
+        for r in old.into_iter().rev() {
+            if ring.len() >= TRAFFIC_LOG_LEN {
+                break;
+            }
+            ring.push_front(r);
+        }
     }
 }
 
