@@ -213,6 +213,9 @@ pub struct ClusterSpec {
     pub clock_speed: f64,
     #[serde(default = "default_container_start", deserialize_with = "non_negative")]
     pub container_start_seconds: f64,
+    /// Pods per node (the kubelet's `maxPods`): a lesson about capacity can make it small.
+    #[serde(default = "default_max_pods", deserialize_with = "max_pods")]
+    pub max_pods: u32,
 }
 
 impl Default for ClusterSpec {
@@ -223,6 +226,7 @@ impl Default for ClusterSpec {
             loadbalancer: LoadBalancerSpec::default(),
             clock_speed: 1.0,
             container_start_seconds: default_container_start(),
+            max_pods: default_max_pods(),
         }
     }
 }
@@ -298,6 +302,20 @@ fn default_lb_delay() -> f64 {
 }
 fn default_container_start() -> f64 {
     2.0
+}
+
+fn default_max_pods() -> u32 {
+    crate::runtime::DEFAULT_MAX_PODS
+}
+
+fn max_pods<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    let n = u32::deserialize(d)?;
+    if !(1..=1000).contains(&n) {
+        return Err(de::Error::custom(format!(
+            "max_pods must be between 1 and 1000, not {n}"
+        )));
+    }
+    Ok(n)
 }
 
 fn node_count<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {

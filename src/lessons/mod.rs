@@ -155,6 +155,7 @@ impl Lesson {
             lb_delay: Duration::from_secs_f64(c.loadbalancer.delay_seconds),
             clock_speed: c.clock_speed,
             container_start: Duration::from_secs_f64(c.container_start_seconds),
+            max_pods: c.max_pods,
             ..ClusterConfig::default()
         };
         if !c.loadbalancer.pool.is_empty() {

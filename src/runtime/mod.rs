@@ -57,7 +57,13 @@ pub struct ClusterConfig {
     pub clock_speed: f64,
     /// How long a container takes to start after its pod is scheduled (lab time).
     pub container_start: Duration,
+    /// How many pods each node takes (the kubelet's `maxPods`, its `pods` capacity); the
+    /// scheduler leaves the rest `Pending`.
+    pub max_pods: u32,
 }
+
+/// The kubelet's default `maxPods`.
+pub const DEFAULT_MAX_PODS: u32 = 110;
 
 impl Default for ClusterConfig {
     fn default() -> Self {
@@ -69,6 +75,7 @@ impl Default for ClusterConfig {
             lb_pool: (1..=50).map(|i| Ipv4Addr::new(127, 0, 1, i)).collect(),
             clock_speed: 1.0,
             container_start: Duration::from_secs(2),
+            max_pods: DEFAULT_MAX_PODS,
         }
     }
 }
@@ -93,6 +100,8 @@ struct Inner {
     config: ClusterConfig,
     net: net::Net,
     kubelet: controllers::kubelet::State,
+    ratelimit: controllers::ratelimit::State,
+    scheduler: controllers::scheduler::State,
     lb_pending: Mutex<std::collections::HashSet<String>>,
     proxy: net::proxy::State,
     dns_addr: std::sync::OnceLock<std::net::SocketAddr>,
@@ -142,6 +151,8 @@ impl Cluster {
                 clock: Clock::new(config.clock_speed),
                 net: net::Net::new(),
                 kubelet: Default::default(),
+                ratelimit: Default::default(),
+                scheduler: Default::default(),
                 lb_pending: Default::default(),
                 proxy: Default::default(),
                 dns_addr: Default::default(),

@@ -96,7 +96,7 @@ pub fn seed(cluster: &Cluster) -> anyhow::Result<()> {
             ("cpu".to_string(), quantity("2")),
             ("ephemeral-storage".to_string(), quantity("61202244Ki")),
             ("memory".to_string(), quantity("8025424Ki")),
-            ("pods".to_string(), quantity("110")),
+            ("pods".to_string(), quantity(&cfg.max_pods.to_string())),
         ]
         .into();
         let cond = |t: &str, s: &str, reason: &str, msg: &str| NodeCondition {

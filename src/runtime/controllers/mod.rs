@@ -11,6 +11,7 @@ pub mod gc;
 pub mod kubelet;
 pub mod loadbalancer;
 pub mod namespace;
+pub mod ratelimit;
 pub mod replicaset;
 pub mod scheduler;
 
@@ -54,6 +55,7 @@ pub fn start(cluster: &Cluster) {
 
 fn run(cluster: &Cluster, c: Controller) {
     let mut rx = cluster.watch();
+    let mut again = cluster.requeues(c.name);
     let progress = cluster.register_controller();
     let cl = cluster.clone();
     cluster.spawn(async move {
@@ -63,7 +65,17 @@ fn run(cluster: &Cluster, c: Controller) {
         }
         progress.fetch_max(start, Ordering::SeqCst);
         loop {
-            let (keys, seen): (BTreeSet<Key>, u64) = match rx.recv().await {
+            let received = tokio::select! {
+                r = rx.recv() => r,
+                Some(key) = again.recv() => {
+                    // A key this controller asked to see again (out of API budget).
+                    cl.requeued(c.name, &key);
+                    (c.reconcile)(&cl, &key);
+                    tokio::task::yield_now().await;
+                    continue;
+                }
+            };
+            let (keys, seen): (BTreeSet<Key>, u64) = match received {
                 Ok(ev) => {
                     let mut seen = ev.rv;
                     let mut keys: BTreeSet<Key> = (c.keys_for)(&cl, &ev).into_iter().collect();

@@ -1,5 +1,10 @@
 //! The ReplicaSet controller: keeps `spec.replicas` active pods that match the template, replaces
 //! pods that are deleted, and reports counts in `status`.
+//!
+//! Like the real one it creates and deletes at most [`BURST_REPLICAS`] pods per sync, creates in
+//! slow-start batches, and spends the controller-manager's API budget
+//! ([`super::ratelimit`]) on every pod: `replicas: 100000` grows at about twenty pods a second
+//! of lab time, and the lab keeps answering meanwhile.
 
 use k8s_openapi::api::apps::v1::{ReplicaSetSpec, ReplicaSetStatus};
 use k8s_openapi::api::core::v1::{Pod, PodStatus};
@@ -34,6 +39,55 @@ fn resync(cluster: &Cluster) -> Vec<Key> {
     all_keys(cluster, Kind::ReplicaSet)
 }
 
+/// Most pods one sync creates or deletes (the controller's `burstReplicas`).
+pub const BURST_REPLICAS: usize = 500;
+
+/// Create one pod from the template; false (and a `FailedCreate` event) if the API server
+/// refused it.
+fn create_pod(cluster: &Cluster, rs_obj: &Object, key: &Key, spec: &ReplicaSetSpec) -> bool {
+    let template = spec.template.clone().unwrap_or_default();
+    let tmeta = template.metadata.unwrap_or_default();
+    let pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(format!("{}-{}", key.name, random_suffix(5))),
+            generate_name: Some(format!("{}-", key.name)),
+            namespace: Some(key.namespace.clone()),
+            labels: tmeta.labels,
+            annotations: tmeta.annotations,
+            owner_references: Some(vec![owner_ref(rs_obj)]),
+            ..Default::default()
+        },
+        spec: template.spec,
+        status: Some(PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some("BestEffort".into()),
+            ..Default::default()
+        }),
+    };
+    match cluster.create(Object::Pod(pod)) {
+        Ok(p) => {
+            cluster.record_event(
+                rs_obj,
+                "Normal",
+                "SuccessfulCreate",
+                &format!("Created pod: {}", p.name()),
+                "replicaset-controller",
+            );
+            true
+        }
+        Err(e) => {
+            cluster.record_event(
+                rs_obj,
+                "Warning",
+                "FailedCreate",
+                &format!("Error creating: {e}"),
+                "replicaset-controller",
+            );
+            false
+        }
+    }
+}
+
 fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(rs_obj) = cluster.store().get(key) else { return };
     let Some(rs) = rs_obj.as_replicaset() else { return };
@@ -63,51 +117,42 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     let mut active: Vec<_> = pods.iter().filter(|p| pod_active(p)).cloned().collect();
 
     if active.len() < desired {
-        for _ in active.len()..desired {
-            let template = spec.template.clone().unwrap_or_default();
-            let tmeta = template.metadata.unwrap_or_default();
-            let pod = Pod {
-                metadata: ObjectMeta {
-                    name: Some(format!("{}-{}", key.name, random_suffix(5))),
-                    generate_name: Some(format!("{}-", key.name)),
-                    namespace: Some(key.namespace.clone()),
-                    labels: tmeta.labels,
-                    annotations: tmeta.annotations,
-                    owner_references: Some(vec![owner_ref(&rs_obj)]),
-                    ..Default::default()
-                },
-                spec: template.spec,
-                status: Some(PodStatus {
-                    phase: Some("Pending".into()),
-                    qos_class: Some("BestEffort".into()),
-                    ..Default::default()
-                }),
-            };
-            match cluster.create(Object::Pod(pod)) {
-                Ok(p) => cluster.record_event(
-                    &rs_obj,
-                    "Normal",
-                    "SuccessfulCreate",
-                    &format!("Created pod: {}", p.name()),
-                    "replicaset-controller",
-                ),
-                Err(e) => cluster.record_event(
-                    &rs_obj,
-                    "Warning",
-                    "FailedCreate",
-                    &format!("Error creating: {e}"),
-                    "replicaset-controller",
-                ),
+        let mut want = (desired - active.len()).min(BURST_REPLICAS);
+        // Slow start, as the real controller does: batches of 1, 2, 4, … so that a template the
+        // API server refuses costs one failed request, not thousands.
+        let mut batch = 1;
+        'create: while want > 0 {
+            for _ in 0..batch.min(want) {
+                if let Err(wait) = cluster.api_budget(CONTROLLER.name) {
+                    cluster.requeue_after(CONTROLLER.name, key, wait);
+                    break 'create;
+                }
+                if !create_pod(cluster, &rs_obj, key, spec) {
+                    break 'create;
+                }
+                want -= 1;
             }
+            batch *= 2;
+        }
+        if desired - active.len() > BURST_REPLICAS && want == 0 {
+            // More than one burst to go: the next one starts once this one is in.
+            cluster.requeue_after(CONTROLLER.name, key, std::time::Duration::ZERO);
         }
     } else if active.len() > desired {
-        // Delete the least useful first: not ready, then the newest.
+        // Delete the least useful first: not scheduled, then not ready, then the newest.
         active.sort_by_key(|p| {
-            let ready = p.as_pod().map(pod_ready).unwrap_or(false);
+            let pod = p.as_pod();
+            let scheduled = pod.and_then(|p| p.spec.as_ref()?.node_name.as_ref()).is_some();
+            let ready = pod.map(pod_ready).unwrap_or(false);
             let created = p.meta().creation_timestamp.as_ref().map(|t| t.0);
-            (ready, std::cmp::Reverse(created))
+            (scheduled, ready, std::cmp::Reverse(created))
         });
-        for p in active.iter().take(active.len() - desired) {
+        let extra = (active.len() - desired).min(BURST_REPLICAS);
+        for p in active.iter().take(extra) {
+            if let Err(wait) = cluster.api_budget(CONTROLLER.name) {
+                cluster.requeue_after(CONTROLLER.name, key, wait);
+                break;
+            }
             if cluster.delete(Kind::Pod, &key.namespace, p.name()).is_ok() {
                 cluster.record_event(
                     &rs_obj,
