@@ -83,7 +83,7 @@ fn main() -> ExitCode {
                 println!("{m}");
                 0
             }),
-            Command::Lint { path, run } => k8s_lab::app::lint(path, *run).await,
+            Command::Lint { path, run } => k8s_lab::app::lint(path, *run, lang).await,
         }
     });
     // Pods, proxies and listeners are tasks of this runtime: do not wait for them.

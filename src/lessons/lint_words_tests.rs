@@ -239,6 +239,7 @@ fn every_message_of_the_loader_has_korean() {
         ("mod.rs", include_str!("mod.rs")),
         ("format.rs", include_str!("format.rs")),
         ("placeholders.rs", include_str!("placeholders.rs")),
+        ("verify.rs", include_str!("verify.rs")),
     ];
     let mut checked = 0;
     for (file, source) in sources {

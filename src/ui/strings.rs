@@ -218,6 +218,22 @@ pub const CLI_NO_TTY: Tr = Tr::new(
     "레슨을 고르세요: k8s-lab start <레슨> (예: k8s-lab start lesson1)",
     "name a lesson: k8s-lab start <lesson> (for example k8s-lab start lesson1)",
 );
+// `k8s-lab lint [--run]`: the words around each lesson's verdict and each step's report. The
+// messages inside them come from `lessons::lint_words`.
+pub const LINT_OK: Tr = Tr::new("통과: {name}", "ok: {name}");
+pub const LINT_WARNING: Tr = Tr::new("  경고: {warning}", "  warning: {warning}");
+pub const LINT_ERROR: Tr = Tr::new("오류: {error}", "error: {error}");
+pub const LINT_RUN: Tr = Tr::new("실행: {id}", "run: {id}");
+pub const LINT_STEP_OK: Tr = Tr::new("  통과: 단계 {step}", "  ok: step {step}");
+pub const LINT_STEP_FAIL: Tr = Tr::new("  실패: 단계 {step}: {why}", "  FAIL: step {step}: {why}");
+pub const LINT_PASSED_BEFORE: Tr = Tr::new(
+    "    경고: 단계 {step}의 검사는 풀이를 실행하기 전부터 통과합니다",
+    "    warning: the checks of step {step} pass before its solution runs",
+);
+pub const LINT_EXITED: Tr = Tr::new(
+    "    참고: `{line}`의 종료 코드는 {status}입니다",
+    "    note: `{line}` exited with {status}",
+);
 pub const CLI_HEADERS_KO: [&str; 4] = ["ID", "이름", "진행", "제목"];
 pub const CLI_HEADERS_EN: [&str; 4] = ["ID", "SLUG", "PROGRESS", "TITLE"];
 pub const PICKER_TITLE: Tr = Tr::new("레슨 고르기", "Pick a lesson");
