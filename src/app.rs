@@ -20,7 +20,10 @@ pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     match flag {
         Some("ko") => Ok(Lang::Ko),
         Some("en") => Ok(Lang::En),
-        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en (언어는 ko 또는 en)"),
+        Some(other) => anyhow::bail!(strings::fill(
+            strings::CLI_UNKNOWN_LANG.en,
+            &[("lang", format!("{other:?}"))]
+        )),
         None => {
             let env = std::env::var("LC_ALL")
                 .ok()
@@ -111,7 +114,7 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
     }
     let gone = run
         .adopt_cluster(session.cluster.cluster_id())
-        .context("saving progress")?;
+        .context(strings::CLI_SAVING_PROGRESS.get(lang))?;
     if !gone.is_empty() {
         let steps = gone.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
         session.replay = run.replay_lines();
@@ -153,7 +156,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang, notice }).await;
     let saved = cluster.flush();
     cluster.shutdown();
-    saved.context("saving the cluster")?;
+    saved.context(strings::CLI_SAVING_CLUSTER.get(lang))?;
     match result? {
         ui::Exit::Quit => {
             // On the normal screen again: say that leaving lost nothing.
@@ -175,7 +178,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
 /// place (same pid, same terminal), so nothing of the old cluster or of the terminal's input
 /// reader is left over. Returns only if the exec failed.
 fn restart(lesson: &Lesson, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
-    let exe = std::env::current_exe().context("finding the k8s-lab binary")?;
+    let exe = std::env::current_exe().context(strings::CLI_FINDING_BINARY.get(lang))?;
     let mut cmd = std::process::Command::new(exe);
     let target = match lesson.origin() {
         lessons::Origin::Path(p) => p.display().to_string(),
@@ -188,11 +191,11 @@ fn restart(lesson: &Lesson, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        Err(anyhow::Error::new(cmd.exec()).context("starting the lesson over"))
+        Err(anyhow::Error::new(cmd.exec()).context(strings::CLI_RESTARTING.get(lang)))
     }
     #[cfg(not(unix))]
     {
-        let status = cmd.status().context("starting the lesson over")?;
+        let status = cmd.status().context(strings::CLI_RESTARTING.get(lang))?;
         std::process::exit(status.code().unwrap_or(1));
     }
 }
@@ -224,7 +227,7 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let code = crate::shell::repl::run_stdin(&mut session).await?;
     let saved = session.cluster.flush();
     session.cluster.shutdown();
-    saved.context("saving the cluster")?;
+    saved.context(strings::CLI_SAVING_CLUSTER.get(lang))?;
     Ok(code)
 }
 

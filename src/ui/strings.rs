@@ -387,6 +387,10 @@ pub const CLI_UNKNOWN_LANG: Tr = Tr::new(
     "{lang} 라는 언어는 없습니다: ko 또는 en 을 쓰세요 (language: ko or en)",
     "unknown language {lang}: use ko or en (언어는 ko 또는 en)",
 );
+pub const CLI_SAVING_PROGRESS: Tr = Tr::new("진행 상황을 저장하지 못했습니다", "saving progress");
+pub const CLI_SAVING_CLUSTER: Tr = Tr::new("클러스터를 저장하지 못했습니다", "saving the cluster");
+pub const CLI_FINDING_BINARY: Tr = Tr::new("k8s-lab 실행 파일을 찾지 못했습니다", "finding the k8s-lab binary");
+pub const CLI_RESTARTING: Tr = Tr::new("레슨을 처음부터 다시 열지 못했습니다", "starting the lesson over");
 pub const CLI_NO_RUNTIME: Tr = Tr::new("실행 환경을 시작하지 못했습니다", "cannot start the runtime");
 pub const CLI_HEADERS_KO: [&str; 4] = ["ID", "이름", "진행", "제목"];
 pub const CLI_HEADERS_EN: [&str; 4] = ["ID", "SLUG", "PROGRESS", "TITLE"];
