@@ -20,7 +20,10 @@ pub fn pick_lang(flag: Option<&str>) -> anyhow::Result<Lang> {
     match flag {
         Some("ko") => Ok(Lang::Ko),
         Some("en") => Ok(Lang::En),
-        Some(other) => anyhow::bail!("unknown language {other:?}: use ko or en (언어는 ko 또는 en)"),
+        Some(other) => anyhow::bail!(strings::fill(
+            strings::CLI_UNKNOWN_LANG.en,
+            &[("lang", format!("{other:?}"))]
+        )),
         None => {
             let env = std::env::var("LC_ALL")
                 .ok()
@@ -42,18 +45,19 @@ fn find(lesson: &str, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Resu
             strings::CLI_NOT_FOUND.get(lang),
             &[("query", query), ("known", known.join(", "))]
         )),
-        e => anyhow::anyhow!("{e}"),
+        e => anyhow::anyhow!(e.localized(lang)),
     })
 }
 
 /// Every lesson (the bundled ones and an instructor's folder), for `list` and the picker.
-fn all_lessons(lessons_dir: Option<&PathBuf>) -> anyhow::Result<Vec<Lesson>> {
+/// A lesson of the folder that does not load is said on stderr, in `lang`.
+fn all_lessons(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<Vec<Lesson>> {
     let mut all = lessons::bundled();
     if let Some(dir) = lessons_dir {
-        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))? {
+        for l in lessons::load_dir(dir).map_err(|e| anyhow::anyhow!(e.localized(lang)))? {
             match l {
                 Ok(l) => all.push(l),
-                Err(e) => eprintln!("{e}"),
+                Err(e) => eprintln!("{}", e.localized(lang)),
             }
         }
     }
@@ -90,7 +94,7 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
     let (mut session, restored) = lesson
         .open_durable_session(lesson.cluster_config(), &root, out)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| anyhow::anyhow!(e.localized(lang)))?;
     let mut run = match LessonRun::open(lesson.clone(), Some(lesson.default_progress_path())) {
         Ok(r) => r,
         Err(e) => {
@@ -110,7 +114,7 @@ async fn open(lesson: &Lesson, out: &Output, lang: Lang) -> anyhow::Result<(Sess
     }
     let gone = run
         .adopt_cluster(session.cluster.cluster_id())
-        .context("saving progress")?;
+        .context(strings::CLI_SAVING_PROGRESS.get(lang))?;
     if !gone.is_empty() {
         let steps = gone.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
         session.replay = run.replay_lines();
@@ -129,7 +133,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let lesson = match lesson {
         Some(l) => find(l, lessons_dir, lang)?,
         None => {
-            let all = all_lessons(lessons_dir)?;
+            let all = all_lessons(lessons_dir, lang)?;
             let (headers, rows) = lesson_rows(&all, lang)?;
             use std::io::IsTerminal;
             if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
@@ -152,7 +156,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let result = ui::run(cluster.clone(), session, Box::new(source), UiOptions { lang, notice }).await;
     let saved = cluster.flush();
     cluster.shutdown();
-    saved.context("saving the cluster")?;
+    saved.context(strings::CLI_SAVING_CLUSTER.get(lang))?;
     match result? {
         ui::Exit::Quit => {
             // On the normal screen again: say that leaving lost nothing.
@@ -174,7 +178,7 @@ pub async fn start(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
 /// place (same pid, same terminal), so nothing of the old cluster or of the terminal's input
 /// reader is left over. Returns only if the exec failed.
 fn restart(lesson: &Lesson, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<()> {
-    let exe = std::env::current_exe().context("finding the k8s-lab binary")?;
+    let exe = std::env::current_exe().context(strings::CLI_FINDING_BINARY.get(lang))?;
     let mut cmd = std::process::Command::new(exe);
     let target = match lesson.origin() {
         lessons::Origin::Path(p) => p.display().to_string(),
@@ -187,11 +191,11 @@ fn restart(lesson: &Lesson, lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
-        Err(anyhow::Error::new(cmd.exec()).context("starting the lesson over"))
+        Err(anyhow::Error::new(cmd.exec()).context(strings::CLI_RESTARTING.get(lang)))
     }
     #[cfg(not(unix))]
     {
-        let status = cmd.status().context("starting the lesson over")?;
+        let status = cmd.status().context(strings::CLI_RESTARTING.get(lang))?;
         std::process::exit(status.code().unwrap_or(1));
     }
 }
@@ -223,13 +227,13 @@ pub async fn shell(lesson: Option<&str>, lessons_dir: Option<&PathBuf>, lang: La
     let code = crate::shell::repl::run_stdin(&mut session).await?;
     let saved = session.cluster.flush();
     session.cluster.shutdown();
-    saved.context("saving the cluster")?;
+    saved.context(strings::CLI_SAVING_CLUSTER.get(lang))?;
     Ok(code)
 }
 
 /// `k8s-lab list`: every lesson with its progress.
 pub fn list(lessons_dir: Option<&PathBuf>, lang: Lang) -> anyhow::Result<String> {
-    let all = all_lessons(lessons_dir)?;
+    let all = all_lessons(lessons_dir, lang)?;
     let (headers, rows) = lesson_rows(&all, lang)?;
     Ok(list_table(&headers, &rows))
 }
@@ -378,31 +382,23 @@ impl LessonSource for RunSource {
 }
 
 /// `k8s-lab lint PATH` (a lesson file or a folder of them): errors with line and column, then
-/// warnings. With `run`, each lesson that loads also runs its solutions on a fresh cluster
-/// ([`lessons::verify`]). Exit status 1 when any lesson does not load or any step fails.
-pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
+/// warnings, all in `lang`. With `run`, each lesson that loads also runs its solutions on a
+/// fresh cluster ([`lessons::verify`]). Exit status 1 when any lesson does not load or any step
+/// fails.
+pub async fn lint(path: &std::path::Path, run: bool, lang: Lang) -> anyhow::Result<i32> {
     let mut failed = false;
     let mut loaded = Vec::new();
-    let mut report = |name: String, result: Result<Vec<String>, lessons::LessonError>| match result {
-        Ok(warnings) => {
-            println!("ok: {name}");
-            for w in warnings {
-                println!("  warning: {w}");
-            }
-        }
-        Err(e) => {
-            failed = true;
-            println!("error: {e}");
-        }
+    let mut report = |name: String, result: Result<Vec<String>, lessons::LessonError>| {
+        print!("{}", lint_report(&name, &result, lang));
+        failed |= result.is_err();
     };
     if !path.exists() {
         // A lesson id or slug (`k8s-lab lint lesson1`).
-        let query = path.to_string_lossy();
-        let lesson = lessons::find(&query).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let lesson = find(&path.to_string_lossy(), None, lang)?;
         report(lesson.id().to_string(), lesson.lint_result());
         loaded.push(lesson);
     } else if path.is_dir() {
-        for l in lessons::load_dir(path).map_err(|e| anyhow::anyhow!("{e}"))? {
+        for l in lessons::load_dir(path).map_err(|e| anyhow::anyhow!(e.localized(lang)))? {
             match l {
                 Ok(l) => {
                     let name = match l.origin() {
@@ -422,22 +418,149 @@ pub async fn lint(path: &std::path::Path, run: bool) -> anyhow::Result<i32> {
     }
     if run {
         for lesson in &loaded {
-            failed |= !run_lesson(lesson).await?;
+            failed |= !run_lesson(lesson, lang).await?;
         }
     }
     Ok(if failed { 1 } else { 0 })
 }
 
+/// What `lint` prints for one lesson called `name`: `ok:` and its warnings, or `error:` and
+/// why it does not load, in `lang`.
+pub fn lint_report(name: &str, result: &Result<Vec<String>, lessons::LessonError>, lang: Lang) -> String {
+    let mut out = String::new();
+    match result {
+        Ok(warnings) => {
+            out.push_str(&strings::fill(
+                strings::LINT_OK.get(lang),
+                &[("name", name.to_string())],
+            ));
+            out.push('\n');
+            for w in warnings {
+                let w = lessons::lint_words::translate(w, lang);
+                out.push_str(&strings::fill(strings::LINT_WARNING.get(lang), &[("warning", w)]));
+                out.push('\n');
+            }
+        }
+        Err(e) => {
+            out.push_str(&strings::fill(
+                strings::LINT_ERROR.get(lang),
+                &[("error", e.localized(lang))],
+            ));
+            out.push('\n');
+        }
+    }
+    out
+}
+
 /// `lint --run` for one lesson, in a scratch workspace on a 10× clock. True if every step passed.
-async fn run_lesson(lesson: &lessons::Lesson) -> anyhow::Result<bool> {
-    println!("run: {}", lesson.id());
+async fn run_lesson(lesson: &lessons::Lesson, lang: Lang) -> anyhow::Result<bool> {
+    println!(
+        "{}",
+        strings::fill(strings::LINT_RUN.get(lang), &[("id", lesson.id().to_string())])
+    );
     let mut config = lesson.cluster_config();
     config.clock_speed = config.clock_speed.max(10.0);
     let root = std::env::temp_dir().join(format!("k8s-lab-lint-{}-{}", lesson.id(), std::process::id()));
     let (out, _buf) = crate::shell::io::Output::buffer();
     let result = lessons::verify::run_solutions(lesson, config, &root, &out, lessons::verify::CHECK_PATIENCE).await;
     let _ = std::fs::remove_dir_all(&root);
-    let reports = result.map_err(|e| anyhow::anyhow!("{}: {e}", lesson.id()))?;
-    print!("{}", lessons::verify::render(&reports));
+    let reports = result.map_err(|e| anyhow::anyhow!("{}: {}", lesson.id(), e.localized(lang)))?;
+    print!("{}", run_report(&reports, lang));
     Ok(reports.iter().all(|r| r.passed()))
+}
+
+/// The `lint --run` report in `lang`: one line per step, the reason for a failing one, and the
+/// solution lines that exited non-zero (which may be on purpose).
+pub fn run_report(reports: &[lessons::verify::StepReport], lang: Lang) -> String {
+    let mut s = String::new();
+    for r in reports {
+        let step = ("step", r.step.clone());
+        s.push_str(&match &r.failure {
+            None => strings::fill(strings::LINT_STEP_OK.get(lang), std::slice::from_ref(&step)),
+            Some(why) => strings::fill(
+                strings::LINT_STEP_FAIL.get(lang),
+                &[step.clone(), ("why", why.get(lang).to_string())],
+            ),
+        });
+        s.push('\n');
+        if r.passed_before {
+            s.push_str(&strings::fill(strings::LINT_PASSED_BEFORE.get(lang), &[step]));
+            s.push('\n');
+        }
+        for l in r.lines.iter().filter(|l| l.status != 0) {
+            let first = l.line.lines().next().unwrap_or("");
+            s.push_str(&strings::fill(
+                strings::LINT_EXITED.get(lang),
+                &[("status", l.status.to_string()), ("line", first.to_string())],
+            ));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lessons::verify::{LineOutcome, StepReport};
+    use lessons::I18n;
+
+    fn reports() -> Vec<StepReport> {
+        vec![
+            StepReport {
+                step: "make".into(),
+                passed_before: true,
+                lines: vec![LineOutcome {
+                    line: "kubectl get svc nope".into(),
+                    status: 1,
+                }],
+                failure: None,
+            },
+            StepReport {
+                step: "expose".into(),
+                passed_before: false,
+                lines: Vec::new(),
+                failure: Some(I18n::new("서비스 web이 아직 없습니다", "there is no Service web yet")),
+            },
+        ]
+    }
+
+    #[test]
+    fn the_run_report_is_in_the_chosen_language() {
+        assert_eq!(
+            run_report(&reports(), Lang::En),
+            "  ok: step make\n    warning: the checks of step make pass before its solution runs\n    note: `kubectl get svc nope` exited with 1\n  FAIL: step expose: there is no Service web yet\n"
+        );
+        assert_eq!(
+            run_report(&reports(), Lang::Ko),
+            "  통과: 단계 make\n    경고: 단계 make의 검사는 풀이를 실행하기 전부터 통과합니다\n    참고: `kubectl get svc nope`의 종료 코드는 1입니다\n  실패: 단계 expose: 서비스 web이 아직 없습니다\n"
+        );
+    }
+
+    #[test]
+    fn the_lint_frame_is_in_the_chosen_language() {
+        let ok: Result<Vec<String>, lessons::LessonError> = Ok(vec!["description has no ko text".into()]);
+        assert_eq!(
+            lint_report("a.yaml", &ok, Lang::En),
+            "ok: a.yaml\n  warning: description has no ko text\n"
+        );
+        assert_eq!(
+            lint_report("a.yaml", &ok, Lang::Ko),
+            "통과: a.yaml\n  경고: description에 ko 글이 없습니다\n"
+        );
+        let bad = Err(lessons::LessonError::Format(lessons::FormatError {
+            file: "a.yaml".into(),
+            line: Some(5),
+            column: Some(1),
+            message: "missing field `steps`".into(),
+        }));
+        assert_eq!(
+            lint_report("a.yaml", &bad, Lang::En),
+            "error: a.yaml:5:1: missing field `steps`\n"
+        );
+        assert_eq!(
+            lint_report("a.yaml", &bad, Lang::Ko),
+            "오류: a.yaml:5:1: `steps` 키가 없습니다 (꼭 있어야 합니다)\n"
+        );
+    }
 }

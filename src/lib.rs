@@ -1,6 +1,7 @@
 //! k8s-lab: a terminal learning lab for Kubernetes Services.
 //!
 //! Layout:
+//! - [`cli`] — the command line (clap), its help and usage errors in the chosen language.
 //! - [`app`] — what the binary's commands do; where lessons meet the UI.
 //! - [`runtime`] — the embedded cluster: object store, controllers, data plane (real loopback
 //!   sockets), DNS, built-in images and pod shells. It never imports the UI.
@@ -13,9 +14,13 @@
 //! - [`workspace`] — the learner's files and the lesson's bundled URLs.
 
 pub mod app;
+pub mod cli;
 pub mod kubectl;
 pub mod lessons;
 pub mod runtime;
 pub mod shell;
 pub mod ui;
 pub mod workspace;
+
+#[cfg(test)]
+mod cli_tests;

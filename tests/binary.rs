@@ -229,7 +229,10 @@ fn tui_editor_saves_applies_and_kubectl_sees_it() {
 fn lint_run_checks_lesson_solutions() {
     let _guard = LESSON5_ADDRESSES.lock().unwrap_or_else(|e| e.into_inner());
     let lessons = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
-    let out = Command::new(bin()).args(["lint", "--run", lessons]).output().unwrap();
+    let out = Command::new(bin())
+        .args(["--lang", "en", "lint", "--run", lessons])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -247,7 +250,10 @@ fn lint_run_checks_lesson_solutions() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/lessons/run/wrong-solution.yaml"
     );
-    let out = Command::new(bin()).args(["lint", "--run", wrong]).output().unwrap();
+    let out = Command::new(bin())
+        .args(["--lang", "en", "lint", "--run", wrong])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
@@ -395,7 +401,10 @@ fn lint_refuses_a_regex_check() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/lessons/regex/old-regex-check.yaml"
     );
-    let out = Command::new(bin()).args(["lint", old]).output().unwrap();
+    let out = Command::new(bin())
+        .args(["--lang", "en", "lint", old])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(

@@ -15,6 +15,7 @@
 pub mod bundle;
 pub mod checks;
 pub mod format;
+pub mod lint_words;
 pub mod placeholders;
 pub mod progress;
 pub mod run;
@@ -71,6 +72,34 @@ pub enum LessonError {
     /// The lesson loads, but `lint` refuses it (see [`Lesson::refusals`]).
     #[error("{}", .0.join("\n"))]
     Refused(Vec<String>),
+}
+
+impl LessonError {
+    /// The error as the learner or author reads it in `lang`: the English of `Display`, or its
+    /// Korean from [`lint_words`]. A format error keeps its `file:line:col:` in front and a
+    /// file error its path; only the words after them change.
+    pub fn localized(&self, lang: Lang) -> String {
+        match self {
+            LessonError::Format(e) => FormatError {
+                message: lint_words::translate(&e.message, lang),
+                ..e.clone()
+            }
+            .to_string(),
+            LessonError::Io { path, source } => {
+                format!(
+                    "{}: {}",
+                    path.display(),
+                    lint_words::translate(&source.to_string(), lang)
+                )
+            }
+            LessonError::Refused(lines) => lines
+                .iter()
+                .map(|l| lint_words::translate(l, lang))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => lint_words::translate(&other.to_string(), lang),
+        }
+    }
 }
 
 /// The file in a workspace that holds the lesson's saved cluster (hidden from `ls`).
@@ -678,5 +707,7 @@ pub(crate) fn test_config(block: u8) -> ClusterConfig {
 
 #[cfg(test)]
 mod durable_tests;
+#[cfg(test)]
+mod lint_words_tests;
 #[cfg(test)]
 mod tests;

@@ -17,7 +17,7 @@
 
 use std::sync::Arc;
 
-use super::format::{I18n, JsonPath};
+use super::format::{I18n, JsonPath, Lang};
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Cluster, Kind, Object};
 
@@ -258,7 +258,7 @@ pub fn render(text: &str, cluster: &Cluster) -> Result<String, I18n> {
         match p {
             Piece::Text(t) => out.push_str(t),
             Piece::Hole(inner) => {
-                let ph = parse(inner).map_err(|e| I18n::new(e.clone(), e))?;
+                let ph = parse(inner).map_err(|e| I18n::new(super::lint_words::translate(&e, Lang::Ko), e))?;
                 out.push_str(&resolve(&ph, cluster)?);
             }
         }

@@ -3,11 +3,13 @@
 //!
 //! The same runner drives the bundled lessons' own tests, which also pin which solution lines
 //! are meant to fail (a typo a seed shows on purpose, a `timeout … --watch` that ends with 124).
+//! A failing step's reason is kept in both languages; `app` prints the reports in the one
+//! chosen with `--lang`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::{Lesson, LessonError, LessonRun};
+use super::{I18n, Lesson, LessonError, LessonRun};
 use crate::runtime::ClusterConfig;
 use crate::shell::io::Output;
 
@@ -26,8 +28,8 @@ pub struct StepReport {
     /// or its checks are too weak).
     pub passed_before: bool,
     pub lines: Vec<LineOutcome>,
-    /// `None` when the checks passed after the solution; else why not (English).
-    pub failure: Option<String>,
+    /// `None` when the checks passed after the solution; else why not (in both languages).
+    pub failure: Option<I18n>,
 }
 
 impl StepReport {
@@ -77,10 +79,7 @@ pub async fn run_solutions(
                 break None;
             }
             if Instant::now() >= deadline {
-                break Some(
-                    r.and_then(|r| r.first_failure().map(|w| w.en.clone()))
-                        .unwrap_or_default(),
-                );
+                break Some(r.and_then(|r| r.first_failure().cloned()).unwrap_or_default());
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };
@@ -94,27 +93,4 @@ pub async fn run_solutions(
     }
     session.cluster.shutdown();
     Ok(reports)
-}
-
-/// The report as `lint --run` prints it: one line per step, the reason for a failing one, and
-/// the solution lines that exited non-zero (which may be on purpose).
-pub fn render(reports: &[StepReport]) -> String {
-    let mut s = String::new();
-    for r in reports {
-        match &r.failure {
-            None => s.push_str(&format!("  ok: step {}\n", r.step)),
-            Some(why) => s.push_str(&format!("  FAIL: step {}: {why}\n", r.step)),
-        }
-        if r.passed_before {
-            s.push_str(&format!(
-                "    warning: the checks of step {} pass before its solution runs\n",
-                r.step
-            ));
-        }
-        for l in r.lines.iter().filter(|l| l.status != 0) {
-            let first = l.line.lines().next().unwrap_or("");
-            s.push_str(&format!("    note: `{first}` exited with {}\n", l.status));
-        }
-    }
-    s
 }

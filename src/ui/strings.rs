@@ -218,6 +218,180 @@ pub const CLI_NO_TTY: Tr = Tr::new(
     "레슨을 고르세요: k8s-lab start <레슨> (예: k8s-lab start lesson1)",
     "name a lesson: k8s-lab start <lesson> (for example k8s-lab start lesson1)",
 );
+// `k8s-lab lint [--run]`: the words around each lesson's verdict and each step's report. The
+// messages inside them come from `lessons::lint_words`.
+pub const LINT_OK: Tr = Tr::new("통과: {name}", "ok: {name}");
+pub const LINT_WARNING: Tr = Tr::new("  경고: {warning}", "  warning: {warning}");
+pub const LINT_ERROR: Tr = Tr::new("오류: {error}", "error: {error}");
+pub const LINT_RUN: Tr = Tr::new("실행: {id}", "run: {id}");
+pub const LINT_STEP_OK: Tr = Tr::new("  통과: 단계 {step}", "  ok: step {step}");
+pub const LINT_STEP_FAIL: Tr = Tr::new("  실패: 단계 {step}: {why}", "  FAIL: step {step}: {why}");
+pub const LINT_PASSED_BEFORE: Tr = Tr::new(
+    "    경고: 단계 {step}의 검사는 풀이를 실행하기 전부터 통과합니다",
+    "    warning: the checks of step {step} pass before its solution runs",
+);
+pub const LINT_EXITED: Tr = Tr::new(
+    "    참고: `{line}`의 종료 코드는 {status}입니다",
+    "    note: `{line}` exited with {status}",
+);
+// The command line itself (`k8s-lab --help`, `k8s-lab start --help`, usage errors). The
+// English halves are what clap is given (the derive in `cli.rs` reads them); the Korean
+// halves replace them for `--lang ko`.
+pub const CLI_ABOUT: Tr = Tr::new(
+    "쿠버네티스 서비스를 배우는 터미널 실습실 (클러스터가 함께 들어 있습니다)",
+    "A terminal learning lab for Kubernetes Services, with an embedded cluster",
+);
+pub const CLI_ARG_LESSONS: Tr = Tr::new(
+    "레슨 파일이 든 폴더(강사가 만든 것). 들어 있는 레슨보다 먼저 찾습니다",
+    "A folder of lesson files (an instructor's), searched before the bundled lessons",
+);
+pub const CLI_ARG_LANG: Tr = Tr::new(
+    "레슨과 화면의 언어: ko 또는 en (기본값: LANG 환경 변수를 따르고, 없으면 ko)",
+    "Language of the lesson and the UI: ko or en (default: from LANG, else ko)",
+);
+pub const CLI_CMD_START: Tr = Tr::new(
+    "레슨을 전체 화면 실습실에서 엽니다 (id, 이름, 경로로: lesson5, ./my-lesson.yaml). 레슨을 적지 않으면 목록에서 고릅니다",
+    "Open a lesson in the full-screen lab (by id, slug or path: lesson5, ./my-lesson.yaml); with none named, pick one from the list",
+);
+pub const CLI_ARG_START_LESSON: Tr = Tr::new(
+    "열 레슨: id, 이름(slug) 또는 레슨 파일의 경로",
+    "The lesson to open: its id, its slug or a lesson file's path",
+);
+pub const CLI_CMD_SHELL: Tr = Tr::new(
+    "TUI 없이 실습실의 명령 줄만 씁니다: 명령을 표준 입력에서 읽습니다",
+    "The lab's command line without the TUI: reads commands from stdin",
+);
+pub const CLI_ARG_SHELL_LESSON: Tr = Tr::new(
+    "이 레슨의 클러스터, 파일, 준비 명령으로 시작합니다",
+    "Start with this lesson's cluster, files and setup",
+);
+pub const CLI_CMD_LIST: Tr = Tr::new(
+    "레슨 목록과 내 진행 상황을 봅니다",
+    "List the lessons and your progress",
+);
+pub const CLI_CMD_RESET: Tr = Tr::new(
+    "레슨을 처음부터 다시 합니다: 진행 상황과 저장된 클러스터를 지웁니다 (내 파일은 그대로 둡니다)",
+    "Start a lesson over: forget your progress and its saved cluster (your files stay)",
+);
+pub const CLI_ARG_RESET_LESSON: Tr = Tr::new(
+    "처음부터 다시 할 레슨: id, 이름(slug) 또는 레슨 파일의 경로",
+    "The lesson to start over: its id, its slug or a lesson file's path",
+);
+pub const CLI_CMD_LINT: Tr = Tr::new(
+    "레슨 파일을 검사하고 고칠 점을 알려 줍니다",
+    "Check lesson files and tell what to fix",
+);
+pub const CLI_ARG_LINT_PATH: Tr = Tr::new(
+    "레슨 파일, 레슨 파일이 든 폴더, 또는 들어 있는 레슨의 id",
+    "A lesson file, a folder of them, or a bundled lesson's id",
+);
+pub const CLI_ARG_LINT_RUN: Tr = Tr::new(
+    "새 클러스터에서 모든 단계의 풀이도 실행합니다. 풀이 뒤에 검사를 통과하지 못한 단계가 있으면 실패입니다",
+    "Also run every step's solution on a fresh cluster; fail if a step's checks do not pass",
+);
+pub const CLI_HELP_FLAG: Tr = Tr::new("도움말을 봅니다", "Print help");
+pub const CLI_VERSION_FLAG: Tr = Tr::new("버전을 봅니다", "Print version");
+pub const CLI_HELP_COMMAND: Tr = Tr::new(
+    "이 도움말이나 주어진 명령의 도움말을 봅니다",
+    "Print this message or the help of the given subcommand(s)",
+);
+pub const CLI_VALUE_LESSON: Tr = Tr::new("레슨", "LESSON");
+pub const CLI_VALUE_PATH: Tr = Tr::new("경로", "PATH");
+pub const CLI_VALUE_FOLDER: Tr = Tr::new("폴더", "LESSONS");
+pub const CLI_VALUE_LANG: Tr = Tr::new("언어", "LANG");
+pub const CLI_VALUE_COMMAND: Tr = Tr::new("명령", "COMMAND");
+pub const CLI_VALUE_OPTIONS: Tr = Tr::new("옵션", "OPTIONS");
+pub const CLI_HEADING_USAGE: Tr = Tr::new("사용법", "Usage");
+pub const CLI_HEADING_COMMANDS: Tr = Tr::new("명령", "Commands");
+pub const CLI_HEADING_ARGUMENTS: Tr = Tr::new("인자", "Arguments");
+pub const CLI_HEADING_OPTIONS: Tr = Tr::new("옵션", "Options");
+// Usage errors. English ones are clap's own output; the English halves here say what clap
+// says, so the two columns can be compared.
+pub const CLI_ERROR: Tr = Tr::new("오류:", "error:");
+pub const CLI_TIP: Tr = Tr::new("도움말:", "tip:");
+pub const CLI_MORE: Tr = Tr::new(
+    "자세한 설명은 '{flag}' 로 볼 수 있습니다.",
+    "For more information, try '{flag}'.",
+);
+pub const CLI_ERR_SUBCOMMAND: Tr = Tr::new("'{name}' 라는 명령은 없습니다", "unrecognized subcommand '{name}'");
+pub const CLI_ERR_ARGUMENT: Tr = Tr::new(
+    "알 수 없는 인자 '{arg}' 가 있습니다",
+    "unexpected argument '{arg}' found",
+);
+pub const CLI_ERR_MISSING: Tr = Tr::new(
+    "꼭 있어야 할 인자가 빠졌습니다:",
+    "the following required arguments were not provided:",
+);
+pub const CLI_ERR_EMPTY_VALUE: Tr = Tr::new(
+    "'{arg}' 에는 값이 있어야 하는데 없습니다",
+    "a value is required for '{arg}' but none was supplied",
+);
+pub const CLI_ERR_VALUE: Tr = Tr::new(
+    "'{arg}' 에 '{value}' 값은 쓸 수 없습니다",
+    "invalid value '{value}' for '{arg}'",
+);
+pub const CLI_ERR_POSSIBLE_VALUES: Tr = Tr::new("쓸 수 있는 값", "possible values");
+pub const CLI_ERR_NO_SUBCOMMAND: Tr = Tr::new(
+    "'{name}' 다음에 명령이 있어야 하는데 없습니다",
+    "'{name}' requires a subcommand but one was not provided",
+);
+pub const CLI_ERR_SUBCOMMANDS: Tr = Tr::new("명령", "subcommands");
+pub const CLI_ERR_TOO_MANY: Tr = Tr::new(
+    "'{arg}' 에는 값을 더 줄 수 없는데 '{value}' 가 있습니다",
+    "unexpected value '{value}' for '{arg}' found; no more were expected",
+);
+pub const CLI_ERR_TOO_FEW: Tr = Tr::new(
+    "'{arg}' 에는 값이 {min}개 있어야 하는데 {actual}개뿐입니다",
+    "{min} values required by '{arg}'; only {actual} provided",
+);
+pub const CLI_ERR_WRONG_NUMBER: Tr = Tr::new(
+    "'{arg}' 에는 값이 {expected}개 있어야 하는데 {actual}개 있습니다",
+    "{expected} values required for '{arg}' but {actual} provided",
+);
+pub const CLI_ERR_CONFLICT: Tr = Tr::new(
+    "'{arg}' 는 '{other}' 와 함께 쓸 수 없습니다",
+    "the argument '{arg}' cannot be used with '{other}'",
+);
+pub const CLI_ERR_CONFLICT_MANY: Tr = Tr::new(
+    "'{arg}' 는 다음 인자와 함께 쓸 수 없습니다:",
+    "the argument '{arg}' cannot be used with:",
+);
+pub const CLI_ERR_CONFLICT_OTHERS: Tr = Tr::new(
+    "'{arg}' 는 함께 준 다른 인자와 같이 쓸 수 없습니다",
+    "the argument '{arg}' cannot be used with one or more of the other specified arguments",
+);
+pub const CLI_ERR_REPEATED: Tr = Tr::new(
+    "'{arg}' 는 한 번만 쓸 수 있습니다",
+    "the argument '{arg}' cannot be used multiple times",
+);
+pub const CLI_ERR_NO_EQUALS: Tr = Tr::new(
+    "'{arg}' 에 값을 줄 때는 '=' 를 써야 합니다",
+    "equal sign is needed when assigning values to '{arg}'",
+);
+pub const CLI_ERR_UTF8: Tr = Tr::new(
+    "명령 줄에 UTF-8 이 아닌 글자가 있습니다",
+    "invalid UTF-8 was detected in one or more arguments",
+);
+pub const CLI_ERR_OTHER: Tr = Tr::new("명령 줄을 읽지 못했습니다", "unknown cause");
+pub const CLI_SIMILAR_SUBCOMMAND: Tr = Tr::new(
+    "비슷한 명령이 있습니다: {names}",
+    "a similar subcommand exists: {names}",
+);
+pub const CLI_SIMILAR_ARGUMENT: Tr = Tr::new("비슷한 인자가 있습니다: {names}", "a similar argument exists: {names}");
+pub const CLI_SIMILAR_VALUE: Tr = Tr::new("비슷한 값이 있습니다: {names}", "a similar value exists: {names}");
+pub const CLI_AS_VALUE: Tr = Tr::new(
+    "'{arg}' 를 값으로 넘기려면 '{use}' 처럼 쓰세요",
+    "to pass '{arg}' as a value, use '{use}'",
+);
+pub const CLI_UNKNOWN_LANG: Tr = Tr::new(
+    "{lang} 라는 언어는 없습니다: ko 또는 en 을 쓰세요 (language: ko or en)",
+    "unknown language {lang}: use ko or en (언어는 ko 또는 en)",
+);
+pub const CLI_SAVING_PROGRESS: Tr = Tr::new("진행 상황을 저장하지 못했습니다", "saving progress");
+pub const CLI_SAVING_CLUSTER: Tr = Tr::new("클러스터를 저장하지 못했습니다", "saving the cluster");
+pub const CLI_FINDING_BINARY: Tr = Tr::new("k8s-lab 실행 파일을 찾지 못했습니다", "finding the k8s-lab binary");
+pub const CLI_RESTARTING: Tr = Tr::new("레슨을 처음부터 다시 열지 못했습니다", "starting the lesson over");
+pub const CLI_NO_RUNTIME: Tr = Tr::new("실행 환경을 시작하지 못했습니다", "cannot start the runtime");
 pub const CLI_HEADERS_KO: [&str; 4] = ["ID", "이름", "진행", "제목"];
 pub const CLI_HEADERS_EN: [&str; 4] = ["ID", "SLUG", "PROGRESS", "TITLE"];
 pub const PICKER_TITLE: Tr = Tr::new("레슨 고르기", "Pick a lesson");
