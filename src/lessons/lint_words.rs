@@ -97,6 +97,10 @@ pub const WORDS: &[(&str, &str)] = &[
     ),
     ("nodes must be between 1 and 10, not {}", "노드 수(nodes)는 1에서 10 사이여야 합니다. {1}은(는) 안 됩니다"),
     (
+        "max_pods must be between 1 and 1000, not {}",
+        "노드당 파드 수(max_pods)는 1에서 1000 사이여야 합니다. {1}은(는) 안 됩니다",
+    ),
+    (
         "must be a number above 0 and at most 1000, not {}",
         "0보다 크고 1000 이하인 수여야 합니다. {1}은(는) 안 됩니다",
     ),

@@ -285,6 +285,89 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::manifest::decode_manifests;
+    use crate::runtime::ClusterConfig;
+    use std::time::Duration;
+
+    fn nodes_of(c: &Cluster) -> Vec<Option<String>> {
+        let mut v: Vec<_> = c
+            .list(Kind::Pod, Some("default"))
+            .iter()
+            .map(|p| p.as_pod().and_then(|p| p.spec.as_ref()?.node_name.clone()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_node_leaves_the_pod_pending_until_a_place_comes_free() {
+        let c = Cluster::start(ClusterConfig {
+            nodes: 1,
+            node_block: 131,
+            max_pods: 4,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        // The seed's kube-system pods take their places too.
+        c.settle(Duration::from_secs(5)).await;
+        let system = c.list(Kind::Pod, Some("kube-system")).len();
+        assert!(system < 4, "{system}");
+        let room = 4 - system;
+        let yaml = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec: {{containers: [{{name: web, image: nginx}}]}}\n",
+            room + 1
+        );
+        for o in decode_manifests(&yaml, "web.yaml") {
+            c.apply(o.unwrap()).unwrap();
+        }
+        assert!(
+            c.wait_until(Duration::from_secs(30), |c| nodes_of(c).len() == room + 1)
+                .await
+        );
+        c.settle(Duration::from_secs(5)).await;
+        let placed = nodes_of(&c);
+        assert_eq!(placed.iter().filter(|n| n.is_none()).count(), 1, "{placed:?}");
+        assert_eq!(c.unschedulable_pods(), 1);
+        let events: Vec<_> = c
+            .list(Kind::Event, Some("default"))
+            .iter()
+            .filter_map(|e| match e.as_ref() {
+                Object::Event(ev) if ev.reason.as_deref() == Some("FailedScheduling") => ev.message.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            events,
+            ["0/1 nodes are available: 1 Too many pods. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.."],
+            "one event, not one per status update"
+        );
+
+        // A scheduled pod goes: the waiting one takes its place (and the ReplicaSet makes a
+        // replacement, which now waits in turn).
+        let scheduled = c
+            .list(Kind::Pod, Some("default"))
+            .into_iter()
+            .find(|p| p.as_pod().and_then(|p| p.spec.as_ref()?.node_name.as_ref()).is_some())
+            .unwrap();
+        c.delete(Kind::Pod, "default", scheduled.name()).unwrap();
+        assert!(
+            c.wait_until(Duration::from_secs(60), |c| {
+                c.get(Kind::Pod, "default", scheduled.name()).is_none()
+                    && nodes_of(c).iter().filter(|n| n.is_some()).count() == room
+            })
+            .await
+        );
+        c.settle(Duration::from_secs(5)).await;
+        assert_eq!(
+            nodes_of(&c).iter().filter(|n| n.is_none()).count(),
+            1,
+            "{:?}",
+            nodes_of(&c)
+        );
+        assert_eq!(c.unschedulable_pods(), 1);
+        c.shutdown();
+    }
 
     #[test]
     fn the_fit_error_reads_as_the_scheduler_writes_it() {
