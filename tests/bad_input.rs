@@ -61,7 +61,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "not-an-object.yaml",
-        "error: error validating \"not-an-object.yaml\": error validating data: the document is not an object\n",
+        "error: error validating \"not-an-object.yaml\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false\n",
     ),
     (
         "wrong-kind.yaml",
