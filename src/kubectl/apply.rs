@@ -101,7 +101,7 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
             let path = ctx
                 .workspace
                 .resolve(f)
-                .ok_or_else(|| format!("the path \"{f}\" does not exist"))?;
+                .ok_or_else(|| format!("the path \"{f}\" is {}", ctx.workspace.outside()))?;
             if path.is_dir() {
                 let mut entries: Vec<_> = std::fs::read_dir(&path)
                     .map_err(|e| e.to_string())?
@@ -116,7 +116,7 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
                     let real = ctx
                         .workspace
                         .resolve(&format!("{}/{file_name}", f.trim_end_matches('/')))
-                        .ok_or_else(|| format!("the path \"{name}\" does not exist"))?;
+                        .ok_or_else(|| format!("the path \"{name}\" is {}", ctx.workspace.outside()))?;
                     let bytes = bounded_read(&name, &real)?;
                     let text = utf8_text(&name, bytes)?;
                     push(&mut out, Source { name, text })?;

@@ -293,6 +293,19 @@ pub fn parse_documents(text: &str) -> Vec<Result<serde_json::Value, ManifestErro
     out
 }
 
+/// Whether `text` stays within the alias-expansion budget of [`parse_documents`], for YAML that
+/// is decoded some other way (lesson files): `Err` with Go's words for a bomb.
+pub fn check_expansion(text: &str) -> Result<(), ManifestError> {
+    for doc in parse_documents(text) {
+        if let Err(e @ ManifestError::Convert(_)) = doc {
+            if e.to_string().contains(EXCESSIVE_ALIASING) {
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
 fn strip_location(msg: &str) -> String {
     match msg.find(" at line ") {
         Some(i) => msg[..i].to_string(),

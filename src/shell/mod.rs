@@ -188,7 +188,7 @@ impl Session {
         let p = self
             .workspace
             .resolve(&self.path(typed))
-            .ok_or_else(|| "Permission denied".to_string())?;
+            .ok_or_else(|| self.workspace.outside())?;
         if p.is_dir() {
             return Err("Is a directory".into());
         }
@@ -209,7 +209,7 @@ impl Session {
         let p = self
             .workspace
             .resolve(&self.path(typed))
-            .ok_or_else(|| "Permission denied".to_string())?;
+            .ok_or_else(|| self.workspace.outside())?;
         if p.is_dir() || p == self.workspace.root() {
             return Err("Is a directory".into());
         }
