@@ -17,6 +17,23 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+/// Most bytes of a workspace file the lab reads into memory (`cat`, `< file`, `curl --cacert`).
+/// The learner's own shell can make bigger files in the folder; the lab says they are too big.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Read `path` whole, or `File too large` (EFBIG's words) past [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, "File too large"));
+    }
+    Ok(bytes)
+}
+
 #[derive(Debug, Clone)]
 pub struct Workspace {
     root: PathBuf,
@@ -138,14 +155,14 @@ impl Workspace {
         let p = self
             .resolve(typed)
             .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, self.outside()))?;
-        std::fs::read_to_string(p)
+        String::from_utf8(read_bounded(&p)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
     pub fn read_bytes(&self, typed: &str) -> io::Result<Vec<u8>> {
         let p = self
             .resolve(typed)
             .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, self.outside()))?;
-        std::fs::read(p)
+        read_bounded(&p)
     }
 
     /// Write a file atomically (temp file + rename), creating folders as needed.

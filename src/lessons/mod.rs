@@ -285,7 +285,7 @@ impl Lesson {
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines
     /// do not stay in the learner's history or journal (so they cannot satisfy command checks).
     pub async fn run_setup(&self, session: &mut Session, out: &Output) -> Result<(), SetupError> {
-        let before = session.history.len();
+        let history = std::mem::take(&mut session.history);
         let mark = session.journal.mark();
         let mut result = Ok(());
         for line in &self.file.setup {
@@ -298,7 +298,7 @@ impl Lesson {
                 break;
             }
         }
-        session.history.truncate(before);
+        session.history = history;
         session.journal.truncate(mark);
         result
     }

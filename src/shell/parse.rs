@@ -102,7 +102,15 @@ pub fn parse(text: &str, mode: Mode) -> Result<Parsed, ParseError> {
 
 /// True when `text` is not a complete command yet and the reader should append another line.
 pub fn needs_more(text: &str) -> bool {
-    matches!(parse(text, Mode::Interactive), Err(ParseError::Incomplete(_)))
+    missing(text).is_some()
+}
+
+/// What an incomplete `text` is still waiting for, or `None` when it is complete (or broken).
+pub fn missing(text: &str) -> Option<Missing> {
+    match parse(text, Mode::Interactive) {
+        Err(ParseError::Incomplete(m)) => Some(m),
+        _ => None,
+    }
 }
 
 struct Pending {
