@@ -79,16 +79,16 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             l.clone()
         }
     };
-    let lines = if p.on("previous") {
+    let (lines, mut next) = if p.on("previous") {
         match c.logs.previous() {
-            Some(l) => l,
+            Some(l) => (l, 0),
             None => {
                 out.err_line(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"));
                 return 1;
             }
         }
     } else {
-        c.logs.lines()
+        c.logs.since(0)
     };
     let tail: Option<usize> = p
         .get("tail")
@@ -102,21 +102,19 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if !p.on("follow") || p.on("previous") {
         return 0;
     }
-    let mut seen = lines.len();
+    // Follow by sequence number: the log is a ring, and lines that leave it while we wait
+    // must not make us print the rest again.
     let mut traffic = ctx.cluster.net().traffic();
     loop {
         tokio::select! {
             _ = traffic.recv() => {}
             _ = ctx.cluster.clock().sleep(Duration::from_secs(1)) => {}
         }
-        let lines = c.logs.lines();
-        if lines.len() < seen {
-            seen = 0;
-        }
-        for l in &lines[seen..] {
+        let (lines, after) = c.logs.since(next);
+        for l in &lines {
             out.line(&fmt(l));
         }
-        seen = lines.len();
+        next = after;
         if ctx
             .cluster
             .running_pod(&ns, &pod_name)

@@ -154,7 +154,18 @@ const CASES: &[(&str, i32, &str)] = &[
     ("cat <<$(echo x)\nx", 2, "heredoc delimiter must be plain text"),
     ("echo `echo \\`", 2, "unexpected EOF"),
     ("{ echo a; }", 127, "sh: {: command not found"),
-    ("if true; then echo a; fi", 127, "sh: if: command not found"),
+    (
+        "if true; then echo a; fi",
+        2,
+        "sh: if: loops and if/case blocks are not part of the lab's shell",
+    ),
+    (
+        "while true; do curl 127.0.2.1:30080; done",
+        2,
+        "sh: while: loops and if/case blocks",
+    ),
+    ("for i in $(seq 100000); do echo $i; done", 2, "sh: for: loops"),
+    ("echo while; echo 'for'", 0, "while\nfor"),
 ];
 
 #[tokio::test(start_paused = true)]
