@@ -16,9 +16,33 @@ pub struct Source {
     pub text: String,
 }
 
-/// Read every `-f` argument. Errors are kubectl's messages without `error: `.
 /// A manifest file's text; bytes that are not UTF-8 are a YAML error at their line and column.
+/// A byte-order mark is read as kubectl's file reader reads it (`unicode.BOMOverride`): a UTF-8
+/// one is dropped, a UTF-16 one (Windows Notepad's "Unicode") decodes the file from UTF-16.
 fn utf8_text(name: &str, bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |le: bool, body: &[u8]| -> Option<String> {
+        let units = body
+            .chunks(2)
+            .map(|c| match c {
+                [a, b] if le => Some(u16::from_le_bytes([*a, *b])),
+                [a, b] => Some(u16::from_be_bytes([*a, *b])),
+                _ => None,
+            })
+            .collect::<Option<Vec<u16>>>()?;
+        char::decode_utf16(units).collect::<Result<String, _>>().ok()
+    };
+    let bytes = match bytes.as_slice() {
+        [0xef, 0xbb, 0xbf, rest @ ..] => rest.to_vec(),
+        [0xff, 0xfe, rest @ ..] => match utf16(true, rest) {
+            Some(t) => return Ok(t),
+            None => bytes,
+        },
+        [0xfe, 0xff, rest @ ..] => match utf16(false, rest) {
+            Some(t) => return Ok(t),
+            None => bytes,
+        },
+        _ => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(good);
@@ -56,6 +80,7 @@ fn too_big(name: &str, size: usize) -> String {
     format!("error parsing {name}: {e}")
 }
 
+/// Read every `-f` argument. Errors are kubectl's messages without `error: `.
 pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, String> {
     let mut out = Vec::new();
     let mut total = 0usize;
@@ -72,6 +97,7 @@ pub fn read_sources(ctx: &Ctx<'_>, filenames: &[String]) -> Result<Vec<Source>, 
     for f in filenames {
         if f == "-" {
             let text = ctx.stdin.unwrap_or("");
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             if text.len() > MAX_MANIFEST_BYTES {
                 return Err(too_big("STDIN", text.len()));
             }

@@ -187,8 +187,15 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         // `create configmap` and `create secret` wrap the API error in their own words, which
         // also drops the `Error from server (Reason)` prefix.
         Err(e) => match sub {
-            Some("configmap" | "cm") => super::fail(out, &format!("failed to create configmap: {e}")),
-            Some("secret") => super::fail(out, &format!("failed to create secret {e}")),
+            // (`%v` of the API error: its Status message, `ConfigMap "x" is invalid: …`.)
+            Some("configmap" | "cm") => super::fail(
+                out,
+                &format!("failed to create configmap: {}", super::errors::status_message(&e)),
+            ),
+            Some("secret") => super::fail(
+                out,
+                &format!("failed to create secret {}", super::errors::status_message(&e)),
+            ),
             _ => {
                 out.err_line(&server_error(&e));
                 1
@@ -318,8 +325,14 @@ fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, 
             names.sort();
             for name in names {
                 let inner = format!("{}/{name}", path.trim_end_matches('/'));
-                // Each entry is resolved on its own: a link in the folder may not lead out.
-                if !ctx.workspace.resolve(&inner).is_some_and(|r| r.is_file()) {
+                // kubectl takes the folder's regular files only: links and folders in it are
+                // skipped (so a link out of the lesson folder is never followed).
+                let regular = ctx
+                    .workspace
+                    .resolve(&inner)
+                    .and_then(|r| std::fs::symlink_metadata(r).ok())
+                    .is_some_and(|m| m.file_type().is_file());
+                if !regular {
                     continue;
                 }
                 let bytes = read_file(ctx, &inner, budget)?;

@@ -12,6 +12,17 @@ use crate::shell::io::Output;
 
 /// `kubectl logs [-f] [-c CONTAINER] [--tail=N] [--timestamps] POD|TYPE/NAME`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    // Flags are parsed before anything is asked of the cluster, as cobra does.
+    let tail: Option<usize> = match p.get("tail").map(|t| (t, t.parse::<i64>())) {
+        None => None,
+        Some((_, Ok(n))) => usize::try_from(n).ok(),
+        Some((t, Err(_))) => {
+            return super::fail(
+                out,
+                &format!("invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage."),
+            )
+        }
+    };
     let Some(target) = p.positional.first() else {
         out.err_line("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return 1;
@@ -90,11 +101,6 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     } else {
         c.logs.since(0)
     };
-    let tail: Option<usize> = p
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|n| *n >= 0)
-        .map(|n| n as usize);
     let start = tail.map_or(0, |n| lines.len().saturating_sub(n));
     for l in &lines[start..] {
         out.line(&fmt(l));

@@ -844,10 +844,23 @@ pub fn parse(file: &str, text: &str) -> Result<LessonFile, FormatError> {
         if let Some(i) = message.rfind(" at line ") {
             message.truncate(i);
         }
+        let (mut line, mut column) = (loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()));
+        // A refused path is reported at the document's start; point at the path itself.
+        if let Some(path) = message.strip_prefix("path \"").and_then(|r| r.split('"').next()) {
+            let raw = path.replace("\\\\", "\\");
+            if let Some(i) = text
+                .find(&format!(": {raw}"))
+                .or_else(|| text.find(&format!(": '{raw}'")))
+            {
+                let before = &text[..i + 2];
+                line = Some(before.matches('\n').count() + 1);
+                column = Some(before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1);
+            }
+        }
         FormatError {
             file: file.to_string(),
-            line: loc.as_ref().map(|l| l.line()),
-            column: loc.as_ref().map(|l| l.column()),
+            line,
+            column,
             message,
         }
     })

@@ -443,7 +443,7 @@ fn read_at_most(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
         .take(limit as u64 + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() > limit {
-        return Err(refused(format!("{} is bigger than {limit} bytes", path.display())));
+        return Err(refused(format!("the file is bigger than {limit} bytes")));
     }
     Ok(bytes)
 }
@@ -490,7 +490,8 @@ impl DirSource {
             if out.len() == MAX_LESSON_FILES {
                 return Err(refused(format!("more than {MAX_LESSON_FILES} files")));
             }
-            let bytes = read_at_most(&real, MAX_LESSON_FILE_BYTES)?;
+            let bytes = read_at_most(&real, MAX_LESSON_FILE_BYTES)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
             *total += bytes.len();
             if *total > MAX_LESSON_FILES_BYTES {
                 return Err(refused(format!(
@@ -610,11 +611,19 @@ fn build(name: &str, text: &str, origin: Origin, source: &dyn FileSource) -> Res
         if !crate::workspace::Workspace::is_url(url) {
             return Err(err_at(url, format!("urls: {url:?} is not an http:// or https:// URL")));
         }
+        // The file's place is after its URL (which may contain the same text).
+        let at_file = |message: String| {
+            let mut e = err_at(&format!("{url}: {}", rel.as_str()), message);
+            if e.line.is_some() {
+                e.column = e.column.map(|c| c + url.chars().count() + 2);
+            }
+            e
+        };
         let data = source
             .read(rel.as_str())
-            .map_err(|e| err_at(rel.as_str(), format!("urls: cannot read {:?}: {e}", rel.as_str())))?;
-        let contents = String::from_utf8(data)
-            .map_err(|_| err_at(rel.as_str(), format!("urls: {:?} is not UTF-8 text", rel.as_str())))?;
+            .map_err(|e| at_file(format!("urls: cannot read {:?}: {e}", rel.as_str())))?;
+        let contents =
+            String::from_utf8(data).map_err(|_| at_file(format!("urls: {:?} is not UTF-8 text", rel.as_str())))?;
         urls.insert(url.clone(), contents);
     }
     Ok(Lesson {
