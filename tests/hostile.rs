@@ -426,6 +426,7 @@ fn commands() -> Vec<Command> {
         c("kubectl logs nope", 1, "Error from server (NotFound): pods \"nope\" not found\n"),
         c("kubectl describe svc nope", 1, "Error from server (NotFound): services \"nope\" not found\n"),
         c("kubectl frobnicate", 1, "error: unknown command \"frobnicate\" for \"kubectl\"\n"),
+        c("kubectl diff -f baseline.yaml", 1, "error: \"kubectl diff\" is a real kubectl command that the lab's kubectl does not have\n"),
         c("kubectl get pods --frobnicate", 1, "error: unknown flag: --frobnicate\nSee 'kubectl get --help' for usage.\n"),
         c("kubectl scale deployment web --replicas=-1", 1, "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n"),
         c("kubectl scale deployment web --replicas=abc", 1, "error: invalid argument \"abc\" for \"--replicas\" flag: strconv.ParseInt: parsing \"abc\": invalid syntax\nSee 'kubectl scale --help' for usage.\n"),
