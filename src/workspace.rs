@@ -2,7 +2,11 @@
 //! and `--from-file=default.conf` are found, and the URL aliases that let a seed's
 //! `https://k8s.io/examples/…` address resolve to a file the lesson bundles (the lab is offline).
 //!
-//! Every path a command names is resolved here, and nothing resolves outside the workspace root.
+//! Every path a command names is resolved here, and nothing resolves outside the workspace root:
+//! not `..` past it, and not a symbolic link whose target lies outside it (a link the learner
+//! made with their own shell to `/etc`, or to a folder of theirs). Such a path is refused with
+//! [`Workspace::outside`], in each command's own frame (`cat: X: outside the lesson folder
+//! ~/lesson5`). Links that stay inside the folder work as links do.
 //!
 //! The learner sees the root as a home-like folder named for the lesson, `~/lesson5` (see
 //! [`Workspace::label`]): `pwd` prints it, `~` expands to it, the editor's save applies
@@ -12,6 +16,23 @@
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+
+/// Most bytes of a workspace file the lab reads into memory (`cat`, `< file`, `curl --cacert`).
+/// The learner's own shell can make bigger files in the folder; the lab says they are too big.
+pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Read `path` whole, or `File too large` (EFBIG's words) past [`MAX_FILE_BYTES`].
+pub fn read_bounded(path: &Path) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(io::Error::new(io::ErrorKind::FileTooLarge, "File too large"));
+    }
+    Ok(bytes)
+}
 
 #[derive(Debug, Clone)]
 pub struct Workspace {
@@ -76,9 +97,38 @@ impl Workspace {
         self.url_aliases.get(url).map(String::as_str)
     }
 
+    /// Why a path was refused: `outside the lesson folder ~/lesson5`.
+    pub fn outside(&self) -> String {
+        format!("outside the lesson folder {}", self.label())
+    }
+
+    /// Whether `path` (lexically inside the root) stays inside it once symbolic links are
+    /// followed: the deepest part of it that exists must resolve under the root. A dangling
+    /// link counts as its own folder (a write replaces the link, a read finds nothing).
+    fn really_inside(&self, path: &Path) -> bool {
+        let Ok(root) = self.root.canonicalize() else {
+            return true; // no folder yet: no link in it either
+        };
+        let mut probe = path.to_path_buf();
+        loop {
+            if let Ok(real) = probe.canonicalize() {
+                return real.starts_with(&root);
+            }
+            if probe == self.root || !probe.pop() {
+                return true;
+            }
+        }
+    }
+
     /// Map a path as the learner typed it to a real path inside the workspace. Absolute paths
-    /// (`/tmp/nginx.key`) are taken relative to the workspace root; `..` may not climb out.
+    /// (`/tmp/nginx.key`) are taken relative to the workspace root; `..` may not climb out, and
+    /// neither may a symbolic link.
     pub fn resolve(&self, typed: &str) -> Option<PathBuf> {
+        let out = self.resolve_lexically(typed)?;
+        self.really_inside(&out).then_some(out)
+    }
+
+    fn resolve_lexically(&self, typed: &str) -> Option<PathBuf> {
         let typed = self.strip_label(typed).unwrap_or(typed);
         let mut out = self.root.clone();
         let mut depth = 0usize;
@@ -104,22 +154,22 @@ impl Workspace {
     pub fn read(&self, typed: &str) -> io::Result<String> {
         let p = self
             .resolve(typed)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
-        std::fs::read_to_string(p)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, self.outside()))?;
+        String::from_utf8(read_bounded(&p)?).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 
     pub fn read_bytes(&self, typed: &str) -> io::Result<Vec<u8>> {
         let p = self
             .resolve(typed)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
-        std::fs::read(p)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, self.outside()))?;
+        read_bounded(&p)
     }
 
     /// Write a file atomically (temp file + rename), creating folders as needed.
     pub fn write(&self, typed: &str, data: &[u8]) -> io::Result<()> {
         let p = self
             .resolve(typed)
-            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, "path leaves the workspace"))?;
+            .ok_or_else(|| io::Error::new(io::ErrorKind::PermissionDenied, self.outside()))?;
         write_atomic(&p, data)
     }
 }
@@ -177,6 +227,36 @@ mod tests {
             ws.resolve("~/lesson5/../../etc/passwd").is_none(),
             "still inside the root"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_may_not_lead_out_of_the_root() {
+        let base = std::env::temp_dir().join(format!("k8s-lab-ws-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, away) = (base.join("lesson5"), base.join("away"));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&away).unwrap();
+        std::fs::write(away.join("secret.txt"), "no").unwrap();
+        std::fs::write(root.join("sub/a.yaml"), "a").unwrap();
+        std::os::unix::fs::symlink(&away, root.join("out")).unwrap();
+        std::os::unix::fs::symlink(away.join("secret.txt"), root.join("secret.txt")).unwrap();
+        std::os::unix::fs::symlink(root.join("sub"), root.join("in")).unwrap();
+        std::os::unix::fs::symlink(base.join("nowhere"), root.join("dangling")).unwrap();
+        let ws = Workspace::new(&root);
+        assert!(ws.resolve("out").is_none());
+        assert!(ws.resolve("out/secret.txt").is_none());
+        assert!(ws.resolve("out/new-file").is_none(), "no writing through a link either");
+        assert!(ws.resolve("secret.txt").is_none());
+        assert_eq!(ws.read("in/a.yaml").unwrap(), "a", "links inside the folder work");
+        assert!(ws.resolve("dangling").is_some());
+        assert!(ws.write("out/new-file", b"x").is_err());
+        assert!(!away.join("new-file").exists());
+        assert_eq!(
+            ws.read("secret.txt").unwrap_err().to_string(),
+            "outside the lesson folder ~/lesson5"
+        );
+        std::fs::remove_dir_all(base).unwrap();
     }
 
     #[test]

@@ -61,7 +61,7 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "not-an-object.yaml",
-        "error: error validating \"not-an-object.yaml\": error validating data: the document is not an object\n",
+        "error: error validating \"not-an-object.yaml\": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false\n",
     ),
     (
         "wrong-kind.yaml",
@@ -85,7 +85,11 @@ const CASES: &[(&str, &str)] = &[
     ),
     (
         "huge.yaml",
-        "The ConfigMap \"huge\" is invalid: \n* metadata.annotations: Too long: may not be more than 262144 bytes\n* []: Too long: may not be more than 1048576 bytes\n",
+        "Error from server (RequestEntityTooLarge): error when creating \"huge.yaml\": Request entity too large: limit is 3145728\n",
+    ),
+    (
+        "big.yaml",
+        "The ConfigMap \"big\" is invalid: \n* metadata.annotations: Too long: may not be more than 262144 bytes\n* []: Too long: may not be more than 1048576 bytes\n",
     ),
     (
         "deep-nesting.yaml",
@@ -99,7 +103,10 @@ fn generated(name: &str) -> Option<Vec<u8>> {
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  k: {data}\n")
     };
     match name {
+        // 2 MB of data is 4 MB with apply's annotation: over the API server's request limit.
         "huge.yaml" => Some(doc("huge", format!("\"{}\"", "x".repeat(2_000_000))).into_bytes()),
+        // 1.2 MB fits one request, but not a ConfigMap nor the annotations.
+        "big.yaml" => Some(doc("big", format!("\"{}\"", "x".repeat(1_200_000))).into_bytes()),
         "deep-nesting.yaml" => Some(doc("deep", format!("{}{}", "[".repeat(20_000), "]".repeat(20_000))).into_bytes()),
         _ => None,
     }

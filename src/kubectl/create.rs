@@ -187,8 +187,15 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         // `create configmap` and `create secret` wrap the API error in their own words, which
         // also drops the `Error from server (Reason)` prefix.
         Err(e) => match sub {
-            Some("configmap" | "cm") => super::fail(out, &format!("failed to create configmap: {e}")),
-            Some("secret") => super::fail(out, &format!("failed to create secret {e}")),
+            // (`%v` of the API error: its Status message, `ConfigMap "x" is invalid: …`.)
+            Some("configmap" | "cm") => super::fail(
+                out,
+                &format!("failed to create configmap: {}", super::errors::status_message(&e)),
+            ),
+            Some("secret") => super::fail(
+                out,
+                &format!("failed to create secret {}", super::errors::status_message(&e)),
+            ),
             _ => {
                 out.err_line(&server_error(&e));
                 1
@@ -281,15 +288,28 @@ fn deployment(p: &Parsed) -> Result<Object, String> {
     }))
 }
 
-fn read_file(ctx: &Ctx<'_>, path: &str) -> Result<Vec<u8>, String> {
-    ctx.workspace
-        .read_bytes(path)
-        .map_err(|_| format!("open {path}: no such file or directory"))
+/// At most `limit` bytes of a workspace file. A ConfigMap or Secret bigger than one request
+/// fails at the API server anyway, so nothing past that is read (the object made from what was
+/// read is still too big, and gets the API server's `Request entity too large`).
+fn read_file(ctx: &Ctx<'_>, path: &str, limit: usize) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let real = ctx
+        .workspace
+        .resolve(path)
+        .ok_or_else(|| format!("open {path}: {}", ctx.workspace.outside()))?;
+    let file = std::fs::File::open(&real).map_err(|_| format!("open {path}: no such file or directory"))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("read {path}: {}", crate::shell::io_message(&e)))?;
+    Ok(bytes)
 }
 
 /// `--from-file=[key=]path` (a folder adds each file) and `--from-literal=key=value`.
 fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let mut data = BTreeMap::new();
+    // What is still worth reading: one byte past a request means the request is refused.
+    let mut budget = crate::runtime::api::MAX_REQUEST_BYTES + 1;
     for spec in p.all("from-file") {
         let (key, path) = match spec.split_once('=') {
             Some((k, v)) => (Some(k.to_string()), v.to_string()),
@@ -297,20 +317,32 @@ fn collect_data(ctx: &Ctx<'_>, p: &Parsed) -> Result<BTreeMap<String, Vec<u8>>, 
         };
         let real = ctx.workspace.resolve(&path);
         if real.as_ref().is_some_and(|r| r.is_dir()) {
-            let mut files: Vec<_> = std::fs::read_dir(real.unwrap())
+            let mut names: Vec<String> = std::fs::read_dir(real.unwrap())
                 .map_err(|e| e.to_string())?
                 .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
                 .collect();
-            files.sort();
-            for f in files {
-                let k = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-                data.insert(k, std::fs::read(&f).map_err(|e| e.to_string())?);
+            names.sort();
+            for name in names {
+                let inner = format!("{}/{name}", path.trim_end_matches('/'));
+                // kubectl takes the folder's regular files only: links and folders in it are
+                // skipped (so a link out of the lesson folder is never followed).
+                let regular = ctx
+                    .workspace
+                    .resolve(&inner)
+                    .and_then(|r| std::fs::symlink_metadata(r).ok())
+                    .is_some_and(|m| m.file_type().is_file());
+                if !regular {
+                    continue;
+                }
+                let bytes = read_file(ctx, &inner, budget)?;
+                budget = budget.saturating_sub(bytes.len());
+                data.insert(name, bytes);
             }
             continue;
         }
-        let bytes = read_file(ctx, &path)?;
+        let bytes = read_file(ctx, &path, budget)?;
+        budget = budget.saturating_sub(bytes.len());
         let key = key.unwrap_or_else(|| path.rsplit('/').next().unwrap_or(&path).to_string());
         if data.contains_key(&key) {
             return Err(format!(
@@ -364,8 +396,8 @@ fn secret(ctx: &Ctx<'_>, p: &Parsed) -> Result<Object, String> {
             let name = one_name(&rest)?;
             let cert = p.get("cert").ok_or("required flag(s) \"cert\" not set")?;
             let key = p.get("key").ok_or("required flag(s) \"key\" not set")?;
-            let c = read_file(ctx, cert)?;
-            let k = read_file(ctx, key)?;
+            let c = read_file(ctx, cert, crate::runtime::api::MAX_REQUEST_BYTES + 1)?;
+            let k = read_file(ctx, key, crate::runtime::api::MAX_REQUEST_BYTES + 1)?;
             if !String::from_utf8_lossy(&c).contains("-----BEGIN") {
                 return Err("failed to load key pair tls: failed to find any PEM data in certificate input".into());
             }

@@ -24,6 +24,32 @@ pub fn write_error(e: &ApiError, verb: &str, source: &str) -> String {
     }
 }
 
+/// The API server's own `Status` message, as kubectl shows it inside a list of errors: an
+/// invalid object reads `Deployment.apps "web" is invalid: [a, b]` there.
+pub fn status_message(e: &ApiError) -> String {
+    let ApiError::Invalid { kind, name, causes } = e else {
+        return e.to_string();
+    };
+    let info = kind.info();
+    let qualified = if info.group.is_empty() {
+        info.name.to_string()
+    } else {
+        format!("{}.{}", info.name, info.group)
+    };
+    let mut seen: Vec<String> = Vec::new();
+    for c in causes {
+        let m = format!("{}: {}", c.field, c.detail);
+        if !seen.contains(&m) {
+            seen.push(m);
+        }
+    }
+    match seen.len() {
+        0 => format!("{qualified} \"{name}\" is invalid"),
+        1 => format!("{qualified} \"{name}\" is invalid: {}", seen[0]),
+        _ => format!("{qualified} \"{name}\" is invalid: [{}]", seen.join(", ")),
+    }
+}
+
 /// `MultilineError("The Kind \"name\" is invalid: ", causes)`.
 fn invalid(e: &ApiError) -> String {
     let ApiError::Invalid { kind, name, causes } = e else {

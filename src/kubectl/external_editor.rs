@@ -139,7 +139,10 @@ pub async fn edit(ctx: &Ctx<'_>, session: &EditSession, editor: &ExternalEditor,
             keep(&path, &shown, out);
             return super::fail(out, &e);
         }
-        let edited = match std::fs::read_to_string(&path) {
+        // The learner's editor may have written anything; the lab reads no more than a file.
+        let edited = match crate::workspace::read_bounded(&path)
+            .and_then(|b| String::from_utf8(b).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+        {
             Ok(t) => t,
             Err(e) => return super::fail(out, &format!("cannot read {shown}: {e}")),
         };

@@ -12,6 +12,17 @@ use crate::shell::io::Output;
 
 /// `kubectl logs [-f] [-c CONTAINER] [--tail=N] [--timestamps] POD|TYPE/NAME`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
+    // Flags are parsed before anything is asked of the cluster, as cobra does.
+    let tail: Option<usize> = match p.get("tail").map(|t| (t, t.parse::<i64>())) {
+        None => None,
+        Some((_, Ok(n))) => usize::try_from(n).ok(),
+        Some((t, Err(_))) => {
+            return super::fail(
+                out,
+                &format!("invalid argument \"{t}\" for \"--tail\" flag: strconv.ParseInt: parsing \"{t}\": invalid syntax\nSee 'kubectl logs --help' for usage."),
+            )
+        }
+    };
     let Some(target) = p.positional.first() else {
         out.err_line("error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples");
         return 1;
@@ -79,22 +90,17 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
             l.clone()
         }
     };
-    let lines = if p.on("previous") {
+    let (lines, mut next) = if p.on("previous") {
         match c.logs.previous() {
-            Some(l) => l,
+            Some(l) => (l, 0),
             None => {
                 out.err_line(&format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod_name}\" not found"));
                 return 1;
             }
         }
     } else {
-        c.logs.lines()
+        c.logs.since(0)
     };
-    let tail: Option<usize> = p
-        .get("tail")
-        .and_then(|t| t.parse::<i64>().ok())
-        .filter(|n| *n >= 0)
-        .map(|n| n as usize);
     let start = tail.map_or(0, |n| lines.len().saturating_sub(n));
     for l in &lines[start..] {
         out.line(&fmt(l));
@@ -102,21 +108,19 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if !p.on("follow") || p.on("previous") {
         return 0;
     }
-    let mut seen = lines.len();
+    // Follow by sequence number: the log is a ring, and lines that leave it while we wait
+    // must not make us print the rest again.
     let mut traffic = ctx.cluster.net().traffic();
     loop {
         tokio::select! {
             _ = traffic.recv() => {}
             _ = ctx.cluster.clock().sleep(Duration::from_secs(1)) => {}
         }
-        let lines = c.logs.lines();
-        if lines.len() < seen {
-            seen = 0;
-        }
-        for l in &lines[seen..] {
+        let (lines, after) = c.logs.since(next);
+        for l in &lines {
             out.line(&fmt(l));
         }
-        seen = lines.len();
+        next = after;
         if ctx
             .cluster
             .running_pod(&ns, &pod_name)

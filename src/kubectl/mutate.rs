@@ -60,7 +60,7 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         return super::fail(
             out,
             &format!(
-                "invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax"
+                "invalid argument \"{r}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl scale --help' for usage."
             ),
         );
     };
@@ -115,7 +115,7 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 }
 
 /// Which metadata map `label` / `annotate` edits, and kubectl's words for it.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum MetaMap {
     Labels,
     Annotations,
@@ -188,6 +188,17 @@ fn edit_meta(ctx: &Ctx<'_>, p: &Parsed, out: &Output, which: MetaMap) -> i32 {
     let mut remove: Vec<String> = Vec::new();
     for c in &changes {
         if let Some((k, v)) = c.split_once('=') {
+            // kubectl's `parseLabels` checks a label's value itself; its key, and every
+            // annotation, are the API server's to judge.
+            if which == MetaMap::Labels {
+                if v.contains('=') {
+                    return super::fail(out, &format!("invalid label spec: {c}"));
+                }
+                let errs = crate::runtime::validate::label_value(v);
+                if !errs.is_empty() {
+                    return super::fail(out, &format!("invalid label value: {c:?}: {}", errs.join(";")));
+                }
+            }
             set.push((k.to_string(), v.to_string()));
         } else {
             remove.push(c.trim_end_matches('-').to_string());
@@ -208,7 +219,9 @@ fn edit_meta(ctx: &Ctx<'_>, p: &Parsed, out: &Output, which: MetaMap) -> i32 {
                 continue;
             }
         }
-        let r = ctx.cluster.store().update(&crate::runtime::Key::of(&o), |obj| {
+        // Through the API, like kubectl's patch: the new keys and sizes are validated.
+        let mut obj = (*o).clone();
+        {
             let slot = which.slot(obj.meta_mut());
             let map = slot.get_or_insert_with(Default::default);
             for (k, v) in &set {
@@ -220,7 +233,8 @@ fn edit_meta(ctx: &Ctx<'_>, p: &Parsed, out: &Output, which: MetaMap) -> i32 {
             if map.is_empty() {
                 *slot = None;
             }
-        });
+        }
+        let r = ctx.cluster.update(obj);
         match r {
             Ok(new) => {
                 let after = which.get(new.meta());

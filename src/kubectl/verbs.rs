@@ -416,6 +416,14 @@ pub async fn dispatch(ctx: &Ctx<'_>, args: &[String], out: &Output) -> i32 {
         return 0;
     }
     let Some(verb) = find(name) else {
+        // A command real kubectl has and the lab's does not: say so, rather than suggest the
+        // very name that was typed.
+        if KUBECTL_COMMANDS.contains(&name) {
+            out.err_line(&format!(
+                "error: \"kubectl {name}\" is a real kubectl command that the lab's kubectl does not have"
+            ));
+            return 1;
+        }
         let mut msg = format!("error: unknown command \"{name}\" for \"kubectl\"");
         let s = suggestions(name);
         if !s.is_empty() {

@@ -1143,6 +1143,8 @@ mod tests {
         })
     }
 
+    /// A pod as a kubelet reports it, with no spec: it goes into the store directly, past the
+    /// API's validation (which would ask for containers), and no controller touches it.
     fn pod(name: &str, labels: &[(&str, &str)], ready: bool) -> Object {
         Object::Pod(Pod {
             metadata: meta(name, labels),
@@ -1229,7 +1231,11 @@ mod tests {
             .unwrap();
         for i in 0..3 {
             cluster
-                .create(pod(&format!("backend-{i}"), &[("app", "hello")], true))
+                .store()
+                .create(
+                    pod(&format!("backend-{i}"), &[("app", "hello")], true),
+                    cluster.clock().now(),
+                )
                 .unwrap();
         }
         let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
@@ -1399,7 +1405,11 @@ mod tests {
             "there is no pod whose name starts with frontend"
         );
         cluster
-            .create(pod("frontend-abc", &[("tier", "frontend")], false))
+            .store()
+            .create(
+                pod("frontend-abc", &[("tier", "frontend")], false),
+                cluster.clock().now(),
+            )
             .unwrap();
         assert_eq!(
             evaluate(&from_pod, &Evidence::cluster_only(&cluster)).await.reason.en,

@@ -837,7 +837,24 @@ fn scalar_template<'de, D: Deserializer<'de>>(d: D) -> Result<Template, D::Error
 }
 
 /// Decode a lesson file. `file` names it in errors.
+/// Most bytes a lesson file may have: lessons are text for people, a megabyte is plenty.
+pub const MAX_LESSON_BYTES: usize = 1024 * 1024;
+
 pub fn parse(file: &str, text: &str) -> Result<LessonFile, FormatError> {
+    if text.len() > MAX_LESSON_BYTES {
+        return Err(FormatError::new(
+            file,
+            format!(
+                "the file is {} bytes; a lesson file may have at most {MAX_LESSON_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    // Aliases are fine in a lesson, a billion laughs is not: the typed decoding below would
+    // expand every one of them.
+    if let Err(e) = crate::runtime::manifest::check_expansion(text) {
+        return Err(FormatError::new(file, e.to_string()));
+    }
     serde_yaml::from_str::<LessonFile>(text).map_err(|e| {
         let loc = e.location();
         let mut message = e.to_string();
@@ -845,10 +862,23 @@ pub fn parse(file: &str, text: &str) -> Result<LessonFile, FormatError> {
         if let Some(i) = message.rfind(" at line ") {
             message.truncate(i);
         }
+        let (mut line, mut column) = (loc.as_ref().map(|l| l.line()), loc.as_ref().map(|l| l.column()));
+        // A refused path is reported at the document's start; point at the path itself.
+        if let Some(path) = message.strip_prefix("path \"").and_then(|r| r.split('"').next()) {
+            let raw = path.replace("\\\\", "\\");
+            if let Some(i) = text
+                .find(&format!(": {raw}"))
+                .or_else(|| text.find(&format!(": '{raw}'")))
+            {
+                let before = &text[..i + 2];
+                line = Some(before.matches('\n').count() + 1);
+                column = Some(before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1);
+            }
+        }
         FormatError {
             file: file.to_string(),
-            line: loc.as_ref().map(|l| l.line()),
-            column: loc.as_ref().map(|l| l.column()),
+            line,
+            column,
             message,
         }
     })

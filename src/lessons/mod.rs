@@ -315,7 +315,7 @@ impl Lesson {
     /// Run the `setup` lines through the lab shell, stopping at the first failure. Setup lines
     /// do not stay in the learner's history or journal (so they cannot satisfy command checks).
     pub async fn run_setup(&self, session: &mut Session, out: &Output) -> Result<(), SetupError> {
-        let before = session.history.len();
+        let history = std::mem::take(&mut session.history);
         let mark = session.journal.mark();
         let mut result = Ok(());
         for line in &self.file.setup {
@@ -328,7 +328,7 @@ impl Lesson {
                 break;
             }
         }
-        session.history.truncate(before);
+        session.history = history;
         session.journal.truncate(mark);
         result
     }
@@ -450,8 +450,32 @@ impl FileSource for BundledSource {
     }
 }
 
+/// Most files a lesson's `files:` folder may hold.
+pub const MAX_LESSON_FILES: usize = 1000;
+/// Most bytes one lesson file (a manifest, a certificate) may have: what one manifest may.
+pub const MAX_LESSON_FILE_BYTES: usize = crate::runtime::manifest::MAX_MANIFEST_BYTES;
+/// Most bytes all of a lesson's files may add up to (they are copied into the workspace).
+pub const MAX_LESSON_FILES_BYTES: usize = 4 * MAX_LESSON_FILE_BYTES;
+
 struct DirSource {
     base: PathBuf,
+}
+
+fn refused(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::PermissionDenied, message)
+}
+
+/// A file's bytes, refused past `limit` (nothing beyond it is read).
+fn read_at_most(path: &Path, limit: usize) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(refused(format!("the file is bigger than {limit} bytes")));
+    }
+    Ok(bytes)
 }
 
 impl DirSource {
@@ -460,35 +484,55 @@ impl DirSource {
         let path = self.base.join(rel);
         let (real, base) = (path.canonicalize()?, self.base.canonicalize()?);
         if !real.starts_with(&base) {
-            return Err(io::Error::new(
-                io::ErrorKind::PermissionDenied,
-                "leads outside the lesson folder",
-            ));
+            return Err(refused("leads outside the lesson folder".into()));
         }
         Ok(real)
     }
 
     /// Every file under `dir` (recursively), with paths relative to `root`; symlinks that lead
-    /// out of the lesson folder are refused.
-    fn walk(&self, base_real: &Path, root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
+    /// out of the lesson folder are refused, a folder reached twice (a link to a parent) is
+    /// walked once, and the count and size limits hold.
+    fn walk(
+        &self,
+        base_real: &Path,
+        root: &Path,
+        dir: &Path,
+        seen: &mut std::collections::HashSet<PathBuf>,
+        total: &mut usize,
+        out: &mut Vec<(String, Vec<u8>)>,
+    ) -> io::Result<()> {
+        if !seen.insert(dir.canonicalize()?) {
+            return Ok(());
+        }
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<io::Result<_>>()?;
+        entries.sort();
+        for path in entries {
             let real = path.canonicalize()?;
             if !real.starts_with(base_real) {
-                return Err(io::Error::new(
-                    io::ErrorKind::PermissionDenied,
-                    format!("{} leads outside the lesson folder", path.display()),
-                ));
+                return Err(refused(format!("{} leads outside the lesson folder", path.display())));
             }
             if real.is_dir() {
-                self.walk(base_real, root, &path, out)?;
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                out.push((rel, std::fs::read(real)?));
+                self.walk(base_real, root, &path, seen, total, out)?;
+                continue;
             }
+            if out.len() == MAX_LESSON_FILES {
+                return Err(refused(format!("more than {MAX_LESSON_FILES} files")));
+            }
+            let bytes = read_at_most(&real, MAX_LESSON_FILE_BYTES)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            *total += bytes.len();
+            if *total > MAX_LESSON_FILES_BYTES {
+                return Err(refused(format!(
+                    "the files add up to more than {MAX_LESSON_FILES_BYTES} bytes"
+                )));
+            }
+            let rel = path
+                .strip_prefix(root)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            out.push((rel, bytes));
         }
         Ok(())
     }
@@ -496,7 +540,7 @@ impl DirSource {
 
 impl FileSource for DirSource {
     fn read(&self, rel: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(self.inside(rel)?)
+        read_at_most(&self.inside(rel)?, MAX_LESSON_FILE_BYTES)
     }
     fn list(&self, dir: &str) -> io::Result<Vec<(String, Vec<u8>)>> {
         if !self.inside(dir)?.is_dir() {
@@ -504,7 +548,15 @@ impl FileSource for DirSource {
         }
         let mut out = Vec::new();
         let root = self.base.join(dir);
-        self.walk(&self.base.canonicalize()?, &root, &root, &mut out)?;
+        let (mut seen, mut total) = (std::collections::HashSet::new(), 0);
+        self.walk(
+            &self.base.canonicalize()?,
+            &root,
+            &root,
+            &mut seen,
+            &mut total,
+            &mut out,
+        )?;
         out.sort();
         Ok(out)
     }
@@ -589,11 +641,19 @@ fn build(name: &str, text: &str, origin: Origin, source: &dyn FileSource) -> Res
         if !crate::workspace::Workspace::is_url(url) {
             return Err(err_at(url, format!("urls: {url:?} is not an http:// or https:// URL")));
         }
+        // The file's place is after its URL (which may contain the same text).
+        let at_file = |message: String| {
+            let mut e = err_at(&format!("{url}: {}", rel.as_str()), message);
+            if e.line.is_some() {
+                e.column = e.column.map(|c| c + url.chars().count() + 2);
+            }
+            e
+        };
         let data = source
             .read(rel.as_str())
-            .map_err(|e| err_at(rel.as_str(), format!("urls: cannot read {:?}: {e}", rel.as_str())))?;
-        let contents = String::from_utf8(data)
-            .map_err(|_| err_at(rel.as_str(), format!("urls: {:?} is not UTF-8 text", rel.as_str())))?;
+            .map_err(|e| at_file(format!("urls: cannot read {:?}: {e}", rel.as_str())))?;
+        let contents =
+            String::from_utf8(data).map_err(|_| at_file(format!("urls: {:?} is not UTF-8 text", rel.as_str())))?;
         urls.insert(url.clone(), contents);
     }
     Ok(Lesson {
@@ -618,9 +678,16 @@ pub fn bundled() -> Vec<Lesson> {
 
 /// Load a lesson file from disk; its files are looked up next to it.
 pub fn load_path(path: &Path) -> Result<Lesson, LessonError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LessonError::Io {
+    let io_error = |source| LessonError::Io {
         path: path.to_path_buf(),
         source,
+    };
+    let bytes = read_at_most(path, format::MAX_LESSON_BYTES).map_err(io_error)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        io_error(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
     })?;
     let base = path
         .parent()

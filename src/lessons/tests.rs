@@ -202,6 +202,86 @@ fn symlinks_out_of_the_lesson_folder_are_refused() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+const LESSON_WITH_FILES: &str =
+    "format_version: 1\nid: l\nslug: l\ntitle: {en: L}\nfiles: files\nsteps:\n- id: a\n  title: {en: A}\n";
+
+fn format_error(path: &std::path::Path) -> FormatError {
+    match load_path(path) {
+        Err(LessonError::Format(e)) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_back_up_the_lesson_folder_is_walked_once_and_urls_may_not_leave_it() {
+    let dir = temp_dir("link-loop");
+    let lesson_dir = dir.join("lesson");
+    std::fs::create_dir_all(lesson_dir.join("files/sub")).unwrap();
+    std::fs::write(lesson_dir.join("files/a.yaml"), "a: 1\n").unwrap();
+    // files/sub/up → files: inside the folder, and a cycle.
+    std::os::unix::fs::symlink(lesson_dir.join("files"), lesson_dir.join("files/sub/up")).unwrap();
+    std::fs::write(lesson_dir.join("l.yaml"), LESSON_WITH_FILES).unwrap();
+    let l = load_path(&lesson_dir.join("l.yaml")).unwrap();
+    assert_eq!(l.files().keys().collect::<Vec<_>>(), ["a.yaml"]);
+    // A URL served from a file that is a link out of the folder.
+    std::fs::write(dir.join("outside.yaml"), "secret").unwrap();
+    std::os::unix::fs::symlink(dir.join("outside.yaml"), lesson_dir.join("leak.yaml")).unwrap();
+    std::fs::write(
+        lesson_dir.join("u.yaml"),
+        "format_version: 1\nid: u\nslug: u\ntitle: {en: U}\nurls:\n  https://example.com/x.yaml: leak.yaml\nsteps:\n- id: a\n  title: {en: A}\n",
+    )
+    .unwrap();
+    let e = format_error(&lesson_dir.join("u.yaml"));
+    assert!(e.message.contains("leads outside the lesson folder"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn lesson_files_are_bounded_in_count_and_size() {
+    let dir = temp_dir("many-files");
+    std::fs::create_dir_all(dir.join("files")).unwrap();
+    for i in 0..=MAX_LESSON_FILES {
+        std::fs::write(dir.join(format!("files/f{i}.txt")), "x").unwrap();
+    }
+    std::fs::write(dir.join("l.yaml"), LESSON_WITH_FILES).unwrap();
+    let e = format_error(&dir.join("l.yaml"));
+    assert!(
+        e.message.contains(&format!("more than {MAX_LESSON_FILES} files")),
+        "{e}"
+    );
+    std::fs::remove_dir_all(dir.join("files")).unwrap();
+    std::fs::create_dir_all(dir.join("files")).unwrap();
+    std::fs::write(dir.join("files/big.yaml"), vec![b'x'; MAX_LESSON_FILE_BYTES + 1]).unwrap();
+    let e = format_error(&dir.join("l.yaml"));
+    assert!(
+        e.message
+            .contains(&format!("bigger than {MAX_LESSON_FILE_BYTES} bytes")),
+        "{e}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_huge_lesson_file_or_an_alias_bomb_in_one_is_refused() {
+    let dir = temp_dir("huge-lesson");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut huge = String::from(LESSON_WITH_FILES);
+    huge.push_str(&format!("# {}\n", "x".repeat(format::MAX_LESSON_BYTES)));
+    std::fs::write(dir.join("huge.yaml"), huge).unwrap();
+    assert!(matches!(load_path(&dir.join("huge.yaml")), Err(LessonError::Io { .. })));
+    let mut bomb = String::from("format_version: 1\nid: b\nslug: b\ntitle: {en: &a \"lol\"}\nx0: &x0 [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n");
+    for i in 1..9 {
+        bomb.push_str(&format!(
+            "x{i}: &x{i} [{}]\n",
+            vec![format!("*x{}", i - 1); 10].join(", ")
+        ));
+    }
+    let e = format::parse("bomb.yaml", &bomb).unwrap_err();
+    assert!(e.message.contains("document contains excessive aliasing"), "{e}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 #[test]
 fn workspace_keeps_what_the_learner_changed() {
     let root = temp_dir("ws");

@@ -39,17 +39,78 @@ impl ApplyOutcome {
 /// The node-port range of a default API server.
 pub const NODE_PORT_RANGE: std::ops::RangeInclusive<i32> = 30000..=32767;
 
+/// The API server's limit on a request body (`--max-request-bytes` defaults to 3 MiB). A write
+/// whose object, as kubectl would send it in JSON, is bigger gets `RequestEntityTooLarge`.
+pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+
+/// How long an Event lives after its last update, on the lab clock (`--event-ttl`, 1h).
+pub const EVENT_TTL: std::time::Duration = std::time::Duration::from_secs(3600);
+/// Most Events the lab keeps at once. A real cluster has no such cap (etcd holds them for the
+/// hour); the lab keeps its memory bounded when something makes thousands of objects an hour.
+pub const MAX_EVENTS: usize = 10_000;
+/// When over [`MAX_EVENTS`], the oldest are dropped down to this many, so the sweep runs once
+/// per thousand new events rather than on every one.
+const EVENTS_AFTER_SWEEP: usize = MAX_EVENTS * 9 / 10;
+/// How often (lab time) expired Events are looked for.
+const EVENT_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The request-size check the API server makes before it decodes a body.
+fn check_request_size(obj: &Object) -> Result<(), ApiError> {
+    if obj.json_size() > MAX_REQUEST_BYTES {
+        return Err(ApiError::RequestEntityTooLarge {
+            limit: MAX_REQUEST_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The service strategy's `dropTypeDependentFields`: a Service changed to a type without node
+/// ports loses the node ports it had, unless the change also set new ones.
+fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
+    let needs_node_ports = |s: &Service| {
+        matches!(
+            s.spec.as_ref().and_then(|s| s.type_.as_deref()),
+            Some("NodePort" | "LoadBalancer")
+        )
+    };
+    if !needs_node_ports(old) || needs_node_ports(new) {
+        return;
+    }
+    let old_ports: Vec<Option<i32>> = old
+        .spec
+        .iter()
+        .flat_map(|s| s.ports.iter().flatten())
+        .map(|p| p.node_port)
+        .collect();
+    let Some(ports) = new.spec.as_mut().and_then(|s| s.ports.as_mut()) else {
+        return;
+    };
+    let same = ports.len() == old_ports.len() && ports.iter().zip(&old_ports).all(|(p, o)| p.node_port == *o);
+    if same {
+        for p in ports {
+            p.node_port = None;
+        }
+    }
+}
+
 impl Cluster {
     /// Create an object (`kubectl create`). The namespace defaults to `default`.
     pub fn create(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        check_request_size(&obj)?;
         self.prepare_new(&mut obj)?;
-        self.store().create(obj, self.clock().now())
+        let is_event = obj.kind() == Kind::Event;
+        let created = self.store().create(obj, self.clock().now())?;
+        if is_event {
+            self.sweep_events(false);
+        }
+        Ok(created)
     }
 
     /// What [`Cluster::create`] would store, without storing it (`--dry-run=server`): defaulted,
     /// validated and allocated, with a uid and a creation time; an existing object is still
     /// `AlreadyExists`.
     pub fn create_dry_run(&self, mut obj: Object) -> Result<Object, ApiError> {
+        check_request_size(&obj)?;
         self.prepare_new(&mut obj)?;
         let key = Key::of(&obj);
         if self.store().get(&key).is_some() {
@@ -113,6 +174,7 @@ impl Cluster {
 
     /// Replace an object (`kubectl replace`, controllers, `kubectl edit`).
     pub fn update(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
+        check_request_size(&obj)?;
         if obj.kind().namespaced() && obj.namespace().is_empty() {
             obj.meta_mut().namespace = Some("default".into());
         }
@@ -121,6 +183,9 @@ impl Cluster {
             kind: key.kind,
             name: key.name.clone(),
         })?;
+        if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
+            drop_type_dependent_fields(new, old_svc);
+        }
         defaults::apply_defaults(&mut obj);
         validate::validate(&obj)?;
         if let (Object::Pod(new), Object::Pod(old_pod)) = (&obj, old.as_ref()) {
@@ -147,11 +212,14 @@ impl Cluster {
         strip_last_applied(&mut applied);
         let annotation = serde_json::to_string(&applied).unwrap_or_default();
         let key = Key::of(&obj);
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .insert(LAST_APPLIED.into(), annotation.clone() + "\n");
+        // kubectl sends the object with its annotation (a create) or a patch that carries the
+        // annotation (an update); the lab measures both as the object it would create.
+        check_request_size(&obj)?;
         let Some(live) = self.store().get(&key) else {
-            obj.meta_mut()
-                .annotations
-                .get_or_insert_with(BTreeMap::new)
-                .insert(LAST_APPLIED.into(), annotation + "\n");
             return self.create(obj).map(|o| (o, ApplyOutcome::Created));
         };
         let last: Value = live
@@ -242,6 +310,52 @@ impl Cluster {
             match self.store().create(Object::Event(ev.clone()), now) {
                 Err(ApiError::AlreadyExists { .. }) => nanos += 1,
                 _ => break,
+            }
+        }
+        self.sweep_events(false);
+    }
+
+    /// Forget Events the way a real cluster does — [`EVENT_TTL`] after their last update — and,
+    /// past [`MAX_EVENTS`], the oldest ones. Runs at most once a lab minute unless over the cap
+    /// (`force` runs it now).
+    pub fn sweep_events(&self, force: bool) {
+        let now = self.clock().now();
+        let over_cap = self.store().count(Kind::Event) > MAX_EVENTS;
+        {
+            let mut last = self.event_sweep().lock().unwrap_or_else(|e| e.into_inner());
+            let due = last.is_none_or(|t| (now - t).to_std().unwrap_or_default() >= EVENT_SWEEP_EVERY);
+            if !(force || over_cap || due) {
+                return;
+            }
+            *last = Some(now);
+        }
+        let last_seen = |o: &Object| {
+            o.as_event()
+                .and_then(|e| {
+                    e.last_timestamp
+                        .as_ref()
+                        .map(|t| t.0)
+                        .or(e.event_time.as_ref().map(|t| t.0))
+                        .or(e.first_timestamp.as_ref().map(|t| t.0))
+                })
+                .or(o.meta().creation_timestamp.as_ref().map(|t| t.0))
+                .unwrap_or(now)
+        };
+        let ttl = chrono::Duration::from_std(EVENT_TTL).unwrap_or_default();
+        let mut kept = Vec::new();
+        for e in self.store().list(Kind::Event, None) {
+            let seen = last_seen(&e);
+            if now - seen >= ttl {
+                let _ = self.store().remove(&Key::of(&e));
+            } else {
+                kept.push((seen, e));
+            }
+        }
+        if kept.len() > MAX_EVENTS {
+            kept.sort_by_key(|(seen, _)| *seen);
+            let extra = kept.len() - EVENTS_AFTER_SWEEP;
+            for (_, e) in kept.into_iter().take(extra) {
+                let _ = self.store().remove(&Key::of(&e));
             }
         }
     }
@@ -459,5 +573,102 @@ mod tests {
             live,
             json!({"spec": {"replicas": 5, "strategy": {"type": "RollingUpdate"}}, "status": {"x": 1}})
         );
+    }
+
+    fn config_map(name: &str, value: String) -> Object {
+        let mut cm = k8s_openapi::api::core::v1::ConfigMap::default();
+        cm.metadata.name = Some(name.into());
+        cm.data = Some([("k".to_string(), value)].into());
+        Object::ConfigMap(cm)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_over_three_mebibytes_is_refused_before_validation() {
+        let c = Cluster::start(crate::runtime::ClusterConfig::default()).await.unwrap();
+        let big = config_map("big", "x".repeat(MAX_REQUEST_BYTES));
+        let e = c.create(big.clone()).unwrap_err();
+        assert_eq!(e.to_string(), "Request entity too large: limit is 3145728");
+        assert_eq!(e.reason(), "RequestEntityTooLarge");
+        // apply sends the annotation too: 2 MB of data is 4 MB on the wire.
+        let e = c.apply(config_map("half", "x".repeat(2_000_000))).unwrap_err();
+        assert!(matches!(e, ApiError::RequestEntityTooLarge { .. }), "{e:?}");
+        // Under the limit the ConfigMap's own 1 MiB rule speaks.
+        let e = c
+            .create(config_map("over-data", "x".repeat(MAX_REQUEST_BYTES / 2)))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("Too long: may not be more than 1048576 bytes"),
+            "{e}"
+        );
+        assert!(c.get(Kind::ConfigMap, "default", "big").is_none());
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn events_expire_after_an_hour_and_never_pass_the_cap() {
+        let c = Cluster::start(crate::runtime::ClusterConfig::default()).await.unwrap();
+        let svc = c.get(Kind::Service, "default", "kubernetes").unwrap();
+        c.record_event(&svc, "Normal", "Old", "old", "test");
+        c.clock().sleep(EVENT_TTL + std::time::Duration::from_secs(61)).await;
+        c.record_event(&svc, "Normal", "New", "new", "test");
+        let reasons: Vec<String> = c
+            .list(Kind::Event, Some("default"))
+            .iter()
+            .filter_map(|e| e.as_event()?.reason.clone())
+            .collect();
+        assert!(reasons.contains(&"New".to_string()), "{reasons:?}");
+        assert!(
+            !reasons.contains(&"Old".to_string()),
+            "an event past its TTL is gone: {reasons:?}"
+        );
+        for i in 0..MAX_EVENTS + 50 {
+            // One event each about many pods, as a big scale-up makes them.
+            let mut pod = k8s_openapi::api::core::v1::Pod::default();
+            pod.metadata.name = Some(format!("p{i}"));
+            pod.metadata.namespace = Some("default".into());
+            pod.metadata.uid = Some(format!("uid-{i}"));
+            c.record_event(&Object::Pod(pod), "Normal", "Scheduled", "assigned", "test");
+            assert!(c.store().count(Kind::Event) <= MAX_EVENTS + 1);
+        }
+        assert!(c.store().count(Kind::Event) <= MAX_EVENTS);
+        c.shutdown();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_service_made_cluster_ip_loses_its_node_ports() {
+        let c = Cluster::start(crate::runtime::ClusterConfig::default()).await.unwrap();
+        let svc: Service = serde_json::from_value(json!({
+            "metadata": {"name": "np"},
+            "spec": {"type": "NodePort", "ports": [{"port": 80}]}
+        }))
+        .unwrap();
+        let made = c.create(Object::Service(svc)).unwrap();
+        let mut changed = made.as_service().unwrap().clone();
+        changed.spec.as_mut().unwrap().type_ = Some("ClusterIP".into());
+        let after = c.update(Object::Service(changed)).unwrap();
+        assert_eq!(
+            after
+                .as_service()
+                .unwrap()
+                .spec
+                .as_ref()
+                .unwrap()
+                .ports
+                .as_ref()
+                .unwrap()[0]
+                .node_port,
+            None
+        );
+        let mut asked: Service = serde_json::from_value(json!({
+            "metadata": {"name": "cip"},
+            "spec": {"type": "ClusterIP", "ports": [{"port": 80, "nodePort": 30080}]}
+        }))
+        .unwrap();
+        asked.metadata.namespace = Some("default".into());
+        assert_eq!(
+            c.create(Object::Service(asked)).unwrap_err().to_string(),
+            "The Service \"cip\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+        );
+        c.shutdown();
     }
 }

@@ -46,6 +46,9 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     Conflict(String),
+    /// The request body was over the API server's limit (`limit` bytes).
+    #[error("Request entity too large: limit is {limit}")]
+    RequestEntityTooLarge { limit: usize },
 }
 
 fn render_invalid(kind: Kind, name: &str, causes: &[FieldError]) -> String {
@@ -68,6 +71,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => "Forbidden",
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict(_) => "Conflict",
+            ApiError::RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
         }
     }
 }

@@ -115,6 +115,8 @@ fn go_value(serde_got: &str) -> String {
     match kind {
         "string" => "string".into(),
         "integer" => "number".into(),
+        // An integer too big for its field: Go names it with its digits.
+        "overflowing" => format!("number {}", serde_got.split('`').nth(1).unwrap_or("")),
         "floating" => {
             let n = serde_got.split('`').nth(1).unwrap_or("");
             format!("number {n}")
@@ -160,12 +162,26 @@ fn capitalise_singular(field: &str) -> String {
 /// mismatch (`missing field`, a bad enum value).
 pub fn unmarshal_message(kind: &str, path: &str, serde_message: &str) -> String {
     let msg = serde_message.split(" at line ").next().unwrap_or(serde_message);
-    let Some(rest) = msg.strip_prefix("invalid type: ") else {
-        return msg.to_string();
+    // A Secret's `data` that is not base64: Go's decoder says where the first bad byte is.
+    if let Some(rest) = msg.strip_prefix("Invalid symbol ") {
+        if let Some(offset) = rest.split("offset ").nth(1) {
+            return format!("illegal base64 data at input byte {}", offset.trim_end_matches('.'));
+        }
+    }
+    // A number too big for its field is a value Go cannot unmarshal into it, like a wrong type.
+    let number = msg
+        .strip_prefix("invalid value: integer `")
+        .and_then(|r| r.split_once("`, expected "))
+        .map(|(n, e)| (format!("overflowing `{n}`"), e));
+    let (got, expected) = match (msg.strip_prefix("invalid type: "), &number) {
+        (Some(rest), _) => match rest.split_once(", expected ") {
+            Some((g, e)) => (g.to_string(), e),
+            None => return msg.to_string(),
+        },
+        (None, Some((g, e))) => (g.clone(), *e),
+        (None, None) => return msg.to_string(),
     };
-    let Some((got, expected)) = rest.split_once(", expected ") else {
-        return msg.to_string();
-    };
+    let got = got.as_str();
     let mut path = go_path(path);
     // A map's values are reported at the map field (`ConfigMap.data`), not at the key.
     if let Some((parent, _)) = path.rsplit_once('.') {
@@ -229,6 +245,26 @@ mod tests {
         assert_eq!(
             unmarshal_message("ConfigMap", "data.k", "invalid type: integer `1`, expected a string"),
             "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+        );
+    }
+
+    #[test]
+    fn numbers_too_big_and_bad_base64_in_gos_words() {
+        assert_eq!(
+            unmarshal_message(
+                "Deployment",
+                "spec.replicas",
+                "invalid value: integer `99999999999`, expected i32 at line 1 column 2"
+            ),
+            "json: cannot unmarshal number 99999999999 into Go struct field DeploymentSpec.spec.replicas of type int32"
+        );
+        assert_eq!(
+            unmarshal_message("ConfigMap", "data.a", "invalid type: integer `1`, expected a string"),
+            "json: cannot unmarshal number into Go struct field ConfigMap.data of type string"
+        );
+        assert_eq!(
+            unmarshal_message("Secret", "data.k", "Invalid symbol 32, offset 3."),
+            "illegal base64 data at input byte 3"
         );
     }
 }

@@ -113,6 +113,8 @@ struct Inner {
     persist_path: Mutex<Option<std::path::PathBuf>>,
     save_lock: Mutex<()>,
     save_error: Mutex<Option<String>>,
+    /// When expired Events were last looked for (see [`Cluster::sweep_events`]).
+    event_sweep: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Cluster {
@@ -163,6 +165,7 @@ impl Cluster {
                 persist_path: Mutex::new(None),
                 save_lock: Mutex::new(()),
                 save_error: Mutex::new(None),
+                event_sweep: Mutex::new(None),
             }),
         }
     }
@@ -200,6 +203,10 @@ impl Cluster {
 
     pub(crate) fn proxy(&self) -> &net::proxy::State {
         &self.inner.proxy
+    }
+
+    pub(crate) fn event_sweep(&self) -> &Mutex<Option<chrono::DateTime<chrono::Utc>>> {
+        &self.inner.event_sweep
     }
 
     pub(crate) fn kubelet(&self) -> &controllers::kubelet::State {

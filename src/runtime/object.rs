@@ -79,6 +79,23 @@ impl Object {
     }
 
     /// The object as JSON, with `apiVersion` and `kind` first, as the API server returns it.
+    /// How many bytes this object takes as JSON (what a client sends), without building the text.
+    pub fn json_size(&self) -> usize {
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0 += buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut c = Count(0);
+        each_variant!(self, o => { let _ = serde_json::to_writer(&mut c, o); });
+        c.0
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         each_variant!(self, o => serde_json::to_value(o).expect("k8s-openapi types serialize"))
     }

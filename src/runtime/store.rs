@@ -87,6 +87,8 @@ struct Index {
     events_about: HashMap<String, BTreeSet<Key>>,
     /// A counter per kind, bumped on every write of that kind (cache keys for derived data).
     kind_versions: HashMap<Kind, u64>,
+    /// How many objects of each kind are stored (the event cap reads it on every event).
+    counts: HashMap<Kind, usize>,
     /// Services by one pair of their selector: (namespace, key, value) → Service names.
     selectors: HashMap<(String, String, String), BTreeSet<String>>,
 }
@@ -94,6 +96,7 @@ struct Index {
 impl Index {
     fn add(&mut self, key: &Key, obj: &Object) {
         *self.kind_versions.entry(key.kind).or_default() += 1;
+        *self.counts.entry(key.kind).or_default() += 1;
         for r in obj.meta().owner_references.iter().flatten() {
             self.owners.entry(r.uid.clone()).or_default().insert(key.clone());
         }
@@ -130,6 +133,9 @@ impl Index {
 
     fn remove(&mut self, key: &Key, obj: &Object) {
         *self.kind_versions.entry(key.kind).or_default() += 1;
+        if let Some(n) = self.counts.get_mut(&key.kind) {
+            *n = n.saturating_sub(1);
+        }
         for r in obj.meta().owner_references.iter().flatten() {
             if let Some(set) = self.owners.get_mut(&r.uid) {
                 set.remove(key);
@@ -328,6 +334,11 @@ impl Store {
             .filter_map(|n| st.objects.get(&Key::new(Kind::Service, namespace, &n)).cloned())
             .filter(|s| service_selector(s).all(|(k, v)| labels.get(k) == Some(v)))
             .collect()
+    }
+
+    /// How many objects of `kind` are stored, in all namespaces.
+    pub fn count(&self, kind: Kind) -> usize {
+        self.state.read().unwrap().index.counts.get(&kind).copied().unwrap_or(0)
     }
 
     /// Changes whenever an object of `kind` is created, changed or removed.

@@ -16,20 +16,77 @@ use futures::future::BoxFuture;
 use super::ast::{AndOr, Command, Connector, Pipeline, RedirOp, Redirect, Script, SimpleCommand};
 use super::builtins::{self, Ctx};
 use super::io::{Chunk, Output, Stream};
-use super::Session;
+use super::{Session, MAX_CAPTURE_BYTES};
 
-/// Text collected from a command's stdout.
+/// Text collected from a command's stdout, up to [`MAX_CAPTURE_BYTES`]. Past that it is full:
+/// what follows is dropped and the command writing it is stopped (see [`until_full`]), as a
+/// real command is by a pipe nobody reads or a file-size limit.
 #[derive(Clone, Default)]
-pub(crate) struct Captured(Arc<Mutex<String>>);
+pub(crate) struct Captured(Arc<CapturedInner>);
+
+#[derive(Default)]
+pub(crate) struct CapturedInner {
+    text: Mutex<String>,
+    full: std::sync::atomic::AtomicBool,
+    filled: tokio::sync::Notify,
+}
 
 impl Captured {
     pub(crate) fn take(&self) -> String {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(&mut *self.0.text.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    fn is_full(&self) -> bool {
+        self.0.full.load(std::sync::atomic::Ordering::Acquire)
     }
 
     fn push(&self, s: &str) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).push_str(s);
+        if self.is_full() {
+            return;
+        }
+        let mut text = self.0.text.lock().unwrap_or_else(|e| e.into_inner());
+        let room = MAX_CAPTURE_BYTES.saturating_sub(text.len());
+        if s.len() <= room {
+            text.push_str(s);
+            return;
+        }
+        let mut cut = room;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.push_str(&s[..cut]);
+        self.0.full.store(true, std::sync::atomic::Ordering::Release);
+        self.0.filled.notify_one();
     }
+
+    /// Resolves once the capture is full.
+    async fn filled(&self) {
+        if !self.is_full() {
+            self.0.filled.notified().await;
+        }
+    }
+}
+
+/// Run `fut`, stopping it (status 141, like a command killed by `SIGPIPE`) as soon as one of
+/// `caps` is full, with a note saying why.
+pub(crate) async fn until_full<F: std::future::Future<Output = i32>>(caps: &[Captured], fut: F, out: &Output) -> i32 {
+    if caps.is_empty() {
+        return fut.await;
+    }
+    let full = futures::future::select_all(caps.iter().map(|c| Box::pin(c.filled())));
+    let status = tokio::select! {
+        biased;
+        status = fut => status,
+        _ = full => 141,
+    };
+    // Cut output is worth a word even when the command finished by itself.
+    if caps.iter().any(Captured::is_full) {
+        out.err_line(&format!(
+            "sh: output stopped at {MAX_CAPTURE_BYTES} bytes (the lab's limit for a pipe, $(…) or file)"
+        ));
+        return 141;
+    }
+    status
 }
 
 /// Send `chunk` on to `out` unchanged.
@@ -159,7 +216,12 @@ impl Session {
                 let mut stage = self.fork();
                 if i < last {
                     let (o, cap) = capture_stdout(out);
-                    stage.exec_command(cmd, input.as_deref(), &o).await;
+                    until_full(
+                        std::slice::from_ref(&cap),
+                        stage.exec_command(cmd, input.as_deref(), &o),
+                        out,
+                    )
+                    .await;
                     input = Some(cap.take());
                 } else {
                     status = stage.exec_command(cmd, input.as_deref(), out).await;
@@ -198,7 +260,9 @@ impl Session {
                         Ok(r) => r,
                         Err(status) => return status,
                     };
-                    let status = self.fork().exec_script(script, r.stdin.as_deref(), &r.out).await;
+                    let caps: Vec<Captured> = r.files.iter().map(|f| f.data.clone()).collect();
+                    let mut sub = self.fork();
+                    let status = until_full(&caps, sub.exec_script(script, r.stdin.as_deref(), &r.out), out).await;
                     self.finish_redirects(r.files, &r.out, status)
                 }
             }
@@ -240,7 +304,8 @@ impl Session {
         }
         // `A=b cmd`: the lab's commands have no environment, so the assignment only lives for the
         // command — which is the same as not setting it at all.
-        let status = self.run_argv(args, r.stdin, &r.out).await;
+        let caps: Vec<Captured> = r.files.iter().map(|f| f.data.clone()).collect();
+        let status = until_full(&caps, self.run_argv(args, r.stdin, &r.out), out).await;
         self.finish_redirects(r.files, &r.out, status)
     }
 

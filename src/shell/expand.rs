@@ -10,9 +10,23 @@ use super::io::Output;
 use super::parse::is_name;
 use super::Session;
 
-/// `${A:?message}` fired: the command does not run.
+/// `${A:?message}` fired, or an expansion grew past [`MAX_EXPANSION_BYTES`]: the command does
+/// not run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpandError(pub String);
+
+/// Most bytes one command's expanded words may add up to (`A=$A$A` doubling in a loop of lines
+/// would otherwise double memory each time).
+pub const MAX_EXPANSION_BYTES: usize = super::MAX_CAPTURE_BYTES;
+
+fn check_size(len: usize) -> Result<(), ExpandError> {
+    if len > MAX_EXPANSION_BYTES {
+        return Err(ExpandError(format!(
+            "sh: the expansion is over {MAX_EXPANSION_BYTES} bytes, more than the lab's shell holds"
+        )));
+    }
+    Ok(())
+}
 
 /// Accumulates fields while a word is expanded.
 #[derive(Default)]
@@ -110,13 +124,17 @@ impl Session {
             .first()
             .and_then(Word::literal_text)
             .is_some_and(|w| w == "export" || w == "readonly" || w == "local");
+        let mut total = 0usize;
         for (i, w) in words.iter().enumerate() {
             let assignment = declaration && i > 0 && looks_like_assignment(w);
+            let before = args.len();
             if assignment {
                 args.push(self.expand_string(w, out).await?);
             } else {
                 args.extend(self.expand_fields(w, out).await?);
             }
+            total += args[before..].iter().map(String::len).sum::<usize>();
+            check_size(total)?;
         }
         Ok(args)
     }
@@ -148,11 +166,13 @@ impl Session {
                     f.open = true;
                     for q in inner {
                         let s = self.expand_part(q, out).await?;
+                        check_size(f.cur.len() + s.len())?;
                         f.push_text(&s);
                     }
                 }
                 Part::Param(_) | Part::Subst(_) | Part::Arith(_) => {
                     let s = self.expand_part(p, out).await?;
+                    check_size(f.cur.len() + s.len())?;
                     f.push_split(&s);
                 }
             }
@@ -179,7 +199,9 @@ impl Session {
     pub(crate) async fn expand_string(&mut self, w: &Word, out: &Output) -> Result<String, ExpandError> {
         let mut s = String::new();
         for p in &w.parts {
-            s.push_str(&self.expand_part(p, out).await?);
+            let piece = self.expand_part(p, out).await?;
+            check_size(s.len() + piece.len())?;
+            s.push_str(&piece);
         }
         Ok(s)
     }
@@ -190,7 +212,9 @@ impl Session {
             Part::Double(inner) => {
                 let mut s = String::new();
                 for q in inner {
-                    s.push_str(&Box::pin(self.expand_part(q, out)).await?);
+                    let piece = Box::pin(self.expand_part(q, out)).await?;
+                    check_size(s.len() + piece.len())?;
+                    s.push_str(&piece);
                 }
                 Ok(s)
             }

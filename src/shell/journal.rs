@@ -9,7 +9,13 @@
 //!
 //! Every record carries the moment it started ([`std::time::Instant`], the same clock the
 //! runtime's traffic log uses), so a check can ask "since this step began".
+//!
+//! The journal is a ring: it keeps the last [`JOURNAL_LEN`] lines and kubectl invocations, and
+//! no more than [`JOURNAL_BYTES`] of their text, so a script piping a hundred thousand lines
+//! into `k8s-lab shell` does not grow it. A check looks at one step's window, which is recent.
+//! Marks and ids count from the journal's start, so they stay right after old records go.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -66,10 +72,72 @@ pub struct KubectlRecord {
     pub status: Option<i32>,
 }
 
+/// Most line records and most kubectl records the journal keeps (each).
+pub const JOURNAL_LEN: usize = 1000;
+/// Most bytes of text (lines, arguments, object names) the journal keeps in all.
+pub const JOURNAL_BYTES: usize = 8 * 1024 * 1024;
+
 #[derive(Debug, Default)]
 struct Entries {
-    lines: Vec<LineRecord>,
-    kubectl: Vec<KubectlRecord>,
+    lines: VecDeque<LineRecord>,
+    kubectl: VecDeque<KubectlRecord>,
+    /// How many records of each kind were dropped from the front (ids and marks count them).
+    lines_dropped: usize,
+    kubectl_dropped: usize,
+    /// Bytes of text held now.
+    bytes: usize,
+}
+
+fn line_cost(l: &LineRecord) -> usize {
+    l.text.len() + 32
+}
+
+fn kubectl_cost(k: &KubectlRecord) -> usize {
+    k.argv.iter().map(|a| a.len() + 8).sum::<usize>()
+        + k.objects
+            .iter()
+            .map(|o| o.name.len() + o.namespace.as_ref().map_or(0, String::len) + 16)
+            .sum::<usize>()
+        + 32
+}
+
+impl Entries {
+    /// Drop the oldest records until both rings fit their count and the text fits its bytes.
+    fn trim(&mut self) {
+        while self.lines.len() > JOURNAL_LEN {
+            self.drop_line();
+        }
+        while self.kubectl.len() > JOURNAL_LEN {
+            self.drop_kubectl();
+        }
+        while self.bytes > JOURNAL_BYTES && (self.lines.len() > 1 || self.kubectl.len() > 1) {
+            // The older front goes first.
+            let line_first = match (self.lines.front(), self.kubectl.front()) {
+                (Some(l), Some(k)) => l.at <= k.at && self.lines.len() > 1 || self.kubectl.len() <= 1,
+                (Some(_), None) => true,
+                _ => false,
+            };
+            if line_first {
+                self.drop_line();
+            } else {
+                self.drop_kubectl();
+            }
+        }
+    }
+
+    fn drop_line(&mut self) {
+        if let Some(l) = self.lines.pop_front() {
+            self.bytes = self.bytes.saturating_sub(line_cost(&l));
+            self.lines_dropped += 1;
+        }
+    }
+
+    fn drop_kubectl(&mut self) {
+        if let Some(k) = self.kubectl.pop_front() {
+            self.bytes = self.bytes.saturating_sub(kubectl_cost(&k));
+            self.kubectl_dropped += 1;
+        }
+    }
 }
 
 /// The journal: a cheap-clone handle shared by a session and its subshells.
@@ -100,27 +168,39 @@ impl Journal {
     }
 
     pub fn record_line(&self, text: &str) {
-        self.lock().lines.push(LineRecord {
+        let mut e = self.lock();
+        let record = LineRecord {
             at: Instant::now(),
             text: text.to_string(),
-        });
+        };
+        e.bytes += line_cost(&record);
+        e.lines.push_back(record);
+        e.trim();
     }
 
     /// Note a kubectl invocation as it starts.
     pub fn start_kubectl(&self, argv: Vec<String>, objects: Vec<FileObject>) -> KubectlId {
         let mut e = self.lock();
-        e.kubectl.push(KubectlRecord {
+        let record = KubectlRecord {
             at: Instant::now(),
             argv,
             objects,
             status: None,
-        });
-        KubectlId(e.kubectl.len() - 1)
+        };
+        e.bytes += kubectl_cost(&record);
+        e.kubectl.push_back(record);
+        let id = KubectlId(e.kubectl_dropped + e.kubectl.len() - 1);
+        e.trim();
+        id
     }
 
-    /// Note how a kubectl invocation ended.
+    /// Note how a kubectl invocation ended (nothing, if its record is gone from the ring).
     pub fn finish(&self, id: KubectlId, status: i32) {
-        if let Some(r) = self.lock().kubectl.get_mut(id.0) {
+        let mut e = self.lock();
+        let Some(i) = id.0.checked_sub(e.kubectl_dropped) else {
+            return;
+        };
+        if let Some(r) = e.kubectl.get_mut(i) {
             r.status = Some(status);
         }
     }
@@ -128,16 +208,26 @@ impl Journal {
     pub fn mark(&self) -> Mark {
         let e = self.lock();
         Mark {
-            lines: e.lines.len(),
-            kubectl: e.kubectl.len(),
+            lines: e.lines_dropped + e.lines.len(),
+            kubectl: e.kubectl_dropped + e.kubectl.len(),
         }
     }
 
     /// Forget everything recorded after `mark`.
     pub fn truncate(&self, mark: Mark) {
         let mut e = self.lock();
-        e.lines.truncate(mark.lines);
-        e.kubectl.truncate(mark.kubectl);
+        let keep_lines = mark.lines.saturating_sub(e.lines_dropped);
+        while e.lines.len() > keep_lines {
+            if let Some(l) = e.lines.pop_back() {
+                e.bytes = e.bytes.saturating_sub(line_cost(&l));
+            }
+        }
+        let keep_kubectl = mark.kubectl.saturating_sub(e.kubectl_dropped);
+        while e.kubectl.len() > keep_kubectl {
+            if let Some(k) = e.kubectl.pop_back() {
+                e.bytes = e.bytes.saturating_sub(kubectl_cost(&k));
+            }
+        }
     }
 
     /// What was recorded at or after `since` (everything for `None`), oldest first.
@@ -183,8 +273,8 @@ pub struct SavedFileObject {
     pub name: String,
 }
 
-fn latest<T>(v: &[T]) -> &[T] {
-    &v[v.len().saturating_sub(SAVED_RECORDS)..]
+fn latest<T>(v: &VecDeque<T>) -> impl Iterator<Item = &T> {
+    v.iter().skip(v.len().saturating_sub(SAVED_RECORDS))
 }
 
 impl Journal {
@@ -193,14 +283,12 @@ impl Journal {
         let e = self.lock();
         SavedJournal {
             lines: latest(&e.lines)
-                .iter()
                 .map(|l| SavedLine {
                     at: to_unix_ms(l.at),
                     text: l.text.clone(),
                 })
                 .collect(),
             kubectl: latest(&e.kubectl)
-                .iter()
                 .map(|k| SavedKubectl {
                     at: to_unix_ms(k.at),
                     argv: k.argv.clone(),
@@ -250,13 +338,18 @@ impl Journal {
                 status: k.status,
             })
         });
+        let lines: Vec<LineRecord> = lines.collect();
+        let kubectl: Vec<KubectlRecord> = kubectl.collect();
         let mut e = self.lock();
-        let mut l: Vec<LineRecord> = lines.collect();
-        l.append(&mut e.lines);
-        e.lines = l;
-        let mut k: Vec<KubectlRecord> = kubectl.collect();
-        k.append(&mut e.kubectl);
-        e.kubectl = k;
+        for l in lines.into_iter().rev() {
+            e.bytes += line_cost(&l);
+            e.lines.push_front(l);
+        }
+        for k in kubectl.into_iter().rev() {
+            e.bytes += kubectl_cost(&k);
+            e.kubectl.push_front(k);
+        }
+        e.trim();
     }
 }
 
@@ -326,5 +419,41 @@ mod tests {
         let saved = j.export();
         assert_eq!(saved.lines.len(), SAVED_RECORDS, "a saved journal is bounded");
         assert_eq!(saved.lines.last().unwrap().text, format!("echo {}", SAVED_RECORDS + 9));
+    }
+
+    #[test]
+    fn the_journal_is_a_ring_and_its_ids_survive_the_turn() {
+        let j = Journal::default();
+        let first = j.start_kubectl(vec!["get".into()], Vec::new());
+        let mark = j.mark();
+        for i in 0..JOURNAL_LEN * 3 {
+            j.record_line(&format!("echo {i}"));
+            let id = j.start_kubectl(vec!["get".into(), format!("{i}")], Vec::new());
+            j.finish(id, 0);
+        }
+        let all = j.since(None);
+        assert_eq!(all.lines.len(), JOURNAL_LEN);
+        assert_eq!(all.kubectl.len(), JOURNAL_LEN);
+        assert_eq!(all.lines.last().unwrap().text, format!("echo {}", JOURNAL_LEN * 3 - 1));
+        assert!(
+            all.kubectl.iter().all(|k| k.status == Some(0)),
+            "ids point at the right records"
+        );
+        j.finish(first, 7); // long gone: nothing happens
+        let id = j.start_kubectl(vec!["logs".into()], Vec::new());
+        j.finish(id, 3);
+        assert_eq!(j.since(None).kubectl.last().unwrap().status, Some(3));
+        // A mark from before the ring turned forgets everything after it.
+        j.truncate(mark);
+        assert!(j.since(None).lines.is_empty());
+        assert!(j.since(None).kubectl.is_empty());
+        // Bytes are bounded too: a few huge lines push the old ones out.
+        let big = "x".repeat(JOURNAL_BYTES / 4);
+        for _ in 0..10 {
+            j.record_line(&big);
+        }
+        let kept: usize = j.since(None).lines.iter().map(|l| l.text.len()).sum();
+        assert!(kept <= JOURNAL_BYTES, "{kept}");
+        assert!(!j.since(None).lines.is_empty());
     }
 }

@@ -92,6 +92,8 @@ impl Editor {
     pub fn key(&mut self, key: Key) -> Outcome {
         let tab_pending = std::mem::take(&mut self.tab_pending);
         match key {
+            // Past the shell's line limit keys are ignored, as a full readline buffer beeps.
+            Key::Char(_) if self.buf.len() >= super::MAX_LINE_BYTES => {}
             Key::Char(c) => {
                 self.buf.insert(self.cursor, c);
                 self.cursor += 1;

@@ -31,6 +31,74 @@ pub(crate) mod tests;
 use std::collections::BTreeMap;
 
 use crate::runtime::Cluster;
+
+/// Most bytes of one line the shell reads (from a pipe, a file or a paste). Bash has no such
+/// limit; the lab has one so a pasted megabyte without a newline is a message, not memory.
+pub const MAX_LINE_BYTES: usize = 256 * 1024;
+/// Most bytes of one command, its continuation lines and heredoc included: a heredoc can carry
+/// the biggest manifest the lab reads.
+pub const MAX_COMMAND_BYTES: usize = crate::runtime::manifest::MAX_MANIFEST_BYTES;
+/// Most bytes a pipe, a `$(…)` or a `> file` collects from one command; the command is stopped
+/// there (see [`exec::until_full`]).
+pub const MAX_CAPTURE_BYTES: usize = 16 * 1024 * 1024;
+/// Most commands `history` keeps, like bash's default `HISTSIZE`.
+pub const MAX_HISTORY: usize = 1000;
+/// Most bytes of history kept (the newest command always stays).
+pub const MAX_HISTORY_BYTES: usize = 1024 * 1024;
+
+/// Add `line` to `history`, dropping the oldest commands past [`MAX_HISTORY`] or
+/// [`MAX_HISTORY_BYTES`].
+pub fn push_history(history: &mut Vec<String>, line: String) {
+    history.push(line);
+    let mut drop = history.len().saturating_sub(MAX_HISTORY);
+    let mut bytes: usize = history[drop..].iter().map(String::len).sum();
+    for l in history.iter().take(history.len() - 1).skip(drop) {
+        if bytes <= MAX_HISTORY_BYTES {
+            break;
+        }
+        bytes -= l.len();
+        drop += 1;
+    }
+    if drop > 0 {
+        history.drain(..drop);
+    }
+}
+
+/// Whether a command typed line by line is complete yet, re-parsing only when the newest line
+/// could complete it: inside a heredoc only its delimiter line can, so a pasted manifest of
+/// thousands of lines costs one parse per delimiter, not one per line.
+#[derive(Debug, Default)]
+pub struct Continuation {
+    waiting: Option<parse::Missing>,
+}
+
+impl Continuation {
+    /// `text` is the command so far, `last` its newest line.
+    pub fn needs_more(&mut self, text: &str, last: &str) -> bool {
+        if let Some(parse::Missing::Heredoc(delim)) = &self.waiting {
+            if last != delim && last.trim_start_matches('\t') != delim {
+                return true;
+            }
+        }
+        self.waiting = parse::missing(text);
+        self.waiting.is_some()
+    }
+
+    /// A new command starts.
+    pub fn reset(&mut self) {
+        self.waiting = None;
+    }
+}
+
+/// The message for a command over [`MAX_COMMAND_BYTES`].
+pub fn command_too_long(len: usize) -> String {
+    format!("sh: the command is {len} bytes long; the lab's shell takes commands of up to {MAX_COMMAND_BYTES} bytes")
+}
+
+/// The message for a line over [`MAX_LINE_BYTES`].
+pub fn line_too_long(len: usize) -> String {
+    format!("sh: the line is {len} bytes long; the lab's shell reads lines of up to {MAX_LINE_BYTES} bytes")
+}
 use crate::workspace::Workspace;
 use io::Output;
 
@@ -87,8 +155,13 @@ impl Session {
     /// status. Dropping the future cancels the command (Ctrl+C).
     pub async fn run_line(&mut self, line: &str, out: &Output) -> i32 {
         let line = line.strip_suffix('\n').unwrap_or(line);
+        if line.len() > MAX_COMMAND_BYTES {
+            out.err_line(&command_too_long(line.len()));
+            self.last_status = 2;
+            return 2;
+        }
         if !line.trim().is_empty() {
-            self.history.push(line.to_string());
+            push_history(&mut self.history, line.to_string());
             self.journal.record_line(line);
         }
         let parsed = match parse::parse(line, parse::Mode::Final) {
@@ -169,7 +242,8 @@ impl Session {
     /// Run `script` as `$(…)` does: in a copy of the shell, collecting its stdout.
     pub(crate) async fn capture(&mut self, script: &ast::Script, out: &Output) -> (String, i32) {
         let (o, cap) = exec::capture_stdout(out);
-        let status = self.fork().exec_script(script, None, &o).await;
+        let mut sub = self.fork();
+        let status = exec::until_full(std::slice::from_ref(&cap), sub.exec_script(script, None, &o), out).await;
         self.last_status = status;
         (cap.take(), status)
     }
@@ -191,11 +265,11 @@ impl Session {
         let p = self
             .workspace
             .resolve(&self.path(typed))
-            .ok_or_else(|| "Permission denied".to_string())?;
+            .ok_or_else(|| self.workspace.outside())?;
         if p.is_dir() {
             return Err("Is a directory".into());
         }
-        std::fs::read(&p)
+        crate::workspace::read_bounded(&p)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .map_err(|e| io_message(&e))
     }
@@ -212,7 +286,7 @@ impl Session {
         let p = self
             .workspace
             .resolve(&self.path(typed))
-            .ok_or_else(|| "Permission denied".to_string())?;
+            .ok_or_else(|| self.workspace.outside())?;
         if p.is_dir() || p == self.workspace.root() {
             return Err("Is a directory".into());
         }
@@ -228,6 +302,7 @@ pub fn io_message(e: &std::io::Error) -> String {
         PermissionDenied => "Permission denied".into(),
         IsADirectory => "Is a directory".into(),
         NotADirectory => "Not a directory".into(),
+        FileTooLarge => "File too large".into(),
         _ => {
             let s = e.to_string();
             match s.find(" (os error") {

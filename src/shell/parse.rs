@@ -16,6 +16,11 @@ use super::ast::*;
 /// input (`$($($(…` ten thousand times) from overflowing the stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// The reserved words that begin or continue sh's compound commands.
+const COMPOUND_WORDS: &[&str] = &[
+    "while", "until", "for", "do", "done", "if", "then", "elif", "else", "fi", "case", "esac", "select", "function",
+];
+
 /// Why a line did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseError {
@@ -102,7 +107,15 @@ pub fn parse(text: &str, mode: Mode) -> Result<Parsed, ParseError> {
 
 /// True when `text` is not a complete command yet and the reader should append another line.
 pub fn needs_more(text: &str) -> bool {
-    matches!(parse(text, Mode::Interactive), Err(ParseError::Incomplete(_)))
+    missing(text).is_some()
+}
+
+/// What an incomplete `text` is still waiting for, or `None` when it is complete (or broken).
+pub fn missing(text: &str) -> Option<Missing> {
+    match parse(text, Mode::Interactive) {
+        Err(ParseError::Incomplete(m)) => Some(m),
+        _ => None,
+    }
 }
 
 struct Pending {
@@ -392,6 +405,15 @@ impl Parser {
                         if let Some((name, value)) = split_assignment(&word) {
                             cmd.assigns.push((name, value));
                             continue;
+                        }
+                        // sh's compound commands: say so, instead of "command not found" for
+                        // each of `while`, `do` and `done`.
+                        if let [Part::Lit(w)] = word.parts.as_slice() {
+                            if COMPOUND_WORDS.contains(&w.as_str()) {
+                                return Err(ParseError::Unsupported(format!(
+                                    "{w}: loops and if/case blocks are not part of the lab's shell; run them in your own terminal"
+                                )));
+                            }
                         }
                     }
                     cmd.words.push(word);

@@ -82,6 +82,7 @@ where
         Piped {
             reader,
             buf: Vec::new(),
+            len: 0,
             echo,
         },
         tty,
@@ -93,6 +94,8 @@ where
 /// One line of input, or why there is none.
 enum Input {
     Line(String),
+    /// A line longer than [`super::MAX_LINE_BYTES`] (this many bytes), skipped whole.
+    TooLong(usize),
     Interrupted,
     Eof,
 }
@@ -105,8 +108,11 @@ trait Source {
 
 struct Piped<R> {
     reader: R,
-    /// Bytes of the line being read (kept if the read is interrupted).
+    /// Bytes of the line being read (kept if the read is interrupted), at most one past the
+    /// line limit.
     buf: Vec<u8>,
+    /// How long the line being read is, counting what did not fit in `buf`.
+    len: usize,
     echo: Option<Box<dyn Fn(Chunk) + Send + Sync>>,
 }
 
@@ -116,16 +122,23 @@ impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
             echo(Chunk::Text(Stream::Out, prompt.to_string()));
         }
         tokio::select! {
-            n = self.reader.read_until(b'\n', &mut self.buf) => {
-                if n? == 0 && self.buf.is_empty() {
+            r = read_bounded_line(&mut self.reader, &mut self.buf, &mut self.len) => {
+                r?;
+                if self.len == 0 {
                     return Ok(Input::Eof);
                 }
-                // Bytes that are not UTF-8 become U+FFFD instead of ending the shell.
-                let mut line = String::from_utf8_lossy(&self.buf).into_owned();
-                self.buf.clear();
-                if line.ends_with('\n') {
-                    line.pop();
+                let newline = self.buf.last() == Some(&b'\n');
+                let len = std::mem::take(&mut self.len) - usize::from(newline);
+                if newline {
+                    self.buf.pop();
                 }
+                if len > super::MAX_LINE_BYTES {
+                    self.buf.clear();
+                    return Ok(Input::TooLong(len));
+                }
+                // Bytes that are not UTF-8 become U+FFFD instead of ending the shell.
+                let line = String::from_utf8_lossy(&self.buf).into_owned();
+                self.buf.clear();
                 Ok(Input::Line(line))
             }
             _ = tokio::signal::ctrl_c() => {
@@ -135,6 +148,37 @@ impl<R: AsyncBufRead + Unpin> Source for Piped<R> {
                 }
                 Ok(Input::Interrupted)
             }
+        }
+    }
+}
+
+/// Read up to and including the next newline into `buf`, keeping no more than one byte past
+/// [`super::MAX_LINE_BYTES`] of it; `len` counts every byte of the line. Cancel-safe: what was
+/// read stays in `buf` and `len`.
+async fn read_bounded_line<R: AsyncBufRead + Unpin>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    len: &mut usize,
+) -> std::io::Result<()> {
+    loop {
+        let avail = reader.fill_buf().await?;
+        if avail.is_empty() {
+            return Ok(());
+        }
+        let (take, done) = match avail.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        let room = (super::MAX_LINE_BYTES + 2).saturating_sub(buf.len());
+        buf.extend_from_slice(&avail[..take.min(room)]);
+        if done && take > room {
+            // Keep the newline's place so the caller sees where the line ended.
+            buf.push(b'\n');
+        }
+        *len += take;
+        reader.consume(take);
+        if done {
+            return Ok(());
         }
     }
 }
@@ -169,6 +213,7 @@ where
     F: Fn(Chunk) + Clone + Send + Sync + 'static,
 {
     let mut text = String::new();
+    let mut continuation = super::Continuation::default();
     loop {
         let prompt = if text.is_empty() {
             session.prompt()
@@ -177,9 +222,17 @@ where
         };
         let line = match source.next(&prompt, &session.history).await? {
             Input::Line(l) => l,
+            Input::TooLong(len) => {
+                sink(Chunk::Text(Stream::Err, format!("{}\n", super::line_too_long(len))));
+                text.clear();
+                continuation.reset();
+                session.last_status = 2;
+                continue;
+            }
             Input::Interrupted => {
                 // Like bash: forget the half-typed command and prompt again.
                 text.clear();
+                continuation.reset();
                 session.last_status = 130;
                 continue;
             }
@@ -198,9 +251,21 @@ where
             text.push('\n');
         }
         text.push_str(&line);
-        if Session::needs_more(&text) {
+        if text.len() > super::MAX_COMMAND_BYTES {
+            // An unclosed quote or heredoc that goes on and on: give it up.
+            sink(Chunk::Text(
+                Stream::Err,
+                format!("{}\n", super::command_too_long(text.len())),
+            ));
+            text.clear();
+            continuation.reset();
+            session.last_status = 2;
             continue;
         }
+        if continuation.needs_more(&text, &line) {
+            continue;
+        }
+        continuation.reset();
         let command = std::mem::take(&mut text);
         run_one(session, &command, tty, sink.clone()).await;
         if let Some(status) = session.exit {
@@ -296,6 +361,35 @@ mod tests {
         let input: &[u8] = b"echo \xff\xfe ok\necho last";
         assert_eq!(run_lines(&mut s, input, false, sink).await.unwrap(), 0);
         assert_eq!(*seen.lock().unwrap(), "\u{fffd}\u{fffd} ok\nlast\n");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_line_past_the_limit_is_a_message_and_the_next_line_runs() {
+        use crate::shell::{MAX_COMMAND_BYTES, MAX_LINE_BYTES};
+        let long = format!("echo {}\necho after\n", "x".repeat(MAX_LINE_BYTES));
+        let (_, text) = feed(&long, false).await;
+        assert_eq!(
+            text,
+            format!(
+                "sh: the line is {} bytes long; the lab's shell reads lines of up to {MAX_LINE_BYTES} bytes\nafter\n",
+                MAX_LINE_BYTES + 5
+            )
+        );
+        // Exactly at the limit is fine, and so is the last line without a newline.
+        let at = format!("echo {}", "y".repeat(MAX_LINE_BYTES - 5));
+        assert_eq!(feed(&at, false).await.1.len(), MAX_LINE_BYTES - 5 + 1);
+        // A heredoc that never ends stops at the command limit.
+        let lines = MAX_COMMAND_BYTES / 1000 + 2;
+        let endless = format!(
+            "cat <<EOF\n{}echo after\n",
+            format!("{}\n", "z".repeat(999)).repeat(lines)
+        );
+        let (_, text) = feed(&endless, false).await;
+        assert!(
+            text.starts_with("sh: the command is "),
+            "{}",
+            &text[..80.min(text.len())]
+        );
     }
 
     #[tokio::test(start_paused = true)]

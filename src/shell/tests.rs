@@ -203,10 +203,8 @@ async fn redirections_write_into_the_workspace() {
         out(&mut s, "nosuch > /tmp/e.txt 2>&1; cat /tmp/e.txt").await,
         "sh: nosuch: command not found\n"
     );
-    assert_eq!(
-        out(&mut s, "echo x > ../../etc/passwd").await,
-        "sh: ../../etc/passwd: Permission denied\n"
-    );
+    let outside = format!("sh: ../../etc/passwd: {}\n", s.workspace.outside());
+    assert_eq!(out(&mut s, "echo x > ../../etc/passwd").await, outside);
     assert_eq!(
         out(&mut s, "cat < /nope").await,
         "sh: /nope: No such file or directory\n"
@@ -816,4 +814,69 @@ async fn exec_it_into_a_deployment_enters_its_first_pod() {
     let (code, text) = run(&mut s, "kubectl exec -it deploy/nope -- sh").await;
     assert_eq!(code, 1);
     assert!(text.contains("deployments.apps \"nope\" not found"), "{text}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn pipes_substitutions_and_files_stop_at_the_capture_limit() {
+    use crate::shell::MAX_CAPTURE_BYTES;
+    use crate::workspace::MAX_FILE_BYTES;
+    let (mut s, _d) = session().await;
+    let note = format!("sh: output stopped at {MAX_CAPTURE_BYTES} bytes");
+    let tail = format!("\n{MAX_CAPTURE_BYTES}\n");
+    // A file at the read limit, printed twice: each place that collects it keeps the limit
+    // and says so.
+    s.workspace.write("/big.txt", &vec![b'x'; MAX_FILE_BYTES]).unwrap();
+    let (_, text) = run(&mut s, "cat big.txt big.txt | wc -c").await;
+    assert!(
+        text.starts_with(&note) && text.ends_with(&tail),
+        "{}",
+        &text[..100.min(text.len())]
+    );
+    let (code, text) = run(&mut s, "B=$(cat big.txt big.txt); echo ${#B}").await;
+    assert_eq!(code, 0);
+    assert!(
+        text.starts_with(&note) && text.ends_with(&tail),
+        "{}",
+        &text[..100.min(text.len())]
+    );
+    let (_, text) = run(&mut s, "cat big.txt big.txt > twice.txt; wc -c < twice.txt").await;
+    assert!(
+        text.starts_with(&note) && text.ends_with(&tail),
+        "{}",
+        &text[..100.min(text.len())]
+    );
+    // A file the learner made bigger than the lab reads.
+    s.workspace.write("/huge.txt", &vec![b'y'; MAX_FILE_BYTES + 1]).unwrap();
+    assert_eq!(
+        run(&mut s, "cat huge.txt").await,
+        (1, "cat: huge.txt: File too large\n".into())
+    );
+    // And no word grows past the limit: a variable doubled again and again stops with a message.
+    s.vars.insert("A".into(), "x".repeat(MAX_CAPTURE_BYTES / 2));
+    let (code, text) = run(&mut s, "C=$A$A$A; echo never").await;
+    assert_eq!(code, 1);
+    assert_eq!(
+        text,
+        format!("sh: the expansion is over {MAX_CAPTURE_BYTES} bytes, more than the lab's shell holds\n")
+    );
+    assert!(!s.vars.contains_key("C"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn history_is_a_ring() {
+    use crate::shell::{MAX_HISTORY, MAX_HISTORY_BYTES};
+    let (mut s, _d) = session().await;
+    for i in 0..MAX_HISTORY + 10 {
+        run(&mut s, &format!("true {i}")).await;
+    }
+    assert_eq!(s.history.len(), MAX_HISTORY);
+    assert_eq!(s.history.last().unwrap(), &format!("true {}", MAX_HISTORY + 9));
+    let big = format!("true {}", "b".repeat(MAX_HISTORY_BYTES / 3));
+    for _ in 0..5 {
+        run(&mut s, &big).await;
+    }
+    assert!(s.history.iter().map(String::len).sum::<usize>() <= MAX_HISTORY_BYTES);
+    let huge = format!("true {}", "h".repeat(MAX_HISTORY_BYTES * 2));
+    run(&mut s, &huge).await;
+    assert_eq!(s.history, vec![huge], "the newest command always stays");
 }

@@ -21,8 +21,12 @@ use super::{strings, Lang, LessonView};
 
 /// How long a changed table cell stays highlighted.
 pub const HIGHLIGHT: Duration = Duration::from_secs(2);
-/// Lines of terminal output kept.
-pub const SCROLLBACK_LIMIT: usize = 5000;
+/// Lines of terminal output kept: a ring, so `kubectl get pods -w` left running for a day keeps
+/// the newest lines only.
+pub const SCROLLBACK_LIMIT: usize = 10_000;
+/// Most bytes of one scrollback line; longer output continues on the next line (the pane wraps
+/// it there anyway). With [`SCROLLBACK_LIMIT`] this bounds the pane at 40 MiB.
+pub const SCROLLBACK_LINE_BYTES: usize = 4096;
 /// Rows the lesson moves per Alt+↑/↓.
 const LESSON_STEP: usize = 3;
 
@@ -228,11 +232,32 @@ impl Scrollback {
             if last && piece.is_empty() {
                 break;
             }
-            match self.lines.back_mut() {
-                Some((_, line)) if self.open => line.push_str(piece),
-                _ => self.lines.push_back((kind, piece.to_string())),
+            let mut rest = piece;
+            loop {
+                let joined = match self.lines.back_mut() {
+                    Some((_, line)) if self.open && line.len() < SCROLLBACK_LINE_BYTES => Some(line),
+                    _ => None,
+                };
+                let room = joined
+                    .as_ref()
+                    .map_or(SCROLLBACK_LINE_BYTES, |l| SCROLLBACK_LINE_BYTES - l.len());
+                let mut cut = rest.len().min(room);
+                while !rest.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let (now, later) = rest.split_at(cut);
+                match joined {
+                    Some(line) => line.push_str(now),
+                    None => self.lines.push_back((kind, now.to_string())),
+                }
+                touched += 1;
+                rest = later;
+                // A line cut for length stays open: the text after it continues the output.
+                self.open = true;
+                if rest.is_empty() {
+                    break;
+                }
             }
-            touched += 1;
             self.open = last;
         }
         while self.lines.len() > SCROLLBACK_LIMIT {
@@ -277,10 +302,16 @@ impl LineEditor {
         self.text.chars().count()
     }
 
-    pub fn insert(&mut self, s: &str) {
+    /// Insert `s` at the cursor; false (and nothing inserted) when the line would pass the
+    /// shell's [`crate::shell::MAX_LINE_BYTES`].
+    pub fn insert(&mut self, s: &str) -> bool {
+        if self.text.len() + s.len() > crate::shell::MAX_LINE_BYTES {
+            return false;
+        }
         let at = self.byte_at(self.cursor);
         self.text.insert_str(at, s);
         self.cursor += s.chars().count();
+        true
     }
 
     pub fn set(&mut self, s: &str) {
@@ -367,6 +398,9 @@ pub struct App {
     history_draft: String,
     /// Lines of an unfinished command (a heredoc) typed so far.
     pub pending: Vec<String>,
+    /// The delimiter the pending heredoc waits for: until it comes, a line cannot end the
+    /// command and is not parsed again (a pasted manifest stays linear).
+    heredoc: Option<String>,
     /// A command is running in the shell.
     pub running: bool,
     /// The shell's prompt: [`PROMPT`], or a pod's own while attached (`kubectl run -it`).
@@ -421,6 +455,7 @@ impl App {
             history_pos: None,
             history_draft: String::new(),
             pending: Vec::new(),
+            heredoc: None,
             running: false,
             cancelling: false,
             queue: VecDeque::new(),
@@ -543,7 +578,7 @@ impl App {
                 let mods = key.modifiers - KeyModifiers::SHIFT;
                 if mods.is_empty() || mods == KeyModifiers::CONTROL | KeyModifiers::ALT {
                     // (AltGr arrives as Ctrl+Alt on Windows.)
-                    self.input.insert(c.encode_utf8(&mut [0; 4]));
+                    let _ = self.input.insert(c.encode_utf8(&mut [0; 4]));
                     self.scroll = 0;
                 }
             }
@@ -580,7 +615,7 @@ impl App {
         }
         let insert = found.insertion(cursor - found.start);
         if !insert.is_empty() {
-            self.input.insert(&insert);
+            let _ = self.input.insert(&insert);
             return;
         }
         self.tab_pending = true;
@@ -945,7 +980,12 @@ impl App {
         let mut effects = Vec::new();
         let mut parts = text.split('\n').peekable();
         while let Some(part) = parts.next() {
-            self.input.insert(part);
+            if !self.input.insert(part) {
+                let len = self.input.text.len() + part.len();
+                self.note(&crate::shell::line_too_long(len));
+                self.input.take();
+                continue;
+            }
             if parts.peek().is_some() {
                 effects.extend(self.act(Action::Submit));
             }
@@ -956,17 +996,40 @@ impl App {
     /// One line entered (Enter): echo it, and run the command once it is complete.
     fn accept_line(&mut self, line: String) -> Vec<Effect> {
         self.echo(&line);
+        if let Some(delim) = &self.heredoc {
+            if line != *delim && line.trim_start_matches('\t') != delim {
+                self.pending.push(line);
+                let size: usize = self.pending.iter().map(|l| l.len() + 1).sum();
+                if size > crate::shell::MAX_COMMAND_BYTES {
+                    self.pending.clear();
+                    self.heredoc = None;
+                    self.note(&crate::shell::command_too_long(size));
+                }
+                return Vec::new();
+            }
+        }
         self.pending.push(line);
         let text = self.pending.join("\n");
-        if (self.needs_more)(&text) {
+        if text.len() > crate::shell::MAX_COMMAND_BYTES {
+            self.pending.clear();
+            self.heredoc = None;
+            self.note(&crate::shell::command_too_long(text.len()));
             return Vec::new();
         }
+        if (self.needs_more)(&text) {
+            self.heredoc = match crate::shell::parse::missing(&text) {
+                Some(crate::shell::parse::Missing::Heredoc(d)) => Some(d),
+                _ => None,
+            };
+            return Vec::new();
+        }
+        self.heredoc = None;
         self.pending.clear();
         if text.trim().is_empty() {
             return Vec::new();
         }
         if self.history.last() != Some(&text) {
-            self.history.push(text.clone());
+            crate::shell::push_history(&mut self.history, text.clone());
         }
         self.running = true;
         self.cancelling = false;
@@ -998,6 +1061,7 @@ impl App {
             self.scrollback.push(LineKind::Echo, &format!("{prompt}{line}"));
             self.scrollback.push(LineKind::Notice, "^C\n");
             self.pending.clear();
+            self.heredoc = None;
             self.history_pos = None;
             return Vec::new();
         }
@@ -1542,6 +1606,25 @@ mod tests {
             app.on_output(Chunk::Text(Stream::Out, format!("{i}\n")));
         }
         assert_eq!(app.scrollback.lines.len(), SCROLLBACK_LIMIT);
+        assert_eq!(
+            app.scrollback.lines.back().unwrap().1,
+            format!("{}", SCROLLBACK_LIMIT + 9)
+        );
+        // A megabyte without a newline, in pieces: no line passes the line bound, nothing is lost
+        // but what the ring drops.
+        app.on_output(Chunk::Clear);
+        for _ in 0..256 {
+            app.on_output(Chunk::Text(Stream::Out, "é".repeat(2048)));
+        }
+        assert!(app
+            .scrollback
+            .lines
+            .iter()
+            .all(|(_, l)| l.len() <= SCROLLBACK_LINE_BYTES));
+        let total: usize = app.scrollback.lines.iter().map(|(_, l)| l.len()).sum();
+        assert_eq!(total, 256 * 2048 * 2);
+        app.on_output(Chunk::Text(Stream::Out, "\nnext\n".into()));
+        assert_eq!(app.scrollback.lines.back().unwrap().1, "next");
     }
 
     #[test]
@@ -1729,5 +1812,26 @@ mod tests {
         assert!(app.scroll <= 101, "clamped to the top");
         type_str(&mut app, "x");
         assert_eq!(app.scroll, 0, "typing returns to the bottom");
+    }
+
+    #[test]
+    fn a_pasted_megabyte_line_is_a_note_and_a_pasted_manifest_stays_whole() {
+        let mut a = app();
+        let fx = a.on_paste(&format!("echo {}\n", "x".repeat(crate::shell::MAX_LINE_BYTES)));
+        assert!(fx.is_empty(), "nothing runs");
+        assert!(a.input.text.is_empty());
+        assert!(
+            texts(&a).last().unwrap().starts_with("sh: the line is "),
+            "{:?}",
+            texts(&a).last()
+        );
+        // A heredoc of thousands of lines: one command, run when its delimiter comes.
+        let body: String = (0..5000).map(|i| format!("  k{i}: v\n")).collect();
+        let fx = a.on_paste(&format!("kubectl apply -f - <<EOF\n{body}EOF\n"));
+        let [Effect::Run(cmd)] = fx.as_slice() else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(cmd.lines().count(), 5002);
+        assert!(a.pending.is_empty());
     }
 }

@@ -230,7 +230,8 @@ async fn kubectl_edit_opens_the_live_object_and_saving_finishes_the_edit() {
 
     // A broken edit: the editor stays open with the text and the error.
     app.on_output(Chunk::Editor(EditorRequest::Object(Box::new(session.clone()))));
-    app.on_paste("spec:\n  type: NodePort\n");
+    // (A repeated key would not do: like kubectl, the lab keeps the last one.)
+    app.on_paste("spec: [NodePort\n");
     let broken = app.editor.as_ref().unwrap().text();
     let fx = app.on_key(ctrl('s'));
     finish(&mut app, fx);

@@ -33,6 +33,11 @@ use crate::runtime::net::TrafficEvent;
 
 /// Requests kept in the "last requests" list.
 pub const RECENT: usize = 20;
+/// Most hops (Services) the pane keeps, and most pods and senders per hop. Pods come and go
+/// (a Deployment scaled up and down makes new names each time): the ones that answered longest
+/// ago make room, so the model stays bounded over a day of traffic.
+pub const MAX_FLOWS: usize = 64;
+pub const MAX_FLOW_ENTRIES: usize = 64;
 /// How long a new request (and the count it changed) stays highlighted.
 pub const FLASH: Duration = super::app::HIGHLIGHT;
 /// The summary kube-proxy gives a connection refused for lack of endpoints.
@@ -175,7 +180,40 @@ impl TrafficModel {
             flash: Some(now + FLASH),
         });
         self.recent.truncate(RECENT);
+        self.trim();
         true
+    }
+
+    /// Keep within [`MAX_FLOWS`] and [`MAX_FLOW_ENTRIES`]: drop the pods that answered longest
+    /// ago, the senders that sent least, and the hops quiet the longest.
+    fn trim(&mut self) {
+        for flow in self.flows.values_mut() {
+            while flow.pods.len() > MAX_FLOW_ENTRIES {
+                let oldest = flow.pods.iter().min_by_key(|(_, c)| c.flash).map(|(k, _)| k.clone());
+                if let Some(k) = oldest {
+                    flow.pods.remove(&k);
+                }
+            }
+            while flow.sources.len() > MAX_FLOW_ENTRIES {
+                let least = flow.sources.iter().min_by_key(|(_, n)| **n).map(|(k, _)| k.clone());
+                if let Some(k) = least {
+                    flow.sources.remove(&k);
+                }
+            }
+        }
+        while self.flows.len() > MAX_FLOWS {
+            let quiet = self
+                .flows
+                .iter()
+                .min_by_key(|(_, f)| f.pods.values().filter_map(|c| c.flash).max().max(f.refused.flash))
+                .map(|(k, _)| k.clone());
+            if let Some(k) = quiet {
+                self.flows.remove(&k);
+            }
+        }
+        let flows = &self.flows;
+        self.pending
+            .retain(|(svc, pod), n| *n > 0 && flows.get(svc).is_some_and(|f| f.pods.contains_key(pod)));
     }
 
     /// kube-proxy proxied a connection from `from` through `svc` to `pod`. If the pod reported
@@ -218,6 +256,7 @@ impl TrafficModel {
         let flow = self.flows.entry(svc.to_string()).or_default();
         *flow.sources.entry(sender).or_default() += 1;
         flow.pods.entry(pod.to_string()).or_default().bump(now);
+        self.trim();
         true
     }
 
@@ -480,5 +519,39 @@ pub(crate) mod tests {
         assert_eq!(m.next_deadline(), Some(t1 + FLASH));
         assert!(m.expire(t1 + FLASH));
         assert_eq!(m.next_deadline(), None, "no timer when nothing fades");
+    }
+
+    #[test]
+    fn pods_senders_and_hops_that_come_and_go_stay_bounded() {
+        let mut m = TrafficModel::default();
+        let t0 = Instant::now();
+        for i in 0..1000u64 {
+            let now = t0 + Duration::from_millis(i);
+            let svc = format!("default/svc-{}:80", i % 200);
+            m.record(
+                &served(&format!("pod/client-{i} via {svc}"), &format!("web-{i}"), 200),
+                now,
+                "00:00:00",
+            );
+        }
+        assert!(m.flows.len() <= MAX_FLOWS);
+        assert!(m
+            .flows
+            .values()
+            .all(|f| f.pods.len() <= MAX_FLOW_ENTRIES && f.sources.len() <= MAX_FLOW_ENTRIES));
+        assert_eq!(m.total, 1000);
+        // The newest hop is kept.
+        assert!(m.flows.contains_key("default/svc-199:80"));
+        let mut one = TrafficModel::default();
+        for i in 0..1000u64 {
+            one.record(
+                &served("host", &format!("web-{i}"), 200),
+                t0 + Duration::from_millis(i),
+                "00:00:00",
+            );
+        }
+        let pods = &one.flows[""].pods;
+        assert_eq!(pods.len(), MAX_FLOW_ENTRIES);
+        assert!(pods.contains_key("web-999"), "the newest pods stay");
     }
 }

@@ -321,6 +321,11 @@ pub fn cd(ctx: &mut Ctx<'_>) -> i32 {
             ctx.out.err_line(&format!("sh: cd: {}: Not a directory", ctx.args[0]));
             1
         }
+        None if ctx.args.first().is_some_and(|a| a != "-") => {
+            let why = ctx.session.workspace.outside();
+            ctx.out.err_line(&format!("sh: cd: {}: {why}", ctx.args[0]));
+            1
+        }
         _ => {
             ctx.out.err_line(&format!(
                 "sh: cd: {}: No such file or directory",

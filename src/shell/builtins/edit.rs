@@ -20,7 +20,8 @@ pub fn edit(ctx: &mut Ctx<'_>) -> i32 {
     let path = super::core::normalize(&ctx.session.path(file));
     let text = match ctx.session.workspace.resolve(&path) {
         None => {
-            ctx.out.err_line(&format!("{name}: {file}: Permission denied"));
+            let why = ctx.session.workspace.outside();
+            ctx.out.err_line(&format!("{name}: {file}: {why}"));
             return 1;
         }
         Some(p) if p.is_dir() => {

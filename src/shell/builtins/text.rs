@@ -385,7 +385,8 @@ pub fn ls(ctx: &mut Ctx<'_>) -> i32 {
     let many = targets.len() > 1;
     for (i, t) in targets.iter().enumerate() {
         let Some(p) = ctx.session.workspace.resolve(&ctx.session.path(t)) else {
-            ctx.out.err_line(&format!("ls: cannot access '{t}': Permission denied"));
+            let why = ctx.session.workspace.outside();
+            ctx.out.err_line(&format!("ls: cannot access '{t}': {why}"));
             status = 2;
             continue;
         };
