@@ -87,7 +87,10 @@ async fn run(samples: usize) {
     let _ = std::fs::remove_dir_all(&home);
 
     let ratio = busy.as_secs_f64() / idle.as_secs_f64();
-    println!("| kubectl get deploy, idle (median of {samples}) | {:.2} ms |", idle.as_secs_f64() * 1000.0);
+    println!(
+        "| kubectl get deploy, idle (median of {samples}) | {:.2} ms |",
+        idle.as_secs_f64() * 1000.0
+    );
     println!(
         "| kubectl get deploy, while replicas: 100000 grows (median of {samples}) | {:.2} ms ({ratio:.2}× idle) |",
         busy.as_secs_f64() * 1000.0
@@ -98,7 +101,10 @@ async fn run(samples: usize) {
         pods.len() - scheduled
     );
     println!("| peak RSS | {rss:.0} MiB |");
-    println!("| scale --replicas=2 until the extra pods are gone | {:.2} s |", back.as_secs_f64());
+    println!(
+        "| scale --replicas=2 until the extra pods are gone | {:.2} s |",
+        back.as_secs_f64()
+    );
 }
 
 fn main() {
