@@ -27,6 +27,15 @@ pub const WORDS: &[(&str, &str)] = &[
     ("urls: {} is not an http:// or https:// URL", "urls: {1}은(는) http:// 나 https:// 주소가 아닙니다"),
     ("urls: {} is not UTF-8 text", "urls: {1}은(는) UTF-8 텍스트가 아닙니다"),
     // --- The lesson as a whole (src/lessons/mod.rs).
+    ("the file is bigger than {} bytes", "파일이 {1}바이트보다 큽니다"),
+    ("leads outside the lesson folder", "레슨 폴더 밖으로 이어집니다"),
+    ("{} leads outside the lesson folder", "{1}은(는) 레슨 폴더 밖으로 이어집니다"),
+    ("more than {} files", "파일이 {1}개보다 많습니다"),
+    ("the files add up to more than {} bytes", "파일을 모두 합하면 {1}바이트가 넘습니다"),
+    (
+        "the file is {} bytes; a lesson file may have at most {}",
+        "파일이 {1}바이트입니다. 레슨 파일은 {2}바이트까지만 될 수 있습니다",
+    ),
     ("a lesson needs at least one step", "레슨에는 단계가 하나 이상 있어야 합니다"),
     (
         "step id {} is used twice; step ids must be unique",
