@@ -5,35 +5,11 @@
 
 mod support;
 
-use std::collections::BTreeMap;
+use support::cluster::snapshot;
+use support::lab::run;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-use k8s_lab::runtime::kinds::KINDS;
-use k8s_lab::runtime::{Cluster, Kind};
-use k8s_lab::shell::io::Output;
-use k8s_lab::shell::Session;
-
-/// Every object but Events, with its resourceVersion: what "unchanged" means.
-fn snapshot(c: &Cluster) -> BTreeMap<String, String> {
-    KINDS
-        .iter()
-        .filter(|k| k.kind != Kind::Event)
-        .flat_map(|k| c.list(k.kind, None))
-        .map(|o| {
-            (
-                format!("{:?}/{}/{}", o.kind(), o.namespace(), o.name()),
-                o.meta().resource_version.clone().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
-async fn run(s: &mut Session, line: &str) -> (i32, String) {
-    let (out, buf) = Output::buffer();
-    let code = s.run_line(line, &out).await;
-    (code, buf.text())
-}
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad-input")

@@ -7,10 +7,11 @@
 
 mod support;
 
+use support::lab::run;
+
 use std::time::Duration;
 
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
-use k8s_lab::shell::io::Output;
 use k8s_lab::shell::Session;
 use k8s_lab::workspace::Workspace;
 
@@ -49,12 +50,6 @@ fn peak_rss_mib() -> u64 {
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap();
     kib / 1024
-}
-
-async fn run(s: &mut Session, line: &str) -> (i32, String) {
-    let (out, buf) = Output::buffer();
-    let code = s.run_line(line, &out).await;
-    (code, buf.text())
 }
 
 fn huge_pods(c: &Cluster) -> Vec<std::sync::Arc<k8s_lab::runtime::Object>> {

@@ -38,3 +38,10 @@ pub async fn session_for(lesson: Option<&str>, block: u8, home: &Path) -> Sessio
         Err(e) => panic!("lesson {id} setup failed: {e}\n{}", buf.text()),
     }
 }
+
+/// Run one command line; its exit status and everything it printed.
+pub async fn run(s: &mut Session, line: &str) -> (i32, String) {
+    let (out, buf) = Output::buffer();
+    let code = s.run_line(line, &out).await;
+    (code, buf.text())
+}
