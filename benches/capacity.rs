@@ -8,8 +8,8 @@
 
 use std::time::{Duration, Instant};
 
+use k8s_lab::io::Output;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
-use k8s_lab::shell::io::Output;
 use k8s_lab::shell::Session;
 use k8s_lab::workspace::Workspace;
 

@@ -7,10 +7,10 @@
 
 use std::time::{Duration, Instant};
 
+use k8s_lab::io::{Chunk, Stream};
 use k8s_lab::runtime::manifest::decode_manifests;
 use k8s_lab::runtime::net::TrafficEvent;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
-use k8s_lab::shell::io::{Chunk, Stream};
 use k8s_lab::ui::app::{App, ResourceTab, TRAFFIC_TAB};
 use k8s_lab::ui::event_loop::snapshot_tables;
 use k8s_lab::ui::{draw, Lang, LessonView, StepView};

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use futures::future::BoxFuture;
 
+use crate::io::Output;
 use crate::lessons::{self, placeholders, Lang, Lesson, LessonRun};
 use crate::runtime::Cluster;
-use crate::shell::io::Output;
 use crate::shell::journal::Journal;
 use crate::shell::Session;
 use crate::ui::{self, strings, LessonSource, LessonView, StepView, UiOptions};
@@ -461,7 +461,7 @@ async fn run_lesson(lesson: &lessons::Lesson, lang: Lang) -> anyhow::Result<bool
     let mut config = lesson.cluster_config();
     config.clock_speed = config.clock_speed.max(10.0);
     let root = std::env::temp_dir().join(format!("k8s-lab-lint-{}-{}", lesson.id(), std::process::id()));
-    let (out, _buf) = crate::shell::io::Output::buffer();
+    let (out, _buf) = crate::io::Output::buffer();
     let result = lessons::verify::run_solutions(lesson, config, &root, &out, lessons::verify::CHECK_PATIENCE).await;
     let _ = std::fs::remove_dir_all(&root);
     let reports = result.map_err(|e| anyhow::anyhow!("{}: {}", lesson.id(), e.localized(lang)))?;

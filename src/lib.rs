@@ -15,6 +15,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod io;
 pub mod kubectl;
 pub mod lessons;
 pub mod runtime;

@@ -7,7 +7,7 @@ mod support;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use k8s_lab::shell::io::Output;
+use k8s_lab::io::Output;
 use support::transcript::{check, parse};
 
 /// `../shared/acceptance`, or `K8S_LAB_ACCEPTANCE_DIR` to try edited copies.

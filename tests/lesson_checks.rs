@@ -12,8 +12,8 @@ mod support;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use k8s_lab::io::Output;
 use k8s_lab::lessons::{self, Lang, LessonRun};
-use k8s_lab::shell::io::Output;
 use k8s_lab::shell::Session;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -75,7 +75,7 @@ async fn do_line(session: &mut Session, line: &str, out: &Output) {
 }
 
 /// Refresh until the current step passes, or fail with what the lesson would tell the learner.
-async fn until_done(run: &mut LessonRun, session: &Session, buf: &k8s_lab::shell::io::Buffer, id: &str) {
+async fn until_done(run: &mut LessonRun, session: &Session, buf: &k8s_lab::io::Buffer, id: &str) {
     let started = Instant::now();
     loop {
         run.refresh(&session.cluster, &session.journal).await.unwrap();

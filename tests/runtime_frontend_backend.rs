@@ -6,9 +6,9 @@ mod support;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use k8s_lab::io::Output;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind, Object};
-use k8s_lab::shell::io::Output;
 use support::cluster::ready_endpoints;
 use support::lesson5::{apply, BACKEND, FRONTEND};
 

@@ -137,7 +137,7 @@ async fn every_listener_is_on_a_loopback_address() {
     }
 
     // A learner's `kubectl port-forward` listens too (on `localhost`: 127.0.0.1 and ::1).
-    let (out, buf) = k8s_lab::shell::io::Output::buffer();
+    let (out, buf) = k8s_lab::io::Output::buffer();
     let c = cluster.clone();
     let forward = tokio::spawn(async move {
         let ws = k8s_lab::workspace::Workspace::new(std::env::temp_dir());

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
+use k8s_lab::io::Output;
 use k8s_lab::runtime::manifest::decode_manifests;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind, Object};
-use k8s_lab::shell::io::Output;
 use k8s_openapi::api::core::v1::{ConfigMap, Secret};
 use k8s_openapi::ByteString;
 

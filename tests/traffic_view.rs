@@ -8,9 +8,9 @@ mod support;
 use std::net::Ipv4Addr;
 use std::time::{Duration, Instant};
 
+use k8s_lab::io::Output;
 use k8s_lab::runtime::net::Origin;
 use k8s_lab::runtime::{Cluster, ClusterConfig, Kind};
-use k8s_lab::shell::io::Output;
 use k8s_lab::ui::traffic::TrafficModel;
 use support::cluster::ready_endpoints;
 use support::lesson5::{apply, BACKEND, FRONTEND};

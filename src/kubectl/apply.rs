@@ -5,9 +5,9 @@
 use super::args::Parsed;
 use super::errors::write_error;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::manifest::{decode_manifests, ManifestError, MAX_MANIFEST_BYTES};
 use crate::runtime::{ApplyOutcome, Object};
-use crate::shell::io::Output;
 use crate::workspace::Workspace;
 
 /// One manifest text and the name kubectl reports it by (`STDIN`, the path, the URL).
@@ -65,7 +65,7 @@ fn bounded_read(name: &str, path: &std::path::Path) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     file.take(MAX_MANIFEST_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("error reading {name}: {}", crate::shell::io_message(&e)))?;
+        .map_err(|e| format!("error reading {name}: {}", crate::io::io_message(&e)))?;
     if bytes.len() > MAX_MANIFEST_BYTES {
         return Err(too_big(name, size.max(bytes.len())));
     }

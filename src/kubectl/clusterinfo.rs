@@ -9,9 +9,9 @@
 use super::args::Parsed;
 use super::config::api_server_url;
 use super::{fail, Ctx};
+use crate::io::Output;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Kind, Object};
-use crate::shell::io::Output;
 
 /// go-colortext's codes for `ct.Green`, `ct.Yellow` and `ct.ResetColor`.
 const GREEN: &str = "\x1b[0;32m";

@@ -22,10 +22,10 @@ use super::printers::{self, Format};
 use super::subcommands::{self, Sub};
 use super::tabwriter::TabWriter;
 use super::{fail, fail_all, Ctx};
+use crate::io::Output;
 use crate::runtime::net::addresses::node_ip;
 use crate::runtime::seed::ROOT_CA;
 use crate::runtime::{Cluster, Kind};
-use crate::shell::io::Output;
 
 /// The port minikube's API server listens on.
 pub const API_SERVER_PORT: u16 = 8443;

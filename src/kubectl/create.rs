@@ -13,8 +13,8 @@ use super::args::{switch, val, FlagSpec, Parsed};
 use super::errors::server_error;
 use super::made::Finish;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::Object;
-use crate::shell::io::Output;
 
 /// The generators the lab has, as `kubectl create --help` lists them (name, summary).
 pub const SUBCOMMANDS: &[(&str, &str)] = &[
@@ -301,7 +301,7 @@ fn read_file(ctx: &Ctx<'_>, path: &str, limit: usize) -> Result<Vec<u8>, String>
     let mut bytes = Vec::new();
     file.take(limit as u64)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("read {path}: {}", crate::shell::io_message(&e)))?;
+        .map_err(|e| format!("read {path}: {}", crate::io::io_message(&e)))?;
     Ok(bytes)
 }
 

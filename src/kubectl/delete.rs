@@ -8,10 +8,10 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::deletion::{DeleteOptions, Propagation};
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Cluster, Key, Object};
-use crate::shell::io::Output;
 
 const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 

@@ -20,10 +20,10 @@ use super::errors::server_error;
 use super::printers::columns::{format_labels, selector_string};
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::api::LAST_APPLIED;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Cluster, Kind, Object};
-use crate::shell::io::Output;
 
 const L1: &str = "  ";
 const L2: &str = "    ";

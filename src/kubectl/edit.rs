@@ -9,22 +9,21 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::api::three_way_merge;
 use crate::runtime::{ApiError, Cluster, Kind, Object};
-use crate::shell::io::Output;
 
 /// The header kubectl puts above the object in the editor.
 pub const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,\n# and an empty file will abort the edit. If an error occurs while saving this file will be\n# reopened with the relevant failures.\n#\n";
 
-/// An edit in progress: which object, and the JSON it had when the editor opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditSession {
-    pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
-    original: serde_json::Value,
-    /// The text to open in the editor.
-    pub text: String,
+/// An edit in progress: which object, and the JSON it had when the editor opened. It is the
+/// output layer's plain [`ObjectEdit`](crate::io::ObjectEdit), so the TUI can hold it without
+/// knowing kubectl.
+pub type EditSession = crate::io::ObjectEdit;
+
+/// The kind of the object `session` edits.
+fn kind_of(session: &EditSession) -> Option<Kind> {
+    Kind::from_type_meta(&session.api_version, &session.kind)
 }
 
 /// Start editing the object `args` name (`svc my-nginx`, `service/my-nginx`) in `namespace`.
@@ -45,7 +44,8 @@ pub fn begin(cluster: &Cluster, args: &[String], namespace: &str) -> Result<Edit
     let original = obj.to_json();
     let text = format!("{HEADER}{}", super::printers::yaml::to_yaml(&original));
     Ok(EditSession {
-        kind,
+        api_version: kind.info().api_version(),
+        kind: kind.info().name.to_string(),
         namespace: obj.namespace().to_string(),
         name,
         original,
@@ -96,16 +96,22 @@ pub fn apply_edit(cluster: &Cluster, session: &EditSession, edited: &str) -> App
     if new == session.original {
         return Applied::Cancelled("Edit cancelled, no changes made.");
     }
-    let resource = session.kind.info().qualified_plural();
-    let Some(live) = cluster.get(session.kind, &session.namespace, &session.name) else {
+    let Some(kind) = kind_of(session) else {
+        return Applied::Failed(format!(
+            "error: the server doesn't have a resource type \"{}\"",
+            session.kind
+        ));
+    };
+    let resource = kind.info().qualified_plural();
+    let Some(live) = cluster.get(kind, &session.namespace, &session.name) else {
         return Applied::Failed(server_error(&ApiError::NotFound {
-            kind: session.kind,
+            kind,
             name: session.name.clone(),
         }));
     };
     let mut merged = live.to_json();
     three_way_merge(&mut merged, &session.original, &new);
-    let obj = match Object::from_json(session.kind, merged) {
+    let obj = match Object::from_json(kind, merged) {
         Ok(mut o) => {
             o.meta_mut().resource_version = None;
             o
@@ -168,7 +174,7 @@ pub const NO_EDITOR: &str = "kubectl edit has no editor to open here. Set KUBE_E
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     match begin(ctx.cluster, &p.positional, &p.namespace()) {
         Ok(session) if out.has_editor() => {
-            out.open_editor(crate::shell::io::EditorRequest::Object(Box::new(session)));
+            out.open_editor(crate::io::EditorRequest::Object(Box::new(session)));
             0
         }
         Ok(session) => match out.external_editor() {

@@ -9,9 +9,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use super::args::Parsed;
 use super::errors::server_error;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Kind, Object};
-use crate::shell::io::Output;
 
 /// Resolve `POD`, `pod/POD`, `deployment/NAME` … to a pod name (kubectl picks the first pod of
 /// a controller, sorted by name).

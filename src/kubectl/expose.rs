@@ -11,8 +11,8 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::{ApiError, Object};
-use crate::shell::io::Output;
 
 /// What `expose` learns from an object: selector, labels and (port, protocol) pairs.
 type Introspected = (BTreeMap<String, String>, BTreeMap<String, String>, Vec<(i32, String)>);

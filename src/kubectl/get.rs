@@ -13,9 +13,9 @@ use super::printers::{self, columns, Format};
 use super::resources::{parse_targets, Target};
 use super::tabwriter::TabWriter;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Cluster, EventType, Kind, Object};
-use crate::shell::io::Output;
 
 /// The warning the API server attaches to every read of v1 Endpoints since v1.33.
 pub const ENDPOINTS_WARNING: &str =

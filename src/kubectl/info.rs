@@ -3,9 +3,9 @@
 use super::args::Parsed;
 use super::tabwriter::TabWriter;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::kinds::KINDS;
 use crate::runtime::seed::KUBELET_VERSION;
-use crate::shell::io::Output;
 
 /// The kubectl release the lab imitates.
 pub const CLIENT_VERSION: &str = "v1.33.1";

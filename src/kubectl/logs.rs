@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::args::Parsed;
 use super::errors::server_error;
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::{ApiError, Kind};
-use crate::shell::io::Output;
 
 /// `kubectl logs [-f] [-c CONTAINER] [--tail=N] [--timestamps] POD|TYPE/NAME`.
 pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {

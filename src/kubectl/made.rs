@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 
 use super::args::Parsed;
 use super::printers::{self, Format};
+use crate::io::Output;
 use crate::runtime::{ApiError, Cluster, Object};
-use crate::shell::io::Output;
 
 /// `--dry-run`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -61,8 +61,8 @@ mod service_tests;
 #[cfg(test)]
 mod testutil;
 
+use crate::io::Output;
 use crate::runtime::Cluster;
-use crate::shell::io::Output;
 use crate::workspace::Workspace;
 
 /// What a kubectl invocation runs against.

@@ -11,9 +11,9 @@ use super::args::Parsed;
 use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Kind, Object};
-use crate::shell::io::Output;
 
 pub(crate) const NO_RESOURCES: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 

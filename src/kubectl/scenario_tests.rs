@@ -79,7 +79,7 @@ async fn seed000_frontend_backend() {
     let (_, t) = run("get endpoints hello").await;
     let row = t.lines().last().unwrap();
     assert!(row.starts_with("hello   ") && row.matches(":80").count() == 3, "{t}");
-    let (out, buf) = crate::shell::io::Output::buffer();
+    let (out, buf) = crate::io::Output::buffer();
     let (c2, ws2) = (c.clone(), ws.clone());
     let watch = tokio::spawn(async move {
         let ctx = super::Ctx {

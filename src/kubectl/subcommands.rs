@@ -7,7 +7,7 @@
 
 use super::args::{self, FlagSpec, Parsed, GLOBAL};
 use super::Ctx;
-use crate::shell::io::Output;
+use crate::io::Output;
 
 /// A subcommand's entry point: the parsed flags, the arguments after the subcommand's name.
 pub type SubFn = fn(&Ctx<'_>, &Parsed, &[String], &Output) -> i32;

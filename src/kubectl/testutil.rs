@@ -1,7 +1,7 @@
 //! Test helpers: a cluster and a `kubectl` that takes a command line, as the shell would split it.
 
+use crate::io::Output;
 use crate::runtime::{Cluster, ClusterConfig};
-use crate::shell::io::Output;
 use crate::workspace::Workspace;
 
 /// Split a command line on spaces, honouring single and double quotes.

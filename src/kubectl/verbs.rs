@@ -10,7 +10,7 @@ use super::{
     apply, clusterinfo, config, create, delete, describe, edit, exec, expose, get, help as pages, info, logs, mutate,
     portforward, rollout, set, Ctx,
 };
-use crate::shell::io::Output;
+use crate::io::Output;
 
 /// A verb's entry point.
 pub type VerbFn = for<'a> fn(&'a Ctx<'a>, &'a Parsed, &'a Output) -> Pin<Box<dyn Future<Output = i32> + Send + 'a>>;

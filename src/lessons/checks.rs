@@ -20,12 +20,12 @@ use k8s_openapi::api::core::v1::{Endpoints, Pod};
 
 use super::format::{Check, CheckEntry, HttpFrom, I18n, KubectlCheck, Since, Step, TrafficCheck, TrafficFrom, Via};
 use super::placeholders::{self, find_object, json_value_text};
+use crate::io::Output;
 use crate::kubectl::invocation;
 use crate::runtime::net::traffic_log::TrafficRecord;
 use crate::runtime::net::Origin;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Cluster, Kind, Object};
-use crate::shell::io::Output;
 use crate::shell::journal::{Journal, KubectlRecord, Recorded};
 
 /// The verdict on one check.

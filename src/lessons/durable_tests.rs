@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use super::*;
+use crate::io::Output;
 use crate::runtime::Kind;
-use crate::shell::io::Output;
 
 fn fixture_lesson() -> Lesson {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lessons/good/my-lesson.yaml");

@@ -31,8 +31,8 @@ pub use format::{Check, CheckEntry, FormatError, I18n, Lang, LessonFile, Step};
 pub use progress::{data_dir, Progress};
 pub use run::LessonRun;
 
+use crate::io::Output;
 use crate::runtime::ClusterConfig;
-use crate::shell::io::Output;
 use crate::shell::Session;
 use crate::workspace::{write_atomic, Workspace};
 

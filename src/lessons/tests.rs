@@ -622,7 +622,7 @@ async fn open_session_starts_the_lesson_cluster_in_its_workspace() {
     let root = temp_dir("open");
     let mut cfg = l.cluster_config();
     (cfg.node_block, cfg.lb_pool) = (73, test_config(73).lb_pool);
-    let (out, _buf) = crate::shell::io::Output::buffer();
+    let (out, _buf) = crate::io::Output::buffer();
     let session = l.open_session(cfg, &root, &out).await.unwrap();
     assert_eq!(
         session.cluster.list(Kind::Node, None).len(),
@@ -664,7 +664,7 @@ async fn lesson5_solutions_through_the_shell() {
     cfg.clock_speed = 10.0;
     (cfg.node_block, cfg.lb_pool) = (74, test_config(74).lb_pool);
     let root = temp_dir("shell");
-    let (out, buf) = crate::shell::io::Output::buffer();
+    let (out, buf) = crate::io::Output::buffer();
     let reports = verify::run_solutions(&lesson, cfg, &root, &out, verify::CHECK_PATIENCE)
         .await
         .unwrap();
@@ -802,7 +802,7 @@ async fn solutions_through_the_shell(id: &str, block: u8, clock_speed: f64, fail
     cfg.clock_speed = clock_speed;
     (cfg.node_block, cfg.lb_pool) = (block, test_config(block).lb_pool);
     let root = temp_dir(&format!("shell-{id}"));
-    let (out, buf) = crate::shell::io::Output::buffer();
+    let (out, buf) = crate::io::Output::buffer();
     let reports = verify::run_solutions(&lesson, cfg, &root, &out, verify::CHECK_PATIENCE)
         .await
         .unwrap();

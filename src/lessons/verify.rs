@@ -10,8 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::{I18n, Lesson, LessonError, LessonRun};
+use crate::io::Output;
 use crate::runtime::ClusterConfig;
-use crate::shell::io::Output;
 
 /// How one solution line ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use super::builtins::{self, Ctx};
-use super::io::Output;
 use super::Session;
+use crate::io::Output;
 use crate::runtime::{Kind, Object};
 
 /// The pod a session is attached to.

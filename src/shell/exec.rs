@@ -15,8 +15,8 @@ use futures::future::BoxFuture;
 
 use super::ast::{AndOr, Command, Connector, Pipeline, RedirOp, Redirect, Script, SimpleCommand};
 use super::builtins::{self, Ctx};
-use super::io::{Chunk, Output, Stream};
 use super::{Session, MAX_CAPTURE_BYTES};
+use crate::io::{Chunk, Output, Stream};
 
 /// Text collected from a command's stdout, up to [`MAX_CAPTURE_BYTES`]. Past that it is full:
 /// what follows is dropped and the command writing it is stopped (see [`until_full`]), as a

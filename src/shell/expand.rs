@@ -6,9 +6,9 @@
 
 use super::ast::{Param, ParamOp, Part, Word};
 use super::glob::{self, has_magic, PatChar};
-use super::io::Output;
 use super::parse::is_name;
 use super::Session;
+use crate::io::Output;
 
 /// `${A:?message}` fired, or an expansion grew past [`MAX_EXPANSION_BYTES`]: the command does
 /// not run.

@@ -16,7 +16,6 @@ pub mod complete;
 pub mod exec;
 pub mod expand;
 pub mod glob;
-pub mod io;
 pub mod journal;
 pub mod line_editor;
 pub mod parse;
@@ -99,8 +98,8 @@ pub fn command_too_long(len: usize) -> String {
 pub fn line_too_long(len: usize) -> String {
     format!("sh: the line is {len} bytes long; the lab's shell reads lines of up to {MAX_LINE_BYTES} bytes")
 }
+use crate::io::Output;
 use crate::workspace::Workspace;
-use io::Output;
 
 /// One learner's shell: variables, history, workspace, and the cluster it talks to.
 pub struct Session {
@@ -271,7 +270,7 @@ impl Session {
         }
         crate::workspace::read_bounded(&p)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .map_err(|e| io_message(&e))
+            .map_err(|e| crate::io::io_message(&e))
     }
 
     /// Write a workspace file atomically, relative to the current directory.
@@ -279,7 +278,7 @@ impl Session {
         self.check_writable(typed)?;
         self.workspace
             .write(&self.path(typed), data)
-            .map_err(|e| io_message(&e))
+            .map_err(|e| crate::io::io_message(&e))
     }
 
     fn check_writable(&self, typed: &str) -> Result<(), String> {
@@ -291,24 +290,5 @@ impl Session {
             return Err("Is a directory".into());
         }
         Ok(())
-    }
-}
-
-/// An I/O error in coreutils' words ("No such file or directory"), without "(os error 2)".
-pub fn io_message(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "No such file or directory".into(),
-        PermissionDenied => "Permission denied".into(),
-        IsADirectory => "Is a directory".into(),
-        NotADirectory => "Not a directory".into(),
-        FileTooLarge => "File too large".into(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
     }
 }

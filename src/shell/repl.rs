@@ -10,9 +10,9 @@ use std::io::{IsTerminal, Write};
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
-use super::io::{Chunk, Output, Stream};
 use super::line_editor::{self, Outcome};
 use super::Session;
+use crate::io::{Chunk, Output, Stream};
 
 /// Write one chunk to the process's stdout or stderr.
 fn write_chunk(chunk: Chunk, tty: bool) {
@@ -284,7 +284,7 @@ where
     let out = out.with_terminal(tty && std::io::stdout().is_terminal());
     // `kubectl edit` runs the learner's own editor only when a person is at the terminal.
     let out = out.with_external_editor(if tty && std::io::stdin().is_terminal() {
-        crate::kubectl::external_editor::ExternalEditor::from_env(|k| std::env::var(k).ok()).map(std::sync::Arc::new)
+        crate::io::ExternalEditor::from_env(|k| std::env::var(k).ok()).map(std::sync::Arc::new)
     } else {
         None
     });

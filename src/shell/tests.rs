@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::io::Output;
 use super::Session;
+use crate::io::Output;
 use crate::runtime::{Cluster, ClusterConfig};
 use crate::workspace::Workspace;
 
@@ -469,7 +469,7 @@ async fn history_help_clear_exit() {
     assert_eq!(run(&mut s, "help nope").await.0, 1);
     let (o, buf) = Output::buffer();
     s.run_line("clear", &o).await;
-    assert_eq!(buf.chunks(), vec![super::io::Chunk::Clear]);
+    assert_eq!(buf.chunks(), vec![crate::io::Chunk::Clear]);
     assert_eq!(run(&mut s, "exit 3; echo no").await, (3, String::new()));
     assert_eq!(s.exit, Some(3));
 }
@@ -717,7 +717,7 @@ async fn grep_at_the_end_of_a_pipeline_streams() {
     let w = seen.clone();
     let t0 = Instant::now();
     let o = Output::new(move |c| {
-        if let super::io::Chunk::Text(_, t) = c {
+        if let crate::io::Chunk::Text(_, t) = c {
             w.lock().unwrap().push((Instant::now() - t0, t));
         }
     });

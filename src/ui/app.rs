@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::io::{Chunk, EditorRequest, Stream};
 use crate::kubectl::edit::EditSession;
 use crate::kubectl::table::Table;
 use crate::runtime::Kind;
-use crate::shell::io::{Chunk, EditorRequest, Stream};
 
 use super::editor::{Editor, Target};
 use super::keymap::{self, Action};

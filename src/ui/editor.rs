@@ -118,7 +118,7 @@ impl Editor {
     pub fn name(&self) -> String {
         match &self.target {
             Target::File { path } => path.trim_start_matches('/').to_string(),
-            Target::Object(s) => format!("{}/{}", s.kind.info().singular, s.name),
+            Target::Object(s) => format!("{}/{}", s.kind.to_lowercase(), s.name),
         }
     }
 

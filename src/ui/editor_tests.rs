@@ -8,7 +8,7 @@ use super::app::{App, Effect};
 use super::editor::Target;
 use super::tests::{busy_app, find, render, rows};
 use super::Lang;
-use crate::shell::io::{Chunk, EditorRequest, Output};
+use crate::io::{Chunk, EditorRequest, Output};
 
 fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -75,7 +75,7 @@ fn open_type_save_applies_and_a_failed_apply_keeps_the_buffer() {
     assert!(!app.editor.as_ref().unwrap().dirty(), "saved");
     assert_eq!(texts(&app).last().unwrap(), "$ kubectl apply -f /web.yaml");
     app.on_output(Chunk::Text(
-        crate::shell::io::Stream::Err,
+        crate::io::Stream::Err,
         "Error from server (BadRequest): …\n".into(),
     ));
     app.on_command_done(1);

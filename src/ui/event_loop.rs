@@ -34,10 +34,10 @@ use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+use crate::io::{Chunk, Output};
 use crate::kubectl;
 use crate::kubectl::table::Table;
 use crate::runtime::Cluster;
-use crate::shell::io::{Chunk, Output};
 use crate::shell::Session;
 
 use super::app::{App, Effect, ResourceTab};

@@ -171,7 +171,7 @@ impl LessonSource for StaticLesson {
 /// Something that runs one command line at a time: the learner's [`Session`], or a fake in
 /// tests. The returned future is dropped to cancel the command (Ctrl+C).
 pub trait LineRunner: Send + 'static {
-    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32>;
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::io::Output) -> BoxFuture<'a, i32>;
     /// The running command was stopped with Ctrl+C.
     fn cancelled(&mut self) {}
     /// The workspace the editor saves into (none by default: saving then fails with a note).
@@ -203,7 +203,7 @@ pub struct LabShell {
 fn run_in_tui<'a>(
     session: &'a mut Session,
     line: &'a str,
-    out: &'a crate::shell::io::Output,
+    out: &'a crate::io::Output,
     lang: Lang,
 ) -> BoxFuture<'a, i32> {
     Box::pin(async move {
@@ -228,7 +228,7 @@ impl LineRunner for LabShell {
         LineRunner::completer(&self.session)
     }
 
-    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::io::Output) -> BoxFuture<'a, i32> {
         run_in_tui(&mut self.session, line, out, self.lang)
     }
 
@@ -258,7 +258,7 @@ impl LineRunner for Session {
         })
     }
 
-    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::shell::io::Output) -> BoxFuture<'a, i32> {
+    fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::io::Output) -> BoxFuture<'a, i32> {
         run_in_tui(self, line, out, Lang::default())
     }
 

@@ -11,8 +11,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::Terminal;
 
+use crate::io::{Chunk, Stream};
 use crate::kubectl::table::Table;
-use crate::shell::io::{Chunk, Stream};
 
 use super::app::{App, ResourceTab};
 use super::{draw, theme, Lang, LessonView, StepView};
@@ -494,10 +494,10 @@ async fn exit_keeps_the_lab_terminal_usable() {
     .unwrap();
     let dir = std::env::temp_dir().join(format!("k8s-lab-ui-exit-{}", std::process::id()));
     let mut session = crate::shell::Session::new(cluster.clone(), crate::workspace::Workspace::new(&dir));
-    let (out, buf) = crate::shell::io::Output::buffer();
+    let (out, buf) = crate::io::Output::buffer();
     LineRunner::run_line(&mut session, "exit", &out).await;
     assert!(buf.stderr().contains("Ctrl+Q"), "{}", buf.text());
-    let (out, buf) = crate::shell::io::Output::buffer();
+    let (out, buf) = crate::io::Output::buffer();
     assert_eq!(LineRunner::run_line(&mut session, "echo still here", &out).await, 0);
     assert_eq!(buf.stdout(), "still here\n");
     cluster.shutdown();

@@ -4,9 +4,9 @@
 use std::net::Ipv4Addr;
 use std::path::Path;
 
+use k8s_lab::io::Output;
 use k8s_lab::lessons;
 use k8s_lab::runtime::{Cluster, ClusterConfig};
-use k8s_lab::shell::io::Output;
 use k8s_lab::shell::Session;
 use k8s_lab::workspace::Workspace;
 

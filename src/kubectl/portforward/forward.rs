@@ -18,11 +18,11 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinSet;
 
 use super::ListenAddress;
+use crate::io::Output;
 use crate::kubectl::fail;
 use crate::runtime::names::fnv32a;
 use crate::runtime::net::{bind_loopback, Origin};
 use crate::runtime::{Cluster, EventType, Kind, Object};
-use crate::shell::io::Output;
 
 /// A local port and the pod port it leads to (client-go's `ForwardedPort`; kubectl prints a list
 /// of them as `[{8080 80}]`).

@@ -20,8 +20,8 @@ use super::args::Parsed;
 use super::delete::parse_duration;
 use super::errors::server_error;
 use super::{fail, Ctx};
+use crate::io::Output;
 use crate::runtime::{ApiError, Kind, Object};
-use crate::shell::io::Output;
 
 pub use forward::ForwardedPort;
 

@@ -7,11 +7,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
+use crate::io::{Buffer, Output};
 use crate::kubectl::testutil::{cluster, kubectl, split};
 use crate::kubectl::Ctx;
 use crate::runtime::net::bind_loopback;
 use crate::runtime::{Cluster, Kind};
-use crate::shell::io::{Buffer, Output};
 use crate::workspace::Workspace;
 
 /// Start `kubectl LINE` as a task (it runs until aborted, like a real port-forward).

@@ -13,13 +13,13 @@ use std::sync::Arc;
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 
 use super::{group_kind, int_flag, output_format, print_object, resolve, Ctx, Parsed};
+use crate::io::Output;
 use crate::kubectl::describe::pod_template;
 use crate::kubectl::gotab;
 use crate::kubectl::printers::{type_name, Format};
 use crate::runtime::controllers::deployment::revisions::{revision, CHANGE_CAUSE};
 use crate::runtime::controllers::owned_by;
 use crate::runtime::{Kind, Object};
-use crate::shell::io::Output;
 
 const NOT_FOUND: &str = "unable to find the specified revision";
 

@@ -25,9 +25,9 @@ use super::fail;
 use super::printers::{self, Format};
 use super::resources::{parse_targets, Target};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Kind, Object};
-use crate::shell::io::Output;
 
 /// One `kubectl rollout` subcommand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,9 +10,9 @@
 use k8s_openapi::api::apps::v1::Deployment;
 
 use super::{output_format, print_result, resolve, Ctx, Parsed};
+use crate::io::Output;
 use crate::kubectl::errors::server_error;
 use crate::runtime::{Key, Kind, Object};
-use crate::shell::io::Output;
 
 /// One of the spec patches.
 pub struct Patcher {

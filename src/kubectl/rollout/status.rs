@@ -8,9 +8,9 @@ use tokio::sync::broadcast;
 
 use super::super::delete::parse_duration;
 use super::{group_kind, int_flag, resolve, Ctx, Parsed};
+use crate::io::Output;
 use crate::runtime::controllers::deployment::revisions::REVISION;
 use crate::runtime::{EventType, Key, Kind, Object};
-use crate::shell::io::Output;
 
 /// kubectl's `DeploymentStatusViewer.Status`: the line to print and whether the rollout is done.
 pub fn deployment_status(d: &Deployment) -> Result<(String, bool), String> {

@@ -9,10 +9,10 @@ use k8s_openapi::api::apps::v1::Deployment;
 
 use super::history::{replica_sets, rs_template, same_template};
 use super::{group_kind, int_flag, output_format, print_result, resolve, Ctx, Parsed};
+use crate::io::Output;
 use crate::kubectl::describe::pod_template;
 use crate::runtime::controllers::deployment::revisions::{revision, NOT_COPIED};
 use crate::runtime::{ApiError, Key, Kind, Object};
-use crate::shell::io::Output;
 
 /// `--dry-run`, as kubectl's `GetDryRunStrategy` reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

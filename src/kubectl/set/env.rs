@@ -6,10 +6,10 @@
 use k8s_openapi::api::core::v1::{Container, EnvVar, EnvVarSource};
 
 use super::{apply, find, no_pod_template, pod_spec_mut};
+use crate::io::Output;
 use crate::kubectl::args::Parsed;
 use crate::kubectl::printers::Format;
 use crate::kubectl::{fail, fail_all, Ctx};
-use crate::shell::io::Output;
 
 /// kubectl's `IsEnvironmentArgument` (`^(.+)=(.*)$`) or the `KEY-` removal form.
 fn is_env_arg(s: &str) -> bool {

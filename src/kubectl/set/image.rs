@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::Container;
 
 use super::{apply, find, no_pod_template, pod_spec_mut, split_pairs};
+use crate::io::Output;
 use crate::kubectl::args::Parsed;
 use crate::kubectl::printers::Format;
 use crate::kubectl::{fail, fail_all, Ctx};
-use crate::shell::io::Output;
 
 /// kubectl's `ParsePairs` without removals: `NAME=IMAGE` only. Sorted by container name (kubectl
 /// walks a Go map, in no fixed order).

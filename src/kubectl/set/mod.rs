@@ -22,8 +22,8 @@ use super::mutate::{objects, NO_RESOURCES};
 use super::printers::{self, Format};
 use super::subcommands::{self, Sub};
 use super::Ctx;
+use crate::io::Output;
 use crate::runtime::{ApiError, Object};
-use crate::shell::io::Output;
 
 const IMAGE_FLAGS: &[FlagSpec] = &[
     switch("all", None),

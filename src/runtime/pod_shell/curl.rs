@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
+use crate::io::Output;
 use crate::runtime::net::http::{self, FetchError, FetchRequest};
 use crate::runtime::net::tls::{self, Trust};
 use crate::runtime::net::Origin;
 use crate::runtime::Cluster;
-use crate::shell::io::Output;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -8,11 +8,11 @@
 
 pub mod curl;
 
+use crate::io::Output;
 use crate::runtime::controllers::kubelet::RunningPod;
 use crate::runtime::kinds::Kind;
 use crate::runtime::net::{dns, resolver, Origin};
 use crate::runtime::Cluster;
-use crate::shell::io::Output;
 
 /// `curl ARGS…` from `origin`. Returns curl's exit code.
 pub async fn curl(cluster: &Cluster, origin: &Origin, args: &[String], out: &Output) -> i32 {

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use super::Ctx;
+use crate::io::{Chunk, Output};
 use crate::runtime::net::Origin;
 use crate::runtime::{Kind, Object};
 use crate::shell::attach::attach_request;
 use crate::shell::exec::forward;
-use crate::shell::io::{Chunk, Output};
 use crate::shell::journal::FileObject;
 
 pub fn kubectl(ctx: Ctx<'_>) -> BoxFuture<'_, i32> {

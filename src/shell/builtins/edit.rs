@@ -3,7 +3,7 @@
 //! `k8s-lab shell` there is no screen, and it says how to write a file instead.
 
 use super::Ctx;
-use crate::shell::io::EditorRequest;
+use crate::io::EditorRequest;
 
 pub fn edit(ctx: &mut Ctx<'_>) -> i32 {
     let name = ctx.name.clone();
@@ -43,7 +43,7 @@ pub fn edit(ctx: &mut Ctx<'_>) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use crate::shell::io::{Chunk, EditorRequest, Output};
+    use crate::io::{Chunk, EditorRequest, Output};
 
     #[tokio::test(start_paused = true)]
     async fn edit_asks_the_screen_to_open_the_file_and_says_so_without_one() {

@@ -15,8 +15,8 @@ pub mod text;
 
 use futures::future::BoxFuture;
 
-use super::io::Output;
 use super::Session;
+use crate::io::Output;
 
 /// What a command gets: the shell, its arguments (without its own name), stdin and output.
 pub struct Ctx<'a> {

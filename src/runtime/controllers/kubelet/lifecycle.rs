@@ -19,12 +19,12 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::probes::{self, ProbeKind, ProbeSpec};
 use super::{pseudo_hex, RunningPod};
+use crate::io::{Chunk, Output};
 use crate::runtime::images::process::MainProcess;
 use crate::runtime::object::Object;
 use crate::runtime::pod_shell;
 use crate::runtime::store::Key;
 use crate::runtime::Cluster;
-use crate::shell::io::{Chunk, Output};
 
 /// The kubelet's container restart back-off: first delay and cap.
 const BACKOFF_START: Duration = Duration::from_secs(10);

@@ -13,11 +13,11 @@ use k8s_openapi::api::core::v1::{Container, Probe};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::RunningPod;
+use crate::io::Output;
 use crate::runtime::net::http::{self, FetchError, FetchRequest};
 use crate::runtime::net::{tls, Origin};
 use crate::runtime::pod_shell;
 use crate::runtime::Cluster;
-use crate::shell::io::Output;
 
 /// Which probe: the word the kubelet uses in events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,11 +1,17 @@
 //! Where command output goes: the terminal pane, stdout of `k8s-lab shell`, a pipe's buffer or a
 //! test. stdout and stderr go through one sink so they stay in the order they were written.
+//!
+//! This is the crate's leaf: it imports nothing of the crate, so the cluster (kubelet probes,
+//! pod shells), kubectl, the shell, lessons and the UI can all write to one sink without
+//! importing each other. What crosses to a screen is plain data ([`editor`]).
+
+pub mod editor;
+
+pub use editor::{EditorRequest, ExternalEditor, ObjectEdit};
 
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::mpsc;
-
-use crate::kubectl::external_editor::ExternalEditor;
 
 /// Which stream a chunk belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,17 +29,6 @@ pub enum Chunk {
     /// `edit FILE` or `kubectl edit`: open this in the lab's YAML editor. Only sent to an output
     /// that [has an editor](Output::has_editor).
     Editor(EditorRequest),
-}
-
-/// What to open in the TUI's editor. The shell cannot show an editor itself (it writes chunks),
-/// so it asks the screen to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EditorRequest {
-    /// A workspace file: its path from the workspace root (`/svc.yaml`) and its text (empty for
-    /// a new file).
-    File { path: String, text: String },
-    /// `kubectl edit`: the live object, as [`crate::kubectl::edit::begin`] opened it.
-    Object(Box<crate::kubectl::edit::EditSession>),
 }
 
 /// A cheap-clone output sink.
@@ -180,6 +175,25 @@ impl Buffer {
             }
         }
         s
+    }
+}
+
+/// An I/O error in coreutils' words ("No such file or directory"), without "(os error 2)".
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "No such file or directory".into(),
+        PermissionDenied => "Permission denied".into(),
+        IsADirectory => "Is a directory".into(),
+        NotADirectory => "Not a directory".into(),
+        FileTooLarge => "File too large".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
     }
 }
 
