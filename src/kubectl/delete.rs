@@ -9,7 +9,7 @@ use super::errors::server_error;
 use super::resources::{parse_targets, Target};
 use super::Ctx;
 use crate::io::Output;
-use crate::runtime::deletion::{DeleteOptions, Propagation};
+use crate::runtime::api::delete::{DeleteOptions, Propagation};
 use crate::runtime::selectors::Selector;
 use crate::runtime::{ApiError, Cluster, Key, Object};
 

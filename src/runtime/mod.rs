@@ -9,7 +9,6 @@ pub mod api;
 pub mod clock;
 pub mod controllers;
 pub mod defaults;
-pub mod deletion;
 pub mod error;
 pub mod images;
 pub mod json_errors;

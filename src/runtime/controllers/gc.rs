@@ -8,7 +8,7 @@
 //! ([`crate::runtime::deletion`]) before the owner goes.
 
 use super::{all_keys, Controller};
-use crate::runtime::deletion::{waiting_for_dependents, Propagation, FOREGROUND};
+use crate::runtime::api::delete::{waiting_for_dependents, Propagation, FOREGROUND};
 use crate::runtime::kinds::Kind;
 use crate::runtime::object::Object;
 use crate::runtime::store::{EventType, Key, WatchEvent};

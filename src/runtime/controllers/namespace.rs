@@ -10,7 +10,7 @@ use k8s_openapi::api::core::v1::NamespaceCondition;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
 use super::{all_keys, Controller};
-use crate::runtime::deletion::is_terminating;
+use crate::runtime::api::delete::is_terminating;
 use crate::runtime::kinds::{Kind, KINDS};
 use crate::runtime::object::Object;
 use crate::runtime::seed::{root_ca_configmap, ROOT_CA_CONFIGMAP};

@@ -12,11 +12,11 @@ use std::sync::Arc;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use super::error::ApiError;
-use super::kinds::Kind;
-use super::object::Object;
-use super::store::Key;
-use super::Cluster;
+use crate::runtime::error::ApiError;
+use crate::runtime::kinds::Kind;
+use crate::runtime::object::Object;
+use crate::runtime::store::Key;
+use crate::runtime::Cluster;
 
 /// The finalizer that holds an owner until its dependents are deleted.
 pub const FOREGROUND: &str = "foregroundDeletion";

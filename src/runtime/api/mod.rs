@@ -1,0 +1,40 @@
+//! The API server: the one door into the cluster. Every read and write of the lab's kubectl,
+//! the lessons' checks and the TUI (and, later, the HTTP front end) goes through the verbs here,
+//! so they all get the same answers: defaulting and validation run on every write, whoever
+//! writes, and every error is an [`ApiError`] that renders as a `metav1.Status`.
+//!
+//! Module map:
+//! - [`write`] — create and update (`PUT`): admission, defaulting, validation, optimistic
+//!   concurrency on `resourceVersion`, dry-run, field validation of JSON bodies.
+//! - [`apply`] — `kubectl apply`'s client-side three-way merge, done here for the lab's kubectl.
+//! - [`services`] — ClusterIP and node-port allocation (the Service REST strategy).
+//! - [`events`] — the event recorder and the Event TTL.
+//! - [`delete`] — deletion: graceful pods, finalizers, propagation, namespaces.
+
+pub mod apply;
+pub mod delete;
+pub mod events;
+pub mod services;
+pub mod write;
+
+pub use apply::{three_way_merge, ApplyOutcome, LAST_APPLIED};
+pub use delete::{DeleteOptions, Propagation};
+pub use events::{EVENT_TTL, MAX_EVENTS};
+pub use services::NODE_PORT_RANGE;
+
+use super::error::ApiError;
+use super::object::Object;
+
+/// The API server's limit on a request body (`--max-request-bytes` defaults to 3 MiB). A write
+/// whose object, as kubectl would send it in JSON, is bigger gets `RequestEntityTooLarge`.
+pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
+
+/// The request-size check the API server makes before it decodes a body.
+fn check_request_size(obj: &Object) -> Result<(), ApiError> {
+    if obj.json_size() > MAX_REQUEST_BYTES {
+        return Err(ApiError::RequestEntityTooLarge {
+            limit: MAX_REQUEST_BYTES,
+        });
+    }
+    Ok(())
+}
