@@ -49,6 +49,24 @@ pub enum ApiError {
     /// The request body was over the API server's limit (`limit` bytes).
     #[error("Request entity too large: limit is {limit}")]
     RequestEntityTooLarge { limit: usize },
+    /// A watch from a resourceVersion the server no longer remembers (410, reason `Expired`):
+    /// `too old resource version: 12 (340)`. The client lists again.
+    #[error("{0}")]
+    Expired(String),
+    /// A patch that does not apply to the object (422 with no field causes), as a JSON patch
+    /// naming a missing path: kubectl says `The request is invalid: …`.
+    #[error("{0}")]
+    Unprocessable(String),
+    /// A verb the resource does not have (405): `the server does not allow this method on the
+    /// requested resource`.
+    #[error("the server does not allow this method on the requested resource")]
+    MethodNotAllowed,
+    /// A request body in a format the verb does not take (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A `resourceVersion` newer than the server has seen, or a wait that ran out (504).
+    #[error("{0}")]
+    Timeout(String),
 }
 
 fn render_invalid(kind: Kind, name: &str, causes: &[FieldError]) -> String {
@@ -72,6 +90,27 @@ impl ApiError {
             ApiError::BadRequest(_) => "BadRequest",
             ApiError::Conflict(_) => "Conflict",
             ApiError::RequestEntityTooLarge { .. } => "RequestEntityTooLarge",
+            ApiError::Expired(_) => "Expired",
+            ApiError::Unprocessable(_) => "Invalid",
+            ApiError::MethodNotAllowed => "MethodNotAllowed",
+            ApiError::UnsupportedMediaType(_) => "UnsupportedMediaType",
+            ApiError::Timeout(_) => "Timeout",
+        }
+    }
+
+    /// The HTTP status code the API server answers with.
+    pub fn code(&self) -> u16 {
+        match self {
+            ApiError::NotFound { .. } => 404,
+            ApiError::AlreadyExists { .. } | ApiError::Conflict(_) => 409,
+            ApiError::Invalid { .. } | ApiError::Unprocessable(_) => 422,
+            ApiError::Forbidden { .. } => 403,
+            ApiError::BadRequest(_) => 400,
+            ApiError::RequestEntityTooLarge { .. } => 413,
+            ApiError::Expired(_) => 410,
+            ApiError::MethodNotAllowed => 405,
+            ApiError::UnsupportedMediaType(_) => 415,
+            ApiError::Timeout(_) => 504,
         }
     }
 }

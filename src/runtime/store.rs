@@ -7,7 +7,7 @@
 //! ([`super::api`]); controllers write through [`Store::update`], a read-modify-write under the
 //! lock that cannot lose a concurrent change.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
@@ -74,6 +74,19 @@ struct State {
     objects: BTreeMap<Key, Arc<Object>>,
     resource_version: u64,
     index: Index,
+    /// The last [`WATCH_HISTORY`] changes, so a watch can start from a recent resourceVersion
+    /// (the API server's watch cache).
+    history: VecDeque<WatchEvent>,
+}
+
+impl State {
+    /// The oldest resourceVersion a watch can start from: changes after it are all in
+    /// `history`.
+    fn history_floor(&self) -> u64 {
+        self.history
+            .front()
+            .map_or(self.resource_version, |e| e.rv.saturating_sub(1))
+    }
 }
 
 /// Secondary indexes, so controllers touch only the objects that matter to them: dependents by
@@ -218,6 +231,10 @@ fn pod_node(obj: &Object) -> Option<&str> {
 /// again and again for as long as the cluster keeps writing (10,000 pods starting: seconds).
 const WATCH_CAPACITY: usize = 16384;
 
+/// How many changes the store remembers for watches that start from a resourceVersion (the
+/// API server's watch cache holds a window too; older starts get 410 Gone and list again).
+pub const WATCH_HISTORY: usize = 1024;
+
 impl Default for Store {
     fn default() -> Self {
         Store::new()
@@ -232,6 +249,7 @@ impl Store {
                 objects: BTreeMap::new(),
                 resource_version: 0,
                 index: Index::default(),
+                history: VecDeque::with_capacity(64),
             }),
             tx,
         }
@@ -241,23 +259,50 @@ impl Store {
         self.tx.subscribe()
     }
 
+    /// Objects of `kind` (as [`Store::list`]) and the resourceVersion they are at, with a
+    /// receiver subscribed at that same point: every change after the list arrives on it, and
+    /// none before (writes send while they hold the lock this takes).
+    pub fn list_and_watch(
+        &self,
+        kind: Kind,
+        namespace: Option<&str>,
+    ) -> (Vec<Arc<Object>>, u64, broadcast::Receiver<WatchEvent>) {
+        let st = self.state.read().unwrap();
+        let rx = self.tx.subscribe();
+        let items = list_in(&st, kind, namespace);
+        (items, st.resource_version, rx)
+    }
+
+    /// The changes after resourceVersion `rv`, and a receiver for the ones to come; `Err`
+    /// with the oldest resourceVersion still remembered when `rv` is older than that.
+    #[allow(clippy::type_complexity)]
+    pub fn watch_since(&self, rv: u64) -> Result<(Vec<WatchEvent>, broadcast::Receiver<WatchEvent>), u64> {
+        let st = self.state.read().unwrap();
+        let floor = st.history_floor();
+        if rv < floor {
+            return Err(floor + 1);
+        }
+        let rx = self.tx.subscribe();
+        let past = st.history.iter().filter(|e| e.rv > rv).cloned().collect();
+        Ok((past, rx))
+    }
+
+    /// Send `ev` to watchers and remember it for watches that start later.
+    fn publish(&self, st: &mut State, ev: WatchEvent) {
+        if st.history.len() == WATCH_HISTORY {
+            st.history.pop_front();
+        }
+        st.history.push_back(ev.clone());
+        let _ = self.tx.send(ev);
+    }
+
     pub fn get(&self, key: &Key) -> Option<Arc<Object>> {
         self.state.read().unwrap().objects.get(key).cloned()
     }
 
     /// Objects of `kind`, in one namespace or all of them, sorted by namespace and name.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
-        let st = self.state.read().unwrap();
-        let start = Key {
-            kind,
-            namespace: namespace.unwrap_or("").to_string(),
-            name: String::new(),
-        };
-        st.objects
-            .range(start..)
-            .take_while(|(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns || !kind.namespaced()))
-            .map(|(_, v)| v.clone())
-            .collect()
+        list_in(&self.state.read().unwrap(), kind, namespace)
     }
 
     /// Objects whose ownerReferences name `owner_uid`.
@@ -421,12 +466,13 @@ impl Store {
         let obj = Arc::new(obj);
         st.index.add(&key, &obj);
         st.objects.insert(key, obj.clone());
-        let _ = self.tx.send(WatchEvent {
+        let ev = WatchEvent {
             event: EventType::Added,
             object: obj.clone(),
             old: None,
             rv,
-        });
+        };
+        self.publish(&mut st, ev);
         Ok(obj)
     }
 
@@ -483,12 +529,13 @@ impl Store {
         let obj = Arc::new(obj);
         st.index.replace(&key, old, &obj);
         st.objects.insert(key, obj.clone());
-        let _ = self.tx.send(WatchEvent {
+        let ev = WatchEvent {
             event: EventType::Modified,
             object: obj.clone(),
             old: Some(old.clone()),
             rv: st.resource_version,
-        });
+        };
+        self.publish(st, ev);
         Some(obj)
     }
 
@@ -503,14 +550,28 @@ impl Store {
         };
         st.resource_version += 1;
         st.index.remove(key, &old);
-        let _ = self.tx.send(WatchEvent {
+        let ev = WatchEvent {
             event: EventType::Deleted,
             object: old.clone(),
             old: None,
             rv: st.resource_version,
-        });
+        };
+        self.publish(&mut st, ev);
         Ok(old)
     }
+}
+
+fn list_in(st: &State, kind: Kind, namespace: Option<&str>) -> Vec<Arc<Object>> {
+    let start = Key {
+        kind,
+        namespace: namespace.unwrap_or("").to_string(),
+        name: String::new(),
+    };
+    st.objects
+        .range(start..)
+        .take_while(|(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns || !kind.namespaced()))
+        .map(|(_, v)| v.clone())
+        .collect()
 }
 
 fn carry_identity(old: &Object, obj: &mut Object) {

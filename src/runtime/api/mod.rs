@@ -4,6 +4,9 @@
 //! writes, and every error is an [`ApiError`] that renders as a `metav1.Status`.
 //!
 //! Module map:
+//! - [`read`] — get and list, with label and [`fields`] selectors and a resourceVersion.
+//! - [`watch`] — watch streams from a resourceVersion: initial state, bookmarks, 410 Gone.
+//! - [`status`] — every error as a `metav1.Status` (code, reason, details, causes).
 //! - [`write`] — create and update (`PUT`): admission, defaulting, validation, optimistic
 //!   concurrency on `resourceVersion`, dry-run, field validation of JSON bodies.
 //! - [`apply`] — `kubectl apply`'s client-side three-way merge, done here for the lab's kubectl.
@@ -14,13 +17,21 @@
 pub mod apply;
 pub mod delete;
 pub mod events;
+pub mod fields;
+pub mod read;
 pub mod services;
+pub mod status;
+pub mod watch;
 pub mod write;
 
 pub use apply::{three_way_merge, ApplyOutcome, LAST_APPLIED};
 pub use delete::{DeleteOptions, Propagation};
 pub use events::{EVENT_TTL, MAX_EVENTS};
+pub use fields::FieldSelector;
+pub use read::{ListOptions, ObjectList};
 pub use services::NODE_PORT_RANGE;
+pub use status::Status;
+pub use watch::{Watch, WatchItem, WatchOptions};
 
 use super::error::ApiError;
 use super::object::Object;
