@@ -188,7 +188,8 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let force = grace == 0;
     let options = DeleteOptions {
         propagation,
-        grace_period_seconds: (grace > 0).then_some(grace),
+        grace_period_seconds: (grace >= 0).then_some(grace),
+        ..Default::default()
     };
     if force {
         out.err_line("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
@@ -196,11 +197,9 @@ pub async fn delete(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     let mut deleted = Vec::new();
     for o in &objs {
         let key = Key::of(o);
-        let r = if force {
-            ctx.cluster.store().remove(&key)
-        } else {
-            ctx.cluster.delete_with(key.kind, &key.namespace, &key.name, options)
-        };
+        let r = ctx
+            .cluster
+            .delete_with(key.kind, &key.namespace, &key.name, options.clone());
         match r {
             Ok(_) => {
                 let word = if force { "force deleted" } else { "deleted" };

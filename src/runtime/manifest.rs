@@ -364,6 +364,31 @@ fn is_list(value: &serde_json::Value) -> bool {
 
 /// Decode a JSON value into a typed object, strictly.
 pub fn decode_value(value: serde_json::Value, source_name: &str) -> Result<Object, ManifestError> {
+    let kind_name = value.get("kind").and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let name = value
+        .pointer("/metadata/name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    let (obj, unknown) = decode_value_lenient(value, source_name)?;
+    if !unknown.is_empty() {
+        return Err(ManifestError::UnknownFields {
+            kind: kind_name,
+            version: obj.kind().info().version.to_string(),
+            name,
+            fields: unknown,
+        });
+    }
+    Ok(obj)
+}
+
+/// Decode a JSON value into a typed object, returning the paths of the fields the schema does
+/// not know (`spec.foo`, `spec.ports[0].bar`) instead of refusing them. The API server decides
+/// what they mean (field validation Strict, Warn or Ignore).
+pub fn decode_value_lenient(
+    value: serde_json::Value,
+    source_name: &str,
+) -> Result<(Object, Vec<String>), ManifestError> {
     check_type_meta(&value)?;
     let serde_json::Value::Object(map) = &value else {
         return Err(ManifestError::NotAnObject);
@@ -391,21 +416,14 @@ pub fn decode_value(value: serde_json::Value, source_name: &str) -> Result<Objec
     };
     let version = kind.info().version.to_string();
     let mut unknown = Vec::new();
-    let result = decode_kind(kind, &value, &mut |path| unknown.push(path));
-    match result {
+    match decode_kind(kind, &value, &mut |path| unknown.push(path)) {
         Err((path, e)) => Err(ManifestError::BadValue {
             kind: kind_name.to_string(),
             version,
             name,
             message: super::json_errors::unmarshal_message(kind_name, &path, &e.to_string()),
         }),
-        Ok(_) if !unknown.is_empty() => Err(ManifestError::UnknownFields {
-            kind: kind_name.to_string(),
-            version,
-            name,
-            fields: unknown,
-        }),
-        Ok(obj) => Ok(obj),
+        Ok(obj) => Ok((obj, unknown)),
     }
 }
 

@@ -124,6 +124,40 @@ impl Selector {
     }
 }
 
+/// The selector as the API writes it (`labels.Selector.String()`): requirements sorted by key,
+/// set values sorted, joined by commas — `app=web,tier in (a,b),!legacy`.
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = |r: &Requirement| match r {
+            Requirement::Equals(k, _)
+            | Requirement::NotEquals(k, _)
+            | Requirement::In(k, _)
+            | Requirement::NotIn(k, _)
+            | Requirement::Exists(k)
+            | Requirement::DoesNotExist(k) => k.clone(),
+        };
+        let mut reqs: Vec<&Requirement> = self.0.iter().collect();
+        reqs.sort_by_key(|r| key(r));
+        let set = |vs: &Vec<String>| {
+            let mut v = vs.clone();
+            v.sort();
+            v.join(",")
+        };
+        let parts: Vec<String> = reqs
+            .into_iter()
+            .map(|r| match r {
+                Requirement::Equals(k, v) => format!("{k}={v}"),
+                Requirement::NotEquals(k, v) => format!("{k}!={v}"),
+                Requirement::In(k, vs) => format!("{k} in ({})", set(vs)),
+                Requirement::NotIn(k, vs) => format!("{k} notin ({})", set(vs)),
+                Requirement::Exists(k) => k.clone(),
+                Requirement::DoesNotExist(k) => format!("!{k}"),
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

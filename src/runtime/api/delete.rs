@@ -34,20 +34,59 @@ pub enum Propagation {
 }
 
 /// The options of one `DELETE` call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct DeleteOptions {
     pub propagation: Propagation,
     /// Overrides the pod's `terminationGracePeriodSeconds` (`kubectl delete --grace-period`).
+    /// `0` removes the object now, without waiting for the kubelet (`--force`).
     pub grace_period_seconds: Option<i64>,
+    /// `?dryRun=All`: say what would happen, change nothing.
+    pub dry_run: bool,
+    /// `preconditions.uid` / `preconditions.resourceVersion`: delete only that object, or only
+    /// that version of it (409 otherwise).
+    pub preconditions: Preconditions,
+}
+
+/// The object a delete is meant for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preconditions {
+    pub uid: Option<String>,
+    pub resource_version: Option<String>,
 }
 
 impl From<Propagation> for DeleteOptions {
     fn from(propagation: Propagation) -> DeleteOptions {
         DeleteOptions {
             propagation,
-            grace_period_seconds: None,
+            ..Default::default()
         }
     }
+}
+
+/// 409 when `obj` is not the object (or version) the preconditions name.
+fn check_preconditions(obj: &Object, p: &Preconditions) -> Result<(), ApiError> {
+    let info = obj.kind().info();
+    let conflict = |what: &str, want: &str, have: &str| {
+        ApiError::Conflict(format!(
+            "Operation cannot be fulfilled on {} \"{}\": Precondition failed: {what}: {want}, {what} in object meta: {have}",
+            info.qualified_plural(),
+            obj.name()
+        ))
+    };
+    let meta = obj.meta();
+    if let Some(uid) = &p.uid {
+        let have = meta.uid.as_deref().unwrap_or("");
+        if uid != have {
+            return Err(conflict("UID", uid, have));
+        }
+    }
+    if let Some(rv) = &p.resource_version {
+        let have = meta.resource_version.as_deref().unwrap_or("");
+        if rv != have {
+            return Err(conflict("ResourceVersion", rv, have));
+        }
+    }
+    Ok(())
 }
 
 /// Is this namespace being deleted (phase `Terminating`)?
@@ -89,6 +128,17 @@ impl Cluster {
             kind,
             name: name.to_string(),
         })?;
+        check_preconditions(&obj, &options.preconditions)?;
+        if options.dry_run {
+            if kind == Kind::Namespace && IMMORTAL_NAMESPACES.contains(&name) {
+                return Err(ApiError::Forbidden {
+                    kind,
+                    name: name.to_string(),
+                    message: "this namespace may not be deleted".into(),
+                });
+            }
+            return Ok(obj);
+        }
         if kind == Kind::Namespace {
             return self.delete_namespace(&key, obj);
         }
@@ -99,9 +149,10 @@ impl Cluster {
         let foreground = propagation == Propagation::Foreground && !self.store().list_owned(&uid).is_empty();
         let held = foreground || obj.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty());
         let now = self.clock().now();
+        let immediate = options.grace_period_seconds == Some(0);
         if let Object::Pod(pod) = obj.as_ref() {
             let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            if scheduled {
+            if scheduled && !(immediate && !held) {
                 if obj.meta().deletion_timestamp.is_some() {
                     return Ok(obj);
                 }

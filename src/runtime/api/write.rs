@@ -7,7 +7,7 @@ use std::sync::Arc;
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
-use super::check_request_size;
+use super::{check_request_size, FieldValidation, WriteOptions};
 use crate::runtime::error::ApiError;
 use crate::runtime::kinds::Kind;
 use crate::runtime::object::Object;
@@ -41,6 +41,15 @@ fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
             p.node_port = None;
         }
     }
+}
+
+/// The 409 of a write whose resourceVersion is not the live one.
+pub(super) fn conflict(live: &Object) -> ApiError {
+    ApiError::Conflict(format!(
+        "Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+        live.kind().info().qualified_plural(),
+        live.name()
+    ))
 }
 
 impl Cluster {
@@ -124,32 +133,109 @@ impl Cluster {
 
     /// Replace an object (`kubectl replace`, controllers, `kubectl edit`).
     pub fn update(&self, mut obj: Object) -> Result<Arc<Object>, ApiError> {
-        check_request_size(&obj)?;
-        if obj.kind().namespaced() && obj.namespace().is_empty() {
-            obj.meta_mut().namespace = Some("default".into());
-        }
-        let key = Key::of(&obj);
-        let old = self.store().get(&key).ok_or(ApiError::NotFound {
-            kind: key.kind,
-            name: key.name.clone(),
-        })?;
-        if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
-            drop_type_dependent_fields(new, old_svc);
-        }
-        defaults::apply_defaults(&mut obj);
-        validate::validate(&obj)?;
-        if let (Object::Pod(new), Object::Pod(old_pod)) = (&obj, old.as_ref()) {
-            validate::pod_update(new, old_pod)?;
-        }
-        if let (Object::Service(new), Object::Service(old_svc)) = (&mut obj, old.as_ref()) {
-            self.allocate_service(new, Some(old_svc))?;
-        }
+        let old = self.prepare_update(&mut obj)?;
         let had_finalizers = old.meta().finalizers.as_ref().is_some_and(|f| !f.is_empty());
         let new = self.store().replace(obj)?;
         if had_finalizers {
             self.finish_if_finalized(&new);
         }
         Ok(new)
+    }
+
+    /// What [`Cluster::update`] would store, without storing it (`?dryRun=All`): defaulted,
+    /// validated and allocated, with the live object's identity and resourceVersion. A stale
+    /// resourceVersion is still a conflict.
+    pub fn update_dry_run(&self, mut obj: Object) -> Result<Object, ApiError> {
+        let old = self.prepare_update(&mut obj)?;
+        if let Some(rv) = obj.meta().resource_version.as_ref() {
+            if Some(rv) != old.meta().resource_version.as_ref() {
+                return Err(conflict(&old));
+            }
+        }
+        let (o, n) = (old.meta(), obj.meta_mut());
+        n.uid = o.uid.clone();
+        n.creation_timestamp = o.creation_timestamp.clone();
+        n.generation = o.generation;
+        n.resource_version = o.resource_version.clone();
+        Ok(obj)
+    }
+
+    /// Everything an update does before it stores: returns the live object it replaces.
+    fn prepare_update(&self, obj: &mut Object) -> Result<Arc<Object>, ApiError> {
+        check_request_size(obj)?;
+        if obj.kind().namespaced() && obj.namespace().is_empty() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        let key = Key::of(obj);
+        let old = self.store().get(&key).ok_or(ApiError::NotFound {
+            kind: key.kind,
+            name: key.name.clone(),
+        })?;
+        if let (Object::Service(new), Object::Service(old_svc)) = (&mut *obj, old.as_ref()) {
+            drop_type_dependent_fields(new, old_svc);
+        }
+        defaults::apply_defaults(obj);
+        validate::validate(obj)?;
+        if let (Object::Pod(new), Object::Pod(old_pod)) = (&*obj, old.as_ref()) {
+            validate::pod_update(new, old_pod)?;
+        }
+        if let (Object::Service(new), Object::Service(old_svc)) = (&mut *obj, old.as_ref()) {
+            self.allocate_service(new, Some(old_svc))?;
+        }
+        Ok(old)
+    }
+
+    /// `POST` with the request's options: a dry run stores nothing.
+    pub fn create_with(&self, obj: Object, options: &WriteOptions) -> Result<Arc<Object>, ApiError> {
+        if options.dry_run {
+            return self.create_dry_run(obj).map(Arc::new);
+        }
+        self.create(obj)
+    }
+
+    /// `PUT` with the request's options: a dry run stores nothing.
+    pub fn update_with(&self, obj: Object, options: &WriteOptions) -> Result<Arc<Object>, ApiError> {
+        if options.dry_run {
+            return self.update_dry_run(obj).map(Arc::new);
+        }
+        self.update(obj)
+    }
+
+    /// Decode a request body into an object of `kind`, handling unknown fields as
+    /// `validation` says: Strict refuses them (400, `strict decoding error: unknown field
+    /// "spec.foo"`), Warn decodes and returns a warning for each, Ignore drops them.
+    pub fn decode(
+        &self,
+        kind: Kind,
+        body: serde_json::Value,
+        validation: FieldValidation,
+    ) -> Result<(Object, Vec<String>), ApiError> {
+        let (obj, unknown) = crate::runtime::manifest::decode_value_lenient(body, "")
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        if obj.kind() != kind {
+            let info = kind.info();
+            return Err(ApiError::BadRequest(format!(
+                "the API version in the data ({}) does not match the expected API version ({})",
+                obj.kind().info().api_version(),
+                info.api_version()
+            )));
+        }
+        match validation {
+            FieldValidation::Strict if !unknown.is_empty() => Err(ApiError::BadRequest(
+                crate::runtime::manifest::ManifestError::UnknownFields {
+                    kind: kind.info().name.to_string(),
+                    version: kind.info().version.to_string(),
+                    name: obj.name().to_string(),
+                    fields: unknown,
+                }
+                .to_string(),
+            )),
+            FieldValidation::Warn => {
+                let warnings = unknown.iter().map(|f| format!("unknown field \"{f}\"")).collect();
+                Ok((obj, warnings))
+            }
+            _ => Ok((obj, Vec::new())),
+        }
     }
 }
 
