@@ -143,15 +143,14 @@ mod tests {
     async fn load_balancer_services_show_their_address() {
         let c = cluster().await;
         let key = Key::new(Kind::Service, "kube-system", "kube-dns");
-        c.store()
-            .update(&key, |o| {
-                if let Object::Service(s) = o {
-                    s.status =
-                        serde_json::from_value(serde_json::json!({"loadBalancer": {"ingress": [{"ip": "127.0.1.9"}]}}))
-                            .unwrap();
-                }
-            })
-            .unwrap();
+        c.modify_status(key.kind, &key.namespace, &key.name, |o| {
+            if let Object::Service(s) = o {
+                s.status =
+                    serde_json::from_value(serde_json::json!({"loadBalancer": {"ingress": [{"ip": "127.0.1.9"}]}}))
+                        .unwrap();
+            }
+        })
+        .unwrap();
         let (_, t) = kubectl(&c, "cluster-info").await;
         assert!(
             t.contains("\nCoreDNS is running at http://127.0.1.9:53 http://127.0.1.9:53 http://127.0.1.9:9153 \n"),

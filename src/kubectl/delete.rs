@@ -80,7 +80,9 @@ fn cascading_strategy(value: &str, out: &Output) -> Result<Propagation, String> 
 /// Wait (lab time) until `key` no longer exists. True if it is gone.
 pub async fn wait_gone(cluster: &Cluster, key: &Key, timeout: Duration) -> bool {
     let k = key.clone();
-    cluster.wait_until(timeout, move |c| c.store().get(&k).is_none()).await
+    cluster
+        .wait_until(timeout, move |c| c.get(k.kind, &k.namespace, &k.name).is_none())
+        .await
 }
 
 /// `kubectl delete`.
@@ -293,7 +295,7 @@ pub async fn wait(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         let ok = match &want {
             Want::Delete => wait_gone(ctx.cluster, &key, timeout).await,
             Want::Condition(name, value) => {
-                if ctx.cluster.store().get(&key).is_none() {
+                if ctx.cluster.get(key.kind, &key.namespace, &key.name).is_none() {
                     out.err_line(&server_error(&ApiError::NotFound {
                         kind: key.kind,
                         name: key.name.clone(),
@@ -305,7 +307,7 @@ pub async fn wait(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
                 let (name, value) = (name.clone(), value.clone());
                 ctx.cluster
                     .wait_until(timeout, move |c| {
-                        c.store().get(&k).is_some_and(|o| {
+                        c.get(k.kind, &k.namespace, &k.name).is_some_and(|o| {
                             o.to_json()
                                 .pointer("/status/conditions")
                                 .and_then(|v| v.as_array())

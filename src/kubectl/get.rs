@@ -580,21 +580,20 @@ mod tests {
             super::super::run(&ctx, &args, &out).await
         });
         c.clock().sleep(std::time::Duration::from_secs(1)).await;
-        c.store()
-            .update(&crate::runtime::Key::new(Kind::Service, "default", "frontend"), |o| {
-                if let Object::Service(s) = o {
-                    s.status = Some(ServiceStatus {
-                        load_balancer: Some(LoadBalancerStatus {
-                            ingress: Some(vec![LoadBalancerIngress {
-                                ip: Some("127.0.1.1".into()),
-                                ..Default::default()
-                            }]),
-                        }),
-                        ..Default::default()
-                    });
-                }
-            })
-            .unwrap();
+        c.modify_status(Kind::Service, "default", "frontend", |o| {
+            if let Object::Service(s) = o {
+                s.status = Some(ServiceStatus {
+                    load_balancer: Some(LoadBalancerStatus {
+                        ingress: Some(vec![LoadBalancerIngress {
+                            ip: Some("127.0.1.1".into()),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                });
+            }
+        })
+        .unwrap();
         c.clock().sleep(std::time::Duration::from_secs(1)).await;
         task.abort();
         let text = buf.text();

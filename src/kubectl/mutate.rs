@@ -80,13 +80,19 @@ pub async fn scale(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     };
     let mut code = 0;
     for o in objs {
-        let key = crate::runtime::Key::of(&o);
         let r = match o.kind() {
-            Kind::Deployment | Kind::ReplicaSet => ctx.cluster.store().update(&key, |obj| match obj {
-                Object::Deployment(d) => d.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
-                Object::ReplicaSet(rs) => rs.spec.get_or_insert_with(Default::default).replicas = Some(replicas),
-                _ => {}
-            }),
+            // Through the scale subresource, as kubectl scales.
+            Kind::Deployment | Kind::ReplicaSet => {
+                ctx.cluster
+                    .read_scale(o.kind(), o.namespace(), o.name())
+                    .and_then(|mut scale| {
+                        scale.metadata.resource_version = None;
+                        scale.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
+                        let options = crate::runtime::api::WriteOptions::default();
+                        ctx.cluster
+                            .update_scale(o.kind(), o.namespace(), o.name(), &scale, &options)
+                    })
+            }
             other => {
                 out.err_line(&format!(
                     "error: no scaler has been implemented for {{\"{}\" \"{}\"}}",

@@ -1090,7 +1090,7 @@ async fn http(
 mod tests {
     use super::*;
     use crate::lessons::format::parse;
-    use crate::runtime::store::Key;
+    use crate::runtime::Key;
     use k8s_openapi::api::apps::v1::DeploymentStatus;
     use k8s_openapi::api::core::v1::{
         EndpointAddress, EndpointSubset, LoadBalancerIngress, LoadBalancerStatus, PodCondition, PodStatus, Service,
@@ -1179,12 +1179,8 @@ mod tests {
                 ..Default::default()
             }]),
         };
-        let key = Key::new(Kind::Endpoints, "default", name);
-        if cluster.store().get(&key).is_some() {
-            cluster
-                .store()
-                .update(&key, |o| *o = Object::Endpoints(ep.clone()))
-                .unwrap();
+        if cluster.get(Kind::Endpoints, "default", name).is_some() {
+            cluster.put_stored(Object::Endpoints(ep.clone()));
         } else {
             cluster.create(Object::Endpoints(ep)).unwrap();
         }
@@ -1230,13 +1226,7 @@ mod tests {
             .create(service("hello", &[("app", "helo")], "ClusterIP"))
             .unwrap();
         for i in 0..3 {
-            cluster
-                .store()
-                .create(
-                    pod(&format!("backend-{i}"), &[("app", "hello")], true),
-                    cluster.clock().now(),
-                )
-                .unwrap();
+            cluster.put_stored(pod(&format!("backend-{i}"), &[("app", "hello")], true));
         }
         let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert!(!r.passed);
@@ -1246,18 +1236,8 @@ mod tests {
         );
         assert!(r.reason.ko.contains("app=helo"));
 
-        cluster
-            .store()
-            .update(&Key::new(Kind::Service, "default", "hello"), |o| {
-                *o = service("hello", &[("app", "hello")], "ClusterIP")
-            })
-            .unwrap();
-        cluster
-            .store()
-            .update(&Key::new(Kind::Pod, "default", "backend-2"), |o| {
-                *o = pod("backend-2", &[("app", "hello")], false)
-            })
-            .unwrap();
+        cluster.put_stored(service("hello", &[("app", "hello")], "ClusterIP"));
+        cluster.put_stored(pod("backend-2", &[("app", "hello")], false));
         set_endpoints(&cluster, "hello", 2);
         let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;
         assert_eq!(
@@ -1284,8 +1264,7 @@ mod tests {
         let key = Key::new(Kind::Deployment, "default", "backend");
         let set_ready = |n: i32| {
             cluster
-                .store()
-                .update(&key, |o| {
+                .modify_status(key.kind, &key.namespace, &key.name, |o| {
                     if let Object::Deployment(d) = o {
                         d.status = Some(DeploymentStatus {
                             ready_replicas: Some(n),
@@ -1319,19 +1298,13 @@ mod tests {
             "the Service frontend is of type ClusterIP, not LoadBalancer"
         );
         let key = Key::new(Kind::Service, "default", "frontend");
-        cluster
-            .store()
-            .update(&key, |o| {
-                *o = service("frontend", &[("tier", "frontend")], "LoadBalancer")
-            })
-            .unwrap();
+        cluster.put_stored(service("frontend", &[("tier", "frontend")], "LoadBalancer"));
         assert_eq!(
             evaluate(&check, &Evidence::cluster_only(&cluster)).await.reason.en,
             "the Service frontend is still <pending>: no external address yet"
         );
         cluster
-            .store()
-            .update(&key, |o| {
+            .modify_status(key.kind, &key.namespace, &key.name, |o| {
                 if let Object::Service(s) = o {
                     s.status = Some(ServiceStatus {
                         load_balancer: Some(LoadBalancerStatus {
@@ -1404,13 +1377,7 @@ mod tests {
             evaluate(&from_pod, &Evidence::cluster_only(&cluster)).await.reason.en,
             "there is no pod whose name starts with frontend"
         );
-        cluster
-            .store()
-            .create(
-                pod("frontend-abc", &[("tier", "frontend")], false),
-                cluster.clock().now(),
-            )
-            .unwrap();
+        cluster.put_stored(pod("frontend-abc", &[("tier", "frontend")], false));
         assert_eq!(
             evaluate(&from_pod, &Evidence::cluster_only(&cluster)).await.reason.en,
             "the pod frontend-abc is not running yet"
@@ -1447,7 +1414,7 @@ mod tests {
         assert!(!r.passed);
         assert!(r.reason.en.contains("started before the Service existed"), "{r:?}");
         for p in cluster.list(Kind::Pod, Some("default")) {
-            cluster.store().remove(&Key::of(&p)).unwrap();
+            cluster.remove_stored(p.kind(), p.namespace(), p.name()).unwrap();
         }
         assert!(cluster.wait_until(Duration::from_secs(60), running).await);
         let r = evaluate(&check, &Evidence::cluster_only(&cluster)).await;

@@ -285,7 +285,6 @@ pub fn render_or(text: &str, cluster: &Cluster, missing: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::store::Key;
     use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, Service, ServiceStatus};
 
     #[test]
@@ -330,8 +329,7 @@ mod tests {
         assert!(err.en.contains("no external address yet"), "{err:?}");
         assert_eq!(render_or(text, &cluster, "<pending>"), "curl http://<pending>/");
         cluster
-            .store()
-            .update(&Key::new(Kind::Service, "default", "frontend"), |o| {
+            .modify_status(Kind::Service, "default", "frontend", |o| {
                 if let Object::Service(s) = o {
                     s.status = Some(ServiceStatus {
                         load_balancer: Some(LoadBalancerStatus {

@@ -423,10 +423,7 @@ mod tests {
             (crate::runtime::Kind::Deployment, "frontend"),
             (crate::runtime::Kind::Deployment, "backend"),
         ] {
-            cluster
-                .store()
-                .remove(&crate::runtime::store::Key::new(kind, "default", name))
-                .unwrap();
+            cluster.remove_stored(kind, "default", name).unwrap();
         }
         run.refresh(&cluster, &journal).await.unwrap();
         assert!(run.is_done(run.current()), "{:?}", run.status(Lang::En));

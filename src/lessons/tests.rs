@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use super::checks::existing_absence_targets;
 use super::*;
 use crate::runtime::manifest;
-use crate::runtime::store::Key;
 use crate::runtime::{Cluster, Kind, Object};
 use std::collections::BTreeSet;
 
@@ -358,8 +357,7 @@ fn roll_out(cluster: &Cluster, deployment: &str) {
     }
     let generation = d.meta().generation;
     cluster
-        .store()
-        .update(&Key::new(Kind::Deployment, "default", deployment), |o| {
+        .modify_status(Kind::Deployment, "default", deployment, |o| {
             if let Object::Deployment(d) = o {
                 d.status = Some(DeploymentStatus {
                     replicas: Some(replicas),
@@ -390,12 +388,8 @@ fn fill_endpoints(cluster: &Cluster, service: &str, n: usize) {
         ),
         ..Default::default()
     }]);
-    let key = Key::new(Kind::Endpoints, "default", service);
-    if cluster.store().get(&key).is_some() {
-        cluster
-            .store()
-            .update(&key, |o| *o = Object::Endpoints(ep.clone()))
-            .unwrap();
+    if cluster.get(Kind::Endpoints, "default", service).is_some() {
+        cluster.put_stored(Object::Endpoints(ep.clone()));
     } else {
         cluster.create(Object::Endpoints(ep)).unwrap();
     }
@@ -466,8 +460,7 @@ async fn lesson5_checks_pass_after_each_solution() {
                 use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
                 let ip = cluster.config().lb_pool[0].to_string();
                 cluster
-                    .store()
-                    .update(&Key::new(Kind::Service, "default", "frontend"), |o| {
+                    .modify_status(Kind::Service, "default", "frontend", |o| {
                         if let Object::Service(s) = o {
                             s.status = Some(ServiceStatus {
                                 load_balancer: Some(LoadBalancerStatus {
@@ -492,7 +485,7 @@ async fn lesson5_checks_pass_after_each_solution() {
                     (Kind::Deployment, "frontend"),
                     (Kind::Deployment, "backend"),
                 ] {
-                    cluster.store().remove(&Key::new(kind, "default", name)).unwrap();
+                    cluster.remove_stored(kind, "default", name).unwrap();
                 }
             }
             _ => {}

@@ -12,7 +12,8 @@ use k8s_openapi::api::apps::v1::Deployment;
 use super::{output_format, print_result, resolve, Ctx, Parsed};
 use crate::io::Output;
 use crate::kubectl::errors::server_error;
-use crate::runtime::{Key, Kind, Object};
+use crate::runtime::api::WriteOptions;
+use crate::runtime::{Kind, Object};
 
 /// One of the spec patches.
 pub struct Patcher {
@@ -119,13 +120,17 @@ fn patch(ctx: &Ctx<'_>, obj: &Object, patcher: &Patcher, now: &str) -> Result<st
     };
     // Like kubectl: decide on the object as read, then patch only the changed field.
     (patcher.edit)(&mut d.clone(), now).map_err(refuse)?;
-    let key = Key::new(Kind::Deployment, obj.namespace(), obj.name());
     ctx.cluster
-        .store()
-        .update(&key, |o| {
-            if let Object::Deployment(live) = o {
-                let _ = (patcher.edit)(live, now);
-            }
-        })
+        .modify(
+            Kind::Deployment,
+            obj.namespace(),
+            obj.name(),
+            |o| {
+                if let Object::Deployment(live) = o {
+                    let _ = (patcher.edit)(live, now);
+                }
+            },
+            &WriteOptions::default(),
+        )
         .map_err(|e| format!("error: failed to patch: {}", server_error(&e)))
 }

@@ -143,7 +143,7 @@ async fn follow(
                     }
                     Ok(_) => {}
                     Err(broadcast::error::RecvError::Lagged(_)) => {
-                        if let Some(o) = ctx.cluster.store().get(&key) {
+                        if let Some(o) = ctx.cluster.get(key.kind, &key.namespace, &key.name) {
                             current = o;
                             break;
                         }

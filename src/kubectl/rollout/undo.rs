@@ -11,8 +11,9 @@ use super::history::{replica_sets, rs_template, same_template};
 use super::{group_kind, int_flag, output_format, print_result, resolve, Ctx, Parsed};
 use crate::io::Output;
 use crate::kubectl::describe::pod_template;
+use crate::runtime::api::WriteOptions;
 use crate::runtime::controllers::deployment::revisions::{revision, NOT_COPIED};
-use crate::runtime::{ApiError, Key, Kind, Object};
+use crate::runtime::{Kind, Object};
 
 /// `--dry-run`, as kubectl's `GetDryRunStrategy` reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,14 +92,10 @@ fn rollback(ctx: &Ctx<'_>, obj: &Object, to: i64, dry_run: DryRun) -> Result<Str
         return Err(not_in_history(to));
     }
     let name = obj.name();
-    let key = Key::new(Kind::Deployment, obj.namespace(), name);
-    let live = ctx.cluster.store().get(&key).ok_or_else(|| {
-        let e = ApiError::NotFound {
-            kind: Kind::Deployment,
-            name: name.to_string(),
-        };
-        format!("failed to retrieve Deployment {name}: {e}")
-    })?;
+    let live = ctx
+        .cluster
+        .read(Kind::Deployment, obj.namespace(), name)
+        .map_err(|e| format!("failed to retrieve Deployment {name}: {e}"))?;
     let Some(dep) = live.as_deployment() else {
         return Err(format!("failed to retrieve Deployment {name}"));
     };
@@ -127,13 +124,18 @@ fn rollback(ctx: &Ctx<'_>, obj: &Object, to: i64, dry_run: DryRun) -> Result<Str
             labels.remove("pod-template-hash");
         }
         ctx.cluster
-            .store()
-            .update(&key, |o| {
-                if let Object::Deployment(d) = o {
-                    d.spec.get_or_insert_with(Default::default).template = template.clone();
-                    d.metadata.annotations = annotations.clone();
-                }
-            })
+            .modify(
+                Kind::Deployment,
+                obj.namespace(),
+                name,
+                |o| {
+                    if let Object::Deployment(d) = o {
+                        d.spec.get_or_insert_with(Default::default).template = template.clone();
+                        d.metadata.annotations = annotations.clone();
+                    }
+                },
+                &WriteOptions::default(),
+            )
             .map_err(|e| format!("failed restoring revision {to}: {e}"))?;
     }
     Ok("rolled back".into())

@@ -152,7 +152,8 @@ impl Cluster {
         let immediate = options.grace_period_seconds == Some(0);
         if let Object::Pod(pod) = obj.as_ref() {
             let scheduled = pod.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
-            if scheduled && !(immediate && !held) {
+            // Grace 0 with nothing holding the pod removes it now; otherwise the kubelet does.
+            if scheduled && (held || !immediate) {
                 if obj.meta().deletion_timestamp.is_some() {
                     return Ok(obj);
                 }

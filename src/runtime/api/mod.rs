@@ -15,12 +15,15 @@
 //! - [`apply`] — `kubectl apply`'s client-side three-way merge, done here for the lab's kubectl.
 //! - [`services`] — ClusterIP and node-port allocation (the Service REST strategy).
 //! - [`events`] — the event recorder and the Event TTL.
+//! - `fixtures` (tests only) — stored state written directly, for states no controller reaches.
 //! - [`delete`] — deletion: graceful pods, finalizers, propagation, namespaces.
 
 pub mod apply;
 pub mod delete;
 pub mod events;
 pub mod fields;
+#[cfg(test)]
+pub mod fixtures;
 pub mod patch;
 pub mod read;
 pub mod services;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::{FieldValidation, WriteOptions};
+use super::WriteOptions;
 use crate::runtime::error::ApiError;
 use crate::runtime::kinds::Kind;
 use crate::runtime::object::Object;
@@ -145,12 +145,7 @@ impl Cluster {
                     doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("")
                 )));
             }
-            let validation = match options.field_validation {
-                // A patch cannot add fields the typed object would keep, but the client asked.
-                FieldValidation::Strict => FieldValidation::Strict,
-                other => other,
-            };
-            let (mut obj, warnings) = self.decode(kind, doc, validation)?;
+            let (mut obj, warnings) = self.decode(kind, doc, options.field_validation)?;
             if !pinned {
                 obj.meta_mut().resource_version = live.meta().resource_version.clone();
             }

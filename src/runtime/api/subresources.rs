@@ -129,6 +129,28 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Read an object, change its status with `f` and write it back through the status
+    /// subresource (what a controller does), reading again on a conflict.
+    pub fn modify_status(
+        &self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        mut f: impl FnMut(&mut Object),
+    ) -> Result<Arc<Object>, ApiError> {
+        loop {
+            let live = self.read(kind, namespace, name)?;
+            let mut obj = (*live).clone();
+            f(&mut obj);
+            match self.update_status(obj, &WriteOptions::default()) {
+                Err(ApiError::Conflict(_)) => continue,
+                r => return r,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

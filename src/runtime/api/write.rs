@@ -185,6 +185,32 @@ impl Cluster {
         Ok(old)
     }
 
+    /// Read an object, change it with `f` and write it back through the update path, reading
+    /// again when someone wrote in between (client-go's `RetryOnConflict` around a get and an
+    /// update). `f` may run more than once.
+    pub fn modify(
+        &self,
+        kind: Kind,
+        namespace: &str,
+        name: &str,
+        mut f: impl FnMut(&mut Object),
+        options: &WriteOptions,
+    ) -> Result<Arc<Object>, ApiError> {
+        const ATTEMPTS: usize = 5;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let live = self.read(kind, namespace, name)?;
+            let mut obj = (*live).clone();
+            f(&mut obj);
+            obj.meta_mut().resource_version = live.meta().resource_version.clone();
+            match self.update_with(obj, options) {
+                Err(ApiError::Conflict(_)) if attempt < ATTEMPTS => continue,
+                r => return r,
+            }
+        }
+    }
+
     /// `POST` with the request's options: a dry run stores nothing.
     pub fn create_with(&self, obj: Object, options: &WriteOptions) -> Result<Arc<Object>, ApiError> {
         if options.dry_run {
