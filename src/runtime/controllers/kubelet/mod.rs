@@ -74,33 +74,34 @@ pub struct State {
     rebooted: Mutex<HashMap<String, Ipv4Addr>>,
 }
 
-impl Cluster {
-    /// The pod's containers, running or finished (what `kubectl logs` reads).
-    pub fn pod_containers(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
-        match self
-            .kubelet()
-            .slots
-            .lock()
-            .unwrap()
-            .get(&(namespace.to_string(), name.to_string()))
-        {
-            Some(Slot::Running(p) | Slot::Finished(p)) => Some(p.clone()),
-            _ => None,
-        }
-    }
+/// The kubelet's part of the controllers' state.
+fn state(cluster: &Cluster) -> &State {
+    &cluster.controllers().kubelet
+}
 
-    /// The running pod `namespace/name`, if its containers are up.
-    pub fn running_pod(&self, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
-        match self
-            .kubelet()
-            .slots
-            .lock()
-            .unwrap()
-            .get(&(namespace.to_string(), name.to_string()))
-        {
-            Some(Slot::Running(p)) => Some(p.clone()),
-            _ => None,
-        }
+/// The pod's containers, running or finished (see [`Cluster::pod_containers`]).
+pub(crate) fn pod_containers(cluster: &Cluster, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
+    match state(cluster)
+        .slots
+        .lock()
+        .unwrap()
+        .get(&(namespace.to_string(), name.to_string()))
+    {
+        Some(Slot::Running(p) | Slot::Finished(p)) => Some(p.clone()),
+        _ => None,
+    }
+}
+
+/// The pod, if its containers are up (see [`Cluster::running_pod`]).
+pub(crate) fn running_pod(cluster: &Cluster, namespace: &str, name: &str) -> Option<Arc<RunningPod>> {
+    match state(cluster)
+        .slots
+        .lock()
+        .unwrap()
+        .get(&(namespace.to_string(), name.to_string()))
+    {
+        Some(Slot::Running(p)) => Some(p.clone()),
+        _ => None,
     }
 }
 
@@ -114,19 +115,19 @@ fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
 fn resync(cluster: &Cluster) -> Vec<Key> {
     let mut keys = all_keys(cluster, Kind::Pod);
     // Pods the store no longer has but the kubelet still runs.
-    for (ns, name) in cluster.kubelet().slots.lock().unwrap().keys() {
+    for (ns, name) in state(cluster).slots.lock().unwrap().keys() {
         keys.push(Key::new(Kind::Pod, ns, name));
     }
     keys
 }
 
 fn reconcile(cluster: &Cluster, key: &Key) {
-    let state = cluster.kubelet();
+    let kubelet = state(cluster);
     let slot_key = (key.namespace.clone(), key.name.clone());
     let obj = cluster.store().get(key);
     let uid = obj.as_ref().and_then(|o| o.meta().uid.clone());
     {
-        let mut slots = state.slots.lock().unwrap();
+        let mut slots = kubelet.slots.lock().unwrap();
         let stale = slots.get(&slot_key).is_some_and(|s| Some(s.uid()) != uid.as_deref());
         if stale {
             if let Some(s) = slots.remove(&slot_key) {
@@ -142,7 +143,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     };
 
     if obj.meta().deletion_timestamp.is_some() {
-        let mut slots = state.slots.lock().unwrap();
+        let mut slots = kubelet.slots.lock().unwrap();
         if matches!(slots.get(&slot_key), Some(Slot::Terminating { .. })) {
             return;
         }
@@ -180,7 +181,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
             if cl.store().get(&key).and_then(|o| o.meta().uid.clone()).as_deref() == Some(uid.as_str()) {
                 let _ = cl.store().remove(&key);
             }
-            let mut slots = cl.kubelet().slots.lock().unwrap();
+            let mut slots = state(&cl).slots.lock().unwrap();
             if slots
                 .get(&(key.namespace.clone(), key.name.clone()))
                 .is_some_and(|s| s.uid() == uid)
@@ -191,7 +192,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         return;
     }
 
-    let mut slots = state.slots.lock().unwrap();
+    let mut slots = kubelet.slots.lock().unwrap();
     // A running container whose image was changed (`kubectl set image pod/…`, `edit`) is
     // killed and started again from the new image; the pod keeps its IP.
     let changed = match slots.get(&slot_key) {
@@ -233,7 +234,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     // copies of each pod otherwise.
     let (k2, obj2, node2) = (key.clone(), obj.clone(), node.clone());
     let handle = cluster.spawn_handle(async move { start_pod(cl, k2, obj2, node2, None).await });
-    let reboot = state.rebooted.lock().unwrap().contains_key(&uid);
+    let reboot = kubelet.rebooted.lock().unwrap().contains_key(&uid);
     slots.insert(slot_key, Slot::Starting { uid, task: handle });
     drop(slots);
     if reboot {
@@ -254,7 +255,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
 /// last state `Terminated (Unknown, exit code 255)`. Images already pulled on a node stay
 /// pulled.
 pub fn after_reboot(cluster: &Cluster) {
-    let state = cluster.kubelet();
+    let kubelet = state(cluster);
     for obj in cluster.list(Kind::Pod, None) {
         let Some(pod) = obj.as_pod() else { continue };
         let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
@@ -269,15 +270,15 @@ pub fn after_reboot(cluster: &Cluster) {
                     .and_then(|s| s.containers.iter().find(|sc| sc.name == c.name))
                     .and_then(|sc| sc.image.clone());
                 if let Some(image) = spec_image {
-                    state.pulled.lock().unwrap().insert((node.clone(), image));
+                    kubelet.pulled.lock().unwrap().insert((node.clone(), image));
                 }
             }
         }
         let finished = matches!(status.phase.as_deref(), Some("Succeeded" | "Failed"));
         let ip = status.pod_ip.as_deref().and_then(|ip| ip.parse::<Ipv4Addr>().ok());
         if let (Some(ip), false, Some(uid)) = (ip, finished, obj.meta().uid.clone()) {
-            state.used_ips.lock().unwrap().insert(ip);
-            state.rebooted.lock().unwrap().insert(uid, ip);
+            kubelet.used_ips.lock().unwrap().insert(ip);
+            kubelet.rebooted.lock().unwrap().insert(uid, ip);
         }
     }
 }

@@ -57,7 +57,7 @@ pub(super) async fn pull_all(
 /// Pull one image the catalog has (or find it present on the node): the kubelet's events.
 fn pull(cluster: &Cluster, obj: &Object, node: &str, c: &Container, image: &str) {
     let pulled_key = (node.to_string(), image.to_string());
-    let present = cluster.kubelet().pulled.lock().unwrap().contains(&pulled_key);
+    let present = super::state(cluster).pulled.lock().unwrap().contains(&pulled_key);
     let policy = c.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
     if present && policy != "Always" {
         let msg = format!("Container image \"{image}\" already present on machine");
@@ -74,7 +74,7 @@ fn pull(cluster: &Cluster, obj: &Object, node: &str, c: &Container, image: &str)
         let size = 10_000_000 + crate::runtime::names::fnv32a(image.as_bytes()) % 90_000_000;
         let msg = format!("Successfully pulled image \"{image}\" in {secs:.3}s ({secs:.3}s including waiting). Image size: {size} bytes.");
         cluster.record_event(obj, "Normal", "Pulled", &msg, "kubelet");
-        cluster.kubelet().pulled.lock().unwrap().insert(pulled_key);
+        super::state(cluster).pulled.lock().unwrap().insert(pulled_key);
     }
 }
 
@@ -151,7 +151,7 @@ async fn image_pull_backoff(cluster: Cluster, key: Key, obj: Object, container: 
                 let slot_key = (key.namespace.clone(), key.name.clone());
                 let uid = obj.meta().uid.clone().unwrap_or_default();
                 {
-                    let mut slots = cluster.kubelet().slots.lock().unwrap();
+                    let mut slots = super::state(&cluster).slots.lock().unwrap();
                     if slots.get(&slot_key).is_some_and(|s| s.uid() == uid) {
                         slots.remove(&slot_key);
                     }

@@ -80,10 +80,10 @@ pub(super) fn stop_slot(cluster: &Cluster, slot: Slot) {
         Slot::Starting { task, .. } => task.abort(),
         Slot::Running(p) => {
             stop_sandbox(cluster, &p);
-            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
+            super::state(cluster).used_ips.lock().unwrap().remove(&p.ip);
         }
         Slot::Finished(p) => {
-            cluster.kubelet().used_ips.lock().unwrap().remove(&p.ip);
+            super::state(cluster).used_ips.lock().unwrap().remove(&p.ip);
         }
         Slot::Terminating { .. } => {}
     }
@@ -109,7 +109,7 @@ fn remove_routes(cluster: &Cluster, p: &RunningPod) {
 
 /// Every container of the pod terminated for good: its sandbox stops, its logs stay.
 pub(super) fn finish(cluster: &Cluster, key: &Key, uid: &str) {
-    let mut slots = cluster.kubelet().slots.lock().unwrap();
+    let mut slots = super::state(cluster).slots.lock().unwrap();
     let slot_key = (key.namespace.clone(), key.name.clone());
     if let Some(Slot::Running(p)) = slots.get(&slot_key) {
         if p.uid == uid {

@@ -23,7 +23,7 @@ pub(super) fn rebooted_ip(cluster: &Cluster, pod: &Pod) -> Option<Ipv4Addr> {
     pod.metadata
         .uid
         .as_ref()
-        .and_then(|uid| cluster.kubelet().rebooted.lock().unwrap().get(uid).copied())
+        .and_then(|uid| super::state(cluster).rebooted.lock().unwrap().get(uid).copied())
 }
 
 /// The pod's IP: `kept` (a restart in place, a reboot), or the first free one of its node's
@@ -33,7 +33,7 @@ pub(super) fn pod_ip(cluster: &Cluster, node: &str, kept: Option<Ipv4Addr>) -> I
     if let Some(ip) = kept {
         return ip;
     }
-    let mut used = cluster.kubelet().used_ips.lock().unwrap();
+    let mut used = super::state(cluster).used_ips.lock().unwrap();
     let ip = (2..=254u8)
         .map(|m| Ipv4Addr::new(10, 244, idx, m))
         .find(|ip| !used.contains(ip))

@@ -16,7 +16,7 @@ pub type SharedEnv = Arc<BTreeMap<String, String>>;
 pub fn shared_service_env(cluster: &Cluster, namespace: &str, links: bool) -> Arc<BTreeMap<String, String>> {
     let version = cluster.store().kind_version(Kind::Service);
     let key = (namespace.to_string(), links);
-    let mut cache = cluster.kubelet().service_env.lock().unwrap();
+    let mut cache = super::state(cluster).service_env.lock().unwrap();
     if let Some((v, env)) = cache.get(&key) {
         if *v == version {
             return env.clone();

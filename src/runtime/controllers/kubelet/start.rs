@@ -88,7 +88,7 @@ pub(super) async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node
 
     let restarted = restart.as_ref().map(|r| r.containers.as_slice());
     status::set_running(&cluster, &key, ip, &statuses, restarted, rebooted_ip.is_some(), now);
-    cluster.kubelet().rebooted.lock().unwrap().remove(&uid);
+    super::state(&cluster).rebooted.lock().unwrap().remove(&uid);
 
     lifecycle::supervise_pod(&cluster, &key, &rp, pod, supervised);
 }
@@ -96,7 +96,7 @@ pub(super) async fn start_pod(cluster: Cluster, key: Key, obj: Arc<Object>, node
 /// The pod runs: its slot goes from `Starting` to `Running`. False, and what was started stops
 /// again, if the slot is no longer this start's (the pod was deleted or replaced meanwhile).
 fn claim_slot(cluster: &Cluster, key: &Key, rp: &Arc<RunningPod>) -> bool {
-    let mut slots = cluster.kubelet().slots.lock().unwrap();
+    let mut slots = super::state(cluster).slots.lock().unwrap();
     let slot_key = (key.namespace.clone(), key.name.clone());
     match slots.get(&slot_key) {
         Some(Slot::Starting { uid, .. }) if *uid == rp.uid => {

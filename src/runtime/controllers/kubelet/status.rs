@@ -174,7 +174,7 @@ pub(super) fn set_creating(cluster: &Cluster, key: &Key, node: &str) {
         let Object::Pod(p) = o else { return };
         let mut statuses = waiting_status(p, "ContainerCreating", None);
         let uid = p.metadata.uid.clone().unwrap_or_default();
-        if cluster.kubelet().rebooted.lock().unwrap().contains_key(&uid) {
+        if super::state(cluster).rebooted.lock().unwrap().contains_key(&uid) {
             let old = p
                 .status
                 .as_ref()
