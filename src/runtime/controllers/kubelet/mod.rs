@@ -12,12 +12,12 @@
 //! This file is the controller: which pods to look at, and for each whether to start, restart
 //! in place, or stop it. The rest of the folder:
 //!
-//! - [`start`] — the phases of starting a pod, in order, and the modules each phase lives in:
-//!   [`volumes`], [`pull`], [`sandbox`], [`containers`];
-//! - [`status`] — what the kubelet writes in a pod's status;
-//! - [`running`] — a pod's slot, the running pod and its containers, and how they stop;
-//! - [`service_env`] — the Service environment variables;
-//! - [`lifecycle`] and [`probes`] — a container's life after it started.
+//! - `start` — the phases of starting a pod, in order, and the modules each phase lives in:
+//!   `volumes`, `pull`, `sandbox`, `containers`;
+//! - `status` — what the kubelet writes in a pod's status;
+//! - `running` — a pod's slot, the running pod and its containers, and how they stop;
+//! - `service_env` — the Service environment variables;
+//! - `lifecycle` and [`probes`] — a container's life after it started.
 
 use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
