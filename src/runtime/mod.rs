@@ -4,10 +4,54 @@
 //! [`Cluster`] is a cheap-clone handle (an `Arc` inside, like mini-redis's `Db`): kubectl, the
 //! shell, the lessons and the UI all hold one. Nothing here knows about the terminal: the core
 //! notifies through watch events and the UI pulls snapshots.
+//!
+//! # Module map
+//!
+//! The control plane's data and its rules:
+//!
+//! - [`store`] — the objects, keyed by kind/namespace/name, with resourceVersions and the watch
+//!   stream (the etcd of the lab).
+//! - [`object`], [`kinds`] — the typed object enum and the table of resource types.
+//! - [`manifest`], [`json_errors`] — YAML/JSON manifests to objects, with the decoder's wording.
+//! - [`defaults`], [`validate`] — what the API server fills in and what it refuses.
+//! - [`selectors`], [`names`] — label selectors; generated names (`web-5d9f8b7c6d-x7k2q`).
+//! - [`error`] — API errors shaped like the API server's `Status`.
+//! - [`clock`], [`moments`] — the lab clock (scaled or paused); instants that outlive the process.
+//! - [`seed`] — what a fresh cluster already has (namespaces, nodes, `kubernetes`, CoreDNS).
+//!
+//! What acts on them:
+//!
+//! - [`api`], [`deletion`] — the API server's write path and how objects go away.
+//! - [`controllers`] — every controller (Deployments, ReplicaSets, the scheduler, the kubelet,
+//!   Endpoints, load balancers, garbage collection, namespaces) and the loop that runs them;
+//!   their internals live in one [`controllers::State`].
+//! - [`net`] — the virtual network: routes from cluster addresses to loopback sockets, kube-proxy
+//!   ([`net::proxy`]), DNS, TLS, UDP, the traffic log.
+//! - [`images`] — the programs containers run; [`pod_shell`] — what runs in a pod for `exec`.
+//! - [`persist`] — the snapshot saved with the workspace, and restoring from it.
+//! - `tasks` — the background tasks the cluster owns, so [`Cluster::shutdown`] stops them.
+//!
+//! # `impl Cluster`, one block per concern
+//!
+//! | concern | where | methods |
+//! |---|---|---|
+//! | lifecycle, parts, tasks | this file | `start`, `restore`, `shutdown`, `spawn`, `store`, `clock`, `config`, `net`, `get`, `list`, `watch`, `wait_until`, `dns_addr` |
+//! | API writes and events | [`api`] | `create`, `update`, `apply`, `record_event`, `sweep_events` |
+//! | deletion | [`deletion`] | `delete`, `delete_with` |
+//! | persistence | [`persist`] | `cluster_id`, `snapshot`, `persist_to`, `flush`, `save_error`, `persist_path` |
+//! | settling (controllers' progress) | `controllers/progress.rs` | `is_settled`, `settle`, `register_controller` |
+//! | API budget and requeues | [`controllers::ratelimit`] | `api_budget`, `requeue_after`, `requeues`, `requeued` |
+//! | scheduling | [`controllers::scheduler`] | `unschedulable_pods` |
+//! | data plane (what runs) | `data_plane.rs` | `pod_containers`, `running_pod`, `lb_listener` |
+//!
+//! `Inner` holds the cluster's parts: the store, the clock, the config, the network and the
+//! DNS server's address, the controllers' [`controllers::State`], the persistence state, the
+//! tasks, and the API server's event-sweep mark.
 
 pub mod api;
 pub mod clock;
 pub mod controllers;
+mod data_plane;
 pub mod defaults;
 pub mod error;
 pub mod images;
@@ -23,6 +67,7 @@ pub mod pod_shell;
 pub mod seed;
 pub mod selectors;
 pub mod store;
+mod tasks;
 pub mod validate;
 
 use std::net::Ipv4Addr;
@@ -93,26 +138,19 @@ impl std::fmt::Debug for Cluster {
     }
 }
 
+/// The cluster's parts. Each controller's internals are in [`controllers::State`], reached only
+/// through that controller's module; persistence keeps its own in [`persist`].
 struct Inner {
     store: Store,
     clock: Clock,
     config: ClusterConfig,
     net: net::Net,
-    kubelet: controllers::kubelet::State,
-    ratelimit: controllers::ratelimit::State,
-    scheduler: controllers::scheduler::State,
-    lb_pending: Mutex<std::collections::HashSet<String>>,
-    proxy: net::proxy::State,
+    /// Where the cluster DNS answers, once it listens.
     dns_addr: std::sync::OnceLock<std::net::SocketAddr>,
-    /// How far (resourceVersion) each controller has processed the watch stream.
-    progress: Mutex<Vec<Arc<std::sync::atomic::AtomicU64>>>,
-    tasks: Mutex<Vec<AbortHandle>>,
-    /// Lives from the cluster's first start to its reset (see [`persist`]).
-    cluster_id: String,
-    persist_path: Mutex<Option<std::path::PathBuf>>,
-    save_lock: Mutex<()>,
-    save_error: Mutex<Option<String>>,
-    /// When expired Events were last looked for (see [`Cluster::sweep_events`]).
+    controllers: controllers::State,
+    persist: persist::State,
+    tasks: tasks::Tasks,
+    /// When expired Events were last looked for (the API server's; see [`Cluster::sweep_events`]).
     event_sweep: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
@@ -151,19 +189,11 @@ impl Cluster {
                 store: Store::new(),
                 clock: Clock::new(config.clock_speed),
                 net: net::Net::new(),
-                kubelet: Default::default(),
-                ratelimit: Default::default(),
-                scheduler: Default::default(),
-                lb_pending: Default::default(),
-                proxy: Default::default(),
                 dns_addr: Default::default(),
-                progress: Default::default(),
+                controllers: Default::default(),
+                persist: persist::State::new(cluster_id),
+                tasks: Default::default(),
                 config,
-                tasks: Mutex::new(Vec::new()),
-                cluster_id,
-                persist_path: Mutex::new(None),
-                save_lock: Mutex::new(()),
-                save_error: Mutex::new(None),
                 event_sweep: Mutex::new(None),
             }),
         }
@@ -196,20 +226,14 @@ impl Cluster {
         &self.inner.net
     }
 
-    pub(crate) fn lb_pending(&self) -> &Mutex<std::collections::HashSet<String>> {
-        &self.inner.lb_pending
+    /// The controllers' internals; each controller takes its own part (see [`controllers::State`]).
+    fn controllers(&self) -> &controllers::State {
+        &self.inner.controllers
     }
 
-    pub(crate) fn proxy(&self) -> &net::proxy::State {
-        &self.inner.proxy
-    }
-
+    /// When expired Events were last looked for (see [`Cluster::sweep_events`]).
     pub(crate) fn event_sweep(&self) -> &Mutex<Option<chrono::DateTime<chrono::Utc>>> {
         &self.inner.event_sweep
-    }
-
-    pub(crate) fn kubelet(&self) -> &controllers::kubelet::State {
-        &self.inner.kubelet
     }
 
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<Arc<Object>> {
@@ -243,64 +267,14 @@ impl Cluster {
         F: std::future::Future<Output = ()> + Send + 'static,
     {
         let handle = tokio::spawn(Box::pin(fut)).abort_handle();
-        self.keep(handle.clone());
+        self.inner.tasks.keep(handle.clone());
         handle
-    }
-
-    fn keep(&self, handle: AbortHandle) {
-        let mut tasks = self.inner.tasks.lock().unwrap();
-        if tasks.len() >= 256 && tasks.len().is_power_of_two() {
-            tasks.retain(|t| !t.is_finished());
-        }
-        tasks.push(handle);
     }
 
     /// Stop every controller, pod and listener.
     pub fn shutdown(&self) {
-        for t in self.inner.tasks.lock().unwrap().drain(..) {
-            t.abort();
-        }
+        self.inner.tasks.abort_all();
         self.inner.net.shutdown();
-    }
-
-    /// A progress marker for a new controller (see [`Cluster::settle`]).
-    pub(crate) fn register_controller(&self) -> Arc<std::sync::atomic::AtomicU64> {
-        let p = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        self.inner.progress.lock().unwrap().push(p.clone());
-        p
-    }
-
-    /// True when every controller has acted on every change in the store so far.
-    pub fn is_settled(&self) -> bool {
-        let target = self.store().resource_version();
-        self.inner
-            .progress
-            .lock()
-            .unwrap()
-            .iter()
-            .all(|p| p.load(std::sync::atomic::Ordering::SeqCst) >= target)
-    }
-
-    /// Wait until the controllers have reacted to every change so far (Endpoints written,
-    /// kube-proxy listening or closed, pods scheduled …), at most `limit` of real time. Timed
-    /// work — a container starting, a load balancer being provisioned — is not waited for.
-    /// The lab calls this after each kubectl command, so what the learner types next sees a
-    /// cluster that has reacted, as it would at a human's typing speed. True if it settled.
-    pub async fn settle(&self, limit: std::time::Duration) -> bool {
-        let t0 = std::time::Instant::now();
-        loop {
-            if self.is_settled() {
-                return true;
-            }
-            if t0.elapsed() >= limit {
-                return false;
-            }
-            // Let the controllers run; this waits for CPU work, not for lab-clock events.
-            tokio::task::yield_now().await;
-            if !self.is_settled() {
-                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-            }
-        }
     }
 
     /// Wait (on lab time, at most `timeout`) until `cond` holds. True if it did.

@@ -17,6 +17,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -134,10 +135,32 @@ pub fn remove(path: &Path) -> io::Result<bool> {
     }
 }
 
+/// The cluster's side of persistence: who it is, where it is saved, and how the last save went.
+pub(super) struct State {
+    /// Lives from the cluster's first start to its reset.
+    cluster_id: String,
+    path: Mutex<Option<PathBuf>>,
+    /// Saves never overlap.
+    save_lock: Mutex<()>,
+    save_error: Mutex<Option<String>>,
+}
+
+impl State {
+    /// Not saved anywhere yet (see [`Cluster::persist_to`]).
+    pub(super) fn new(cluster_id: String) -> State {
+        State {
+            cluster_id,
+            path: Mutex::new(None),
+            save_lock: Mutex::new(()),
+            save_error: Mutex::new(None),
+        }
+    }
+}
+
 impl Cluster {
     /// This cluster's identity (kept in its snapshot across restarts, new after a reset).
     pub fn cluster_id(&self) -> &str {
-        &self.inner.cluster_id
+        &self.inner.persist.cluster_id
     }
 
     /// The cluster's objects as they are now.
@@ -154,7 +177,7 @@ impl Cluster {
     /// Keep this cluster saved at `path` from now on: save once now, then after every burst of
     /// changes. Call once, inside the tokio runtime.
     pub fn persist_to(&self, path: PathBuf) -> io::Result<()> {
-        *self.inner.persist_path.lock().unwrap() = Some(path);
+        *self.inner.persist.path.lock().unwrap() = Some(path);
         let mut rx = self.watch();
         let mut served = self.net().traffic();
         self.flush()?;
@@ -194,26 +217,27 @@ impl Cluster {
     /// Save now, if the cluster is persisted (see [`Cluster::persist_to`]). Saves never
     /// overlap. A failure is also kept for [`Cluster::save_error`].
     pub fn flush(&self) -> io::Result<()> {
-        let Some(path) = self.inner.persist_path.lock().unwrap().clone() else {
+        let Some(path) = self.inner.persist.path.lock().unwrap().clone() else {
             return Ok(());
         };
-        let _one_at_a_time = self.inner.save_lock.lock().unwrap();
+        let _one_at_a_time = self.inner.persist.save_lock.lock().unwrap();
         let snap = self.snapshot();
         let result = serde_json::to_vec(&snap)
             .map_err(io::Error::other)
             .and_then(|bytes| crate::workspace::write_atomic(&path, &bytes));
-        *self.inner.save_error.lock().unwrap() = result.as_ref().err().map(|e| format!("{}: {e}", path.display()));
+        *self.inner.persist.save_error.lock().unwrap() =
+            result.as_ref().err().map(|e| format!("{}: {e}", path.display()));
         result
     }
 
     /// Why the last save failed, if it did.
     pub fn save_error(&self) -> Option<String> {
-        self.inner.save_error.lock().unwrap().clone()
+        self.inner.persist.save_error.lock().unwrap().clone()
     }
 
     /// Where the cluster is saved, if it is.
     pub fn persist_path(&self) -> Option<PathBuf> {
-        self.inner.persist_path.lock().unwrap().clone()
+        self.inner.persist.path.lock().unwrap().clone()
     }
 }
 

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
+use std::sync::Mutex;
 
 use k8s_openapi::api::core::v1::{LoadBalancerIngress, LoadBalancerStatus, ServiceStatus};
 
@@ -21,6 +22,16 @@ pub const CONTROLLER: Controller = Controller {
     reconcile,
     resync,
 };
+
+/// The Services whose load balancer is being provisioned (by uid): one provisioning each.
+#[derive(Debug, Default)]
+pub struct State {
+    pending: Mutex<HashSet<String>>,
+}
+
+fn pending(cluster: &Cluster) -> &Mutex<HashSet<String>> {
+    &cluster.controllers().loadbalancer.pending
+}
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
     match &*ev.object {
@@ -53,7 +64,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
     }
     let uid = obj.meta().uid.clone().unwrap_or_default();
     {
-        let mut pending = cluster.lb_pending().lock().unwrap();
+        let mut pending = pending(cluster).lock().unwrap();
         if !pending.insert(uid.clone()) {
             return;
         }
@@ -76,7 +87,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
                 .sleep(cl.config().lb_delay.max(std::time::Duration::from_secs(5)))
                 .await;
         }
-        cl.lb_pending().lock().unwrap().remove(&uid);
+        pending(&cl).lock().unwrap().remove(&uid);
         if !done {
             // Re-trigger a reconcile by re-reading: the watch loop will see no change, so call it.
             reconcile(&cl, &key);

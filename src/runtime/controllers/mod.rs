@@ -4,6 +4,10 @@
 //! Every reconcile function is level-triggered and idempotent: it looks at the current state of
 //! the object it is given (and what it owns), never at why it was called. Watch events only say
 //! *which* objects to look at; a watcher that lags behind re-lists everything (a resync).
+//!
+//! What the controllers keep between reconciles (the kubelet's pods, the scheduler's queue, the
+//! API budgets, kube-proxy's listeners …) is in one [`State`] the cluster owns; each part is
+//! private to the controller it belongs to, which reaches it through its own module.
 
 pub mod deployment;
 pub mod endpoints;
@@ -11,6 +15,7 @@ pub mod gc;
 pub mod kubelet;
 pub mod loadbalancer;
 pub mod namespace;
+mod progress;
 pub mod ratelimit;
 pub mod replicaset;
 pub mod scheduler;
@@ -25,6 +30,19 @@ use super::kinds::Kind;
 use super::object::Object;
 use super::store::{Key, WatchEvent};
 use super::Cluster;
+
+/// Every controller's internals, owned by the cluster. Each field is reached only from the
+/// controller it belongs to (kube-proxy's from [`crate::runtime::net::proxy`]).
+#[derive(Default)]
+pub struct State {
+    kubelet: kubelet::State,
+    scheduler: scheduler::State,
+    ratelimit: ratelimit::State,
+    loadbalancer: loadbalancer::State,
+    pub(in crate::runtime) proxy: super::net::proxy::State,
+    /// How far (resourceVersion) each controller has processed the watch stream.
+    progress: progress::Progress,
+}
 
 /// One controller: which keys an event concerns, how to reconcile one key, and what a full
 /// resync covers.

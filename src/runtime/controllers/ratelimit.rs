@@ -66,7 +66,7 @@ impl Cluster {
     /// Spend one API request of `controller`'s budget, or learn how long (lab time) to wait.
     pub(crate) fn api_budget(&self, controller: &'static str) -> Result<(), Duration> {
         let speed = self.clock().speed();
-        let mut buckets = self.inner.ratelimit.buckets.lock().unwrap();
+        let mut buckets = self.controllers().ratelimit.buckets.lock().unwrap();
         buckets
             .entry(controller)
             .or_insert_with(|| Bucket {
@@ -80,7 +80,7 @@ impl Cluster {
     /// asked before then).
     pub(crate) fn requeue_after(&self, controller: &'static str, key: &Key, lab: Duration) {
         let tx = {
-            let mut queues = self.inner.ratelimit.queues.lock().unwrap();
+            let mut queues = self.controllers().ratelimit.queues.lock().unwrap();
             let Some(q) = queues.get_mut(controller) else { return };
             if !q.waiting.insert(key.clone()) {
                 return;
@@ -97,7 +97,7 @@ impl Cluster {
     /// The receiving end of `controller`'s requeues (see [`super::run`]).
     pub(super) fn requeues(&self, controller: &'static str) -> mpsc::UnboundedReceiver<Key> {
         let (tx, rx) = mpsc::unbounded_channel();
-        self.inner.ratelimit.queues.lock().unwrap().insert(
+        self.controllers().ratelimit.queues.lock().unwrap().insert(
             controller,
             Queue {
                 tx,
@@ -109,7 +109,7 @@ impl Cluster {
 
     /// A requeued key came back: it may be asked for again.
     pub(super) fn requeued(&self, controller: &'static str, key: &Key) {
-        if let Some(q) = self.inner.ratelimit.queues.lock().unwrap().get_mut(controller) {
+        if let Some(q) = self.controllers().ratelimit.queues.lock().unwrap().get_mut(controller) {
             q.waiting.remove(key);
         }
     }

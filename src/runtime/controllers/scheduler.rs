@@ -75,14 +75,15 @@ impl Waiting {
     }
 }
 
-impl Cluster {
-    fn waiting(&self) -> std::sync::MutexGuard<'_, Waiting> {
-        self.inner.scheduler.waiting.lock().unwrap()
-    }
+/// The scheduler's queue of pods that did not fit.
+fn waiting(cluster: &Cluster) -> std::sync::MutexGuard<'_, Waiting> {
+    cluster.controllers().scheduler.waiting.lock().unwrap()
+}
 
+impl Cluster {
     /// How many pods are waiting for room on a node (tests and benchmarks).
     pub fn unschedulable_pods(&self) -> usize {
-        self.waiting().seq.len()
+        waiting(self).seq.len()
     }
 }
 
@@ -124,15 +125,15 @@ fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
             if p.spec.as_ref().is_some_and(|s| s.node_name.is_some()) {
                 // A place came free: the pod that waited longest may take it.
                 let free = free_places(cluster);
-                cluster.waiting().pop(free)
+                waiting(cluster).pop(free)
             } else {
-                cluster.waiting().remove(&Key::of(&ev.object));
+                waiting(cluster).remove(&Key::of(&ev.object));
                 vec![]
             }
         }
         (Object::Node(_), _) => {
             let free = free_places(cluster);
-            cluster.waiting().pop(free)
+            waiting(cluster).pop(free)
         }
         _ => vec![],
     }
@@ -141,7 +142,7 @@ fn keys_for(cluster: &Cluster, ev: &WatchEvent) -> Vec<Key> {
 fn resync(cluster: &Cluster) -> Vec<Key> {
     // Waiting pods are skipped by `reconcile`; the free places go to those waiting longest.
     let free = free_places(cluster);
-    let mut keys = cluster.waiting().pop(free);
+    let mut keys = waiting(cluster).pop(free);
     keys.extend(all_keys(cluster, Kind::Pod));
     keys
 }
@@ -175,7 +176,7 @@ fn fit_error(total: usize, cordoned: usize, full: usize) -> String {
 
 /// Mark the pod unschedulable (once per attempt) and say so in an event.
 fn unschedulable(cluster: &Cluster, key: &Key, message: &str) {
-    cluster.waiting().insert(key);
+    waiting(cluster).insert(key);
     let now = cluster.clock().now();
     let updated = cluster.store().update(key, |o| {
         if let Object::Pod(p) = o {
@@ -200,15 +201,15 @@ fn unschedulable(cluster: &Cluster, key: &Key, message: &str) {
 
 fn reconcile(cluster: &Cluster, key: &Key) {
     let Some(obj) = cluster.store().get(key) else {
-        cluster.waiting().remove(key);
+        waiting(cluster).remove(key);
         return;
     };
     let Some(pod) = obj.as_pod() else { return };
     if obj.meta().deletion_timestamp.is_some() || pod.spec.as_ref().is_none_or(|s| s.node_name.is_some()) {
-        cluster.waiting().remove(key);
+        waiting(cluster).remove(key);
         return;
     }
-    if cluster.waiting().contains(key) {
+    if waiting(cluster).contains(key) {
         // Already found to fit nowhere; it is tried again when a place comes free.
         return;
     }

@@ -111,6 +111,11 @@ pub struct State {
     services: Mutex<HashMap<(String, String), ServicePorts>>,
 }
 
+/// kube-proxy's part of the controllers' state.
+fn state(cluster: &Cluster) -> &State {
+    &cluster.controllers().proxy
+}
+
 /// Where a Service port is really listening, for `describe` and the UI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listening {
@@ -120,20 +125,17 @@ pub struct Listening {
     pub load_balancer: Option<SocketAddr>,
 }
 
-impl Cluster {
-    /// The load-balancer listener actually bound for `ip:port` (differs from it when the port
-    /// had to fall back).
-    pub fn lb_listener(&self, namespace: &str, name: &str) -> Vec<(SocketAddrV4, SocketAddr)> {
-        let st = self.proxy().services.lock().unwrap();
-        st.get(&(namespace.to_string(), name.to_string()))
-            .map(|ports| {
-                ports
-                    .values()
-                    .filter_map(|p| p.lb.as_ref().map(|(v, r, _)| (*v, *r)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
+/// The load-balancer listeners actually bound for the Service (see [`Cluster::lb_listener`]).
+pub(crate) fn lb_listener(cluster: &Cluster, namespace: &str, name: &str) -> Vec<(SocketAddrV4, SocketAddr)> {
+    let st = state(cluster).services.lock().unwrap();
+    st.get(&(namespace.to_string(), name.to_string()))
+        .map(|ports| {
+            ports
+                .values()
+                .filter_map(|p| p.lb.as_ref().map(|(v, r, _)| (*v, *r)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
@@ -146,7 +148,7 @@ fn keys_for(_: &Cluster, ev: &WatchEvent) -> Vec<Key> {
 
 fn resync(cluster: &Cluster) -> Vec<Key> {
     let mut keys = all_keys(cluster, Kind::Service);
-    for (ns, name) in cluster.proxy().services.lock().unwrap().keys() {
+    for (ns, name) in state(cluster).services.lock().unwrap().keys() {
         keys.push(Key::new(Kind::Service, ns, name));
     }
     keys
@@ -189,7 +191,7 @@ fn reconcile(cluster: &Cluster, key: &Key) {
         .as_ref()
         .and_then(|s| s.cluster_ip.as_deref())
         .and_then(|ip| ip.parse::<Ipv4Addr>().ok());
-    let state = cluster.proxy();
+    let state = state(cluster);
     let mut services = state.services.lock().unwrap();
     let (Some(obj), Some(spec), Some(cip)) = (svc_obj.clone(), spec, cluster_ip) else {
         if let Some(mut ports) = services.remove(&skey) {

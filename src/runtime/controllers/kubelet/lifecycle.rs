@@ -13,12 +13,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use k8s_openapi::api::core::v1::{
-    ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus, Pod,
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated, ContainerStateWaiting, ContainerStatus,
+    Pod,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 
+use super::node_ip_and_index;
 use super::probes::{self, ProbeKind, ProbeSpec};
-use super::{pseudo_hex, RunningPod};
+use super::running::RunningPod;
+use super::status::pseudo_hex;
 use crate::io::{Chunk, Output};
 use crate::runtime::images::process::MainProcess;
 use crate::runtime::object::Object;
@@ -63,6 +66,46 @@ struct Exit {
 /// has nothing to watch (most pods; ten thousand idle supervisors would cost memory for nothing).
 pub fn needed(main: &MainProcess, has_probes: bool) -> bool {
     has_probes || !matches!(main, MainProcess::Serve | MainProcess::Idle)
+}
+
+/// Give each container of a pod that just started the supervisor it needs (see [`needed`]); the
+/// supervisors are the pod's, stopped with its sandbox.
+pub(super) fn supervise_pod(
+    cluster: &Cluster,
+    key: &Key,
+    rp: &Arc<RunningPod>,
+    pod: &Pod,
+    supervised: Vec<(Container, MainProcess)>,
+) {
+    let (node_ip, _) = node_ip_and_index(cluster, &rp.node);
+    let node_ip = node_ip.parse().unwrap_or(std::net::Ipv4Addr::LOCALHOST);
+    let restart_policy = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.clone())
+        .unwrap_or_else(|| "Always".into());
+    for (c, main) in supervised {
+        let has_probes = c.readiness_probe.is_some() || c.liveness_probe.is_some() || c.startup_probe.is_some();
+        if !needed(&main, has_probes) {
+            continue;
+        }
+        let s = Supervised {
+            cluster: cluster.clone(),
+            pod: rp.clone(),
+            key: key.clone(),
+            uid: rp.uid.clone(),
+            container: c.name.clone(),
+            exits_on_term: main == MainProcess::Serve,
+            main,
+            node_ip,
+            restart_policy: restart_policy.clone(),
+            startup: probes::probe_spec(&c, ProbeKind::Startup),
+            readiness: probes::probe_spec(&c, ProbeKind::Readiness),
+            liveness: probes::probe_spec(&c, ProbeKind::Liveness),
+        };
+        let h = cluster.spawn_handle(supervise(s));
+        rp.supervisors.lock().unwrap().push(h);
+    }
 }
 
 /// Run the container until it is terminated for good (or the pod goes away, which aborts us).
@@ -381,7 +424,7 @@ fn update_status(s: &Supervised, f: impl FnOnce(&mut ContainerStatus, &mut Pod))
         {
             *cs = cs_new;
         }
-        super::sync_ready_conditions(p, now);
+        super::status::sync_ready_conditions(p, now);
     });
 }
 
@@ -559,6 +602,6 @@ fn finish_pod_if_done(s: &Supervised) {
             .and_then(|p| p.status.as_ref()?.phase.as_deref())
             .is_some_and(|ph| ph == "Succeeded" || ph == "Failed")
     }) {
-        super::finish(s.cluster(), &s.key, &s.uid);
+        super::running::finish(s.cluster(), &s.key, &s.uid);
     }
 }
