@@ -21,7 +21,11 @@
 //!
 //! What acts on them:
 //!
-//! - [`api`], [`deletion`] — the API server's write path and how objects go away.
+//! - [`api`] — the API server, the one door into the cluster for kubectl, lessons, the TUI and
+//!   (next) HTTP: reads, watches, writes, patches, subresources, deletion, `Status` errors. Its
+//!   own module map lists the verbs. Controllers inside the runtime may use the store directly
+//!   (as informers and the status writers of a real control plane are trusted); nothing outside
+//!   the runtime names it (`tests/layering.rs`).
 //! - [`controllers`] — every controller (Deployments, ReplicaSets, the scheduler, the kubelet,
 //!   Endpoints, load balancers, garbage collection, namespaces) and the loop that runs them;
 //!   their internals live in one [`controllers::State`].
@@ -36,8 +40,12 @@
 //! | concern | where | methods |
 //! |---|---|---|
 //! | lifecycle, parts, tasks | this file | `start`, `restore`, `shutdown`, `spawn`, `store`, `clock`, `config`, `net`, `get`, `list`, `watch`, `wait_until`, `dns_addr` |
-//! | API writes and events | [`api`] | `create`, `update`, `apply`, `record_event`, `sweep_events` |
-//! | deletion | [`deletion`] | `delete`, `delete_with` |
+//! | API reads and watches | [`api::read`], [`api::watch`] | `read`, `list_objects`, `list_owned`, `events_about`, `resource_version`, `kind_version`, `watch_objects` |
+//! | API writes | [`api::write`], [`api::apply`], [`api::patch`] | `create(_with, _dry_run)`, `update(_with, _dry_run)`, `modify`, `decode`, `apply`, `patch` |
+//! | subresources | [`api::subresources`] | `read_scale`, `update_scale`, `update_status`, `modify_status` |
+//! | Service allocation | [`api::services`] | `allocate_service` |
+//! | events | [`api::events`] | `record_event`, `sweep_events` |
+//! | deletion | [`api::delete`] | `delete`, `delete_with`, `remove_finalizer` |
 //! | persistence | [`persist`] | `cluster_id`, `snapshot`, `persist_to`, `flush`, `save_error`, `persist_path` |
 //! | settling (controllers' progress) | `controllers/progress.rs` | `is_settled`, `settle`, `register_controller` |
 //! | API budget and requeues | [`controllers::ratelimit`] | `api_budget`, `requeue_after`, `requeues`, `requeued` |
