@@ -248,14 +248,7 @@ impl LineRunner for Session {
     }
 
     fn completer(&self) -> crate::shell::line_editor::Completer {
-        let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
-        Box::new(move |line, cursor| {
-            let src = crate::shell::complete::LabSource {
-                cluster: &cluster,
-                workspace: &workspace,
-            };
-            crate::shell::complete::complete(line, cursor, &src)
-        })
+        crate::shell::complete::lab_completer(self.cluster.clone(), self.workspace.clone())
     }
 
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::io::Output) -> BoxFuture<'a, i32> {
