@@ -7,12 +7,14 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use crate::io::{Chunk, EditorRequest, Stream};
 use crate::kubectl::edit::EditSession;
 use crate::kubectl::table::Table;
 use crate::runtime::Kind;
+
+use crate::shell::line_editor::{self, Edit, LineEditor, Outcome};
 
 use super::editor::{Editor, Target};
 use super::keymap::{self, Action};
@@ -282,90 +284,6 @@ impl Scrollback {
     }
 }
 
-/// The input line: text and a cursor (in chars).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LineEditor {
-    pub text: String,
-    pub cursor: usize,
-}
-
-impl LineEditor {
-    pub fn byte_at(&self, char_idx: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_idx)
-            .map(|(b, _)| b)
-            .unwrap_or(self.text.len())
-    }
-
-    fn len(&self) -> usize {
-        self.text.chars().count()
-    }
-
-    /// Insert `s` at the cursor; false (and nothing inserted) when the line would pass the
-    /// shell's [`crate::shell::MAX_LINE_BYTES`].
-    pub fn insert(&mut self, s: &str) -> bool {
-        if self.text.len() + s.len() > crate::shell::MAX_LINE_BYTES {
-            return false;
-        }
-        let at = self.byte_at(self.cursor);
-        self.text.insert_str(at, s);
-        self.cursor += s.chars().count();
-        true
-    }
-
-    pub fn set(&mut self, s: &str) {
-        self.text = s.to_string();
-        self.cursor = self.len();
-    }
-
-    pub fn take(&mut self) -> String {
-        self.cursor = 0;
-        std::mem::take(&mut self.text)
-    }
-
-    fn edit(&mut self, action: Action) {
-        match action {
-            Action::CursorLeft => self.cursor = self.cursor.saturating_sub(1),
-            Action::CursorRight => self.cursor = (self.cursor + 1).min(self.len()),
-            Action::CursorHome => self.cursor = 0,
-            Action::CursorEnd => self.cursor = self.len(),
-            Action::DeleteBack if self.cursor > 0 => {
-                let (a, b) = (self.byte_at(self.cursor - 1), self.byte_at(self.cursor));
-                self.text.replace_range(a..b, "");
-                self.cursor -= 1;
-            }
-            Action::DeleteForward if self.cursor < self.len() => {
-                let (a, b) = (self.byte_at(self.cursor), self.byte_at(self.cursor + 1));
-                self.text.replace_range(a..b, "");
-            }
-            Action::KillToStart => {
-                let b = self.byte_at(self.cursor);
-                self.text.replace_range(..b, "");
-                self.cursor = 0;
-            }
-            Action::KillToEnd => {
-                let b = self.byte_at(self.cursor);
-                self.text.truncate(b);
-            }
-            Action::DeleteWordBack => {
-                let chars: Vec<char> = self.text.chars().collect();
-                let mut start = self.cursor;
-                while start > 0 && chars[start - 1].is_whitespace() {
-                    start -= 1;
-                }
-                while start > 0 && !chars[start - 1].is_whitespace() {
-                    start -= 1;
-                }
-                let (a, b) = (self.byte_at(start), self.byte_at(self.cursor));
-                self.text.replace_range(a..b, "");
-                self.cursor = start;
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The prompt of a new command and of a continuation line.
 pub const PROMPT: &str = "$ ";
 pub const CONTINUATION: &str = "> ";
@@ -391,11 +309,9 @@ pub struct App {
     pub scrollback: Scrollback,
     /// Terminal rows scrolled up from the bottom (0 = following new output).
     pub scroll: usize,
+    /// The command line: the shell's line editor, which also holds the history (every
+    /// command text run, oldest first: for ↑/↓ and for lesson checks).
     pub input: LineEditor,
-    /// Every command text run, oldest first (for Up/Down and for lesson checks).
-    pub history: Vec<String>,
-    history_pos: Option<usize>,
-    history_draft: String,
     /// Lines of an unfinished command (a heredoc) typed so far.
     pub pending: Vec<String>,
     /// The delimiter the pending heredoc waits for: until it comes, a line cannot end the
@@ -411,8 +327,6 @@ pub struct App {
     pub help: bool,
     /// Rows the help overlay is scrolled down (when it does not fit the screen).
     pub help_scroll: usize,
-    /// The last key was a Tab that had nothing more to insert.
-    tab_pending: bool,
     /// A one-off note in the status bar, cleared by the next key.
     pub notice: Option<String>,
     /// Whether a command text is incomplete (`Session::needs_more`); replaceable in tests.
@@ -451,9 +365,6 @@ impl App {
             scrollback: Scrollback::default(),
             scroll: 0,
             input: LineEditor::default(),
-            history: Vec::new(),
-            history_pos: None,
-            history_draft: String::new(),
             pending: Vec::new(),
             heredoc: None,
             running: false,
@@ -461,7 +372,6 @@ impl App {
             queue: VecDeque::new(),
             help: false,
             help_scroll: 0,
-            tab_pending: false,
             notice: None,
             needs_more: crate::shell::Session::needs_more,
             editor: None,
@@ -488,6 +398,11 @@ impl App {
     /// A message for the learner at the top of the terminal pane.
     pub fn note(&mut self, text: &str) {
         self.scrollback.push(LineKind::Notice, &format!("{text}\n"));
+    }
+
+    /// Every command text run, oldest first.
+    pub fn history(&self) -> &[String] {
+        self.input.history()
     }
 
     /// The editor is open and has the keyboard (it is then drawn in the lesson's place).
@@ -524,13 +439,16 @@ impl App {
             return Vec::new();
         }
         self.notice = None;
-        let input_empty = self.input.text.is_empty() && self.pending.is_empty();
+        let input_empty = self.input.text().is_empty() && self.pending.is_empty();
         let mode = keymap::Mode {
             input_empty,
             overlay: self.help,
             editor: self.editing(),
         };
         let action = keymap::lookup_in(&key, mode);
+        if !matches!(action, Some(Action::Line(_))) {
+            self.input.key_elsewhere();
+        }
         if action != Some(Action::Quit) {
             self.confirm_quit = false;
         }
@@ -544,8 +462,8 @@ impl App {
             let max = super::panes::help::max_scroll(self);
             let page = (self.size.1 as usize).saturating_sub(4).max(1);
             let scroll = match action {
-                Some(Action::HistoryPrev) => Some(self.help_scroll.min(max).saturating_sub(1)),
-                Some(Action::HistoryNext) => Some((self.help_scroll + 1).min(max)),
+                Some(Action::Line(Edit::HistoryPrev)) => Some(self.help_scroll.min(max).saturating_sub(1)),
+                Some(Action::Line(Edit::HistoryNext)) => Some((self.help_scroll + 1).min(max)),
                 Some(Action::ScrollUp) => Some(self.help_scroll.min(max).saturating_sub(page)),
                 Some(Action::ScrollDown) => Some((self.help_scroll + page).min(max)),
                 _ => None,
@@ -574,13 +492,9 @@ impl App {
             return Vec::new();
         }
         let Some(action) = action else {
-            if let KeyCode::Char(c) = key.code {
-                let mods = key.modifiers - KeyModifiers::SHIFT;
-                if mods.is_empty() || mods == KeyModifiers::CONTROL | KeyModifiers::ALT {
-                    // (AltGr arrives as Ctrl+Alt on Windows.)
-                    let _ = self.input.insert(c.encode_utf8(&mut [0; 4]));
-                    self.scroll = 0;
-                }
+            if let Some(c) = line_editor::keys::typed(&key) {
+                self.input.apply(Edit::Char(c));
+                self.scroll = 0;
             }
             return Vec::new();
         };
@@ -591,45 +505,30 @@ impl App {
     /// one, unless it is a folder or wants a value); a second Tab with nothing to add lists the
     /// choices in the terminal pane, as bash does.
     pub fn apply_completion(&mut self, found: crate::shell::complete::Completion) {
-        let tab_again = std::mem::take(&mut self.tab_pending);
-        let cursor = self.input.byte_at(self.input.cursor);
-        if found.start > cursor {
-            return;
-        }
-        if found.candidates.is_empty() {
-            // `edit ` Tab Tab with no file to offer: say how to make one, instead of nothing.
-            let words: Vec<&str> = self.input.text[..cursor].split_whitespace().collect();
-            let naming_file = words.first() == Some(&"edit")
-                && (words.len() == 1 && self.input.text[..cursor].ends_with(' ')
-                    || words.len() == 2 && !self.input.text[..cursor].ends_with(' '));
-            if naming_file {
-                self.tab_pending = true;
-                if tab_again {
-                    self.echo_input();
-                    let note = self.tr(strings::NO_FILES).to_string();
-                    self.scrollback.push(LineKind::Notice, &format!("{note}\n"));
-                    self.scroll = 0;
-                }
+        let before = &self.input.text()[..self.input.byte_cursor()];
+        // `edit ` Tab Tab with no file to offer: say how to make one, instead of nothing.
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let naming_file = words.first() == Some(&"edit")
+            && (words.len() == 1 && before.ends_with(' ') || words.len() == 2 && !before.ends_with(' '));
+        match self.input.completed(found) {
+            Outcome::Candidates(list) => {
+                self.echo_input();
+                self.scrollback.push(LineKind::Out, &format!("{}\n", list.join("  ")));
+                self.scroll = 0;
             }
-            return;
-        }
-        let insert = found.insertion(cursor - found.start);
-        if !insert.is_empty() {
-            let _ = self.input.insert(&insert);
-            return;
-        }
-        self.tab_pending = true;
-        if tab_again {
-            self.echo_input();
-            self.scrollback
-                .push(LineKind::Out, &format!("{}\n", found.candidates.join("  ")));
-            self.scroll = 0;
+            Outcome::NoChoices if naming_file => {
+                self.echo_input();
+                let note = self.tr(strings::NO_FILES).to_string();
+                self.scrollback.push(LineKind::Notice, &format!("{note}\n"));
+                self.scroll = 0;
+            }
+            _ => {}
         }
     }
 
     /// Echo the line being typed after its prompt, as bash does before listing choices.
     fn echo_input(&mut self) {
-        let line = self.input.text.clone();
+        let line = self.input.text().to_string();
         self.echo(&line);
     }
 
@@ -646,22 +545,8 @@ impl App {
     }
 
     fn act(&mut self, action: Action) -> Vec<Effect> {
-        if action != Action::Complete {
-            self.tab_pending = false;
-        }
         match action {
-            Action::Submit => {
-                let line = self.input.take();
-                self.history_pos = None;
-                self.scroll = 0;
-                if self.running {
-                    self.queue.push_back(line);
-                    return Vec::new();
-                }
-                return self.accept_line(line);
-            }
-            Action::HistoryPrev => self.history_step(-1),
-            Action::HistoryNext => self.history_step(1),
+            Action::Line(edit) => return self.line_edit(edit),
             Action::Interrupt => return self.interrupt(),
             Action::Quit => {
                 if self.editor.as_ref().is_some_and(Editor::dirty) && !self.confirm_quit {
@@ -704,10 +589,6 @@ impl App {
                     }
                 }
                 self.scroll_editor();
-            }
-            Action::ClearScreen => {
-                self.scrollback.clear();
-                self.scroll = 0;
             }
             Action::Help => {
                 self.help = true;
@@ -789,17 +670,35 @@ impl App {
                 let max = super::panes::lesson::max_scroll(self);
                 self.lesson_scroll = self.lesson_scroll.saturating_add(LESSON_STEP).min(max);
             }
-            Action::Complete => {
-                let cursor = self.input.byte_at(self.input.cursor);
-                return vec![Effect::Complete {
-                    line: self.input.text.clone(),
-                    cursor,
-                }];
+        }
+        Vec::new()
+    }
+
+    /// A key of the command line: the line editor applies it; Enter, Tab and Ctrl+L come back
+    /// as what the lab does with them.
+    fn line_edit(&mut self, edit: Edit) -> Vec<Effect> {
+        if edit == Edit::Interrupt {
+            // The lab's keymap takes Ctrl+C; should the key come here, it means the same.
+            return self.interrupt();
+        }
+        match self.input.apply(edit) {
+            Outcome::Submit(line) => {
+                self.scroll = 0;
+                if self.running {
+                    self.queue.push_back(line);
+                    return Vec::new();
+                }
+                return self.accept_line(line);
             }
-            edit => {
-                self.input.edit(edit);
+            Outcome::Complete { line, cursor } => return vec![Effect::Complete { line, cursor }],
+            Outcome::ClearScreen => {
+                self.scrollback.clear();
                 self.scroll = 0;
             }
+            // History browsing leaves the view where it is; editing returns to the bottom.
+            _ if matches!(edit, Edit::HistoryPrev | Edit::HistoryNext) => {}
+            // Ctrl+D on an empty line: the lab's command line has no end of input.
+            _ => self.scroll = 0,
         }
         Vec::new()
     }
@@ -819,7 +718,6 @@ impl App {
             return false;
         }
         let last = lines.pop().unwrap_or_default();
-        self.history_pos = None;
         self.input.take();
         for line in lines {
             self.echo(line);
@@ -981,13 +879,13 @@ impl App {
         let mut parts = text.split('\n').peekable();
         while let Some(part) = parts.next() {
             if !self.input.insert(part) {
-                let len = self.input.text.len() + part.len();
+                let len = self.input.text().len() + part.len();
                 self.note(&crate::shell::line_too_long(len));
                 self.input.take();
                 continue;
             }
             if parts.peek().is_some() {
-                effects.extend(self.act(Action::Submit));
+                effects.extend(self.act(Action::Line(Edit::Submit)));
             }
         }
         effects
@@ -1028,9 +926,7 @@ impl App {
         if text.trim().is_empty() {
             return Vec::new();
         }
-        if self.history.last() != Some(&text) {
-            crate::shell::push_history(&mut self.history, text.clone());
-        }
+        self.input.remember(text.clone());
         self.running = true;
         self.cancelling = false;
         self.current = Some(text.clone());
@@ -1050,7 +946,7 @@ impl App {
             self.scroll = 0;
             return vec![Effect::Cancel];
         }
-        if !self.input.text.is_empty() || !self.pending.is_empty() {
+        if !self.input.text().is_empty() || !self.pending.is_empty() {
             let prompt = if self.pending.is_empty() {
                 self.prompt.as_str()
             } else {
@@ -1062,7 +958,6 @@ impl App {
             self.scrollback.push(LineKind::Notice, "^C\n");
             self.pending.clear();
             self.heredoc = None;
-            self.history_pos = None;
             return Vec::new();
         }
         // Nothing to cancel: a quick second Ctrl+C (the first one meant for a command that
@@ -1073,38 +968,6 @@ impl App {
         self.confirm_interrupt = true;
         self.notice = Some(self.tr(strings::QUIT_ASK).to_string());
         Vec::new()
-    }
-
-    fn history_step(&mut self, dir: isize) {
-        // Multi-line commands (heredocs) stay in the history for the lesson but are not
-        // recalled into the one-line input.
-        let single = |s: &String| !s.contains('\n');
-        let mut pos = match self.history_pos {
-            None if dir > 0 => return,
-            None => {
-                self.history_draft = self.input.text.clone();
-                self.history.len() as isize
-            }
-            Some(p) => p as isize,
-        };
-        loop {
-            pos += dir;
-            if pos < 0 {
-                return;
-            }
-            if pos as usize >= self.history.len() {
-                self.history_pos = None;
-                let draft = std::mem::take(&mut self.history_draft);
-                self.input.set(&draft);
-                return;
-            }
-            if single(&self.history[pos as usize]) {
-                break;
-            }
-        }
-        self.history_pos = Some(pos as usize);
-        let entry = self.history[pos as usize].clone();
-        self.input.set(&entry);
     }
 
     fn reveal_hint(&mut self) -> Vec<Effect> {
@@ -1280,6 +1143,7 @@ impl App {
 mod tests {
     use super::*;
     use crate::ui::StepView;
+    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -1334,7 +1198,7 @@ mod tests {
             candidates: vec!["frontend".into(), "frontend-nginx".into()],
         };
         app.apply_completion(two.clone());
-        assert_eq!(app.input.text, "kubectl get svc frontend");
+        assert_eq!(app.input.text(), "kubectl get svc frontend");
         app.on_key(key(KeyCode::Tab));
         app.apply_completion(two.clone());
         assert!(
@@ -1350,14 +1214,14 @@ mod tests {
                 "frontend  frontend-nginx".to_string()
             ]
         );
-        assert_eq!(app.input.text, "kubectl get svc frontend", "the line is kept");
+        assert_eq!(app.input.text(), "kubectl get svc frontend", "the line is kept");
         type_str(&mut app, "-");
         app.on_key(key(KeyCode::Tab));
         app.apply_completion(Completion {
             start: 16,
             candidates: vec!["frontend-nginx".into()],
         });
-        assert_eq!(app.input.text, "kubectl get svc frontend-nginx ");
+        assert_eq!(app.input.text(), "kubectl get svc frontend-nginx ");
     }
 
     #[test]
@@ -1381,7 +1245,7 @@ mod tests {
                 "No files here yet. Make one: edit new.yaml (Ctrl+S saves it and applies it)"
             ]
         );
-        assert_eq!(app.input.text, "edit ");
+        assert_eq!(app.input.text(), "edit ");
         // Elsewhere, no choices still means no words.
         app.on_key(ctrl('u'));
         type_str(&mut app, "kubectl get svc zz");
@@ -1396,13 +1260,13 @@ mod tests {
     fn typing_a_line_and_enter_requests_the_command() {
         let mut app = app();
         assert!(type_str(&mut app, "kubectl get svc").is_empty());
-        assert_eq!(app.input.text, "kubectl get svc");
+        assert_eq!(app.input.text(), "kubectl get svc");
         let fx = app.on_key(key(KeyCode::Enter));
         assert_eq!(fx, vec![Effect::Run("kubectl get svc".into())]);
         assert!(app.running);
-        assert_eq!(app.input.text, "");
+        assert_eq!(app.input.text(), "");
         assert_eq!(texts(&app), vec!["$ kubectl get svc"]);
-        assert_eq!(app.history, vec!["kubectl get svc"]);
+        assert_eq!(app.history(), vec!["kubectl get svc"]);
     }
 
     #[test]
@@ -1423,15 +1287,15 @@ mod tests {
         }
         type_str(&mut app, "kub");
         app.on_key(key(KeyCode::Up));
-        assert_eq!(app.input.text, "kubectl get pods");
+        assert_eq!(app.input.text(), "kubectl get pods");
         app.on_key(key(KeyCode::Up));
-        assert_eq!(app.input.text, "kubectl get svc");
+        assert_eq!(app.input.text(), "kubectl get svc");
         app.on_key(key(KeyCode::Up));
-        assert_eq!(app.input.text, "kubectl get svc", "stays at the oldest");
+        assert_eq!(app.input.text(), "kubectl get svc", "stays at the oldest");
         app.on_key(key(KeyCode::Down));
-        assert_eq!(app.input.text, "kubectl get pods");
+        assert_eq!(app.input.text(), "kubectl get pods");
         app.on_key(key(KeyCode::Down));
-        assert_eq!(app.input.text, "kub", "the draft comes back");
+        assert_eq!(app.input.text(), "kub", "the draft comes back");
         assert_eq!(app.on_key(key(KeyCode::Up)), vec![]);
         assert_eq!(
             app.on_key(key(KeyCode::Enter)),
@@ -1453,7 +1317,7 @@ mod tests {
         type_str(&mut app, "abc");
         assert_eq!(app.on_key(ctrl('c')), vec![], "a typed line is dropped first");
         assert_eq!(texts(&app).last().unwrap(), "$ abc^C");
-        assert_eq!(app.input.text, "");
+        assert_eq!(app.input.text(), "");
         assert_eq!(app.on_key(ctrl('c')), vec![], "nothing to cancel: ask first");
         assert_eq!(
             app.notice.as_deref(),
@@ -1509,7 +1373,7 @@ mod tests {
         let mut app = app();
         app.lesson.steps[0].solution = vec![HEREDOC.into(), "kubectl get svc".into()];
         assert_eq!(app.on_key(key(KeyCode::F(9))), vec![]);
-        assert_eq!(app.input.text, "EOF", "the last line waits on the input line");
+        assert_eq!(app.input.text(), "EOF", "the last line waits on the input line");
         assert_eq!(app.pending.len(), 8);
         assert_eq!(texts(&app)[0], "$ kubectl apply -f - <<EOF");
         assert_eq!(texts(&app)[4], ">   name: dup-nodeport", "indentation kept");
@@ -1521,13 +1385,13 @@ mod tests {
         assert_eq!(fx, vec![Effect::Run(HEREDOC.trim_end().into())], "byte for byte");
         app.on_command_done(0);
         app.on_key(key(KeyCode::F(9)));
-        assert_eq!(app.input.text, "kubectl get svc", "again: the next command");
+        assert_eq!(app.input.text(), "kubectl get svc", "again: the next command");
         assert!(app.pending.is_empty());
         app.on_key(key(KeyCode::F(9)));
-        assert_eq!(app.input.text, "EOF", "and round again");
+        assert_eq!(app.input.text(), "EOF", "and round again");
         // Ctrl+C drops the staged command as it drops a typed one.
         assert_eq!(app.on_key(ctrl('c')), vec![]);
-        assert!(app.pending.is_empty() && app.input.text.is_empty());
+        assert!(app.pending.is_empty() && app.input.text().is_empty());
     }
 
     #[test]
@@ -1537,14 +1401,14 @@ mod tests {
             "Look:\n\n```\nkubectl get nodes\n```\n\nThen:\n\n```yaml\nspec:\n  type: NodePort\n```\n".into();
         let alt = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT);
         app.on_key(alt('1'));
-        assert_eq!(app.input.text, "kubectl get nodes");
+        assert_eq!(app.input.text(), "kubectl get nodes");
         app.on_key(alt('2'));
         assert_eq!(app.pending, vec!["spec:".to_string()]);
-        assert_eq!(app.input.text, "  type: NodePort");
+        assert_eq!(app.input.text(), "  type: NodePort");
         app.on_key(ctrl('c'));
         app.on_key(alt('3'));
         assert_eq!(app.notice.as_deref(), Some("This step has no code block 3."));
-        assert!(app.input.text.is_empty());
+        assert!(app.input.text().is_empty());
     }
 
     #[test]
@@ -1580,7 +1444,7 @@ mod tests {
         app.on_key(key(KeyCode::Enter));
         type_str(&mut app, "?");
         assert!(!app.help, "a `?` starting a heredoc line is text");
-        assert_eq!(app.input.text, "?");
+        assert_eq!(app.input.text(), "?");
     }
 
     #[test]
@@ -1589,7 +1453,7 @@ mod tests {
         let fx = app.on_paste("echo a\r\necho b\nech");
         assert_eq!(fx, vec![Effect::Run("echo a".into())]);
         assert_eq!(app.queue, vec!["echo b".to_string()]);
-        assert_eq!(app.input.text, "ech");
+        assert_eq!(app.input.text(), "ech");
     }
 
     #[test]
@@ -1632,20 +1496,20 @@ mod tests {
         let mut app = app();
         type_str(&mut app, "kubectl get svc");
         app.on_key(ctrl('w'));
-        assert_eq!(app.input.text, "kubectl get ");
+        assert_eq!(app.input.text(), "kubectl get ");
         app.on_key(key(KeyCode::Home));
         app.on_key(key(KeyCode::Delete));
         type_str(&mut app, "K");
-        assert_eq!(app.input.text, "Kubectl get ");
+        assert_eq!(app.input.text(), "Kubectl get ");
         app.on_key(ctrl('k'));
-        assert_eq!(app.input.text, "K");
+        assert_eq!(app.input.text(), "K");
         type_str(&mut app, "한글");
         app.on_key(key(KeyCode::Left));
         app.on_key(key(KeyCode::Backspace));
-        assert_eq!(app.input.text, "K글");
+        assert_eq!(app.input.text(), "K글");
         app.on_key(ctrl('u'));
-        assert_eq!(app.input.text, "글");
-        assert_eq!(app.input.cursor, 0);
+        assert_eq!(app.input.text(), "글");
+        assert_eq!(app.input.cursor(), 0);
     }
 
     #[test]
@@ -1657,12 +1521,12 @@ mod tests {
         assert!(!app.help);
         type_str(&mut app, "a?");
         assert!(!app.help);
-        assert_eq!(app.input.text, "a?");
+        assert_eq!(app.input.text(), "a?");
         app.on_key(key(KeyCode::F(1)));
         assert!(app.help);
         app.on_key(key(KeyCode::Char('x')));
         assert!(!app.help);
-        assert_eq!(app.input.text, "a?", "the closing key is not typed");
+        assert_eq!(app.input.text(), "a?", "the closing key is not typed");
     }
 
     #[test]
@@ -1819,7 +1683,7 @@ mod tests {
         let mut a = app();
         let fx = a.on_paste(&format!("echo {}\n", "x".repeat(crate::shell::MAX_LINE_BYTES)));
         assert!(fx.is_empty(), "nothing runs");
-        assert!(a.input.text.is_empty());
+        assert!(a.input.text().is_empty());
         assert!(
             texts(&a).last().unwrap().starts_with("sh: the line is "),
             "{:?}",
@@ -1833,5 +1697,64 @@ mod tests {
         };
         assert_eq!(cmd.lines().count(), 5002);
         assert!(a.pending.is_empty());
+    }
+
+    #[test]
+    fn the_shells_readline_keys_work_on_the_lab_command_line() {
+        let mut app = app();
+        for cmd in ["kubectl get svc", "kubectl get pods"] {
+            type_str(&mut app, cmd);
+            app.on_key(key(KeyCode::Enter));
+            app.on_command_done(0);
+        }
+        app.on_key(ctrl('p'));
+        assert_eq!(app.input.text(), "kubectl get pods", "Ctrl+P is ↑");
+        app.on_key(ctrl('p'));
+        app.on_key(ctrl('n'));
+        assert_eq!(app.input.text(), "kubectl get pods", "Ctrl+N is ↓");
+        app.on_key(ctrl('a'));
+        app.on_key(ctrl('f'));
+        app.on_key(ctrl('d'));
+        assert_eq!(app.input.text(), "kbectl get pods", "Ctrl+D deletes under the cursor");
+        app.on_key(ctrl('e'));
+        app.on_key(ctrl('b'));
+        app.on_key(ctrl('h'));
+        assert_eq!(app.input.text(), "kbectl get pos", "Ctrl+H is Backspace");
+        app.on_key(ctrl('u'));
+        app.on_key(ctrl('k'));
+        assert_eq!(app.on_key(ctrl('d')), vec![], "an empty line does not end the lab");
+        assert!(app.notice.is_none());
+    }
+
+    #[test]
+    fn a_typed_key_between_tabs_makes_the_next_tab_a_first_one() {
+        use crate::shell::complete::Completion;
+        let mut app = app();
+        type_str(&mut app, "kubectl get svc frontend");
+        let two = Completion {
+            start: 16,
+            candidates: vec!["frontend".into(), "frontend-nginx".into()],
+        };
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(two.clone());
+        type_str(&mut app, "-");
+        app.on_key(key(KeyCode::Backspace));
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(two.clone());
+        assert!(texts(&app).is_empty(), "typing in between: this Tab only rings");
+        app.on_key(key(KeyCode::F(2)));
+        app.on_key(key(KeyCode::Tab));
+        app.apply_completion(two);
+        assert!(texts(&app).is_empty(), "a lab key in between: this Tab only rings");
+    }
+
+    #[test]
+    fn ctrl_l_clears_the_pane_and_keeps_the_line() {
+        let mut app = app();
+        app.on_output(Chunk::Text(Stream::Out, "old\n".into()));
+        type_str(&mut app, "kubectl");
+        assert_eq!(app.on_key(ctrl('l')), vec![]);
+        assert!(app.scrollback.lines.is_empty());
+        assert_eq!(app.input.text(), "kubectl");
     }
 }
