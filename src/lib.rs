@@ -7,7 +7,8 @@
 //!   sockets), DNS, built-in images and pod shells. It never imports the UI.
 //! - [`kubectl`] — kubectl's verbs, argument parsing, printers and error wording.
 //! - [`shell`] — the learner's command line: quoting, pipes, `$(…)`, variables and builtins;
-//!   its journal records every kubectl invocation as run, for lesson checks.
+//!   its journal records every kubectl invocation as run, for lesson checks; its line editor
+//!   (keys, history, Tab) is the command line of both `k8s-lab shell` and the UI.
 //! - [`lessons`] — lessons as data: loading, checks (on the cluster, the journal and the
 //!   traffic the lab served), progress.
 //! - [`ui`] — the ratatui application.

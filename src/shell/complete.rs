@@ -267,6 +267,21 @@ pub struct LabSource<'a> {
     pub workspace: &'a crate::workspace::Workspace,
 }
 
+/// The line editor's [`Completer`](super::line_editor::Completer) for a lab: words from
+/// `cluster` and `workspace` (what both `k8s-lab shell` and the TUI complete with).
+pub fn lab_completer(
+    cluster: crate::runtime::Cluster,
+    workspace: crate::workspace::Workspace,
+) -> super::line_editor::Completer {
+    Box::new(move |line, cursor| {
+        let src = LabSource {
+            cluster: &cluster,
+            workspace: &workspace,
+        };
+        complete(line, cursor, &src)
+    })
+}
+
 impl Source for LabSource<'_> {
     fn names(&self, kind: Kind, namespace: &str) -> Vec<String> {
         let ns = kind.namespaced().then_some(namespace);

@@ -191,14 +191,7 @@ struct Terminal {
 
 impl Source for Terminal {
     async fn next(&mut self, prompt: &str, history: &[String]) -> std::io::Result<Input> {
-        let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
-        let completer: line_editor::Completer = Box::new(move |line, cursor| {
-            let src = super::complete::LabSource {
-                cluster: &cluster,
-                workspace: &workspace,
-            };
-            super::complete::complete(line, cursor, &src)
-        });
+        let completer = super::complete::lab_completer(self.cluster.clone(), self.workspace.clone());
         Ok(match line_editor::read_line(prompt, history, completer).await? {
             Outcome::Submit(l) => Input::Line(l),
             Outcome::Interrupted => Input::Interrupted,

@@ -47,11 +47,11 @@ const TYPED: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec
 #[test]
 fn open_type_save_applies_and_a_failed_apply_keeps_the_buffer() {
     let mut app = busy_app(Lang::En, (100, 30));
-    let typed_line = app.input.text.clone();
+    let typed_line = app.input.text().to_string();
     open_file(&mut app, "/web.yaml", "");
     assert!(app.editing(), "the editor takes the keyboard");
     assert!(type_text(&mut app, TYPED).is_empty(), "typing runs nothing");
-    assert_eq!(app.input.text, typed_line, "the terminal's input line is untouched");
+    assert_eq!(app.input.text(), typed_line, "the terminal's input line is untouched");
     let ed = app.editor.as_ref().unwrap();
     assert!(ed.dirty());
     let p = ed.problem.clone().expect("prot is not a field");
@@ -130,7 +130,7 @@ fn undo_redo_focus_toggle_and_paste() {
     app.on_key(key(KeyCode::Esc));
     assert!(!app.editing() && app.editor.is_some(), "Esc leaves; the buffer stays");
     type_text(&mut app, "x");
-    assert!(app.input.text.ends_with('x'), "keys reach the input line again");
+    assert!(app.input.text().ends_with('x'), "keys reach the input line again");
     assert_eq!(app.editor.as_ref().unwrap().text(), "kind: Pod\n");
     app.on_key(key(KeyCode::F(7)));
     assert!(app.editing(), "F7 comes back");

@@ -219,7 +219,7 @@ where
                 refresh_at = None;
                 stats.table_refreshes += 1;
                 dirty |= app.set_tables(snapshot_tables(&cluster), now());
-                lesson.send(LessonRequest::Check { history: app.history.clone() });
+                lesson.send(LessonRequest::Check { history: app.history().to_vec() });
             }
             changed = lesson.views.changed(), if lesson_alive => {
                 if changed.is_ok() {
@@ -246,7 +246,7 @@ where
                 }
                 app.prompt = shell.prompt.borrow().clone();
                 effects = app.on_command_done(status);
-                lesson.send(LessonRequest::Check { history: app.history.clone() });
+                lesson.send(LessonRequest::Check { history: app.history().to_vec() });
                 dirty = true;
             }
             _ = sleep_until(draw_at) => {}

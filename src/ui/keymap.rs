@@ -3,12 +3,19 @@
 //! `status`, and the help overlay (F1) is generated from the same table, so the three can never
 //! disagree.
 //!
+//! The command line's own keys (←/→, Home/End, Ctrl+U/K/W, ↑/↓, Tab, Enter…) are not rows here:
+//! they are the shared line editor's table, [`line_editor::KEYS`], the one `k8s-lab shell`
+//! reads too. [`lookup_in`] tries this table first and then that one, so a lab key bound in
+//! both (Ctrl+C) means the lab's; [`LINE_HELP`] gives those keys their help text.
+//!
 //! The input line always has the keyboard, so nothing here may take a key a learner needs for
 //! typing a command: printable characters are only bound when the input is empty (`?`), and the
-//! lab's own commands sit on function keys. Ctrl+H is not used: many terminals send it for
-//! Backspace.
+//! lab's own commands sit on function keys. Ctrl+H is Backspace's (many terminals send it for
+//! that key), never a lab command.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::shell::line_editor::{self, keys::normalize, Edit};
 
 use super::strings::Tr;
 use super::Lang;
@@ -16,24 +23,14 @@ use super::Lang;
 /// Something a key does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
-    Submit,
-    HistoryPrev,
-    HistoryNext,
-    CursorLeft,
-    CursorRight,
-    CursorHome,
-    CursorEnd,
-    DeleteBack,
-    DeleteForward,
-    KillToStart,
-    KillToEnd,
-    DeleteWordBack,
+    /// A key of the command line's own keymap ([`line_editor::KEYS`]): the shared line editor
+    /// applies it (Enter, ↑/↓, Tab and Ctrl+L reach the lab through its outcome).
+    Line(Edit),
     /// Ctrl+C: cancel the running command, or abandon the typed line, or quit.
     Interrupt,
     Quit,
     /// Start the lesson over: a clean cluster and fresh progress (asks first).
     ResetLesson,
-    ClearScreen,
     Help,
     CloseOverlay,
     Hint,
@@ -51,8 +48,6 @@ pub enum Action {
     ScrollDown,
     LessonUp,
     LessonDown,
-    /// Tab: complete the word before the cursor (a second Tab lists the choices).
-    Complete,
     /// Move the keyboard between the terminal and the editor (when a buffer is open).
     ToggleEditor,
     /// In the editor: save the buffer and apply it.
@@ -224,12 +219,6 @@ pub const KEYMAP: &[Binding] = &[
         Tr::new("다음 단계", "next step"),
         Tr::new("다음", "next"),
     ),
-    b(
-        KeyCode::Tab,
-        NONE,
-        Action::Complete,
-        Tr::new("단어 완성 (두 번: 목록)", "complete the word (twice: list the choices)"),
-    ),
     s(
         KeyCode::F(4),
         NONE,
@@ -361,12 +350,6 @@ pub const KEYMAP: &[Binding] = &[
             "traffic view: each request's path (from → Service → pod)",
         ),
     ),
-    b(
-        KeyCode::Char('l'),
-        CTRL,
-        Action::ClearScreen,
-        Tr::new("터미널 지우기", "clear the terminal pane"),
-    ),
     s(
         KeyCode::Char('c'),
         CTRL,
@@ -403,24 +386,6 @@ pub const KEYMAP: &[Binding] = &[
         ),
     ),
     b(
-        KeyCode::Enter,
-        NONE,
-        Action::Submit,
-        Tr::new("명령 실행", "run the command"),
-    ),
-    b(
-        KeyCode::Up,
-        NONE,
-        Action::HistoryPrev,
-        Tr::new("이전 명령 (기록)", "previous command (history)"),
-    ),
-    b(
-        KeyCode::Down,
-        NONE,
-        Action::HistoryNext,
-        Tr::new("다음 명령 (기록)", "next command (history)"),
-    ),
-    b(
         KeyCode::PageUp,
         NONE,
         Action::ScrollUp,
@@ -443,72 +408,6 @@ pub const KEYMAP: &[Binding] = &[
         ALT,
         Action::LessonDown,
         Tr::new("레슨 아래로 스크롤", "scroll the lesson down"),
-    ),
-    b(
-        KeyCode::Left,
-        NONE,
-        Action::CursorLeft,
-        Tr::new("커서 왼쪽", "cursor left"),
-    ),
-    b(
-        KeyCode::Right,
-        NONE,
-        Action::CursorRight,
-        Tr::new("커서 오른쪽", "cursor right"),
-    ),
-    b(
-        KeyCode::Home,
-        NONE,
-        Action::CursorHome,
-        Tr::new("줄 처음으로", "start of line"),
-    ),
-    b(
-        KeyCode::Char('a'),
-        CTRL,
-        Action::CursorHome,
-        Tr::new("줄 처음으로", "start of line"),
-    ),
-    b(
-        KeyCode::End,
-        NONE,
-        Action::CursorEnd,
-        Tr::new("줄 끝으로", "end of line"),
-    ),
-    b(
-        KeyCode::Char('e'),
-        CTRL,
-        Action::CursorEnd,
-        Tr::new("줄 끝으로", "end of line"),
-    ),
-    b(
-        KeyCode::Backspace,
-        NONE,
-        Action::DeleteBack,
-        Tr::new("앞 글자 지우기", "delete the character before the cursor"),
-    ),
-    b(
-        KeyCode::Delete,
-        NONE,
-        Action::DeleteForward,
-        Tr::new("커서 글자 지우기", "delete the character under the cursor"),
-    ),
-    b(
-        KeyCode::Char('u'),
-        CTRL,
-        Action::KillToStart,
-        Tr::new("커서 앞을 모두 지우기", "delete to the start of the line"),
-    ),
-    b(
-        KeyCode::Char('k'),
-        CTRL,
-        Action::KillToEnd,
-        Tr::new("커서 뒤를 모두 지우기", "delete to the end of the line"),
-    ),
-    b(
-        KeyCode::Char('w'),
-        CTRL,
-        Action::DeleteWordBack,
-        Tr::new("앞 단어 지우기", "delete the word before the cursor"),
     ),
     Binding {
         code: KeyCode::Esc,
@@ -535,7 +434,8 @@ pub fn lookup(key: &KeyEvent, input_empty: bool, overlay: bool) -> Option<Action
 }
 
 /// [`lookup`] with the editor: while it has the keyboard, its own rows apply, and of the rest
-/// only the [global](Action::global) ones (the others are typed into the buffer).
+/// only the [global](Action::global) ones (the others are typed into the buffer). Keys this
+/// table does not bind go to the line editor's table ([`Action::Line`]), except in the editor.
 pub fn lookup_in(key: &KeyEvent, mode: Mode) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
@@ -554,21 +454,76 @@ pub fn lookup_in(key: &KeyEvent, mode: Mode) -> Option<Action> {
                 }
         })
         .map(|bind| bind.action)
+        .or_else(|| {
+            let line = !mode.editor || mode.overlay;
+            line.then(|| line_editor::keys::lookup(key).map(Action::Line)).flatten()
+        })
 }
 
-fn normalize(key: &KeyEvent) -> (KeyCode, KeyModifiers) {
-    match key.code {
-        KeyCode::Char(c) => {
-            let mods = key.modifiers - KeyModifiers::SHIFT;
-            let c = if mods.contains(KeyModifiers::CONTROL) {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            };
-            (KeyCode::Char(c), mods)
-        }
-        code => (code, key.modifiers),
+/// What the help overlay says for the line editor's keys. Ctrl+D is Del's row: on the lab's
+/// command line an empty line does not end anything (Ctrl+Q quits). Ctrl+C is the lab's own
+/// row ([`Action::Interrupt`]), so it has none here.
+pub const LINE_HELP: &[(Edit, Tr)] = &[
+    (Edit::Submit, Tr::new("명령 실행", "run the command")),
+    (
+        Edit::HistoryPrev,
+        Tr::new("이전 명령 (기록)", "previous command (history)"),
+    ),
+    (Edit::HistoryNext, Tr::new("다음 명령 (기록)", "next command (history)")),
+    (Edit::Left, Tr::new("커서 왼쪽", "cursor left")),
+    (Edit::Right, Tr::new("커서 오른쪽", "cursor right")),
+    (Edit::Home, Tr::new("줄 처음으로", "start of line")),
+    (Edit::End, Tr::new("줄 끝으로", "end of line")),
+    (
+        Edit::Backspace,
+        Tr::new("앞 글자 지우기", "delete the character before the cursor"),
+    ),
+    (
+        Edit::Delete,
+        Tr::new("커서 글자 지우기", "delete the character under the cursor"),
+    ),
+    (
+        Edit::KillToStart,
+        Tr::new("커서 앞을 모두 지우기", "delete to the start of the line"),
+    ),
+    (
+        Edit::KillToEnd,
+        Tr::new("커서 뒤를 모두 지우기", "delete to the end of the line"),
+    ),
+    (
+        Edit::KillWordBack,
+        Tr::new("앞 단어 지우기", "delete the word before the cursor"),
+    ),
+    (
+        Edit::Complete,
+        Tr::new("단어 완성 (두 번: 목록)", "complete the word (twice: list the choices)"),
+    ),
+    (Edit::ClearScreen, Tr::new("터미널 지우기", "clear the terminal pane")),
+];
+
+/// The help row a line editor key is listed in.
+fn line_help_group(edit: Edit) -> Edit {
+    match edit {
+        Edit::DeleteOrEof => Edit::Delete,
+        e => e,
     }
+}
+
+/// A line editor key the lab's own table takes (outside the editor).
+fn shadowed(bind: &line_editor::Binding) -> bool {
+    KEYMAP
+        .iter()
+        .any(|b| b.code == bind.code && b.mods == bind.mods && b.when == When::Always)
+}
+
+/// The line editor's keys as help sees them: `(key, action, description)`, in its table's
+/// order, without the keys the lab takes.
+fn line_rows() -> impl Iterator<Item = (KeyCode, KeyModifiers, Action, Tr)> {
+    line_editor::KEYS.iter().filter(|b| !shadowed(b)).filter_map(|b| {
+        let group = line_help_group(b.edit);
+        let desc = LINE_HELP.iter().find(|(e, _)| *e == group)?.1;
+        Some((b.code, b.mods, Action::Line(group), desc))
+    })
 }
 
 /// How a key is written in the status bar and help: `Ctrl+C`, `F1`, `PgUp`, `Alt+↑`.
@@ -607,7 +562,8 @@ pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
     s
 }
 
-/// The rows of the help overlay: every action once, with all its keys, in keymap order.
+/// The rows of the help overlay: every action once, with all its keys, in keymap order (the
+/// line editor's keys after the lab's).
 /// A run of keys that differ only in their last digit (`Alt+1` … `Alt+9`) is written
 /// `Alt+1…9`.
 pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
@@ -616,12 +572,19 @@ pub fn help_rows(lang: Lang) -> Vec<(String, &'static str)> {
         Action::CodeBlock(_) => Action::CodeBlock(0),
         a => a,
     };
+    // The lab's keys, then the command line's, then the overlay's own.
+    let lab = |overlay: bool| {
+        KEYMAP
+            .iter()
+            .filter(move |b| (b.when == When::Overlay) == overlay)
+            .map(|b| (b.code, b.mods, b.action, b.desc))
+    };
     let mut rows: Vec<(Action, Tr, Vec<String>)> = Vec::new();
-    for bind in KEYMAP {
-        let key = label(bind.code, bind.mods);
-        match rows.iter_mut().find(|(a, _, _)| *a == group(bind.action)) {
+    for (code, mods, action, desc) in lab(false).chain(line_rows()).chain(lab(true)) {
+        let key = label(code, mods);
+        match rows.iter_mut().find(|(a, _, _)| *a == group(action)) {
             Some(row) => row.2.push(key),
-            None => rows.push((group(bind.action), bind.desc, vec![key])),
+            None => rows.push((group(action), desc, vec![key])),
         }
     }
     rows.into_iter()
@@ -791,5 +754,60 @@ mod tests {
             lookup(&key(KeyCode::F(7), NONE), false, false),
             Some(Action::ToggleEditor)
         );
+    }
+
+    #[test]
+    fn the_command_lines_keys_come_from_the_line_editors_table() {
+        for bind in line_editor::KEYS {
+            let got = lookup(&key(bind.code, bind.mods), false, false);
+            if bind.edit == Edit::Interrupt {
+                assert_eq!(got, Some(Action::Interrupt), "Ctrl+C is the lab's");
+            } else {
+                assert_eq!(got, Some(Action::Line(bind.edit)), "{:?} {:?}", bind.code, bind.mods);
+            }
+        }
+        assert_eq!(
+            lookup(&key(KeyCode::Char('p'), CTRL), false, false),
+            Some(Action::Line(Edit::HistoryPrev))
+        );
+        assert_eq!(
+            lookup(&key(KeyCode::Up, NONE), false, true),
+            Some(Action::Line(Edit::HistoryPrev)),
+            "↑ reaches the help overlay (it scrolls)"
+        );
+        let ed = Mode {
+            editor: true,
+            ..Mode::default()
+        };
+        assert_eq!(
+            lookup_in(&key(KeyCode::Char('b'), CTRL), ed),
+            None,
+            "typed into the editor"
+        );
+    }
+
+    #[test]
+    fn help_lists_every_line_editor_key_the_lab_does_not_take() {
+        let rows = help_rows(Lang::En);
+        for bind in line_editor::KEYS.iter().filter(|b| !shadowed(b)) {
+            let label = label(bind.code, bind.mods);
+            assert!(
+                rows.iter().any(|(keys, _)| keys.split(", ").any(|k| k == label)),
+                "{label} is missing from help"
+            );
+        }
+        let del = rows
+            .iter()
+            .find(|(_, d)| *d == "delete the character under the cursor")
+            .unwrap();
+        assert_eq!(del.0, "Del, Ctrl+D");
+        let back = rows
+            .iter()
+            .find(|(_, d)| d.starts_with("delete the character before"))
+            .unwrap();
+        assert_eq!(back.0, "Backspace, Ctrl+H");
+        let up = rows.iter().find(|(_, d)| d.starts_with("previous command")).unwrap();
+        assert_eq!(up.0, "↑, Ctrl+P");
+        assert_eq!(rows.iter().filter(|(k, _)| k.contains("Ctrl+C")).count(), 1);
     }
 }

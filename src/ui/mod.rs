@@ -26,7 +26,9 @@
 //! F2 hint, F3 solution, F9 the solution onto the command line, Alt+1…9 a code block onto it,
 //! F5/F6 previous/next step, F4 resource tab, F8 the traffic view, PgUp/PgDn scroll output,
 //! Alt+↑/↓ scroll the lesson, Ctrl+C cancel (when idle: asks, and a second one quits), Ctrl+Q
-//! quit, Ctrl+L clear. [`picker`] is the lesson picker of a bare `k8s-lab start`.
+//! quit, Ctrl+L clear. The command line is the shell's own line editor
+//! ([`crate::shell::line_editor`]: the same keys, history and Tab as `k8s-lab shell`).
+//! [`picker`] is the lesson picker of a bare `k8s-lab start`.
 //! `edit FILE` or `kubectl edit` opens the YAML editor ([`editor`], [`panes::editor`]) in the
 //! lesson's place; F7 moves the keyboard between it and the terminal, Ctrl+S saves and applies.
 //! The mouse is not captured, so the terminal's own text selection (copying a command) works.
@@ -248,14 +250,7 @@ impl LineRunner for Session {
     }
 
     fn completer(&self) -> crate::shell::line_editor::Completer {
-        let (cluster, workspace) = (self.cluster.clone(), self.workspace.clone());
-        Box::new(move |line, cursor| {
-            let src = crate::shell::complete::LabSource {
-                cluster: &cluster,
-                workspace: &workspace,
-            };
-            crate::shell::complete::complete(line, cursor, &src)
-        })
+        crate::shell::complete::lab_completer(self.cluster.clone(), self.workspace.clone())
     }
 
     fn run_line<'a>(&'a mut self, line: &'a str, out: &'a crate::io::Output) -> BoxFuture<'a, i32> {

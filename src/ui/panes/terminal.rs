@@ -111,16 +111,16 @@ pub fn render(frame: &mut Frame, areas: &Areas, app: &App) {
     };
     let area = areas.input;
     let avail = (area.width as usize).saturating_sub(prompt.width() + 1).max(1);
-    let chars: Vec<char> = app.input.text.chars().collect();
+    let chars: Vec<char> = app.input.text().chars().collect();
     let mut start = 0;
     let width_of = |a: usize, b: usize| chars[a..b].iter().map(|c| char_width(*c)).sum::<usize>();
-    while width_of(start, app.input.cursor) > avail {
+    while width_of(start, app.input.cursor()) > avail {
         start += 1;
     }
     let shown: String = chars[start..].iter().collect();
     let line = Line::from(vec![Span::styled(prompt, theme::prompt()), Span::raw(shown)]);
     frame.render_widget(Paragraph::new(line), area);
-    let x = area.x as usize + prompt.width() + width_of(start, app.input.cursor);
+    let x = area.x as usize + prompt.width() + width_of(start, app.input.cursor());
     if !app.help && !app.editing() {
         frame.set_cursor_position((x.min((area.x + area.width).saturating_sub(1) as usize) as u16, area.y));
     }
