@@ -374,7 +374,7 @@ pub async fn create_from_files(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl_in};
+    use crate::kubectl::tests::testutil::{cluster, kubectl_in};
     use crate::workspace::Workspace;
 
     const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: dup-nodeport\nspec:\n  type: NodePort\n  selector:\n    app: my-app\n  ports:\n  - port: 80\n    targetPort: 8080\n    nodePort: 30008\n";

@@ -100,8 +100,8 @@ fn join_scheme_name_port(scheme: &str, name: &str, port: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use crate::runtime::{Key, Object};
     use crate::workspace::Workspace;
 

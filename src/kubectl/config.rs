@@ -453,8 +453,8 @@ fn use_context(ctx: &Ctx<'_>, _p: &Parsed, args: &[String], out: &Output) -> i32
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[tokio::test(start_paused = true)]
     async fn view_prints_a_minikube_kubeconfig_with_data_omitted() {

@@ -502,8 +502,8 @@ fn namespace(p: &Parsed) -> Result<Object, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl, kubectl_in};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl, kubectl_in};
     use crate::runtime::Kind;
     use crate::workspace::Workspace;
 

@@ -338,8 +338,8 @@ pub async fn wait(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use crate::runtime::Kind;
 
     #[test]

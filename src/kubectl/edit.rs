@@ -190,8 +190,8 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[tokio::test(start_paused = true)]
     async fn edit_a_service_type() {

@@ -246,7 +246,7 @@ pub fn session_ended(pod: &str, container: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[test]
     fn interactive_sessions_for_the_shell() {

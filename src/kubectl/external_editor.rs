@@ -125,8 +125,8 @@ fn remove(path: &Path) {
 mod tests {
     use std::sync::Arc;
 
-    use super::super::testutil::{cluster, kubectl, split};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl, split};
     use crate::runtime::Kind;
     use crate::workspace::Workspace;
 

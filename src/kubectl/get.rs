@@ -494,8 +494,8 @@ pub fn table(cluster: &Cluster, kind: Kind, namespace: Option<&str>) -> super::t
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use k8s_openapi::api::core::v1::{
         LoadBalancerIngress, LoadBalancerStatus, Service, ServicePort, ServiceSpec, ServiceStatus,
     };
@@ -650,7 +650,7 @@ mod tests {
         let c = cluster().await;
         let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: kube-dns\n  namespace: kube-system\n";
         let ws = crate::workspace::Workspace::new(std::env::temp_dir());
-        let (code, t) = super::super::testutil::kubectl_in(&c, &ws, Some(svc), "get -f - -o name").await;
+        let (code, t) = crate::kubectl::tests::testutil::kubectl_in(&c, &ws, Some(svc), "get -f - -o name").await;
         assert_eq!((code, t.as_str()), (0, "service/kube-dns\n"));
         assert_eq!(kubectl(&c, "get svc nope --ignore-not-found").await, (0, String::new()));
     }

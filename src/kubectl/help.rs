@@ -388,7 +388,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn subcommand_help_flags_show_their_pages() {
-        use crate::kubectl::testutil::{cluster, kubectl};
+        use crate::kubectl::tests::testutil::{cluster, kubectl};
         let c = cluster().await;
         for (line, verb, sub) in [
             ("rollout status --help", "rollout", "status"),

@@ -55,7 +55,7 @@ pub async fn api_resources(_ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[tokio::test(start_paused = true)]
     async fn version_and_resources() {

@@ -133,7 +133,7 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[tokio::test(start_paused = true)]
     async fn logs_of_a_server() {

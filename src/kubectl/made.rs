@@ -163,7 +163,7 @@ fn zero_containers(pod_spec: &mut Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use crate::runtime::Kind;
 
     /// `kubectl create … --dry-run=client -o yaml`, as kubectl v1.33 prints it (captured from

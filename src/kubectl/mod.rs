@@ -51,15 +51,7 @@ pub mod tabwriter;
 pub mod verbs;
 
 #[cfg(test)]
-mod pod_lifecycle_tests;
-#[cfg(test)]
-mod pod_shell_tests;
-#[cfg(test)]
-mod scenario_tests;
-#[cfg(test)]
-mod service_tests;
-#[cfg(test)]
-mod testutil;
+mod tests;
 
 use crate::io::Output;
 use crate::runtime::Cluster;

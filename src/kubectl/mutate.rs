@@ -477,8 +477,8 @@ pub async fn patch(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testutil::{cluster, kubectl};
     use super::*;
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use serde_json::json;
 
     #[test]

@@ -518,7 +518,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn help_flag_shows_the_page_after_parsing_flags() {
-        use crate::kubectl::testutil::{cluster, kubectl};
+        use crate::kubectl::tests::testutil::{cluster, kubectl};
         let c = cluster().await;
         let page = help_text("get", None).unwrap();
         assert_eq!(kubectl(&c, "get pods --help").await, (0, page.clone()));
@@ -550,7 +550,7 @@ mod tests {
 
 #[cfg(test)]
 mod subcommand_flag_tests {
-    use super::super::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
 
     #[tokio::test(start_paused = true)]
     async fn a_subcommand_refuses_its_siblings_flags() {

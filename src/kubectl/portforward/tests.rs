@@ -8,7 +8,7 @@ use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 
 use crate::io::{Buffer, Output};
-use crate::kubectl::testutil::{cluster, kubectl, split};
+use crate::kubectl::tests::testutil::{cluster, kubectl, split};
 use crate::kubectl::Ctx;
 use crate::runtime::net::bind_loopback;
 use crate::runtime::{Cluster, Kind};

@@ -165,7 +165,7 @@ async fn follow(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kubectl::testutil::{cluster, kubectl};
+    use crate::kubectl::tests::testutil::{cluster, kubectl};
     use k8s_openapi::api::apps::v1::{DeploymentSpec, DeploymentStatus};
 
     fn dep(gen: i64, observed: i64, desired: i32, replicas: i32, updated: i32, available: i32) -> Deployment {

@@ -1,7 +1,7 @@
 //! `kubectl rollout` against a live lab cluster (paused time): the revisions a series of
 //! template changes leaves, rolling back and forth, pausing, and kubectl's exact wording.
 
-use crate::kubectl::testutil::{cluster, kubectl, kubectl_in};
+use crate::kubectl::tests::testutil::{cluster, kubectl, kubectl_in};
 use crate::runtime::{Cluster, Kind};
 use crate::workspace::Workspace;
 

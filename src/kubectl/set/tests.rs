@@ -1,7 +1,7 @@
 //! `kubectl set image|env` against a live lab cluster: each change is a real rollout (a new
 //! ReplicaSet and revision), and kubectl's wording for what it refuses.
 
-use crate::kubectl::testutil::{cluster, kubectl, kubectl_in};
+use crate::kubectl::tests::testutil::{cluster, kubectl, kubectl_in};
 use crate::runtime::{Cluster, Kind};
 use crate::workspace::Workspace;
 

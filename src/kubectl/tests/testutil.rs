@@ -44,11 +44,11 @@ pub async fn kubectl(cluster: &Cluster, line: &str) -> (i32, String) {
 
 pub async fn kubectl_in(cluster: &Cluster, ws: &Workspace, stdin: Option<&str>, line: &str) -> (i32, String) {
     let (out, buf) = Output::buffer();
-    let ctx = super::Ctx {
+    let ctx = crate::kubectl::Ctx {
         cluster,
         workspace: ws,
         stdin,
     };
-    let code = super::run(&ctx, &split(line), &out).await;
+    let code = crate::kubectl::run(&ctx, &split(line), &out).await;
     (code, buf.text())
 }

@@ -82,7 +82,7 @@ async fn seed000_frontend_backend() {
     let (out, buf) = crate::io::Output::buffer();
     let (c2, ws2) = (c.clone(), ws.clone());
     let watch = tokio::spawn(async move {
-        let ctx = super::Ctx {
+        let ctx = crate::kubectl::Ctx {
             cluster: &c2,
             workspace: &ws2,
             stdin: None,
@@ -91,7 +91,7 @@ async fn seed000_frontend_backend() {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        super::run(&ctx, &args, &out).await
+        crate::kubectl::run(&ctx, &args, &out).await
     });
     c.clock().sleep(Duration::from_secs(10)).await;
     watch.abort();
