@@ -14,6 +14,7 @@ use super::resources::{parse_targets, Target};
 use super::tabwriter::TabWriter;
 use super::Ctx;
 use crate::io::Output;
+use crate::runtime::api::FieldSelector;
 use crate::runtime::selectors::Selector;
 use crate::runtime::{Cluster, EventType, Kind, Object};
 
@@ -66,35 +67,24 @@ pub fn object_row(obj: &Object, now: chrono::DateTime<chrono::Utc>, o: &TableOpt
     r
 }
 
-/// A field selector (`--field-selector metadata.name=x,status.phase!=Running`).
-struct FieldSelector(Vec<(String, bool, String)>);
-
-impl FieldSelector {
-    fn parse(s: Option<&str>) -> Result<FieldSelector, String> {
-        let mut reqs = Vec::new();
-        for part in s.unwrap_or("").split(',').filter(|p| !p.is_empty()) {
-            let (k, eq, v) = if let Some((k, v)) = part.split_once("!=") {
-                (k, false, v)
-            } else if let Some((k, v)) = part.split_once("==") {
-                (k, true, v)
-            } else if let Some((k, v)) = part.split_once('=') {
-                (k, true, v)
-            } else {
-                return Err(format!("invalid selector: '{part}'; can't understand '{part}'"));
-            };
-            reqs.push((k.to_string(), eq, v.to_string()));
-        }
-        Ok(FieldSelector(reqs))
-    }
-
-    fn matches(&self, obj: &Object) -> bool {
-        let json = obj.to_json();
-        self.0.iter().all(|(k, eq, v)| {
-            let path = format!("/{}", k.replace('.', "/"));
-            let actual = json.pointer(&path).and_then(|x| x.as_str()).unwrap_or("");
-            (actual == v) == *eq
-        })
-    }
+/// kubectl's wording for a refused list with selectors (its resource builder's
+/// `Unable to find "/v1, Resource=pods" that match label selector …`).
+fn list_error(kind: Kind, sel: &Selector, fsel: &FieldSelector, e: &crate::runtime::ApiError) -> String {
+    let info = kind.info();
+    let fields: Vec<String> = fsel
+        .0
+        .iter()
+        .map(|r| format!("{}{}{}", r.field, if r.equal { "=" } else { "!=" }, r.value))
+        .collect();
+    format!(
+        "Error from server ({}): Unable to find \"{}/{}, Resource={}\" that match label selector \"{}\", field selector \"{}\": {e}",
+        e.reason(),
+        info.group,
+        info.version,
+        info.plural,
+        sel,
+        fields.join(",")
+    )
 }
 
 /// The objects a `get` selects, in kubectl's order, plus the errors for missing names.
@@ -109,6 +99,12 @@ fn select(cluster: &Cluster, targets: &[Target], ns: Option<&str>, sel: &Selecto
     for t in targets {
         match t {
             Target::All(k) => {
+                // The field selector is the API server's to judge: fields a kind does not
+                // offer are refused, and kubectl words the refusal.
+                if let Err(e) = fsel.check(*k) {
+                    errors.push(list_error(*k, sel, fsel, &e));
+                    continue;
+                }
                 let list_ns = if k.namespaced() { ns } else { None };
                 objects.extend(
                     cluster
@@ -209,9 +205,9 @@ pub async fn run(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Ok(s) => s,
         Err(e) => return super::fail(out, &e.to_string()),
     };
-    let fsel = match FieldSelector::parse(p.get("field-selector")) {
+    let fsel = match FieldSelector::parse(p.get("field-selector").unwrap_or("")) {
         Ok(s) => s,
-        Err(e) => return super::fail(out, &e),
+        Err(e) => return super::fail(out, &e.to_string()),
     };
     let all_ns = p.on("all-namespaces");
     let ns = p.namespace();

@@ -295,110 +295,6 @@ pub async fn replace(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     i32::from(!errs.is_empty())
 }
 
-/// The merge key of a list field in a strategic merge patch.
-fn merge_key(field: &str) -> Option<&'static str> {
-    match field {
-        "containers" | "initContainers" | "env" | "volumes" | "imagePullSecrets" => Some("name"),
-        "volumeMounts" => Some("mountPath"),
-        "ports" => Some("port"),
-        _ => None,
-    }
-}
-
-/// Apply a JSON merge patch (RFC 7386); with `strategic`, lists with a merge key are merged by
-/// that key instead of replaced.
-pub fn merge_patch(target: &mut Value, patch: &Value, strategic: bool) {
-    let Value::Object(pm) = patch else {
-        *target = patch.clone();
-        return;
-    };
-    if !target.is_object() {
-        *target = Value::Object(Default::default());
-    }
-    let tm = target.as_object_mut().expect("made an object above");
-    for (k, v) in pm {
-        if v.is_null() {
-            tm.remove(k);
-            continue;
-        }
-        match (strategic.then(|| merge_key(k)).flatten(), tm.get_mut(k), v) {
-            (Some(key), Some(Value::Array(live)), Value::Array(items)) => {
-                let key = if live
-                    .iter()
-                    .chain(items.iter())
-                    .any(|x| x.get("containerPort").is_some())
-                {
-                    "containerPort"
-                } else {
-                    key
-                };
-                for item in items {
-                    match live
-                        .iter_mut()
-                        .find(|l| l.get(key).is_some() && l.get(key) == item.get(key))
-                    {
-                        Some(l) => merge_patch(l, item, true),
-                        None => live.push(item.clone()),
-                    }
-                }
-            }
-            (_, Some(existing), _) if v.is_object() => merge_patch(existing, v, strategic),
-            _ => {
-                tm.insert(k.clone(), v.clone());
-            }
-        }
-    }
-}
-
-fn json_patch(target: &mut Value, ops: &Value) -> Result<(), String> {
-    let Value::Array(ops) = ops else {
-        return Err("json: cannot unmarshal object into Go value of type jsonpatch.Patch".into());
-    };
-    for op in ops {
-        let kind = op.get("op").and_then(|v| v.as_str()).unwrap_or("");
-        let path = op.get("path").and_then(|v| v.as_str()).unwrap_or("");
-        let (parent_path, last) = path.rsplit_once('/').ok_or_else(|| format!("invalid path {path}"))?;
-        let parent = if parent_path.is_empty() {
-            Some(&mut *target)
-        } else {
-            target.pointer_mut(parent_path)
-        };
-        let parent = parent
-            .ok_or_else(|| format!("jsonpatch {kind} operation does not apply: doc is missing path: \"{path}\""))?;
-        let value = op.get("value").cloned().unwrap_or(Value::Null);
-        match (kind, parent) {
-            ("add" | "replace", Value::Object(m)) => {
-                m.insert(last.to_string(), value);
-            }
-            ("add", Value::Array(a)) => {
-                let i = if last == "-" {
-                    a.len()
-                } else {
-                    last.parse().map_err(|_| format!("invalid index {last}"))?
-                };
-                a.insert(i.min(a.len()), value);
-            }
-            ("replace", Value::Array(a)) => {
-                let i: usize = last.parse().map_err(|_| format!("invalid index {last}"))?;
-                *a.get_mut(i).ok_or("index out of range")? = value;
-            }
-            ("remove", Value::Object(m)) => {
-                m.remove(last)
-                    .ok_or_else(|| format!("Unable to remove nonexistent key: {last}: missing value"))?;
-            }
-            ("remove", Value::Array(a)) => {
-                let i: usize = last.parse().map_err(|_| format!("invalid index {last}"))?;
-                if i >= a.len() {
-                    return Err("index out of range".into());
-                }
-                a.remove(i);
-            }
-            _ => return Err(format!("Unexpected kind: {kind}")),
-        }
-    }
-    Ok(())
-}
-
 /// `kubectl patch TYPE NAME -p PATCH [--type strategic|merge|json]`.
 pub async fn patch(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
     if p.positional.is_empty() {
@@ -427,40 +323,32 @@ pub async fn patch(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
         Err(e) => return super::fail(out, &e),
     };
     let mut code = 0;
+    let Some(patch_type) = crate::runtime::api::PatchType::from_kubectl(ty) else {
+        unreachable!("checked above")
+    };
     for o in objs {
-        let mut json = o.to_json();
-        let r = match ty {
-            "json" => json_patch(&mut json, &patch_value),
-            _ => {
-                merge_patch(&mut json, &patch_value, ty == "strategic");
-                Ok(())
-            }
-        };
-        if let Err(e) = r {
-            out.err_line(&format!("error: {e}"));
-            code = 1;
-            continue;
-        }
-        let new = match Object::from_json(o.kind(), json) {
-            Ok(mut n) => {
-                n.meta_mut().resource_version = None;
-                n
-            }
-            Err(e) => {
-                out.err_line(&format!("Error from server (BadRequest): {e}"));
-                code = 1;
-                continue;
-            }
-        };
         let before = o.meta().resource_version.clone();
-        match ctx.cluster.update(new) {
-            Ok(after) => {
+        let options = crate::runtime::api::WriteOptions {
+            field_validation: crate::runtime::api::FieldValidation::Strict,
+            ..Default::default()
+        };
+        match ctx
+            .cluster
+            .patch(o.kind(), o.namespace(), o.name(), patch_type, &patch_value, &options)
+        {
+            Ok((after, _)) => {
                 let tn = super::printers::type_name(&o);
                 if after.meta().resource_version == before {
                     out.line(&format!("{tn} patched (no change)"));
                 } else {
                     out.line(&format!("{tn} patched"));
                 }
+            }
+            // kubectl's `CheckErr`: an invalid error with no field causes reads
+            // `The request is invalid: …`.
+            Err(e @ crate::runtime::ApiError::Unprocessable(_)) => {
+                out.err_line(&format!("The request is invalid: {e}"));
+                code = 1;
             }
             Err(e) => {
                 out.err_line(&server_error(&e));
@@ -479,25 +367,27 @@ pub async fn patch(ctx: &Ctx<'_>, p: &Parsed, out: &Output) -> i32 {
 mod tests {
     use super::*;
     use crate::kubectl::tests::testutil::{cluster, kubectl};
+    use crate::runtime::api::patch::{apply_patch, PatchType};
     use serde_json::json;
 
     #[test]
     fn strategic_merge_merges_ports_by_key() {
         let mut live = json!({"spec": {"type": "ClusterIP", "ports": [{"port": 80, "name": "http"}, {"port": 443, "name": "https"}]}});
-        merge_patch(
+        apply_patch(
+            PatchType::Strategic,
             &mut live,
             &json!({"spec": {"type": "LoadBalancer", "ports": [{"port": 443, "nodePort": 30443}]}}),
-            true,
-        );
+        )
+        .unwrap();
         assert_eq!(
             live,
             json!({"spec": {"type": "LoadBalancer", "ports": [{"port": 80, "name": "http"}, {"port": 443, "name": "https", "nodePort": 30443}]}})
         );
         let mut live = json!({"a": {"b": 1, "c": [1, 2]}});
-        merge_patch(&mut live, &json!({"a": {"b": null, "c": [3]}}), false);
+        apply_patch(PatchType::Merge, &mut live, &json!({"a": {"b": null, "c": [3]}})).unwrap();
         assert_eq!(live, json!({"a": {"c": [3]}}));
         let mut live = json!({"spec": {"ports": [{"port": 80}]}});
-        json_patch(&mut live, &json!([{"op": "replace", "path": "/spec/ports/0/port", "value": 81}, {"op": "add", "path": "/spec/type", "value": "NodePort"}])).unwrap();
+        apply_patch(PatchType::Json, &mut live, &json!([{"op": "replace", "path": "/spec/ports/0/port", "value": 81}, {"op": "add", "path": "/spec/type", "value": "NodePort"}])).unwrap();
         assert_eq!(live, json!({"spec": {"ports": [{"port": 81}], "type": "NodePort"}}));
     }
 

@@ -2,6 +2,7 @@
 //! lifecycles and pod shells — and the helpers every kubectl test uses ([`testutil`]). Tests of
 //! one verb stay beside it.
 
+mod api_door;
 mod pod_lifecycle;
 mod pod_shell;
 mod scenario;
